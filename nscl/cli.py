@@ -1,0 +1,56 @@
+"""The ``nscl`` command: a thin layer over the library.
+
+Each sub-command lives in its own module exposing ``register(app: typer.Typer)``.
+Exit codes: 0 all clean, 1 problems found in the data, 2 usage errors or a failed run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="nscl",
+    help="Công cụ biểu mẫu Chương trình 1322: mẫu Excel, kiểm tra và tổng hợp số liệu.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# Modules contributing sub-commands, in help order.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="In phiên bản rồi thoát."),
+) -> None:
+    """Công cụ biểu mẫu Chương trình 1322 (nscl)."""
+    if version:
+        from nscl import __version__
+
+        typer.echo(f"nscl {__version__}")
+        raise typer.Exit(0)
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console entry point. Usage errors exit with code 2 (Click's convention)."""
+    if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
+        try:
+            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    app()

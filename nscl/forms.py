@@ -1,0 +1,349 @@
+"""Typed model of the official forms, loaded from ``workbook_templates/forms/*.toml``.
+
+One description per form drives the Excel template, the Google Sheets template, the
+add-in and the nightly consolidation, so that a header text or a rule is written once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from workbook_templates import FORMS_DIR
+
+__all__ = [
+    "FORM_FILES",
+    "Column",
+    "Indicator",
+    "IndicatorGroup",
+    "OutlineItem",
+    "ReportForm",
+    "TableForm",
+    "all_forms",
+    "form_a",
+    "form_b",
+    "form_c",
+    "get_form",
+]
+
+ColumnType = Literal["integer", "text", "duration", "money"]
+IndicatorKind = Literal["count", "amount", "rate"]
+
+FORM_FILES: dict[str, str] = {"A": "form_a.toml", "B": "form_b.toml", "C": "form_c.toml"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table form (Form A or C)."""
+
+    key: str
+    header: str
+    type: ColumnType
+    required: bool
+    width: float
+    help: str
+    group: str | None = None
+    unit: str | None = None
+    computed: str | None = None
+    min: float | None = None
+    max: float | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The official header followed by the alternative spellings seen in the wild."""
+        return (self.header, *self.aliases)
+
+    @property
+    def computed_from(self) -> tuple[str, ...]:
+        """Keys of the columns summed into this one (``computed = "a + b"``)."""
+        if not self.computed:
+            return ()
+        return tuple(part.strip() for part in self.computed.split("+"))
+
+
+@dataclass(frozen=True)
+class _FormHeader:
+    id: str
+    letter: str
+    version: str
+    name: str
+    sheet: str
+    agency_placeholder: str
+    national_name: str
+    motto: str
+    title: str
+    footer_place_date: str
+    footer_signature: str
+    footer_signature_note: str
+    signing_year_offset: int
+
+    def title_for(self, year: int) -> str:
+        """The title with the year filled in."""
+        return fill(self.title, year)
+
+    def footer_place_date_for(self, year: int) -> str:
+        """The place/date footer line, with the signing year filled in."""
+        return fill(self.footer_place_date, year, self.signing_year_offset)
+
+
+@dataclass(frozen=True)
+class TableForm(_FormHeader):
+    """A form that is one table of rows: Form A (proposals) and Form C (selection results)."""
+
+    columns: tuple[Column, ...] = ()
+    subtitle: str = ""
+    appendix_label: str = ""
+    input_rows: int = 200
+    totals_label: str = ""
+    kind: Literal["table"] = "table"
+
+    def column(self, key: str) -> Column:
+        """The column with identifier ``key``."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def column_number(self, key: str) -> int:
+        """1-based position of the column ``key`` in the official table."""
+        for i, col in enumerate(self.columns, start=1):
+            if col.key == key:
+                return i
+        raise KeyError(key)
+
+    def has_column(self, key: str) -> bool:
+        """Whether the form has a column ``key``."""
+        return any(col.key == key for col in self.columns)
+
+    @property
+    def groups(self) -> list[tuple[str | None, list[Column]]]:
+        """Consecutive columns sharing a group header, in order."""
+        out: list[tuple[str | None, list[Column]]] = []
+        for col in self.columns:
+            if out and col.group is not None and out[-1][0] == col.group:
+                out[-1][1].append(col)
+            else:
+                out.append((col.group, [col]))
+        return out
+
+    @property
+    def money_columns(self) -> tuple[Column, ...]:
+        """Budget columns (million VND)."""
+        return tuple(c for c in self.columns if c.type == "money")
+
+    def subtitle_for(self, year: int) -> str:
+        """The subtitle line with years filled in."""
+        return fill(self.subtitle, year, self.signing_year_offset)
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """One heading of the report outline; ``narrative`` items take free text."""
+
+    number: str
+    title: str
+    level: int
+    key: str | None = None
+    narrative: bool = False
+    note: str = ""
+    group: str | None = None
+
+    def title_for(self, year: int) -> str:
+        """The heading with the report year filled in."""
+        return fill(self.title, year)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A quantitative indicator with a report-year and a cumulative value."""
+
+    key: str
+    name: str
+    unit: str
+    kind: IndicatorKind
+    target: str = ""
+    computed: str | None = None
+
+    @property
+    def computed_from(self) -> tuple[str, ...]:
+        """Keys of the indicators summed into this one."""
+        if not self.computed:
+            return ()
+        return tuple(part.strip() for part in self.computed.split("+"))
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    """Indicators of one outline group (2.1-2.6) or of the budget section."""
+
+    number: str
+    title: str
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class ReportForm(_FormHeader):
+    """Form B: the annual results report (narrative outline plus indicators)."""
+
+    outline: tuple[OutlineItem, ...] = ()
+    groups: tuple[IndicatorGroup, ...] = ()
+    indicator_sheet: str = "Chỉ tiêu"
+    indicator_title: str = ""
+    indicator_headers: tuple[str, ...] = ()
+    program_start_year: int = 2021
+    kind: Literal["report"] = "report"
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator, in outline order."""
+        return tuple(ind for group in self.groups for ind in group.indicators)
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator with identifier ``key``."""
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        raise KeyError(key)
+
+    def indicator_headers_for(self, year: int) -> tuple[str, ...]:
+        """The indicator table headers with the year filled in."""
+        return tuple(fill(h, year) for h in self.indicator_headers)
+
+
+Form = TableForm | ReportForm
+
+
+def fill(template: str, year: int, signing_year_offset: int = 0) -> str:
+    """Fill ``{year}``, ``{next_year}`` and ``{signing_year}`` placeholders."""
+    return template.format(
+        year=year, next_year=year + 1, signing_year=year + signing_year_offset
+    )
+
+
+def _header_fields(data: dict[str, Any], letter: str) -> dict[str, Any]:
+    return {
+        "id": data["id"],
+        "letter": letter,
+        "version": data["version"],
+        "name": data["name"],
+        "sheet": data["sheet"],
+        "agency_placeholder": data["agency_placeholder"],
+        "national_name": data["national_name"],
+        "motto": data["motto"],
+        "title": data["title"],
+        "footer_place_date": data.get("footer_place_date", ""),
+        "footer_signature": data.get("footer_signature", ""),
+        "footer_signature_note": data.get("footer_signature_note", ""),
+        "signing_year_offset": int(data.get("signing_year_offset", 0)),
+    }
+
+
+def _load(letter: str) -> Form:
+    with (FORMS_DIR / FORM_FILES[letter]).open("rb") as fh:
+        data = tomllib.load(fh)
+    header = _header_fields(data, letter)
+    if data["kind"] == "table":
+        columns = tuple(
+            Column(
+                key=c["key"],
+                header=c["header"],
+                type=c["type"],
+                required=bool(c.get("required", False)),
+                width=float(c["width"]),
+                help=c.get("help", ""),
+                group=c.get("group"),
+                unit=c.get("unit"),
+                computed=c.get("computed"),
+                min=c.get("min"),
+                max=c.get("max"),
+                aliases=tuple(c.get("aliases", ())),
+            )
+            for c in data["columns"]
+        )
+        return TableForm(
+            **header,
+            columns=columns,
+            subtitle=data.get("subtitle", ""),
+            appendix_label=data.get("appendix_label", ""),
+            input_rows=int(data.get("input_rows", 200)),
+            totals_label=data.get("totals_label", ""),
+        )
+    outline = tuple(
+        OutlineItem(
+            number=o["number"],
+            title=o["title"],
+            level=int(o["level"]),
+            key=o.get("key"),
+            narrative=bool(o.get("narrative", False)),
+            note=o.get("note", ""),
+            group=o.get("group"),
+        )
+        for o in data["outline"]
+    )
+    groups = tuple(
+        IndicatorGroup(
+            number=g["number"],
+            title=g["title"],
+            indicators=tuple(
+                Indicator(
+                    key=i["key"],
+                    name=i["name"],
+                    unit=i["unit"],
+                    kind=i["kind"],
+                    target=i.get("target", ""),
+                    computed=i.get("computed"),
+                )
+                for i in g["indicators"]
+            ),
+        )
+        for g in data["groups"]
+    )
+    return ReportForm(
+        **header,
+        outline=outline,
+        groups=groups,
+        indicator_sheet=data.get("indicator_sheet", "Chỉ tiêu"),
+        indicator_title=data.get("indicator_title", ""),
+        indicator_headers=tuple(data.get("indicator_headers", ())),
+        program_start_year=int(data.get("program_start_year", 2021)),
+    )
+
+
+@cache
+def get_form(letter: str) -> Form:
+    """The form ``"A"``, ``"B"`` or ``"C"`` (case-insensitive), loaded once."""
+    key = letter.upper()
+    if key not in FORM_FILES:
+        raise KeyError(f"unknown form {letter!r}; expected one of {', '.join(FORM_FILES)}")
+    return _load(key)
+
+
+def form_a() -> TableForm:
+    """Form A: the summary table of proposed tasks."""
+    form = get_form("A")
+    assert isinstance(form, TableForm)
+    return form
+
+
+def form_b() -> ReportForm:
+    """Form B: the annual results report."""
+    form = get_form("B")
+    assert isinstance(form, ReportForm)
+    return form
+
+
+def form_c() -> TableForm:
+    """Form C: the selection-results appendix."""
+    form = get_form("C")
+    assert isinstance(form, TableForm)
+    return form
+
+
+def all_forms() -> list[Form]:
+    """Every form, in letter order."""
+    return [get_form(letter) for letter in FORM_FILES]
+
+

@@ -1,0 +1,106 @@
+"""Drive LibreOffice headless: convert files and force a full recalculation.
+
+Each call runs ``soffice`` with a private, throw-away user profile, so that parallel
+runs never fight over the profile lock and the settings are always the ones set here:
+formulas are recalculated whenever a file is loaded (Excel 2007+ and ODF files alike).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+__all__ = ["LibreOfficeError", "convert", "find_soffice", "recalculate"]
+
+# Recalculate on load: 0 = always (1 = never, 2 = prompt).
+_PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc">
+ <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+ <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+</oor:items>
+"""
+
+
+class LibreOfficeError(RuntimeError):
+    """LibreOffice is missing, failed, or produced no output."""
+
+
+def find_soffice() -> str | None:
+    """Path of the ``soffice`` executable, or None when LibreOffice is not installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def convert(
+    source: Path, target_format: str, out_dir: Path, *, timeout: float = 180.0
+) -> Path:
+    """Convert ``source`` with LibreOffice headless; return the path of the new file.
+
+    ``target_format`` is a LibreOffice filter spec such as ``"xlsx"``,
+    ``"xls:MS Excel 97"``, ``"ods"`` or ``"pdf"``. Formulas are recalculated on load.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise LibreOfficeError("LibreOffice (soffice) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    extension = target_format.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="nscl-lo-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_PROFILE_XCU, encoding="utf-8")
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise LibreOfficeError(f"LibreOffice timed out converting {source}") from exc
+    result = out_dir / f"{source.stem}.{extension}"
+    if proc.returncode != 0 or not result.exists():
+        raise LibreOfficeError(
+            f"LibreOffice could not convert {source} to {target_format}: "
+            f"{proc.stdout.strip()} {proc.stderr.strip()}"
+        )
+    return result
+
+
+def recalculate(source: Path, out_dir: Path) -> Path:
+    """Open ``source`` in LibreOffice, recalculate every formula, save it as .xlsx in ``out_dir``.
+
+    The saved file carries the computed values, readable with
+    ``openpyxl.load_workbook(data_only=True)`` or python-calamine.
+    """
+    if source.parent.resolve() == out_dir.resolve():
+        raise ValueError("out_dir must differ from the source folder")
+    return convert(source, "xlsx:Calc MS Excel 2007 XML", out_dir)

@@ -1,0 +1,119 @@
+"""Validation results as data: one :class:`FileReport` per file read.
+
+The validation engine fills these; the CLI, the add-in's marking, and the nightly
+consolidation only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nscl.problems import Problem
+
+__all__ = ["AgencyRef", "BudgetSummary", "FileReport", "TaskRow"]
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """The submitting agency as identified in a file (code from the registry)."""
+
+    code: str
+    name: str
+    kind: str  # "ministry" (bộ, ngành) or "province" (địa phương)
+    source: str = ""  # where it was found: "metadata", "header", "filename"
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"code": self.code, "name": self.name, "kind": self.kind}
+
+
+@dataclass
+class TaskRow:
+    """One data row of a table form, parsed.
+
+    ``values`` maps column keys (``task_name``, ``state_budget`` …) to parsed values:
+    NFC text, ``float`` for money, ``int`` for Stt and duration, or None when empty or
+    unparseable. ``raw`` keeps what the cell held. ``cells`` maps keys to A1 references.
+    """
+
+    sheet_row: int
+    values: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """Per-file budget computation; Tổng số is always NSNN + Đối ứng (million VND)."""
+
+    tasks: int = 0
+    total: float = 0.0
+    state_budget: float = 0.0
+    counterpart: float = 0.0
+
+    @property
+    def counterpart_share(self) -> float | None:
+        """Đối ứng / Tổng số, or None when the total is zero."""
+        return self.counterpart / self.total if self.total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (tasks, total, state_budget, counterpart)."""
+        return {
+            "tasks": self.tasks,
+            "total": round(self.total, 6),
+            "state_budget": round(self.state_budget, 6),
+            "counterpart": round(self.counterpart, 6),
+        }
+
+
+@dataclass
+class FileReport:
+    """Everything learnt from one file: form, agency, rows, budget and problems."""
+
+    path: str
+    form: str | None = None  # "A", "B", "C" or None when not recognised
+    form_version: str | None = None
+    year: int | None = None
+    agency: AgencyRef | None = None
+    sheet: str | None = None
+    rows: list[TaskRow] = field(default_factory=list)
+    indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)
+    summary: BudgetSummary = field(default_factory=BudgetSummary)
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity error."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems of severity warning."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        """True when the file could be read and has no error."""
+        return self.readable and not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``nscl validate --format json`` for one file."""
+        return {
+            "path": self.path,
+            "form": self.form,
+            "agency": self.agency.to_dict() if self.agency else None,
+            "summary": self.summary.to_dict(),
+            "issues": [
+                {
+                    "code": p.code,
+                    "severity": p.severity,
+                    "sheet": p.sheet,
+                    "cell": p.cell,
+                    "message": p.full_message,
+                }
+                for p in self.problems
+            ],
+        }
