@@ -241,6 +241,7 @@ def _header_fields(data: dict[str, Any], letter: str) -> dict[str, Any]:
     }
 
 
+@cache
 def _load(letter: str) -> Form:
     with (FORMS_DIR / FORM_FILES[letter]).open("rb") as fh:
         data = tomllib.load(fh)
@@ -312,7 +313,6 @@ def _load(letter: str) -> Form:
     )
 
 
-@cache
 def get_form(letter: str) -> Form:
     """The form ``"A"``, ``"B"`` or ``"C"`` (case-insensitive), loaded once."""
     key = letter.upper()
