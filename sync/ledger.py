@@ -1,0 +1,394 @@
+"""The ledger: a SQLite database in the state folder recording every file version and run.
+
+Tables
+    ``blobs``      one row per distinct content (SHA-256), with its archived copy
+    ``versions``   one row per (inbox path, content, modification time) ever seen, with the
+                   agency, form, year, status and problems found in it
+    ``reports``    the validation report of each content (JSON, the parse cache), per
+                   engine fingerprint, so that unchanged files are never parsed again
+    ``runs``       one row per run: times, outcome, fingerprint of the master's content,
+                   JSON summary, the file counted for each agency
+    ``run_files``  which versions each run counted, superseded or rejected
+    ``feedback``   marked copies already sent back
+
+Every change is made inside a transaction, so a run killed at any point leaves the
+ledger as it was before or after that change, never half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LEDGER_NAME", "Ledger", "RunRecord", "VersionRecord"]
+
+LEDGER_NAME = "nscl-ledger.sqlite3"
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs(
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    archived TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    first_run INTEGER,
+    last_run INTEGER,
+    agency TEXT,
+    form TEXT,
+    year INTEGER,
+    status TEXT,
+    errors INTEGER,
+    warnings INTEGER,
+    problems TEXT,
+    UNIQUE(path, sha256, mtime_ns)
+);
+CREATE INDEX IF NOT EXISTS versions_by_agency ON versions(agency, form, year);
+CREATE TABLE IF NOT EXISTS reports(
+    sha256 TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    report TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY(sha256, engine)
+);
+CREATE TABLE IF NOT EXISTS runs(
+    id INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    exit_code INTEGER,
+    settings TEXT,
+    fingerprint TEXT,
+    master TEXT,
+    master_size INTEGER,
+    master_mtime_ns INTEGER,
+    summary TEXT,
+    current TEXT,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS run_files(
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    role TEXT NOT NULL,
+    reason TEXT,
+    PRIMARY KEY(run_id, version_id)
+);
+CREATE TABLE IF NOT EXISTS feedback(
+    sha256 TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    path TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY(sha256, engine)
+);
+"""
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """A file version as the ledger knows it."""
+
+    id: int
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    first_seen: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A finished run."""
+
+    id: int
+    started: str
+    finished: str | None
+    status: str
+    exit_code: int | None
+    fingerprint: str | None
+    master: str | None
+    master_size: int | None
+    master_mtime_ns: int | None
+    summary: dict[str, Any] | None
+    current: dict[str, str]
+
+
+class Ledger:
+    """Open (and create when needed) the ledger database of a state folder."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?)", (SCHEMA_VERSION,)
+            )
+
+    def close(self) -> None:
+        """Close the database."""
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs ---------------------------------------------------------------------------
+
+    def begin_run(self, started: str, settings: str) -> int:
+        """Record the start of a run; return its id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs(started, status, settings) VALUES(?, 'running', ?)",
+                (started, settings),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        finished: str,
+        status: str,
+        exit_code: int,
+        fingerprint: str | None = None,
+        master: str | None = None,
+        master_size: int | None = None,
+        master_mtime_ns: int | None = None,
+        summary: dict[str, Any] | None = None,
+        current: dict[str, str] | None = None,
+        error: str | None = None,
+        files: Iterable[tuple[int, str, str | None]] = (),
+    ) -> None:
+        """Record the end of a run and the role of each version in it, in one transaction."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished=?, status=?, exit_code=?, fingerprint=?, master=?,"
+                " master_size=?, master_mtime_ns=?, summary=?, current=?, error=? WHERE id=?",
+                (
+                    finished,
+                    status,
+                    exit_code,
+                    fingerprint,
+                    master,
+                    master_size,
+                    master_mtime_ns,
+                    json.dumps(summary, ensure_ascii=False) if summary is not None else None,
+                    json.dumps(current or {}, ensure_ascii=False),
+                    error,
+                    run_id,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO run_files(run_id, version_id, role, reason)"
+                " VALUES(?, ?, ?, ?)",
+                [(run_id, vid, role, reason) for vid, role, reason in files],
+            )
+
+    def _run(self, row: tuple[Any, ...]) -> RunRecord:
+        return RunRecord(
+            id=row[0],
+            started=row[1],
+            finished=row[2],
+            status=row[3],
+            exit_code=row[4],
+            fingerprint=row[5],
+            master=row[6],
+            master_size=row[7],
+            master_mtime_ns=row[8],
+            summary=json.loads(row[9]) if row[9] else None,
+            current=json.loads(row[10]) if row[10] else {},
+        )
+
+    def last_complete_run(self) -> RunRecord | None:
+        """The latest run that wrote (or confirmed) the master, if any."""
+        row = self.conn.execute(
+            "SELECT id, started, finished, status, exit_code, fingerprint, master, master_size,"
+            " master_mtime_ns, summary, current FROM runs"
+            " WHERE status IN ('written', 'unchanged') ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return self._run(row) if row else None
+
+    def last_written_run(self) -> RunRecord | None:
+        """The latest run that wrote a new master (the base of the "changes" sheet)."""
+        row = self.conn.execute(
+            "SELECT id, started, finished, status, exit_code, fingerprint, master, master_size,"
+            " master_mtime_ns, summary, current FROM runs"
+            " WHERE status = 'written' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return self._run(row) if row else None
+
+    def runs(self) -> list[RunRecord]:
+        """Every run, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, started, finished, status, exit_code, fingerprint, master, master_size,"
+            " master_mtime_ns, summary, current FROM runs ORDER BY id"
+        ).fetchall()
+        return [self._run(row) for row in rows]
+
+    # -- files --------------------------------------------------------------------------
+
+    def known_versions(self) -> dict[tuple[str, int, int], VersionRecord]:
+        """Every version, keyed by (inbox path, size, modification time in ns)."""
+        out: dict[tuple[str, int, int], VersionRecord] = {}
+        for row in self.conn.execute(
+            "SELECT id, path, sha256, size, mtime_ns, first_seen FROM versions"
+        ):
+            record = VersionRecord(*row)
+            out[(record.path, record.size, record.mtime_ns)] = record
+        return out
+
+    def record_version(
+        self,
+        *,
+        path: str,
+        sha256: str,
+        size: int,
+        mtime_ns: int,
+        archived: str,
+        now: str,
+        run_id: int,
+    ) -> VersionRecord:
+        """Record a blob and a version of a file (idempotent); return the version."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO blobs(sha256, size, archived, first_seen)"
+                " VALUES(?, ?, ?, ?)",
+                (sha256, size, archived, now),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO versions(path, sha256, size, mtime_ns, first_seen,"
+                " last_seen, first_run, last_run) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                (path, sha256, size, mtime_ns, now, now, run_id, run_id),
+            )
+            row = conn.execute(
+                "SELECT id, path, sha256, size, mtime_ns, first_seen FROM versions"
+                " WHERE path=? AND sha256=? AND mtime_ns=?",
+                (path, sha256, mtime_ns),
+            ).fetchone()
+        return VersionRecord(*row)
+
+    def mark_seen(self, version_ids: Iterable[int], *, now: str, run_id: int) -> None:
+        """Update ``last_seen`` of versions present in the inbox during a run."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE versions SET last_seen=?, last_run=? WHERE id=?",
+                [(now, run_id, vid) for vid in version_ids],
+            )
+
+    def set_outcomes(self, outcomes: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """Store what validation found in versions: agency, form, year, status, problems."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE versions SET agency=?, form=?, year=?, status=?, errors=?, warnings=?,"
+                " problems=? WHERE id=?",
+                [
+                    (
+                        o.get("agency"),
+                        o.get("form"),
+                        o.get("year"),
+                        o.get("status"),
+                        o.get("errors", 0),
+                        o.get("warnings", 0),
+                        json.dumps(o.get("problems", []), ensure_ascii=False),
+                        vid,
+                    )
+                    for vid, o in outcomes
+                ],
+            )
+
+    def blob_path(self, sha256: str) -> str | None:
+        """The archived copy of a content, if recorded."""
+        row = self.conn.execute("SELECT archived FROM blobs WHERE sha256=?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    # -- parse cache --------------------------------------------------------------------
+
+    def cached_report(self, sha256: str, engine: str) -> str | None:
+        """The stored report JSON of a content for this engine fingerprint."""
+        row = self.conn.execute(
+            "SELECT report FROM reports WHERE sha256=? AND engine=?", (sha256, engine)
+        ).fetchone()
+        return row[0] if row else None
+
+    def latest_report(self, sha256: str) -> str | None:
+        """The most recently stored report JSON of a content, whatever the engine."""
+        row = self.conn.execute(
+            "SELECT report FROM reports WHERE sha256=? ORDER BY created DESC LIMIT 1", (sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def store_report(self, sha256: str, engine: str, report_json: str, now: str) -> None:
+        """Cache a report."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO reports(sha256, engine, report, created)"
+                " VALUES(?, ?, ?, ?)",
+                (sha256, engine, report_json, now),
+            )
+
+    # -- feedback -----------------------------------------------------------------------
+
+    def feedback_path(self, sha256: str, engine: str) -> str | None:
+        """The marked copy already produced for this content, if any."""
+        row = self.conn.execute(
+            "SELECT path FROM feedback WHERE sha256=? AND engine=?", (sha256, engine)
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_feedback(self, sha256: str, engine: str, path: str, now: str) -> None:
+        """Remember a marked copy."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO feedback(sha256, engine, path, created)"
+                " VALUES(?, ?, ?, ?)",
+                (sha256, engine, path, now),
+            )
+
+    # -- health -------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` result ("ok" when healthy)."""
+        row = self.conn.execute("PRAGMA integrity_check").fetchone()
+        return str(row[0])
+
+    def abandon_stale_runs(self, now: str) -> int:
+        """Mark runs left 'running' by a killed process as 'interrupted'."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE runs SET status='interrupted', finished=? WHERE status='running'", (now,)
+            )
+            return cur.rowcount
