@@ -1,0 +1,93 @@
+"""Legacy encodings TCVN3 (ABC) and VNI-Windows (nscl.legacy)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from nscl.legacy import convert_legacy, detect_legacy, encode_legacy, to_unicode
+
+SENTENCES = [
+    "Bộ Khoa học và Công nghệ",
+    "Hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, hàng hóa",
+    "Tổ chức chủ trì: Trung tâm Năng suất Việt Nam",
+    "Đào tạo chuyên gia năng suất cho doanh nghiệp vừa và nhỏ",
+    "Xây dựng tiêu chuẩn quốc gia về sản phẩm halal, chíp bán dẫn",
+    "Nguyễn Thị Hường, giữa tháng mười hai",
+    "Thời gian thực hiện: 24 tháng",
+    "Tuyên Quang, Khánh Hòa, Quảng Ngãi, Thừa Thiên Huế",
+    "Ứng dụng công cụ cải tiến năng suất, giảm phát thải khí nhà kính",
+    "Hà Nội",
+]
+
+
+def _tcvn3_expected(sentence: str) -> str:
+    """TCVN3 has no toned capitals (only Ă Â Ê Ô Ơ Ư Đ): they come back lowercase."""
+    return "".join(
+        ch.lower() if ch.isupper() and not ch.isascii() and ch not in "ĂÂÊÔƠƯĐ" else ch
+        for ch in sentence
+    )
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_round_trip_and_detection(sentence: str, encoding: str) -> None:
+    legacy = encode_legacy(sentence, encoding)  # type: ignore[arg-type]
+    expected = _tcvn3_expected(sentence) if encoding == "tcvn3" else sentence
+    assert legacy != sentence
+    assert detect_legacy(legacy) == encoding
+    assert convert_legacy(legacy, encoding) == expected  # type: ignore[arg-type]
+    assert to_unicode(legacy) == expected
+    assert encode_legacy(expected, encoding) == legacy  # type: ignore[arg-type]
+
+
+def test_known_tcvn3_and_vni_spellings() -> None:
+    assert convert_legacy("Bé Khoa häc vµ C«ng nghÖ", "tcvn3") == "Bộ Khoa học và Công nghệ"
+    assert convert_legacy("Boä Khoa hoïc vaø Coâng ngheä", "vni") == "Bộ Khoa học và Công nghệ"
+    assert convert_legacy("Ñaøo taïo", "vni") == "Đào tạo"
+
+
+def test_capital_fonts_give_capitals() -> None:
+    # ".VnTimeH" draws lowercase codes as capitals: text without lowercase letters.
+    assert to_unicode("ñY BAN NH¢N D¢N TØNH NGHÖ AN") == "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"
+    assert to_unicode("UÛY BAN NHAÂN DAÂN TÆNH NGHEÄ AN") == "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bộ Khoa học và Công nghệ",
+        "Cà phê",
+        "Hôm nay",
+        "Nestlé Việt Nam",
+        "Kích thước 10×20 cm",
+        "Mức tăng ±5%",
+        "Café «ngon»",
+        "plain ascii",
+        "",
+    ],
+)
+def test_unicode_text_is_not_legacy(text: str) -> None:
+    assert detect_legacy(text) is None
+    assert to_unicode(text) == text
+
+
+def test_nfd_input_is_normalised() -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Nghệ An")
+    assert to_unicode(nfd) == "Nghệ An"
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="iconv not installed")
+def test_tcvn3_table_matches_glibc() -> None:
+    """The TCVN3 letters agree with glibc's TCVN5712-1 table, byte for byte."""
+    letters = "ăâêôơưđĂÂÊÔƠƯĐàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+    encoded = encode_legacy(letters, "tcvn3").encode("latin-1")
+    proc = subprocess.run(
+        ["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=encoded, capture_output=True,
+        check=True,
+    )
+    assert proc.stdout.decode("utf-8") == letters
