@@ -1,0 +1,190 @@
+"""The workbook interface over an openpyxl workbook (a file on disk).
+
+Used by :func:`xl.marking.annotate_copy` (``nscl validate --annotate``) and by the
+snapshot that feeds the validation engine. Fills are read back exactly: RGB colours as
+``"RRGGBB"``, theme and indexed colours as tokens (``"theme:4:0.4"``, ``"indexed:5"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.colors import Color
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xl.workbook_api import CellValue, split_a1
+
+__all__ = ["OpenpyxlBook", "write_literal"]
+
+_MAX_CELL_TEXT = 32_767
+NOTE_AUTHOR = "NSCL 1322"
+
+
+def _clean_text(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:_MAX_CELL_TEXT]
+
+
+def write_literal(cell: Cell, value: CellValue) -> None:
+    """Put a literal value in an openpyxl cell: text starting with "=" stays text."""
+    if isinstance(value, str):
+        text = _clean_text(value)
+        cell.value = text
+        if text.startswith("="):
+            cell.data_type = "s"  # openpyxl would otherwise write it as a formula
+        return
+    cell.value = value
+
+
+def _as_cell_value(value: Any) -> CellValue:
+    """openpyxl's value types narrowed to the interface's (rich text as plain text)."""
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    return str(value)
+
+
+def _color_token(color: Color | None) -> str | None:
+    if color is None:
+        return None
+    kind = getattr(color, "type", None)
+    if kind == "rgb" and isinstance(color.rgb, str):
+        rgb = color.rgb.upper()
+        return rgb[-6:] if len(rgb) >= 6 else None
+    if kind == "theme":
+        return f"theme:{color.theme}:{color.tint or 0}"
+    if kind == "indexed":
+        return f"indexed:{color.indexed}"
+    return None
+
+
+def _color_from_token(token: str) -> Color:
+    if token.startswith("theme:"):
+        _, theme, tint = token.split(":", 2)
+        return Color(theme=int(theme), tint=float(tint))
+    if token.startswith("indexed:"):
+        return Color(indexed=int(token.split(":", 1)[1]))
+    return Color(rgb="FF" + token.upper())
+
+
+class OpenpyxlBook:
+    """:class:`xl.workbook_api.WorkbookAccess` over an openpyxl ``Workbook``."""
+
+    def __init__(self, workbook: Workbook, name: str) -> None:
+        self.workbook = workbook
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """The workbook's file name."""
+        return self._name
+
+    def _ws(self, sheet: str) -> Worksheet:
+        ws = self.workbook[sheet]
+        if not isinstance(ws, Worksheet):
+            raise KeyError(f"{sheet!r} is not a worksheet")
+        return ws
+
+    def _cell(self, sheet: str, cell: str) -> Cell:
+        row, column = split_a1(cell)
+        found = self._ws(sheet).cell(row=row, column=column)
+        if not isinstance(found, Cell):  # a merged cell other than the top-left one
+            raise KeyError(f"{sheet}!{cell} is inside a merged range")
+        return found
+
+    def sheet_names(self) -> list[str]:
+        """Every sheet name (worksheets only), hidden ones included."""
+        return [ws.title for ws in self.workbook.worksheets]
+
+    def read_values(self, sheet: str) -> list[list[CellValue]]:
+        """Values from A1 to the last used cell; formula cells give their formula text."""
+        ws = self._ws(sheet)
+        rows: list[list[CellValue]] = []
+        for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
+            rows.append([_as_cell_value(c.value) for c in row])
+        return rows
+
+    def get_value(self, sheet: str, cell: str) -> CellValue:
+        """The stored value (formula text for a formula cell)."""
+        return _as_cell_value(self._cell(sheet, cell).value)
+
+    def has_formula(self, sheet: str, cell: str) -> bool:
+        """Whether the cell holds a formula."""
+        return self._cell(sheet, cell).data_type == "f"
+
+    def set_value(self, sheet: str, cell: str, value: CellValue) -> None:
+        """Write a literal value."""
+        write_literal(self._cell(sheet, cell), value)
+
+    def write_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[CellValue]]) -> None:
+        """Write literal values row by row from column A."""
+        ws = self._ws(sheet)
+        for r, values in enumerate(rows, start=first_row):
+            for c, value in enumerate(values, start=1):
+                target = ws.cell(row=r, column=c)
+                if isinstance(target, Cell):
+                    write_literal(target, value)
+
+    def get_fill(self, sheet: str, cell: str) -> str | None:
+        """The solid fill as ``"RRGGBB"`` or a theme/indexed token, None when none."""
+        fill = self._cell(sheet, cell).fill  # a style proxy around a PatternFill
+        if getattr(fill, "fill_type", None) != "solid":
+            return None
+        return _color_token(getattr(fill, "fgColor", None))
+
+    def set_fill(self, sheet: str, cell: str, fill: str | None) -> None:
+        """Set or remove a solid fill."""
+        target = self._cell(sheet, cell)
+        if fill is None:
+            target.fill = PatternFill(fill_type=None)
+        else:
+            color = _color_from_token(fill)
+            target.fill = PatternFill(fill_type="solid", fgColor=color, bgColor=color)
+
+    def get_note(self, sheet: str, cell: str) -> str | None:
+        """The note's text, or None."""
+        comment = self._cell(sheet, cell).comment
+        return comment.text if comment is not None else None
+
+    def set_note(self, sheet: str, cell: str, text: str | None) -> None:
+        """Replace or delete the note."""
+        target = self._cell(sheet, cell)
+        if text is None:
+            target.comment = None
+            return
+        comment = Comment(_clean_text(text), NOTE_AUTHOR)
+        comment.width = 320
+        comment.height = 140
+        target.comment = comment
+
+    def set_hyperlink(self, sheet: str, cell: str, target: str, text: str) -> None:
+        """Link the cell to a place inside this workbook."""
+        found = self._cell(sheet, cell)
+        write_literal(found, text)
+        found.hyperlink = Hyperlink(ref=found.coordinate, location=target, display=text)
+        found.font = Font(color="0563C1", underline="single")
+
+    def set_bold(self, sheet: str, cell: str) -> None:
+        """Bold font."""
+        self._cell(sheet, cell).font = Font(bold=True)
+
+    def set_column_width(self, sheet: str, column: str, width: float) -> None:
+        """Column width in characters."""
+        self._ws(sheet).column_dimensions[column].width = width
+
+    def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
+        """Create the sheet at the end, or recreate it empty at its place."""
+        if sheet in self.workbook.sheetnames:
+            old = self.workbook[sheet]
+            index = self.workbook.sheetnames.index(sheet)
+            self.workbook.remove(old)
+            ws = self.workbook.create_sheet(sheet, index)
+        else:
+            ws = self.workbook.create_sheet(sheet)
+        if very_hidden:
+            ws.sheet_state = "veryHidden"
