@@ -570,7 +570,7 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
             chosen = _pick(_unique(same), on)
             if chosen is not None:
                 return AgencyMatch(chosen, (chosen,), query, "fuzzy")
-    candidates = _containing(cleaned, text) + [a for s, a, _ in scored if s >= _CANDIDATE_SCORE]
+    candidates = _containing(cleaned, text) or [a for s, a, _ in scored if s >= _CANDIDATE_SCORE]
     if department:
         candidates = [a for a in candidates if a.category != "bo"]
     return AgencyMatch(None, tuple(_dedupe_periods(candidates, on)[:_MAX_CANDIDATES]), query)
