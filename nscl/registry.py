@@ -323,12 +323,16 @@ def _normalise(text: str) -> str:
     return re.sub(r"(?<![a-z0-9])uy ban nhan dan(?![a-z0-9])", "ubnd", folded)
 
 
-def _clean(normalised: str) -> str:
-    """Drop file-name noise (đề xuất, years, versions...) and leading admin words."""
+def _denoise(normalised: str) -> str:
+    """Drop file-name noise: đề xuất, bảng tổng hợp, years, versions, extensions..."""
     text = normalised
     for pattern in _NOISE:
         text = pattern.sub(" ", text)
-    text = " ".join(text.split())
+    return " ".join(text.split())
+
+
+def _strip_prefixes(text: str) -> str:
+    """Drop leading admin words: UBND, tỉnh, thành phố, TP, Bộ."""
     while True:
         stripped = _LEADING_PREFIX.sub("", text, count=1)
         if stripped == text:
@@ -472,22 +476,38 @@ def _exact_hits(normalised: str, cleaned: str) -> list[_Hit]:
     ]
 
 
-def _fuzzy_queries(cleaned: str) -> list[str]:
-    """The cleaned text and what follows each admin word in it ("… tỉnh Nghệ Ann")."""
-    queries = [cleaned]
-    for m in re.finditer(r"(?<![a-z0-9])(?:tinh|thanh pho|tp|ubnd|bo)(?![a-z0-9])", cleaned):
-        tail = cleaned[m.end() :].strip()
+def _fuzzy_queries(denoised: str, cleaned: str) -> tuple[list[str], list[str]]:
+    """Texts to compare with names: (for local and other agencies, for ministries).
+
+    Local names are compared with the cleaned text and with what follows each admin
+    word ("… tỉnh Nghệ Ann"); ministry short names only with what follows "Bộ", so
+    that "Vụ Công Thương" is not taken for "Bộ Công Thương".
+    """
+    general = [cleaned]
+    after_bo: list[str] = []
+    for m in re.finditer(r"(?<![a-z0-9])(tinh|thanh pho|tp|ubnd|bo)(?![a-z0-9])", denoised):
+        tail = denoised[m.end() :].strip()
         if tail:
-            queries.append(tail)
-    return [q for q in queries if len(q.replace(" ", "")) >= 4]
+            (after_bo if m.group(1) == "bo" else general).append(tail)
+
+    def long_enough(queries: list[str]) -> list[str]:
+        return [q for q in dict.fromkeys(queries) if len(q.replace(" ", "")) >= 4]
+
+    return long_enough(general), long_enough(after_bo)
 
 
-def _fuzzy_scores(cleaned: str, department: bool) -> list[tuple[float, Agency, str]]:
-    queries = _fuzzy_queries(cleaned)
+def _fuzzy_scores(
+    denoised: str, cleaned: str, department: bool
+) -> list[tuple[float, Agency, str]]:
+    general, after_bo = _fuzzy_queries(denoised, cleaned)
     best: dict[str, tuple[float, Agency, str]] = {}
     for agency, _, key in _fuzzy_names():
-        if department and agency.category == "bo":
+        if agency.category != "bo":
+            queries = general
+        elif department:  # "Sở Tài chính" is a province's department, never Bộ Tài chính
             continue
+        else:
+            queries = after_bo
         compact_key = key.replace(" ", "")
         score = 0.0
         for q in queries:
@@ -546,7 +566,8 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
         normalised = normalised[: cut.start()].strip()
     if not normalised:
         return AgencyMatch(None, (), query)
-    cleaned = _clean(normalised)
+    denoised = _denoise(normalised)
+    cleaned = _strip_prefixes(denoised)
 
     hits = _exact_hits(normalised, cleaned)
     if hits:
@@ -561,7 +582,7 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
         return AgencyMatch(None, tuple(_dedupe_periods(found, on)), query)
 
     department = bool(_DEPARTMENT.search(normalised))
-    scored = _fuzzy_scores(cleaned, department)
+    scored = _fuzzy_scores(denoised, cleaned, department)
     if scored and scored[0][0] >= FUZZY_THRESHOLD:
         best_score, _, best_key = scored[0]
         same = [a for s, a, k in scored if k == best_key and s == best_score]

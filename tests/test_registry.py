@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nscl.registry import (
     Agency,
@@ -22,7 +25,7 @@ from nscl.registry import (
     predecessors,
     successor_chain,
 )
-from nscl.text import fold
+from nscl.text import canonical_tone_placement, fold
 
 MINISTRIES_END = date(2025, 2, 28)
 MINISTRIES_START = date(2025, 3, 1)
@@ -404,6 +407,9 @@ def test_match_filename_accepts_paths() -> None:
         ("Hà Nội - Hà Nam", {"tp-ha-noi", "tinh-ha-nam"}),
         ("Tỉnh Hà Nam và tỉnh Nam Định", {"tinh-ha-nam", "tinh-nam-dinh"}),
         ("(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)", set()),
+        ("Vụ Công Thương", set()),  # a department of some ministry, not Bộ Công Thương
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", set()),  # which province?
+        ("Tập đoàn Điện lực Việt Nam", set()),
         ("Bảng tổng hợp", set()),
     ],
 )
@@ -418,6 +424,12 @@ def test_near_miss_between_two_names_is_not_guessed() -> None:
     found = match_agency("UBND tỉnh Quảng Nga")
     assert found.agency is None
     assert {"tinh-quang-ngai", "tinh-quang-nam"} <= {a.code for a in found.candidates}
+
+
+def test_typo_after_bo_is_a_near_miss() -> None:
+    found = match_agency("Bộ Công Thươn")
+    assert _code(found) == "bo-cong-thuong" and found.method == "fuzzy"
+    assert match_agency("BỘ CÔNG THƯƠNG").method == "name"
 
 
 def test_unknown_filename() -> None:
@@ -459,3 +471,35 @@ def test_every_current_agency_matches_a_camelcase_filename() -> None:
     for a in agencies(in_force_on=PROVINCES_START):
         camel = "".join(w.capitalize() for w in re.split(r"[^a-z0-9]+", fold(a.name)) if w)
         assert _code(match_filename(f"{camel}_DeXuat_2027.xlsx")) == a.code, camel
+
+
+_CURRENT_PROVINCES = agencies(in_force_on=PROVINCES_START, kind="province")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    agency=st.sampled_from(_CURRENT_PROVINCES),
+    office=st.sampled_from(
+        ["", "UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân\n", "ỦY BAN NHÂN DÂN ",
+         "Sở Khoa học và Công nghệ ", "Sở KH&CN ", "SỞ KH&CN\n"]
+    ),
+    level=st.sampled_from(
+        ["", "tỉnh ", "Tỉnh ", "TỈNH ", "TP. ", "TP ", "Thành phố ", "thành phố "]
+    ),
+    case=st.sampled_from([str, str.upper, str.lower, str.title]),
+    moved_tone=st.booleans(),
+    decomposed=st.booleans(),
+)
+def test_any_combination_of_real_variants(
+    agency: Agency,
+    office: str,
+    level: str,
+    case: Callable[[str], str],
+    moved_tone: bool,
+    decomposed: bool,
+) -> None:
+    name = canonical_tone_placement(agency.short_name) if moved_tone else agency.short_name
+    text = office + level + case(name)
+    if decomposed:
+        text = nfd(text)
+    assert _code(match_agency(text)) == agency.code, text
