@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # Modules contributing sub-commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("nscl.commands.template",)
 
 
 @app.callback()

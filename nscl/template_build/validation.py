@@ -1,0 +1,152 @@
+"""Input help on a table sheet: Excel data validation and conditional formatting.
+
+Data validation shows each column's ``help`` text (Vietnamese) as the input message
+and refuses values outside the column's type and bounds with a stop alert.
+Conditional formatting paints light red a required cell left empty in a started row
+(a row where any input cell is filled) and a number column holding text (pasted
+values skip data validation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_range
+
+from nscl.forms import Column, TableForm
+from nscl.template_build.styles import Styles
+
+__all__ = [
+    "ERROR_TITLE",
+    "add_column_validation",
+    "column_validation",
+    "input_segments",
+    "mark_missing_required",
+    "mark_non_numbers",
+    "short_title",
+]
+
+ERROR_TITLE = "Giá trị không hợp lệ"
+_TITLE_MAX = 32  # Excel limit of a validation title
+_MESSAGE_MAX = 255  # Excel limit of a validation message
+
+
+def short_title(text: str) -> str:
+    """``text`` cut to Excel's 32-character title limit (at " (" when possible)."""
+    if len(text) <= _TITLE_MAX:
+        return text
+    head = text.split(" (", 1)[0]
+    if len(head) <= _TITLE_MAX:
+        return head
+    return text[: _TITLE_MAX - 1] + "…"
+
+
+def _message(text: str) -> str:
+    return text if len(text) <= _MESSAGE_MAX else text[: _MESSAGE_MAX - 1] + "…"
+
+
+def _bounds(column: Column) -> dict[str, Any]:
+    if column.min is not None and column.max is not None:
+        return {"criteria": "between", "minimum": column.min, "maximum": column.max}
+    if column.min is not None:
+        return {"criteria": ">=", "value": column.min}
+    if column.max is not None:
+        return {"criteria": "<=", "value": column.max}
+    return {"criteria": ">=", "value": 0}
+
+
+def column_validation(column: Column) -> dict[str, Any]:
+    """XlsxWriter ``data_validation`` options for the input cells of ``column``."""
+    options: dict[str, Any] = {
+        "input_title": short_title(column.header),
+        "input_message": _message(column.help),
+    }
+    if column.computed:
+        options["validate"] = "any"
+        return options
+    if column.type in ("integer", "duration"):
+        options.update({"validate": "integer", **_bounds(column)})
+    elif column.type == "money":
+        options.update({"validate": "decimal", **_bounds(column)})
+    else:
+        options["validate"] = "any"
+        return options
+    options.update({
+        "error_type": "stop",
+        "error_title": ERROR_TITLE,
+        "error_message": _message(f"{column.header}: {column.help}"),
+    })
+    return options
+
+
+def add_column_validation(
+    worksheet: Any, column: Column, col: int, first_row: int, last_row: int
+) -> None:
+    """Add the data validation of ``column`` to its input cells."""
+    worksheet.data_validation(first_row, col, last_row, col, column_validation(column))
+
+
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of sorted column indexes."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def input_segments(form: TableForm) -> list[tuple[int, int]]:
+    """Contiguous runs of typed-in (not computed) columns, 0-based."""
+    return _runs([i for i, c in enumerate(form.columns) if not c.computed])
+
+
+def _started_test(form: TableForm, row: int) -> str:
+    """``COUNTA($A9:$G9,$I9:$K9)>0``: the row has any typed-in value."""
+    parts = [
+        f"${xl_col_to_name(a)}{row + 1}:${xl_col_to_name(b)}{row + 1}"
+        for a, b in input_segments(form)
+    ]
+    return f"COUNTA({','.join(parts)})>0"
+
+
+def mark_missing_required(
+    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+) -> None:
+    """Light red on a required cell left empty in a started row."""
+    required = [i for i, c in enumerate(form.columns) if c.required and not c.computed]
+    fmt = styles.missing()
+    started = _started_test(form, first_row)
+    for a, b in _runs(required):
+        top_left = f"{xl_col_to_name(a)}{first_row + 1}"
+        worksheet.conditional_format(
+            xl_range(first_row, a, last_row, b),
+            {
+                "type": "formula",
+                "criteria": f"=AND({started},LEN(TRIM({top_left}))=0)",
+                "format": fmt,
+            },
+        )
+
+
+def mark_non_numbers(
+    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+) -> None:
+    """Light red on text typed or pasted into a number column."""
+    numeric = [
+        i for i, c in enumerate(form.columns)
+        if c.type in ("integer", "duration", "money") and not c.computed
+    ]
+    fmt = styles.missing()
+    for a, b in _runs(numeric):
+        top_left = f"{xl_col_to_name(a)}{first_row + 1}"
+        worksheet.conditional_format(
+            xl_range(first_row, a, last_row, b),
+            {
+                "type": "formula",
+                "criteria": f'=AND({top_left}<>"",NOT(ISNUMBER({top_left})))',
+                "format": fmt,
+            },
+        )
