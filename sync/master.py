@@ -1,0 +1,390 @@
+"""The master workbook (bảng tổng hợp), written with XlsxWriter, atomically.
+
+Sheets: the form's consolidated table (Form A: "Tổng hợp", from the consolidator),
+"Theo đơn vị", "Tình hình nộp", "Lỗi kiểm tra", "Thay đổi" and "Biểu đồ" (native Excel
+charts). The file is written to a temporary name in the master's folder, flushed to
+disk, then renamed over the master (``os.replace``): a reader, or a run killed at any
+moment, sees either the previous complete master or the new complete one. The previous
+master is first kept as a dated copy in the history folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sync.archive import fsync_dir
+from sync.consolidate import ChartContext, Consolidator
+from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
+from sync.styles import Styles, safe_text, setup_print, write_cell
+
+__all__ = [
+    "BY_AGENCY_SHEET",
+    "CHANGES_SHEET",
+    "CHARTS_SHEET",
+    "PROBLEMS_SHEET",
+    "STATUS_SHEET",
+    "MasterWritten",
+    "clean_temporary_masters",
+    "write_master",
+]
+
+BY_AGENCY_SHEET = "Theo đơn vị"
+STATUS_SHEET = "Tình hình nộp"
+PROBLEMS_SHEET = "Lỗi kiểm tra"
+CHANGES_SHEET = "Thay đổi"
+CHARTS_SHEET = "Biểu đồ"
+_TMP_PREFIX = ".nscl-tmp-"
+
+
+class MasterWritten:
+    """Where the new master is, where the previous one was kept, rows written."""
+
+    def __init__(self, path: Path, previous_copy: Path | None, rows: int) -> None:
+        self.path = path
+        self.previous_copy = previous_copy
+        self.rows = rows
+
+
+def _local(dt: datetime, tz: timezone) -> datetime:
+    return dt.astimezone(tz).replace(tzinfo=None)
+
+
+def _write_by_agency(
+    wb: Any, st: Styles, cons: Consolidation, consolidator: Consolidator, tz: timezone
+) -> ChartContext:
+    ws = wb.add_worksheet(BY_AGENCY_SHEET)
+    figs = consolidator.figure_columns()
+    head = ["Stt", "Đơn vị", "Loại", *[f.header for f in figs], "Tình trạng", "Tệp",
+            "Thời điểm nhận", "Số lỗi", "Số cảnh báo"]
+    widths = [6, 30, 11, *[f.width for f in figs], 11, 28, 16, 8, 10]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, len(head) - 1, "TỔNG HỢP THEO ĐƠN VỊ", st.title)
+    year = f"năm {cons.year}" if cons.year else ""
+    ws.merge_range(1, 0, 1, len(head) - 1,
+                   f"(Đề xuất nhiệm vụ thực hiện từ {year}; kinh phí: triệu đồng)".replace(
+                       "từ ;", ";"), st.subtitle)
+    hr = 3
+    for i, h in enumerate(head):
+        ws.write_string(hr, i, h, st.header)
+    ws.set_row(hr, 32)
+    setup_print(ws, repeat=(hr, hr))
+    ws.freeze_panes(hr + 1, 2)
+    fig_cols = {f.key: 3 + i for i, f in enumerate(figs)}
+    fmt_of = {"count": st.count, "money": st.money, "percent": st.percent}
+    r = hr + 1
+    first = r
+    for n, sub in enumerate(cons.submissions, start=1):
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, sub.agency.name, st.text)
+        ws.write_string(r, 2, sub.agency.kind_label, st.center)
+        values = consolidator.figures(sub.report)
+        for f in figs:
+            write_cell(ws, r, fig_cols[f.key], values.get(f.key), fmt_of[f.kind])
+        c = 3 + len(figs)
+        ws.write_string(r, c, STATUS_LABELS[sub.status], st.status[sub.status])
+        ws.write_string(r, c + 1, safe_text(sub.file), st.text)
+        ws.write_datetime(r, c + 2, _local(sub.received, tz), st.datetime)
+        ws.write_number(r, c + 3, len(sub.report.errors), st.count)
+        ws.write_number(r, c + 4, len(sub.report.warnings), st.count)
+        r += 1
+    last = r - 1
+    totals = consolidator.totals(cons)
+    ws.merge_range(r, 0, r, 2, "Tổng cộng", st.total)
+    for f in figs:
+        write_cell(ws, r, fig_cols[f.key], totals.get(f.key),
+                   st.total_money if f.kind == "money" else st.total)
+    for j in range(3 + len(figs), len(head)):
+        ws.write_blank(r, j, None, st.total)
+    if last >= first:
+        ws.autofilter(hr, 0, last, len(head) - 1)
+    return ChartContext(BY_AGENCY_SHEET, first, last, 1, fig_cols)
+
+
+def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tuple[int, int]:
+    ws = wb.add_worksheet(STATUS_SHEET)
+    widths = [6, 34, 11, 12, 9, 10, 9, 16, 30, 22]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ncol = len(widths)
+    ws.merge_range(0, 0, 0, ncol - 1, "TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC BỘ, NGÀNH VÀ ĐỊA PHƯƠNG",
+                   st.title)
+    deadline = (
+        _local(cons.deadline, tz).strftime("%H:%M ngày %d/%m/%Y") if cons.deadline
+        else "(chưa đặt)"
+    )
+    ws.write_string(2, 0, "Năm:", st.label)
+    ws.write_string(2, 1, str(cons.year or "(chưa xác định)"), st.plain)
+    ws.write_string(3, 0, "Hạn nộp:", st.label)
+    ws.write_string(3, 1, deadline, st.plain)
+    ws.write_string(4, 0, "Cập nhật:", st.label)
+    ws.write_string(4, 1, _local(cons.generated_at, tz).strftime("%H:%M ngày %d/%m/%Y"),
+                    st.plain)
+
+    expected = cons.expected_count
+    ok, late, invalid, missing = (cons.count(s) for s in ("ok", "late", "invalid", "missing"))
+    received = expected - missing
+    r = 6
+    for i, h in enumerate(("", "Tình trạng", "Số đơn vị", "Tỷ lệ")):
+        ws.write_string(r, i, h, st.header)
+    rows = [
+        ("Phải nộp", expected, None),
+        ("Đã nộp", received, None),
+        ("   trong đó: đúng hạn, không lỗi", ok, "ok"),
+        ("   nộp muộn", late, "late"),
+        ("   có lỗi", invalid, "invalid"),
+        ("Chưa nộp", missing, "missing"),
+    ]
+    chart_first = r + 3
+    for label, value, status in rows:
+        r += 1
+        ws.write_blank(r, 0, None, st.text)
+        ws.write_string(r, 1, label, st.status[status] if status else st.text)
+        ws.write_number(r, 2, value, st.count)
+        if expected:
+            ws.write_formula(r, 3, f"=C{r + 1}/C8", st.percent, value / expected)
+        else:
+            ws.write_blank(r, 3, None, st.percent)
+    chart_last = r
+
+    r += 2
+    table_head = r
+    heads = ["Stt", "Đơn vị", "Loại", "Tình trạng", "Đã nộp", "Nộp muộn", "Có lỗi",
+             "Thời điểm nhận", "Tệp", "Ghi chú"]
+    for i, h in enumerate(heads):
+        ws.write_string(r, i, h, st.header)
+    ws.set_row(r, 30)
+    setup_print(ws, repeat=(table_head, table_head))
+    for n, line in enumerate(cons.statuses, start=1):
+        r += 1
+        sub = line.submission
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, line.agency.name, st.text)
+        ws.write_string(r, 2, line.agency.kind_label, st.center)
+        ws.write_string(r, 3, STATUS_LABELS[line.status], st.status[line.status])
+        ws.write_string(r, 4, "x" if sub else "", st.center)
+        ws.write_string(r, 5, "x" if sub and sub.late else "", st.center)
+        ws.write_string(r, 6, "x" if sub and sub.has_errors else "", st.center)
+        if sub:
+            ws.write_datetime(r, 7, _local(sub.received, tz), st.datetime)
+            ws.write_string(r, 8, safe_text(sub.file), st.text)
+        else:
+            ws.write_blank(r, 7, None, st.datetime)
+            ws.write_blank(r, 8, None, st.text)
+        note = "" if line.agency.expected else "Ngoài danh sách phải nộp"
+        ws.write_string(r, 9, note, st.text)
+    if cons.statuses:
+        ws.autofilter(table_head, 0, r, ncol - 1)
+
+    r += 2
+    ws.write_string(r, 0, f"TỆP BỊ TỪ CHỐI ({len(cons.rejected)})", st.label)
+    r += 1
+    ws.write_string(r, 0, "Stt", st.header)
+    ws.write_string(r, 1, "Tệp", st.header)
+    ws.merge_range(r, 2, r, 8, "Lý do", st.header)
+    ws.write_string(r, 9, "Mã", st.header)
+    for n, rej in enumerate(cons.rejected, start=1):
+        r += 1
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, safe_text(rej.file), st.text)
+        ws.merge_range(r, 2, r, 8, safe_text(rej.reason), st.text)
+        ws.write_string(r, 9, rej.code, st.text)
+    if not cons.rejected:
+        r += 1
+        ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
+
+    r += 2
+    ws.write_string(r, 0, f"BẢN NỘP TRƯỚC, ĐÃ ĐƯỢC THAY BẰNG BẢN MỚI ({len(cons.superseded)})",
+                    st.label)
+    r += 1
+    for i, h in enumerate(("Stt", "Tệp", "Đơn vị")):
+        ws.write_string(r, i, h, st.header)
+    ws.merge_range(r, 3, r, 6, "Thay bằng", st.header)
+    ws.write_string(r, 7, "Thời điểm nhận", st.header)
+    for n, old in enumerate(cons.superseded, start=1):
+        r += 1
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, safe_text(old.file), st.text)
+        ws.write_string(r, 2, old.agency.name, st.text)
+        ws.merge_range(r, 3, r, 6, safe_text(old.replaced_by), st.text)
+        ws.write_datetime(r, 7, _local(old.received, tz), st.datetime)
+    if not cons.superseded:
+        r += 1
+        ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
+    return chart_first, chart_last
+
+
+def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
+    ws = wb.add_worksheet(PROBLEMS_SHEET)
+    heads = ["Stt", "Đơn vị", "Tệp", "Sheet", "Ô", "Mức độ", "Mã lỗi", "Nội dung", "Cách sửa"]
+    widths = [6, 24, 24, 16, 7, 10, 22, 50, 36]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, len(heads) - 1, "KẾT QUẢ KIỂM TRA SỐ LIỆU", st.title)
+    hr = 2
+    for i, h in enumerate(heads):
+        ws.write_string(hr, i, h, st.header)
+    setup_print(ws, repeat=(hr, hr))
+    ws.freeze_panes(hr + 1, 0)
+    r = hr
+    n = 0
+    for sub in cons.submissions:
+        for p in sub.report.problems:
+            r += 1
+            n += 1
+            fmt = st.error if p.severity == "error" else st.warning
+            ws.write_number(r, 0, n, st.integer)
+            ws.write_string(r, 1, sub.agency.name, st.text)
+            ws.write_string(r, 2, safe_text(sub.file), st.text)
+            ws.write_string(r, 3, safe_text(p.sheet or ""), st.text)
+            ws.write_string(r, 4, p.cell or "", st.center)
+            ws.write_string(r, 5, "Lỗi" if p.severity == "error" else "Cảnh báo", fmt)
+            ws.write_string(r, 6, p.code, st.text)
+            ws.write_string(r, 7, safe_text(p.message), fmt)
+            ws.write_string(r, 8, safe_text(p.fix), st.text)
+    if n:
+        ws.autofilter(hr, 0, r, len(heads) - 1)
+    else:
+        ws.merge_range(hr + 1, 0, hr + 1, len(heads) - 1, "(Không có lỗi hay cảnh báo)", st.text)
+
+
+def _write_changes(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> None:
+    ws = wb.add_worksheet(CHANGES_SHEET)
+    heads = ["Stt", "Đơn vị", "Thay đổi", "Nhiệm vụ", "Chi tiết"]
+    widths = [6, 28, 22, 50, 60]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, len(heads) - 1, "THAY ĐỔI SO VỚI LẦN TỔNG HỢP TRƯỚC", st.title)
+    if cons.first_run or cons.previous_run_at is None:
+        since = "Lần tổng hợp đầu tiên: mọi đơn vị đều là mới."
+    else:
+        since = (
+            "So với bản tổng hợp lúc "
+            f"{_local(cons.previous_run_at, tz).strftime('%H:%M ngày %d/%m/%Y')}."
+        )
+    ws.merge_range(1, 0, 1, len(heads) - 1, since, st.subtitle)
+    hr = 3
+    for i, h in enumerate(heads):
+        ws.write_string(hr, i, h, st.header)
+    setup_print(ws, repeat=(hr, hr))
+    r = hr
+    for n, ch in enumerate(cons.changes, start=1):
+        r += 1
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, ch.agency.name, st.text)
+        ws.write_string(r, 2, CHANGE_LABELS[ch.kind], st.text)
+        ws.write_string(r, 3, safe_text(ch.task), st.text)
+        ws.write_string(r, 4, safe_text(ch.detail), st.text)
+    if not cons.changes:
+        ws.merge_range(hr + 1, 0, hr + 1, len(heads) - 1, "(Không có thay đổi)", st.text)
+
+
+def _write_charts(
+    wb: Any, st: Styles, consolidator: Consolidator, context: ChartContext,
+    status_rows: tuple[int, int],
+) -> None:
+    ws = wb.add_worksheet(CHARTS_SHEET)
+    ws.write_string(0, 0, "BIỂU ĐỒ TỔNG HỢP", st.title)
+    setup_print(ws)
+    row = consolidator.add_charts(wb, ws, context, 2)
+    first, last = status_rows
+    chart = wb.add_chart({"type": "pie"})
+    colours = ["#70AD47", "#FFC000", "#C00000", "#A5A5A5"]
+    chart.add_series({
+        "name": "Tình hình nộp",
+        "categories": [STATUS_SHEET, first, 1, last, 1],
+        "values": [STATUS_SHEET, first, 2, last, 2],
+        "points": [{"fill": {"color": c}} for c in colours],
+        "data_labels": {"value": True, "percentage": True, "separator": "\n",
+                        "font": {"name": "Times New Roman"}},
+    })
+    chart.set_title({"name": "Tình hình nộp của các đơn vị",
+                     "name_font": {"name": "Times New Roman", "size": 12}})
+    chart.set_legend({"position": "right", "font": {"name": "Times New Roman"}})
+    chart.set_size({"width": 640, "height": 360})
+    ws.insert_chart(row, 0, chart)
+
+
+def clean_temporary_masters(folder: Path) -> int:
+    """Remove temporary masters left by an interrupted run (call while holding the lock)."""
+    removed = 0
+    if folder.is_dir():
+        for tmp in folder.glob(f"{_TMP_PREFIX}*"):
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                continue
+    return removed
+
+
+def _keep_previous(path: Path, history: Path, stamp: datetime) -> Path | None:
+    if not path.exists():
+        return None
+    history.mkdir(parents=True, exist_ok=True)
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=stamp.tzinfo)
+    copy = history / f"{path.stem}_{mtime.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = history / f"{path.stem}_{mtime.strftime('%Y%m%d-%H%M%S')}-{n}{path.suffix}"
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copy2(path, copy)
+    return copy
+
+
+def write_master(
+    cons: Consolidation,
+    consolidator: Consolidator,
+    path: Path,
+    *,
+    history: Path,
+    tz: timezone,
+    fingerprint: str = "",
+) -> MasterWritten:
+    """Write the master to ``path`` atomically; keep the previous one in ``history``."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{_TMP_PREFIX}{os.getpid()}-{path.name}"
+    try:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        wb.set_properties({
+            "title": f"Bảng tổng hợp biểu mẫu {cons.form} năm {cons.year or ''}".strip(),
+            "subject": "Chương trình 1322",
+            "author": "nscl sync",
+            "created": cons.generated_at.replace(tzinfo=None),
+        })
+        wb.set_custom_property("nscl_master_form", cons.form)
+        if fingerprint:
+            wb.set_custom_property("nscl_fingerprint", fingerprint)
+        st = Styles(wb)
+        rows = consolidator.write_table(wb, st, cons)
+        context = _write_by_agency(wb, st, cons, consolidator, tz)
+        status_rows = _write_status(wb, st, cons, tz)
+        _write_problems(wb, st, cons)
+        _write_changes(wb, st, cons, tz)
+        _write_charts(wb, st, consolidator, context, status_rows)
+        wb.close()
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        previous = _keep_previous(path, history, cons.generated_at)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return MasterWritten(path, previous, rows)

@@ -1,0 +1,167 @@
+"""What one consolidation run produces, as plain data (written to the master, the JSON
+output and the Vietnamese summary).
+
+Agency statuses: ``ok`` (on time, no error), ``invalid`` (has errors), ``late`` (received
+after the deadline, no error), ``missing`` (no file). An invalid late file is ``invalid``;
+the late flag stays visible on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from nscl.report import FileReport
+
+__all__ = [
+    "KIND_LABELS",
+    "STATUS_LABELS",
+    "AgencyInfo",
+    "AgencyStatus",
+    "Change",
+    "Consolidation",
+    "Rejected",
+    "Status",
+    "Submission",
+    "Superseded",
+]
+
+Status = Literal["ok", "invalid", "late", "missing"]
+
+STATUS_LABELS: dict[str, str] = {
+    "ok": "Đã nộp",
+    "invalid": "Có lỗi",
+    "late": "Nộp muộn",
+    "missing": "Chưa nộp",
+}
+
+KIND_LABELS: dict[str, str] = {"ministry": "Bộ, ngành", "province": "Địa phương"}
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    """An agency as the run sees it: registry facts plus its place in the master."""
+
+    code: str
+    name: str
+    kind: str  # "ministry" | "province"
+    order: int = 10_000  # registry order; unknown agencies sort after
+    expected: bool = True
+
+    @property
+    def kind_label(self) -> str:
+        """"Bộ, ngành" or "Địa phương"."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass
+class Submission:
+    """The file counted for one agency, with its validation report."""
+
+    agency: AgencyInfo
+    report: FileReport
+    file: str  # path relative to the inbox
+    sha256: str
+    received: datetime  # the file's modification time (aware)
+    late: bool
+    version_id: int = 0
+    source: str = ""  # absolute path of the archived copy
+    marked_copy: str | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        """Unreadable or with at least one error."""
+        return not self.report.valid
+
+    @property
+    def status(self) -> Status:
+        """``invalid`` beats ``late`` beats ``ok``."""
+        if self.has_errors:
+            return "invalid"
+        return "late" if self.late else "ok"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file that could not be consolidated, and why (Vietnamese)."""
+
+    file: str
+    reason: str
+    code: str  # stable kebab-case code
+    sha256: str = ""
+    version_id: int = 0
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """An older version of an agency's file, not counted because a newer one exists."""
+
+    file: str
+    agency: AgencyInfo
+    received: datetime
+    replaced_by: str
+    version_id: int = 0
+
+
+@dataclass
+class AgencyStatus:
+    """One line of the submission-status sheet."""
+
+    agency: AgencyInfo
+    submission: Submission | None
+
+    @property
+    def status(self) -> Status:
+        """``missing`` when nothing was received, else the submission's status."""
+        return "missing" if self.submission is None else self.submission.status
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference with the previous master (Vietnamese kind and detail)."""
+
+    agency: AgencyInfo
+    kind: str  # a key of CHANGE_LABELS
+    task: str = ""
+    detail: str = ""
+
+
+CHANGE_LABELS: dict[str, str] = {
+    "agency-new": "Đơn vị mới nộp",
+    "agency-updated": "Đơn vị nộp bản mới",
+    "agency-withdrawn": "Không còn tệp của đơn vị",
+    "task-added": "Thêm nhiệm vụ",
+    "task-removed": "Bớt nhiệm vụ",
+    "task-changed": "Sửa nhiệm vụ",
+}
+
+
+@dataclass
+class Consolidation:
+    """Everything the master workbook shows."""
+
+    form: str
+    year: int | None
+    deadline: datetime | None
+    generated_at: datetime
+    statuses: list[AgencyStatus] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    previous_run_at: datetime | None = None
+    first_run: bool = True
+
+    @property
+    def submissions(self) -> list[Submission]:
+        """Counted submissions, in master order (ministries first, registry order)."""
+        return [s.submission for s in self.statuses if s.submission is not None]
+
+    def count(self, status: Status) -> int:
+        """How many expected agencies have this status."""
+        return sum(1 for s in self.statuses if s.agency.expected and s.status == status)
+
+    @property
+    def expected_count(self) -> int:
+        """How many agencies were expected to submit."""
+        return sum(1 for s in self.statuses if s.agency.expected)

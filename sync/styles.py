@@ -1,0 +1,100 @@
+"""The official look of the master workbook (Nghị định 30/2020/NĐ-CP): XlsxWriter formats
+and page setup, created once per workbook.
+
+Times New Roman, black; A4 landscape, fitted to the page width, header rows repeated on
+every printed page, margins top/bottom 20 mm, left 30 mm, right 15 mm. Formatting stays
+light (a handful of shared formats) so that writing tens of thousands of rows is fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["FONT", "Styles", "safe_text", "setup_print", "write_cell"]
+
+FONT = "Times New Roman"
+_MM = 1 / 25.4  # inches per millimetre
+MONEY_FORMAT = "#,##0.0##"  # million VND, decimals shown only when present
+PERCENT_FORMAT = "0.0%"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+_MAX_TEXT = 32_767  # Excel's cell limit
+
+
+def safe_text(value: Any) -> str:
+    """Text for a cell: ``str``, trimmed to Excel's limit. Never interpreted as a formula."""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+class Styles:
+    """The shared formats of one XlsxWriter workbook."""
+
+    def __init__(self, workbook: Any) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+
+        def fmt(**extra: Any) -> Any:
+            return workbook.add_format({**base, **extra})
+
+        border = {"border": 1}
+        self.title = fmt(bold=True, font_size=13, align="center", valign="vcenter",
+                         text_wrap=True)
+        self.subtitle = fmt(italic=True, font_size=12, align="center", valign="vcenter",
+                            text_wrap=True)
+        self.national = fmt(bold=True, font_size=12, align="center")
+        self.motto = fmt(bold=True, font_size=13, align="center", bottom=1)
+        self.agency_header = fmt(bold=True, font_size=12, align="center")
+        self.note = fmt(italic=True, font_size=11)
+        self.label = fmt(bold=True)
+        self.plain = fmt()
+        self.header = fmt(bold=True, align="center", valign="vcenter", text_wrap=True,
+                          bg_color="#D9D9D9", **border)
+        self.header_number = fmt(italic=True, align="center", valign="vcenter", **border)
+        self.section = fmt(bold=True, font_size=12, **border)
+        self.section_money = fmt(bold=True, font_size=12, num_format=MONEY_FORMAT, **border)
+        self.agency_row = fmt(bold=True, italic=True, **border)
+        self.subtotal = fmt(bold=True, italic=True, **border)
+        self.subtotal_money = fmt(bold=True, italic=True, num_format=MONEY_FORMAT, **border)
+        self.total = fmt(bold=True, bg_color="#F2F2F2", **border)
+        self.total_money = fmt(bold=True, bg_color="#F2F2F2", num_format=MONEY_FORMAT,
+                               **border)
+        self.text = fmt(text_wrap=True, **border)
+        self.center = fmt(align="center", text_wrap=True, **border)
+        self.integer = fmt(align="center", num_format="0", **border)
+        self.count = fmt(num_format="#,##0", **border)
+        self.money = fmt(num_format=MONEY_FORMAT, **border)
+        self.percent = fmt(num_format=PERCENT_FORMAT, **border)
+        self.datetime = fmt(num_format=DATETIME_FORMAT, align="center", **border)
+        self.status = {
+            "ok": fmt(align="center", font_color="#006100", bg_color="#C6EFCE", **border),
+            "late": fmt(align="center", font_color="#9C5700", bg_color="#FFEB9C", **border),
+            "invalid": fmt(align="center", font_color="#9C0006", bg_color="#FFC7CE", **border),
+            "missing": fmt(align="center", font_color="#595959", bg_color="#EDEDED",
+                           **border),
+        }
+        self.error = fmt(text_wrap=True, font_color="#9C0006", **border)
+        self.warning = fmt(text_wrap=True, font_color="#9C5700", **border)
+
+
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    """Write a value with its natural type; text always as text (never a formula)."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "Có" if value else "Không", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, safe_text(value), fmt)
+
+
+def setup_print(ws: Any, *, repeat: tuple[int, int] | None = None, landscape: bool = True) -> None:
+    """A4, landscape, fit to one page wide, official margins, page numbers, repeated header."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.set_margins(left=30 * _MM, right=15 * _MM, top=20 * _MM, bottom=20 * _MM)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_footer(f'&C&"{FONT}"&10Trang &P/&N')
+    if repeat is not None:
+        ws.repeat_rows(repeat[0], repeat[1])

@@ -1,0 +1,84 @@
+"""Builders shared by the sync tests: FileReports, submissions and master readers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nscl.forms import form_a
+from nscl.problems import Problem
+from nscl.report import AgencyRef, BudgetSummary, FileReport, TaskRow
+from sync.model import AgencyInfo, Submission
+
+DEADLINE = datetime(2026, 3, 27, 10, 0, tzinfo=UTC)  # 17:00 Vietnam time
+
+
+def task_row(n: int, name: str, state: float | None, counter: float | None, *,
+             sheet_row: int | None = None, notes: str = "", months: int = 24) -> TaskRow:
+    """A Form A row with every column key mapped to a cell."""
+    r = sheet_row or 8 + n
+    values: dict[str, Any] = {
+        "seq": n,
+        "task_name": name,
+        "lead_org": "Trung tâm Năng suất Việt Nam",
+        "objectives": "Nâng cao năng suất chất lượng cho doanh nghiệp",
+        "main_content": "Khảo sát, đào tạo, tư vấn áp dụng ISO 9001",
+        "expected_results": "30 doanh nghiệp áp dụng thành công",
+        "duration_months": months,
+        "total": (state or 0) + (counter or 0),
+        "state_budget": state,
+        "counterpart": counter,
+        "notes": notes,
+    }
+    letters = "ABCDEFGHIJK"
+    cells = {c.key: f"{letters[i]}{r}" for i, c in enumerate(form_a().columns)}
+    return TaskRow(sheet_row=r, values=values, raw=dict(values), cells=cells)
+
+
+def report(code: str, name: str, kind: str, rows: list[TaskRow], *,
+           problems: list[Problem] | None = None, path: str = "x.xlsx",
+           year: int = 2027, readable: bool = True, form: str | None = "A") -> FileReport:
+    """A FileReport as the validation engine would return it."""
+    state = sum(r.values["state_budget"] or 0 for r in rows)
+    counter = sum(r.values["counterpart"] or 0 for r in rows)
+    return FileReport(
+        path=path, form=form, form_version="2026.1", year=year,
+        agency=AgencyRef(code=code, name=name, kind=kind, source="metadata") if code else None,
+        sheet="Bảng tổng hợp", rows=rows,
+        summary=BudgetSummary(tasks=len(rows), total=state + counter, state_budget=state,
+                              counterpart=counter),
+        problems=problems or [], readable=readable,
+    )
+
+
+def submission(rep: FileReport, *, order: int = 1, late: bool = False,
+               file: str = "x.xlsx", sha: str = "0" * 64) -> Submission:
+    """A counted submission of a report."""
+    assert rep.agency is not None
+    info = AgencyInfo(rep.agency.code, rep.agency.name, rep.agency.kind, order)
+    return Submission(agency=info, report=rep, file=file, sha256=sha,
+                      received=datetime(2026, 3, 20, 3, 0, tzinfo=UTC), late=late)
+
+
+_TASK_FORMULA = re.compile(r"^=SUM\(I(\d+):J\1\)$")
+
+
+def master_task_rows(path: Path) -> list[dict[str, Any]]:
+    """The task rows of the "Tổng hợp" sheet (rows whose Tổng số sums its own NSNN+Đối ứng)."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(path, read_only=True)["Tổng hợp"]
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)["Tổng hợp"]
+    out: list[dict[str, Any]] = []
+    for frow, vrow in zip(formulas.iter_rows(), values.iter_rows(), strict=True):
+        cells = [c.value for c in frow]
+        if len(cells) > 7 and isinstance(cells[7], str) and _TASK_FORMULA.match(cells[7]):
+            v = [c.value for c in vrow]
+            out.append({
+                "seq": v[0], "task_name": v[1], "total": v[7], "state_budget": v[8],
+                "counterpart": v[9], "notes": v[10], "agency": v[11], "status": v[12],
+                "file": v[13], "types": [c.data_type for c in vrow],
+            })
+    return out

@@ -1,0 +1,153 @@
+"""The master workbook: sheets, official table, totals, text safety, atomic replacement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from nscl.forms import form_a
+from nscl.problems import Problem
+from sync.completeness import build_statuses
+from sync.config import DEFAULT_TZ
+from sync.form_a import FormAConsolidator
+from sync.master import write_master
+from sync.model import AgencyInfo, Change, Consolidation, Rejected
+from tests.sync_support import master_task_rows, report, submission, task_row
+
+INJECTION = '=HYPERLINK("http://evil.example","bấm vào")'
+
+
+def _consolidation() -> Consolidation:
+    bct = report("bo-cong-thuong", "Bộ Công Thương", "ministry", [
+        task_row(1, "Hỗ trợ doanh nghiệp ngành dệt may áp dụng ISO 14001", 1500, 700.5),
+        task_row(2, "Xây dựng TCVN về sản phẩm halal", 900, 0, notes=INJECTION),
+    ], path="BCT.xlsx")
+    yte = report("bo-y-te", "Bộ Y tế", "ministry", [
+        task_row(1, "Đào tạo chuyên gia năng suất ngành dược", 800, None),
+    ], problems=[Problem(code="counterpart-missing", severity="error", message="Thiếu Đối ứng",
+                         file="BYT.xlsx", sheet="Bảng tổng hợp", cell="J9")], path="BYT.xlsx")
+    nghean = report("tinh-nghe-an", "Tỉnh Nghệ An", "province", [
+        task_row(1, "Năng suất xanh cho doanh nghiệp chế biến thủy sản", 1200, 1300),
+    ], path="NgheAn.xlsx")
+    subs = {
+        "bo-cong-thuong": submission(bct, order=7, file="BCT.xlsx"),
+        "bo-y-te": submission(yte, order=13, file="BYT.xlsx"),
+        "tinh-nghe-an": submission(nghean, order=39, late=True, file="NgheAn.xlsx"),
+    }
+    expected = [
+        AgencyInfo("bo-cong-thuong", "Bộ Công Thương", "ministry", 7),
+        AgencyInfo("bo-y-te", "Bộ Y tế", "ministry", 13),
+        AgencyInfo("bo-tai-chinh", "Bộ Tài chính", "ministry", 6),
+        AgencyInfo("tinh-nghe-an", "Tỉnh Nghệ An", "province", 39),
+        AgencyInfo("tinh-ha-tinh", "Tỉnh Hà Tĩnh", "province", 40),
+    ]
+    statuses = build_statuses(expected, subs)
+    return Consolidation(
+        form="A", year=2027, deadline=datetime(2026, 3, 27, 10, tzinfo=UTC),
+        generated_at=datetime(2026, 3, 30, 19, tzinfo=UTC), statuses=statuses,
+        rejected=[Rejected(file="hong.xlsx", reason="Tệp hỏng", code="file-unreadable")],
+        changes=[Change(expected[0], "task-added", "Xây dựng TCVN về sản phẩm halal", "x")],
+        first_run=False, previous_run_at=datetime(2026, 3, 29, 19, tzinfo=UTC),
+    )
+
+
+def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
+    cons = _consolidation()
+    out = tmp_path / "master.xlsx"
+    written = write_master(cons, FormAConsolidator(), out, history=tmp_path / "h",
+                           tz=DEFAULT_TZ)
+    assert written.rows == 4 and written.previous_copy is None
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Lỗi kiểm tra",
+                             "Thay đổi", "Biểu đồ"]
+    ws = wb["Tổng hợp"]
+    texts = {c.value for row in ws.iter_rows(max_row=12) for c in row
+             if isinstance(c.value, str)}
+    for col in form_a().columns:
+        assert col.header in texts
+    assert "Dự kiến kinh phí (triệu đồng)" in texts
+    col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert "I. CÁC BỘ, NGÀNH" in col_a and "II. CÁC ĐỊA PHƯƠNG" in col_a
+    assert col_a.index("I. CÁC BỘ, NGÀNH") < col_a.index("II. CÁC ĐỊA PHƯƠNG")
+    # Print setup: A4 landscape, one page wide, header rows repeated, Times New Roman.
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.print_title_rows
+    assert ws.cell(4, 1).font.name == "Times New Roman"
+    assert len(wb["Biểu đồ"]._charts) == 2
+
+
+def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
+    out = tmp_path / "master.xlsx"
+    write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
+                 tz=DEFAULT_TZ)
+    rows = master_task_rows(out)
+    assert rows[0]["task_name"] == (
+        "Hỗ trợ doanh nghiệp ngành dệt may áp dụng ISO 14001")
+    assert [r["agency"] for r in rows] == ["Bộ Công Thương", "Bộ Công Thương", "Bộ Y tế",
+                                           "Tỉnh Nghệ An"]
+    for r in rows:
+        assert r["total"] == pytest.approx((r["state_budget"] or 0) + (r["counterpart"] or 0))
+    assert [r["status"] for r in rows] == ["Đã nộp", "Đã nộp", "Có lỗi", "Nộp muộn"]
+    injected = rows[1]
+    assert injected["notes"] == INJECTION and injected["types"][10] == "s"
+    values = openpyxl.load_workbook(out, data_only=True)["Tổng hợp"]
+    grand = [row for row in values.iter_rows(values_only=True)
+             if isinstance(row[0], str) and row[0].startswith("TỔNG CỘNG")]
+    assert grand and grand[0][7] == pytest.approx(1500 + 700.5 + 900 + 800 + 1200 + 1300)
+    assert grand[0][8] == pytest.approx(1500 + 900 + 800 + 1200)
+
+
+def test_status_and_problem_sheets(tmp_path: Path) -> None:
+    out = tmp_path / "master.xlsx"
+    write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
+                 tz=DEFAULT_TZ)
+    wb = openpyxl.load_workbook(out, data_only=True)
+    status = [row for row in wb["Tình hình nộp"].iter_rows(values_only=True)]
+    by_name = {row[1]: row[3] for row in status if isinstance(row[0], int)}
+    assert by_name["Bộ Tài chính"] == "Chưa nộp"
+    assert by_name["Tỉnh Nghệ An"] == "Nộp muộn"
+    assert by_name["Bộ Y tế"] == "Có lỗi"
+    counts = {row[1]: row[2] for row in status[6:13] if row[1]}
+    assert counts["Phải nộp"] == 5 and counts["Chưa nộp"] == 2 and counts["Đã nộp"] == 3
+    flat = [v for row in status for v in row if v]
+    assert "hong.xlsx" in flat and "file-unreadable" in flat
+    problems = list(wb["Lỗi kiểm tra"].iter_rows(min_row=4, values_only=True))
+    assert problems[0][1] == "Bộ Y tế" and problems[0][4] == "J9"
+    assert problems[0][6] == "counterpart-missing"
+    agencies = list(wb["Theo đơn vị"].iter_rows(min_row=5, values_only=True))
+    assert agencies[0][1] == "Bộ Công Thương" and agencies[0][3] == 2
+    assert agencies[0][4] == pytest.approx(3100.5)
+
+
+def test_previous_master_is_kept_and_replacement_is_atomic(tmp_path: Path) -> None:
+    out = tmp_path / "master.xlsx"
+    cons = _consolidation()
+    write_master(cons, FormAConsolidator(), out, history=tmp_path / "h", tz=DEFAULT_TZ)
+    first = out.read_bytes()
+    second = write_master(cons, FormAConsolidator(), out, history=tmp_path / "h",
+                          tz=DEFAULT_TZ)
+    assert second.previous_copy is not None and second.previous_copy.read_bytes() == first
+    assert not list(tmp_path.glob(".nscl-tmp-*"))
+    openpyxl.load_workbook(out)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculation_agrees_with_cached_totals(tmp_path: Path,
+                                                             soffice: str) -> None:
+    from nscl.libreoffice import recalculate
+
+    out = tmp_path / "master.xlsx"
+    write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
+                 tz=DEFAULT_TZ)
+    recalculated = recalculate(out, tmp_path / "lo")
+    ours = openpyxl.load_workbook(out, data_only=True)["Tổng hợp"]
+    theirs = openpyxl.load_workbook(recalculated, data_only=True)["Tổng hợp"]
+    for a, b in zip(ours.iter_rows(values_only=True), theirs.iter_rows(values_only=True),
+                    strict=False):
+        for x, y in zip(a[7:10], b[7:10], strict=False):
+            if isinstance(x, float | int) or isinstance(y, float | int):
+                assert x == pytest.approx(y)
