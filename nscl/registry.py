@@ -11,7 +11,9 @@ cumulative figures are carried.
 Columns: ``code, kind, category, name, short_name, aliases, successor, valid_from,
 valid_until, verified``. ``aliases`` is ``|``-separated; dates are ISO (empty = open);
 ``verified`` is ``false`` for facts not checked against a legal text (the five
-government agencies).
+government agencies). File order is the official order (Nghị quyết 176/2025/QH15 for
+the central agencies, Nghị quyết 202/2025/QH15 for the 34 provinces), then the former
+entries grouped by successor; :func:`agencies` keeps it, so listings follow it.
 
 Code scheme (stable ASCII slugs, never reused; templates store them):
 
@@ -28,8 +30,15 @@ characters turned into one dash.
 
 Matching (:func:`match_agency`, :func:`match_filename`) works on an ASCII-folded form of
 the text (any case, NFC or NFD, either tone placement, with or without spaces, CamelCase
-split) and looks for every way each agency is written. It never guesses: no match, or
-two different agencies matching equally well, gives ``agency=None`` with candidates.
+split, "&" read as "và") and looks for every way each agency is written, in three
+strengths: a ministry name after "Bộ" (or a full central-agency name) and a local name
+after "UBND", "tỉnh", "thành phố", "TP" are strong; a bare ministry short name or
+abbreviation counts only when it is the whole text ("Công Thương", "BCT.xlsx"); a bare
+local name anywhere is weak ("Sở KH&CN Hà Tĩnh", "HaTinh.xlsx"). The strongest level
+wins, a name inside a longer one loses ("Huế" in "Thừa Thiên Huế"), and a department
+("Sở Tài chính") never stands for its ministry. Typos go through rapidfuzz with a strict
+threshold and margin. It never guesses: no match, or two different agencies matching
+equally well, gives ``agency=None`` with candidates.
 """
 
 from __future__ import annotations
@@ -559,6 +568,8 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
     existed before the mergers still matches its former entry. Near misses are accepted
     only above :data:`FUZZY_THRESHOLD` with :data:`FUZZY_MARGIN` over the runner-up.
     """
+    if not isinstance(text, str):  # a cell value may be anything; never crash on it
+        text = "" if text is None else str(text)
     query = text
     normalised = _normalise(text)
     cut = _CUT.search(normalised)

@@ -426,6 +426,12 @@ def test_near_miss_between_two_names_is_not_guessed() -> None:
     assert {"tinh-quang-ngai", "tinh-quang-nam"} <= {a.code for a in found.candidates}
 
 
+def test_cell_values_that_are_not_text_do_not_crash() -> None:
+    for value in (None, 12.5, 2027):
+        found = match_agency(value)  # type: ignore[arg-type]
+        assert found.agency is None
+
+
 def test_typo_after_bo_is_a_near_miss() -> None:
     found = match_agency("Bộ Công Thươn")
     assert _code(found) == "bo-cong-thuong" and found.method == "fuzzy"
