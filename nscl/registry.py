@@ -282,6 +282,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ADMIN_PREFIX = re.compile(r"(?:^| )(?:tinh|thanh ?pho|tp|ubnd) ?$")
 _LEADING_PREFIX = re.compile(r"^(?:ubnd|tinh|thanh ?pho|tp|bo)(?: |$)")
 _DEPARTMENT = re.compile(r"(?:^| )so (?![0-9])")
+_PLACE_DATE = re.compile(r" ngay(?: |$)")
 _CUT = re.compile(r"(?:^| )kinh gui(?: |$)")
 _NOISE = [
     re.compile(rf"(?<![a-z0-9]){p}(?![a-z0-9])")
@@ -468,6 +469,8 @@ def _exact_hits(normalised: str, cleaned: str) -> list[_Hit]:
             continue
         for m in pattern.regex.finditer(normalised):
             strong = pattern.strong or bool(_ADMIN_PREFIX.search(normalised[: m.start()]))
+            if not strong and _PLACE_DATE.match(normalised, m.end()):
+                continue  # "Hà Nội, ngày … tháng …": where it was signed, not who signed
             hits.append(_Hit(pattern.agency, m.start(), m.end(), 3 if strong else 1))
     # A name inside a longer name of another agency ("Huế" in "Thừa Thiên Huế") loses.
     span_hits = [h for h in hits if h.level != 2]

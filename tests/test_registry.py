@@ -322,6 +322,8 @@ SPELLINGS: list[tuple[str, str]] = [
     ("Tỉnh Nghệ Ann", "tinh-nghe-an"),  # typo: a clear near miss
     ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nUBND TỈNH CAO BẰNG", "tinh-cao-bang"),
     ("UBND tỉnh Lào Cai\nKính gửi: Bộ Khoa học và Công nghệ", "tinh-lao-cai"),
+    ("SỞ KH&CN ĐÀ NẴNG\nĐà Nẵng, ngày 05 tháng 4 năm 2026", "tp-da-nang"),
+    ("BỘ Y TẾ\nHà Nội, ngày 05 tháng 4 năm 2026", "bo-y-te"),
 ]
 
 NFD_SPELLINGS = [
@@ -411,6 +413,7 @@ def test_match_filename_accepts_paths() -> None:
         ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", set()),  # which province?
         ("Tập đoàn Điện lực Việt Nam", set()),
         ("Bảng tổng hợp", set()),
+        ("Hà Nội, ngày 17 tháng 11 năm 2023", set()),  # where it was signed, not who
     ],
 )
 def test_unknown_gives_candidates_never_a_guess(text: str, expected_candidates: set[str]) -> None:
