@@ -54,6 +54,7 @@ from pathlib import Path, PurePath
 
 from rapidfuzz import fuzz
 
+from nscl.legacy import to_unicode
 from nscl.report import AgencyRef
 from nscl.text import compare_key, fold, nfc
 
@@ -565,7 +566,8 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
 
     Accepts every usual way of writing it: "BỘ CÔNG THƯƠNG", "Bộ KH&CN", "UBND TỈNH NGHỆ
     AN", "Ủy ban nhân dân tỉnh Thanh Hoá", "UBND TP. HỒ CHÍ MINH", "Sở Khoa học và Công
-    nghệ tỉnh Hà Tĩnh", multi-line cells, NFD text, no diacritics. ``on`` (the report's
+    nghệ tỉnh Hà Tĩnh", multi-line cells, NFD text, no diacritics, text typed in the
+    legacy TCVN3 or VNI encodings. ``on`` (the report's
     date) decides between entries written the same way (the former and the merged
     "Tỉnh Tuyên Quang"); without it the current entry (no end date) wins. A name that only
     existed before the mergers still matches its former entry. Near misses are accepted
@@ -574,7 +576,7 @@ def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:
     if not isinstance(text, str):  # a cell value may be anything; never crash on it
         text = "" if text is None else str(text)
     query = text
-    normalised = _normalise(text)
+    normalised = _normalise(to_unicode(text))  # TCVN3/VNI text typed with .Vn/VNI fonts
     cut = _CUT.search(normalised)
     if cut:
         normalised = normalised[: cut.start()].strip()

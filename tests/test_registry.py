@@ -9,11 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nscl.legacy import encode_legacy
 from nscl.registry import (
     Agency,
     AgencyMatch,
@@ -370,6 +372,21 @@ def test_match_nfd(text: str, code: str) -> None:
     decomposed = nfd(text)
     assert decomposed != text
     assert _code(match_agency(decomposed)) == code
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("UBND TỈNH NGHỆ AN", "tinh-nghe-an"),
+        ("Sở Khoa học và Công nghệ tỉnh Thanh Hoá", "tinh-thanh-hoa"),
+        ("Bộ Khoa học và Công nghệ", "bo-khoa-hoc-va-cong-nghe"),
+    ],
+)
+def test_match_legacy_encodings(text: str, code: str, encoding: Literal["tcvn3", "vni"]) -> None:
+    legacy = encode_legacy(text, encoding)
+    assert legacy != text
+    assert _code(match_agency(legacy)) == code
 
 
 @pytest.mark.parametrize(("name", "code"), FILENAMES)
