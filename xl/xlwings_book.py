@@ -1,0 +1,186 @@
+"""The workbook interface over an ``xlwings.Book``: the workbook open in Excel.
+
+The ribbon button runs in Excel through xlwings' ``RunPython`` (the desktop COM engine).
+The same code also drives xlwings' remote engine (``xw.Book(json=...)``), which the tests
+use on Linux: it implements the same Book/Sheet/Range API and records every change as
+an action. Where the remote engine cannot read something synchronously (fills, formulas,
+note texts), this class answers "unknown" (None/False): on the remote engine an earlier
+fill of a marked cell is therefore restored as "no fill".
+
+Text is written so that Excel keeps it as the same text: a value that Excel would turn
+into a formula, a number or a date ("=…", "+…", "1/2", "'…") gets Excel's text prefix
+(a leading apostrophe, which Excel does not store as part of the value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from xl.workbook_api import CellValue, excel_needs_text_prefix
+
+__all__ = ["XlwingsBook", "excel_literal"]
+
+_XL_SHEET_VERY_HIDDEN = 2
+
+
+def excel_literal(value: CellValue) -> CellValue:
+    """The value to assign through xlwings so that Excel stores exactly ``value``."""
+    if isinstance(value, str) and excel_needs_text_prefix(value):
+        return "'" + value
+    return value
+
+
+def _hex(rgb: Any) -> str | None:
+    if isinstance(rgb, tuple) and len(rgb) == 3:
+        return "".join(f"{int(c):02X}" for c in rgb)
+    if isinstance(rgb, str):
+        return rgb.lstrip("#").upper()[-6:]
+    return None
+
+
+def _as_cell_value(value: Any) -> CellValue:
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return value
+    return str(value)
+
+
+class XlwingsBook:
+    """:class:`xl.workbook_api.WorkbookAccess` over an ``xlwings.Book``."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        try:
+            self._engine = str(book.app.engine.name)
+        except Exception:  # an engine without app/engine attributes
+            self._engine = "unknown"
+
+    @property
+    def is_desktop(self) -> bool:
+        """Whether this is a real Excel (COM on Windows), not the remote engine."""
+        return self._engine == "excel"
+
+    @property
+    def name(self) -> str:
+        """The workbook's name as shown in Excel's title bar."""
+        return str(self.book.name)
+
+    def _sheet(self, sheet: str) -> Any:
+        for candidate in self.book.sheets:
+            if candidate.name == sheet:
+                return candidate
+        raise KeyError(sheet)
+
+    def _range(self, sheet: str, cell: str) -> Any:
+        return self._sheet(sheet).range(cell)
+
+    def sheet_names(self) -> list[str]:
+        """Every sheet name, hidden ones included."""
+        return [str(s.name) for s in self.book.sheets]
+
+    def read_values(self, sheet: str) -> list[list[CellValue]]:
+        """Values from A1 to the last used cell."""
+        sht = self._sheet(sheet)
+        last = sht.used_range.last_cell
+        values = sht.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        return [[_as_cell_value(v) for v in row] for row in values or []]
+
+    def get_value(self, sheet: str, cell: str) -> CellValue:
+        """The cell's (computed) value."""
+        return _as_cell_value(self._range(sheet, cell).value)
+
+    def has_formula(self, sheet: str, cell: str) -> bool:
+        """Whether the cell holds a formula; False when the engine cannot tell."""
+        try:
+            formula = self._range(sheet, cell).formula
+        except NotImplementedError:
+            return False
+        return isinstance(formula, str) and formula.startswith("=")
+
+    def set_value(self, sheet: str, cell: str, value: CellValue) -> None:
+        """Write a literal value; None clears the cell's contents."""
+        rng = self._range(sheet, cell)
+        if value is None:
+            rng.clear_contents()
+        else:
+            rng.value = excel_literal(value)
+
+    def write_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[CellValue]]) -> None:
+        """Write literal values row by row from column A (one call per non-empty row)."""
+        sht = self._sheet(sheet)
+        for offset, row in enumerate(rows):
+            if not row:
+                continue
+            sht.range((first_row + offset, 1)).value = [[excel_literal(v) for v in row]]
+
+    def get_fill(self, sheet: str, cell: str) -> str | None:
+        """The fill as ``"RRGGBB"``; None for no fill or when the engine cannot tell."""
+        try:
+            return _hex(self._range(sheet, cell).color)
+        except NotImplementedError:
+            return None
+
+    def set_fill(self, sheet: str, cell: str, fill: str | None) -> None:
+        """Set a solid fill ``"RRGGBB"``; None (or a token this engine cannot draw) removes it."""
+        rng = self._range(sheet, cell)
+        if fill is not None and len(fill) == 6 and all(c in "0123456789ABCDEFabcdef" for c in fill):
+            rng.color = f"#{fill.upper()}"
+            return
+        if fill is not None and fill.startswith("theme:") and self.is_desktop:
+            _, theme, tint = fill.split(":", 2)
+            rng.api.Interior.ThemeColor = int(theme) + 1
+            rng.api.Interior.TintAndShade = float(tint)
+            return
+        rng.color = None
+
+    def get_note(self, sheet: str, cell: str) -> str | None:
+        """The note's text; None when there is none or the engine cannot read it."""
+        note = self._range(sheet, cell).note
+        if note is None:
+            return None
+        try:
+            return str(note.text)
+        except NotImplementedError:
+            return None
+
+    def set_note(self, sheet: str, cell: str, text: str | None) -> None:
+        """Replace or delete the cell's note."""
+        rng = self._range(sheet, cell)
+        existing = rng.note
+        if existing is not None:
+            existing.delete()
+        if text:
+            rng.add_note(text)
+
+    def set_hyperlink(self, sheet: str, cell: str, target: str, text: str) -> None:
+        """Link the cell to ``target`` ("'Sheet'!H12") inside this workbook."""
+        rng = self._range(sheet, cell)
+        if self.is_desktop:
+            rng.api.Hyperlinks.Add(
+                Anchor=rng.api, Address="", SubAddress=target, TextToDisplay=text
+            )
+            return
+        rng.add_hyperlink(f"#{target}", text_to_display=text, screen_tip=text)
+
+    def set_bold(self, sheet: str, cell: str) -> None:
+        """Bold font."""
+        self._range(sheet, cell).font.bold = True
+
+    def set_column_width(self, sheet: str, column: str, width: float) -> None:
+        """Column width in characters."""
+        self._range(sheet, f"{column}1").column_width = width
+
+    def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
+        """Create the sheet after the last one, or clear it; optionally very hidden."""
+        try:
+            sht = self._sheet(sheet)
+            sht.clear()
+        except KeyError:
+            sheets = self.book.sheets
+            sht = sheets.add(sheet, after=sheets[len(sheets) - 1])
+        if very_hidden:
+            if self.is_desktop:
+                sht.api.Visible = _XL_SHEET_VERY_HIDDEN
+            else:
+                sht.visible = False
