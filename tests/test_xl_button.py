@@ -22,7 +22,13 @@ from nscl.legacy import encode_legacy
 from nscl.problems import Problem
 from nscl.report import FileReport
 from tests.test_xl_marking import EVIL, SHEET, _problem, _report
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
+from tests.test_xl_support import (
+    FIRST_DATA_ROW,
+    column_letters,
+    ensure_remote_engine,
+    make_form_a,
+    row_values,
+)
 from xl.button import check_workbook, normalize_workbook, run_check, run_normalize
 from xl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, WARNING_FILL, annotate_copy
 from xl.workbook_api import split_a1
@@ -33,6 +39,7 @@ L = column_letters()
 @pytest.fixture(autouse=True)
 def _xlwings_licence(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    ensure_remote_engine()
     yield
 
 
@@ -369,7 +376,6 @@ def test_check_workbook_uses_the_validation_engine(tmp_path: Path) -> None:
 def test_check_workbook_on_a_file_matches_nscl_validate(tmp_path: Path) -> None:
     pytest.importorskip("nscl.validation")
     from nscl.validation import validate_path
-
     from xl.openpyxl_book import OpenpyxlBook
 
     rows = [row_values(seq=1), row_values(seq=2, counterpart="abc")]

@@ -5,6 +5,7 @@ Headers come from the form description (``nscl.forms.form_a()``), never retyped 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,26 @@ from openpyxl.cell.cell import Cell
 
 from nscl.forms import form_a
 from xl.workbook_api import a1
+
+# xlwings PRO's remote engine is licensed for noncommercial and government use
+# (PolyForm Noncommercial 1.0.0); xlwings reads the key when it is first imported.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+
+def ensure_remote_engine() -> None:
+    """Make sure xlwings' remote engine is registered, even if xlwings was imported
+    (by another test module) before the licence key was in the environment."""
+    import xlwings
+
+    if xlwings.__pro__:
+        return
+    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    from xlwings.main import Engine
+    from xlwings.pro import _xlremote
+
+    xlwings.engines.add(Engine(impl=_xlremote.engine))
+    xlwings.__pro__ = True
+
 
 HEADER_ROW = 6  # group header row; column headers on 6 (merged down) and 7
 FIRST_DATA_ROW = 8

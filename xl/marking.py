@@ -253,7 +253,7 @@ def _fill_totals(
         if not cell or not _is_number(state_budget) or not _is_number(counterpart):
             continue
         ours = (sheet, cell) in emptied
-        if not ours and not (row.values.get("total") is None and is_blank(row.raw.get("total"))):
+        if not ours and not is_blank(row.raw.get("total")):
             continue
         try:
             if book.has_formula(sheet, cell):
