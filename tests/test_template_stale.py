@@ -38,3 +38,11 @@ def test_committed_template_is_up_to_date(letter: str, tmp_path: Path) -> None:
 def test_no_unexpected_files_in_excel_dir() -> None:
     expected = {file_name(letter) for letter in FORM_LETTERS}
     assert {p.name for p in EXCEL_DIR.glob("*.xlsx")} == expected
+
+
+def test_builds_are_repeatable_in_one_process(tmp_path: Path) -> None:
+    """No state leaks from one build into the next (XlsxWriter mutates option dicts)."""
+    first = _parts(build_workbook("A", out_path=tmp_path / "1.xlsx"))
+    build_workbook("B", out_path=tmp_path / "2.xlsx")
+    again = _parts(build_workbook("A", out_path=tmp_path / "3.xlsx"))
+    assert first == again

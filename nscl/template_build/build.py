@@ -8,6 +8,7 @@ The year printed in a template is, by default, derived from
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -111,7 +112,9 @@ def build_workbook_info(
     )
     heading = agency_heading(agency) if agency is not None else None
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(out_path), dict(_WORKBOOK_OPTIONS))
+    # A deep copy: XlsxWriter writes into the nested default-format dict, and a second
+    # build with the mutated dict would write a different styles.xml.
+    workbook = xlsxwriter.Workbook(str(out_path), copy.deepcopy(_WORKBOOK_OPTIONS))
     styles = Styles(workbook)
     table: TableLayout | None = None
     report: ReportLayout | None = None
