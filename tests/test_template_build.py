@@ -292,6 +292,10 @@ def test_form_a_print_setup_protection_and_panes(built: dict[str, BuiltWorkbook]
     assert prot.formatCells is False and prot.formatColumns is False
     assert prot.formatRows is False and prot.insertRows is False
     assert ws.freeze_panes == f"A{layout.first_input_row + 1}"
+    # Workbook structure locked (sheets cannot be renamed or deleted), no password.
+    for wb in books.values():
+        assert wb.security is not None and wb.security.lockStructure
+        assert not wb.security.workbookPassword
     # Header cells stay locked.
     assert _cell(ws, layout.header_first_row, 0).protection.locked
 

@@ -24,6 +24,7 @@ from nscl.template_build.defaults import (
 )
 from nscl.template_build.guide import write_guide_sheet
 from nscl.template_build.metadata import write_document_properties, write_identity
+from nscl.template_build.protection import lock_workbook_structure
 from nscl.template_build.report_form import (
     IndicatorLayout,
     ReportLayout,
@@ -135,6 +136,7 @@ def build_workbook_info(
                                   agency_name=agency.name if agency is not None else None)
     finally:
         workbook.close()
+    lock_workbook_structure(out_path)
     return BuiltWorkbook(out_path, letter, the_year, identity, table, report, indicators)
 
 

@@ -109,8 +109,12 @@ def _save_and_send(sheets: list[str], example_stem: str) -> list[GuideLine]:
             "độ rộng cột, chiều cao dòng và chèn dòng."
         )),
         GuideLine("text", (
+            "• Cấu trúc file (tên, thứ tự các sheet) cũng được khóa, không có mật khẩu."
+        )),
+        GuideLine("text", (
             "• Khi thật cần sửa phần bị khóa: Review (Xem lại) > Unprotect Sheet (Bỏ bảo "
-            "vệ trang tính), không cần mật khẩu; sửa xong bật lại bảo vệ."
+            "vệ trang tính) hoặc Protect Workbook (Bảo vệ sổ làm việc), không cần mật khẩu; "
+            "sửa xong bật lại bảo vệ."
         )),
     ]
 
