@@ -1,0 +1,264 @@
+"""Find a form's table in a sheet by its header texts, wherever the agency put it.
+
+Agencies retype the official table: any sheet name, rows above it, a two-row header
+with "Dự kiến kinh phí (triệu đồng)" merged over Tổng số / NSNN / Đối ứng, a
+"(1) (2) (3) …" number row, headers broken over lines, in another case or Unicode
+form, optional columns left out and extra columns added. The official headers and
+their aliases come from the form descriptions (:mod:`nscl.forms`), compared with
+:func:`header_key` (built on :func:`nscl.text.compare_key`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from nscl.forms import ReportForm, TableForm
+from nscl.text import compare_key
+
+__all__ = [
+    "IndicatorLocation",
+    "TableLocation",
+    "a1",
+    "cell_text",
+    "column_letter",
+    "header_key",
+    "is_number_row",
+    "locate_indicators",
+    "locate_table",
+]
+
+MAX_HEADER_SCAN = 60
+_PUNCT_SPACES = re.compile(r"\s*([/,;:()\-])\s*")
+_TRAILING = re.compile(r"[\s:*.]+$")
+_NUMBER_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?\.?$")
+_LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index (0 -> "A", 27 -> "AB")."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = _LETTERS[rem] + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """A1 reference of a 0-based (row, col)."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def cell_text(value: Any) -> str:
+    """A cell as stripped text ("" for empty cells); numbers without a trailing ".0"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def header_key(text: str) -> str:
+    """Comparison key for header texts: :func:`compare_key`, no spaces around punctuation."""
+    key = compare_key(text)
+    key = _PUNCT_SPACES.sub(r"\1", key)
+    return _TRAILING.sub("", key)
+
+
+@cache
+def _header_index(form: TableForm) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """(exact header key -> column key, (prefix key, column key) longest first)."""
+    exact: dict[str, str] = {}
+    for col in form.columns:
+        for text in col.headers:
+            exact.setdefault(header_key(text), col.key)
+    prefixes = sorted(exact.items(), key=lambda kv: len(kv[0]), reverse=True)
+    return exact, tuple(p for p in prefixes if len(p[0]) >= 4)
+
+
+def _match_header(text: str, form: TableForm) -> str | None:
+    if not text or len(text) > 120:
+        return None
+    key = header_key(text)
+    exact, prefixes = _header_index(form)
+    found = exact.get(key)
+    if found:
+        return found
+    for prefix, col_key in prefixes:
+        if key.startswith(prefix) and not key[len(prefix)].isalnum():
+            return col_key
+    return None
+
+
+def _group_keys(form: TableForm) -> set[str]:
+    return {header_key(col.group) for col in form.columns if col.group}
+
+
+def is_number_row(row: Sequence[Any]) -> bool:
+    """Whether a row is the "(1) (2) (3) …" column-number row under the headers."""
+    numbers: list[int] = []
+    for value in row:
+        text = cell_text(value)
+        if not text:
+            continue
+        found = _NUMBER_CELL.match(text)
+        if not found:
+            return False
+        numbers.append(int(found.group(1)))
+    return len(numbers) >= 3 and all(b > a for a, b in itertools.pairwise(numbers))
+
+
+@dataclass(frozen=True)
+class TableLocation:
+    """Where a table form sits in a sheet (0-based rows and columns)."""
+
+    form: TableForm
+    header_rows: tuple[int, ...]
+    data_start: int
+    columns: dict[str, int]
+    number_row: int | None = None
+
+    @property
+    def score(self) -> int:
+        """Number of the form's columns found."""
+        return len(self.columns)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Keys of the form's columns not found, in form order."""
+        return tuple(c.key for c in self.form.columns if c.key not in self.columns)
+
+    @property
+    def header_row(self) -> int:
+        """First header row (0-based)."""
+        return self.header_rows[0]
+
+
+def _row_matches(row: Sequence[Any], form: TableForm) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for col, value in enumerate(row):
+        if not isinstance(value, str):
+            continue
+        key = _match_header(value, form)
+        if key is not None and key not in found:
+            found[key] = col
+    return found
+
+
+def _is_header_row(row: Sequence[Any], form: TableForm) -> bool:
+    """Every non-empty cell of the row is a header of the form (or its group header)."""
+    groups = _group_keys(form)
+    seen = False
+    for value in row:
+        text = cell_text(value)
+        if not text:
+            continue
+        if not isinstance(value, str):
+            return False
+        if _match_header(text, form) is None and header_key(text) not in groups:
+            return False
+        seen = True
+    return seen
+
+
+def locate_table(
+    grid: Sequence[Sequence[Any]], form: TableForm, *, min_columns: int = 4
+) -> TableLocation | None:
+    """Find ``form``'s header in the first rows of ``grid``; None when absent.
+
+    The header may span two rows (a group header over its sub-columns); the task-name
+    column must be among the columns found.
+    """
+    best: TableLocation | None = None
+    limit = min(len(grid), MAX_HEADER_SCAN)
+    for r in range(limit):
+        found = _row_matches(grid[r], form)
+        if len(found) < 2:
+            continue
+        header_rows = [r]
+        nxt = r + 1
+        if nxt < len(grid) and _is_header_row(grid[nxt], form):
+            for key, col in _row_matches(grid[nxt], form).items():
+                found.setdefault(key, col)
+            header_rows.append(nxt)
+            nxt += 1
+        if "task_name" not in found or len(found) < min_columns:
+            continue
+        number_row = None
+        if nxt < len(grid) and is_number_row(grid[nxt]):
+            number_row = nxt
+            nxt += 1
+        candidate = TableLocation(
+            form=form,
+            header_rows=tuple(header_rows),
+            data_start=nxt,
+            columns=found,
+            number_row=number_row,
+        )
+        if best is None or candidate.score > best.score:
+            best = candidate
+    return best
+
+
+# ---- Form B: the indicator table ------------------------------------------------------
+
+_YEAR_HEADER = re.compile(r"^(?:kết quả\s*)?(?:thực hiện\s*)?năm\s*(\d{4})")
+_CUMULATIVE_HEADER = re.compile(r"^(?:luỹ|lũy) kế")
+
+
+@dataclass(frozen=True)
+class IndicatorLocation:
+    """Where the Form B indicator table sits (0-based)."""
+
+    header_row: int
+    name_col: int
+    year_col: int
+    cumulative_col: int
+    year: int | None
+    unit_col: int | None = None
+    seq_col: int | None = None
+
+
+def locate_indicators(grid: Sequence[Sequence[Any]], form: ReportForm) -> IndicatorLocation | None:
+    """Find the "Chỉ tiêu" table: a header row with the indicator, year and cumulative columns."""
+    name_key = header_key("Chỉ tiêu")
+    names = {name_key, header_key("Tên chỉ tiêu"), header_key("Nội dung chỉ tiêu")}
+    unit_keys = {header_key("Đơn vị tính"), header_key("ĐVT"), header_key("Đơn vị")}
+    seq_keys = {header_key("STT"), header_key("TT")}
+    for r in range(min(len(grid), MAX_HEADER_SCAN)):
+        name_col = year_col = cumulative_col = unit_col = seq_col = None
+        year: int | None = None
+        for c, value in enumerate(grid[r]):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            key = header_key(value)
+            if key in names and name_col is None:
+                name_col = c
+            elif key in unit_keys and unit_col is None:
+                unit_col = c
+            elif key in seq_keys and seq_col is None:
+                seq_col = c
+            elif _CUMULATIVE_HEADER.match(key) and cumulative_col is None:
+                cumulative_col = c
+            elif year_col is None:
+                found = _YEAR_HEADER.match(key)
+                if found:
+                    year_col, year = c, int(found.group(1))
+        if name_col is not None and year_col is not None and cumulative_col is not None:
+            return IndicatorLocation(
+                header_row=r,
+                name_col=name_col,
+                year_col=year_col,
+                cumulative_col=cumulative_col,
+                year=year,
+                unit_col=unit_col,
+                seq_col=seq_col,
+            )
+    return None

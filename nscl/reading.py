@@ -1,0 +1,309 @@
+"""Open what agencies send, safely, and read it into grids of cell values.
+
+Before any spreadsheet library touches a file, :func:`open_workbook` sniffs its real
+type from the first bytes (never trusting the extension), refuses encrypted files,
+checks a zip container's member count, total uncompressed size and compression ratios
+from the central directory (before inflating anything), and refuses XML parts that
+declare a DTD or entities (the "billion laughs" family). Only then is the file handed to
+python-calamine, a Rust reader that never runs macros and never follows external links.
+
+Every refusal is a :class:`ReadFailure` carrying a rule code, so that the validation
+report names the reason; nothing here raises anything else on user data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Grid",
+    "ReadFailure",
+    "ReadLimits",
+    "SheetInfo",
+    "Workbook",
+    "open_workbook",
+    "sniff",
+]
+
+Grid = list[list[Any]]
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Limits applied before reading a file (all configurable)."""
+
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_zip_members: int = 5_000
+    max_uncompressed_bytes: int = 512 * 1024 * 1024
+    # Ratio uncompressed/compressed allowed for a member larger than ratio_min_bytes.
+    max_compression_ratio: float = 200.0
+    ratio_min_bytes: int = 2 * 1024 * 1024
+    max_prolog_bytes: int = 1024 * 1024
+
+
+class ReadFailure(Exception):
+    """The file cannot be read; ``code`` is a rule code, ``params`` fill its message."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """A worksheet of the workbook."""
+
+    name: str
+    visible: bool
+    index: int
+
+
+@dataclass
+class Workbook:
+    """An opened workbook: its real type, sheets and what the container revealed."""
+
+    path: Path
+    kind: str  # "xlsx", "xlsm", "xlsb", "xls", "ods"
+    sheets: list[SheetInfo]
+    has_macros: bool = False
+    has_external_links: bool = False
+    _book: Any = field(default=None, repr=False)
+
+    def read(self, name: str) -> Grid:
+        """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
+
+        Empty cells are ``""``; numbers are ``float`` (or ``int``), dates ``datetime``.
+        Raises :class:`ReadFailure` (``file-corrupt``) when the sheet cannot be parsed.
+        """
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            rows: Grid = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises several error types on broken parts
+            raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+        return rows
+
+    def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Merged ranges of a sheet as 0-based ((row, col), (row, col)); empty for .ods."""
+        try:
+            ranges = self._book.get_sheet_by_name(name).merged_cell_ranges
+        except Exception:  # merged ranges are a nicety: never fail on them
+            return []
+        return list(ranges or [])
+
+    def iter_sheets(self, *, hidden: bool = False) -> Iterator[SheetInfo]:
+        """Worksheets in workbook order; hidden ones only when ``hidden``."""
+        for info in self.sheets:
+            if info.visible or hidden:
+                yield info
+
+    def close(self) -> None:
+        """Release the file."""
+        if self._book is not None:
+            with contextlib.suppress(Exception):  # closing twice is harmless
+                self._book.close()
+            self._book = None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+def sniff(path: Path) -> str:
+    """The real container type from the first bytes: "zip", "ole", "html", "text", "empty"."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if not head:
+        return "empty"
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<")):
+        return "html"
+    return "text"
+
+
+def _check_zip(zf: zipfile.ZipFile, limits: ReadLimits) -> list[zipfile.ZipInfo]:
+    """Refuse zip bombs from the central directory alone, before inflating anything."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_zip_members:
+        raise ReadFailure(
+            "file-zip-bomb", reason=f"{len(infos)} thành phần (tối đa {limits.max_zip_members})"
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size >= limits.ratio_min_bytes:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_compression_ratio:
+                raise ReadFailure(
+                    "file-zip-bomb",
+                    reason=f'thành phần "{info.filename}" nén {ratio:,.0f} lần'.replace(",", "."),
+                )
+    if total > limits.max_uncompressed_bytes:
+        mb = total // (1024 * 1024)
+        raise ReadFailure("file-zip-bomb", reason=f"giải nén ra {mb} MB")
+    return infos
+
+
+def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> None:
+    """Refuse an XML part whose prolog declares a DTD or entities (read up to the root tag)."""
+    buffer = b""
+    try:
+        with zf.open(info) as part:
+            while len(buffer) < limits.max_prolog_bytes:
+                chunk = part.read(8192)
+                if not chunk:
+                    break
+                buffer += chunk
+                if _DTD.search(buffer):
+                    raise ReadFailure("file-xml-entities", part=info.filename)
+                # Root element reached (skip the "<?xml" declaration and comments).
+                body = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", buffer, flags=re.DOTALL)
+                if _ROOT_START.search(body):
+                    return
+    except ReadFailure:
+        raise
+    except Exception as exc:  # bad CRC, truncated member, unsupported compression
+        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+    if len(buffer) >= limits.max_prolog_bytes:
+        raise ReadFailure("file-xml-entities", part=info.filename)
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names:
+        info = zf.getinfo("mimetype")
+        if info.file_size <= 200 and zf.read(info).startswith(_ODS_MIME):
+            return "ods"
+        raise ReadFailure(
+            "file-not-spreadsheet", reason="tệp OpenDocument nhưng không phải bảng tính"
+        )
+    if "xl/workbook.xml" in names:
+        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "word/document.xml" in names:
+        raise ReadFailure("file-not-spreadsheet", reason="tệp Word (.docx)")
+    raise ReadFailure("file-not-spreadsheet", reason="tệp nén không chứa bảng tính")
+
+
+def _inspect_zip(path: Path, limits: ReadLimits) -> tuple[str, bool, bool]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = _check_zip(zf, limits)
+            names = {info.filename for info in infos}
+            kind = _zip_kind(zf, names)
+            if kind == "ods" and "META-INF/manifest.xml" in names:
+                manifest = zf.getinfo("META-INF/manifest.xml")
+                if manifest.file_size < 1_000_000 and b"encryption-data" in zf.read(manifest):
+                    raise ReadFailure("file-encrypted")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml_prolog(zf, info, limits)
+            has_macros = "xl/vbaProject.bin" in names or any(
+                n.startswith(("Basic/", "Scripts/")) for n in names
+            )
+            has_links = any(n.startswith("xl/externalLinks/") for n in names)
+            return kind, has_macros, has_links
+    except ReadFailure:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
+        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+
+
+def _inspect_ole(path: Path) -> tuple[str, bool]:
+    """An OLE compound file: encrypted OOXML, an .xls (maybe encrypted) or something else."""
+    import msoffcrypto
+    import olefile  # type: ignore[import-untyped]
+
+    try:
+        ole = olefile.OleFileIO(str(path))
+        try:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+        finally:
+            ole.close()
+    except Exception as exc:  # truncated or damaged compound file
+        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise ReadFailure("file-encrypted")
+    if not ({"Workbook", "Book"} & streams):
+        raise ReadFailure("file-not-spreadsheet", reason="tệp Office nhưng không phải bảng tính")
+    try:
+        with path.open("rb") as fh:
+            encrypted = bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # msoffcrypto cannot tell: calamine will say whether it reads
+        encrypted = False
+    if encrypted:
+        raise ReadFailure("file-encrypted")
+    has_macros = any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams)
+    return "xls", has_macros
+
+
+def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    """Open ``path`` after the safety checks; raise :class:`ReadFailure` when it cannot be read."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    limits = limits or ReadLimits()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadFailure("file-not-found") from exc
+    if size > limits.max_file_bytes:
+        raise ReadFailure(
+            "file-too-large",
+            size=round(size / 1048576, 1),
+            limit=round(limits.max_file_bytes / 1048576, 1),
+        )
+    container = sniff(path)
+    has_macros = has_links = False
+    if container == "zip":
+        kind, has_macros, has_links = _inspect_zip(path, limits)
+    elif container == "ole":
+        kind, has_macros = _inspect_ole(path)
+    elif container == "empty":
+        raise ReadFailure("file-not-spreadsheet", reason="tệp rỗng (0 byte)")
+    elif container == "html":
+        raise ReadFailure(
+            "file-not-spreadsheet", reason="tệp HTML/XML đổi đuôi thành bảng tính"
+        )
+    else:
+        raise ReadFailure("file-not-spreadsheet", reason="tệp văn bản hoặc định dạng khác")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        metadata = list(book.sheets_metadata)
+    except Exception as exc:  # calamine: ZipError, XmlError, CalamineError, PasswordError …
+        if type(exc).__name__ == "PasswordError":
+            raise ReadFailure("file-encrypted") from exc
+        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+    sheets = [
+        SheetInfo(
+            name=meta.name,
+            visible=meta.visible == SheetVisibleEnum.Visible,
+            index=i,
+        )
+        for i, meta in enumerate(metadata)
+        if meta.typ == SheetTypeEnum.WorkSheet
+    ]
+    return Workbook(
+        path=path,
+        kind=kind,
+        sheets=sheets,
+        has_macros=has_macros,
+        has_external_links=has_links,
+        _book=book,
+    )

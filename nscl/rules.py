@@ -1,0 +1,341 @@
+"""The validation rule catalogue: every problem ``nscl validate`` can report.
+
+Each :class:`~nscl.problems.Rule` has a stable kebab-case code, a severity, a Vietnamese
+message template and a fix. The message shown to users ends with the fix, so a single
+line says what is wrong and what to do; the position (file, sheet, cell) is added by
+:class:`~nscl.problems.Problem`. ``docs/rules.md`` is generated from :data:`RULES`
+(``python -m nscl.catalogue``).
+"""
+
+from __future__ import annotations
+
+from nscl.problems import Rule, Severity, register
+
+__all__ = ["RULES", "rule"]
+
+SCOPE_FILE = "1. Tệp"
+SCOPE_IDENTITY = "2. Định danh"
+SCOPE_FORM_A = "3. Mẫu A - Bảng tổng hợp đề xuất"
+SCOPE_FORM_B = "4. Mẫu B - Báo cáo kết quả"
+SCOPE_TEXT = "5. Văn bản"
+
+
+def rule(
+    code: str,
+    severity: Severity,
+    title: str,
+    message: str,
+    fix: str,
+    scope: str,
+    description: str = "",
+) -> Rule:
+    """A rule whose message ends with its fix ("… Cách sửa: …")."""
+    return Rule(
+        code=code,
+        severity=severity,
+        title=title,
+        message=f"{message} Cách sửa: {fix}",
+        fix=fix,
+        scope=scope,
+        description=description,
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    # ---- file --------------------------------------------------------------------------
+    rule(
+        "file-not-found", "error", "Không tìm thấy tệp",
+        "Không tìm thấy tệp.",
+        "kiểm tra lại đường dẫn và tên tệp.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "file-not-spreadsheet", "error", "Không phải bảng tính",
+        "Tệp không phải bảng tính Excel hoặc LibreOffice ({reason}).",
+        "mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx rồi gửi lại.",
+        SCOPE_FILE,
+        "Loại tệp được xác định từ nội dung, không theo đuôi tệp: .xlsx, .xlsm, .xls, .ods.",
+    ),
+    rule(
+        "file-corrupt", "error", "Tệp hỏng",
+        "Tệp bị hỏng, bị cắt cụt hoặc không đọc được ({reason}).",
+        "mở lại tệp gốc, lưu lại dưới dạng .xlsx và gửi lại bản đầy đủ.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "file-encrypted", "error", "Tệp có mật khẩu",
+        "Tệp được đặt mật khẩu mở (mã hóa), không thể đọc nội dung.",
+        "gỡ mật khẩu (Excel: Tệp > Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu,"
+        " xóa mật khẩu) rồi gửi lại.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "file-xml-entities", "error", "XML có khai báo thực thể",
+        'Phần "{part}" của tệp khai báo DTD/thực thể XML (kiểu tấn công "billion laughs");'
+        " tệp không được đọc.",
+        "mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx rồi gửi lại.",
+        SCOPE_FILE,
+        "Kiểm tra trên phần mở đầu của từng phần XML trước khi đọc.",
+    ),
+    rule(
+        "file-zip-bomb", "error", "Tệp nén bất thường",
+        "Tệp nén bất thường ({reason}), có dấu hiệu \"bom zip\"; tệp không được giải nén.",
+        "gửi lại tệp bảng tính gốc.",
+        SCOPE_FILE,
+        "Số thành phần, tổng dung lượng giải nén và tỷ lệ nén được kiểm tra trên danh mục"
+        " của tệp nén, trước khi giải nén.",
+    ),
+    rule(
+        "file-too-large", "error", "Tệp quá lớn",
+        "Tệp quá lớn ({size} MB, tối đa {limit} MB).",
+        "xóa các sheet, hình ảnh không cần thiết rồi gửi lại.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "file-macros", "warning", "Tệp có macro",
+        "Tệp chứa macro (VBA); nscl không chạy macro, chỉ đọc giá trị các ô.",
+        "lưu lại dưới dạng .xlsx (không macro).",
+        SCOPE_FILE,
+    ),
+    rule(
+        "file-external-links", "warning", "Liên kết tới tệp khác",
+        "Tệp có công thức liên kết tới tệp khác; nscl không mở các liên kết này, chỉ đọc"
+        " giá trị đã lưu.",
+        "dùng Dữ liệu > Sửa liên kết > Ngắt liên kết để chuyển thành giá trị.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "table-not-found", "error", "Không tìm thấy bảng theo mẫu",
+        "Không tìm thấy bảng theo Mẫu A (Bảng tổng hợp danh mục đề xuất nhiệm vụ) hay"
+        " Mẫu B (Báo cáo kết quả, sheet Chỉ tiêu) trong tệp.",
+        "giữ đúng dòng tiêu đề cột theo mẫu (Stt, Tên nhiệm vụ, Tổ chức chủ trì, phối hợp,"
+        " …, Tổng số, NSNN, Đối ứng).",
+        SCOPE_FILE,
+        "Bảng được tìm theo nội dung tiêu đề cột (kể cả tên gọi khác), ở mọi sheet.",
+    ),
+    rule(
+        "column-missing", "error", "Thiếu cột bắt buộc",
+        'Bảng thiếu cột "{header}".',
+        'thêm cột "{header}" theo đúng mẫu.',
+        SCOPE_FILE,
+    ),
+    rule(
+        "table-empty", "warning", "Bảng không có dữ liệu",
+        "Bảng không có dòng dữ liệu nào.",
+        "nhập các nhiệm vụ (hoặc chỉ tiêu) vào bảng, hoặc bỏ qua nếu không có đề xuất.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "table-several-sheets", "warning", "Nhiều sheet chứa bảng",
+        'Có {count} sheet chứa bảng theo mẫu ({sheets}); nscl dùng sheet "{chosen}".',
+        "chỉ giữ một bảng tổng hợp trong tệp.",
+        SCOPE_FILE,
+    ),
+    # ---- identity ----------------------------------------------------------------------
+    rule(
+        "agency-unknown", "warning", "Không xác định được cơ quan",
+        "Không xác định được bộ, ngành hoặc địa phương gửi tệp ({detail}).",
+        'ghi tên cơ quan ở góc trên bên trái bảng (ví dụ "BỘ CÔNG THƯƠNG",'
+        ' "UBND TỈNH NGHỆ AN") hoặc đặt tên tệp theo tên cơ quan.',
+        SCOPE_IDENTITY,
+        "Thứ tự xác định: thông tin ẩn của mẫu nscl, phần đầu bảng, tên tệp.",
+    ),
+    rule(
+        "agency-mismatch", "warning", "Cơ quan không khớp",
+        "Thông tin mẫu ghi cơ quan {metadata}, nhưng phần đầu bảng ghi {header}.",
+        "dùng đúng mẫu được cấp cho cơ quan mình.",
+        SCOPE_IDENTITY,
+    ),
+    rule(
+        "template-outdated", "warning", "Mẫu cũ",
+        "Tệp dùng mẫu phiên bản {found}; phiên bản hiện hành là {current}.",
+        "tải mẫu mới và chép dữ liệu sang.",
+        SCOPE_IDENTITY,
+    ),
+    rule(
+        "year-mismatch", "error", "Sai năm",
+        "Biểu mẫu ghi năm {found}, trong khi đợt này là năm {expected}.",
+        "dùng biểu mẫu của năm {expected}.",
+        SCOPE_IDENTITY,
+    ),
+    # ---- Form A --------------------------------------------------------------------------
+    rule(
+        "required-missing", "error", "Thiếu thông tin bắt buộc",
+        'Dòng {line} đã có dữ liệu nhưng thiếu "{header}".',
+        'nhập "{header}" cho nhiệm vụ này.',
+        SCOPE_FORM_A,
+        "Chỉ xét các dòng đã bắt đầu nhập (có ít nhất một ô ngoài Stt).",
+    ),
+    rule(
+        "not-a-number", "error", "Không phải số",
+        '"{header}" phải là số, nhưng ô đang ghi "{value}".',
+        "nhập một số (triệu đồng), ví dụ 1250,5.",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "number-as-text", "warning", "Số ghi dạng chữ",
+        '"{header}" được ghi dạng chữ "{value}"; nscl đọc là {number}.',
+        "nhập số trực tiếp vào ô (định dạng Number), không gõ dấu chấm phân cách hay đơn vị.",
+        SCOPE_FORM_A,
+        'Quy tắc đọc: dấu chấm trước nhóm 3 chữ số là phân cách hàng nghìn ("1.250" ='
+        ' 1250), dấu phẩy là dấu thập phân ("1.250,5" = 1250,5); khi có cả hai dấu, dấu'
+        ' đứng sau là dấu thập phân ("1,250.5" kiểu Anh = 1250,5); chấp nhận đơn vị'
+        ' "triệu đồng", "tỷ đồng", "đồng".',
+    ),
+    rule(
+        "number-ambiguous", "warning", "Số có thể hiểu hai cách",
+        '"{value}" có thể là {number} hoặc {alternative}; nscl đọc là {number}.',
+        "nhập số trực tiếp vào ô, không dùng dấu phân cách.",
+        SCOPE_FORM_A,
+        'Một dấu phẩy trước đúng 3 chữ số ("1,250") được đọc là dấu thập phân (1,25).',
+    ),
+    rule(
+        "negative-budget", "error", "Kinh phí âm",
+        '"{header}" không được âm ({number}).',
+        "nhập số không âm (triệu đồng).",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "budget-mismatch", "error", "Tổng số khác NSNN + Đối ứng",
+        "Tổng số {total} khác NSNN + Đối ứng = {expected} (chênh {diff} triệu đồng).",
+        "sửa để Tổng số = NSNN + Đối ứng, hoặc để trống ô Tổng số cho nscl tự tính.",
+        SCOPE_FORM_A,
+        "Sai lệch cho phép 0,001 triệu đồng. Ô Tổng số để trống được tính từ NSNN + Đối ứng"
+        " mà không báo lỗi.",
+    ),
+    rule(
+        "state-budget-share", "error", "Tỷ lệ NSNN vượt mức",
+        "NSNN chiếm {share}% tổng kinh phí, vượt mức tối đa {limit}%.",
+        "giảm NSNN hoặc tăng kinh phí đối ứng.",
+        SCOPE_FORM_A,
+        "Chỉ kiểm tra khi được cấu hình (--max-state-budget-share); mặc định tắt.",
+    ),
+    rule(
+        "duration-missing", "error", "Thiếu thời gian thực hiện",
+        "Dòng {line} chưa ghi thời gian thực hiện.",
+        "ghi số tháng thực hiện, ví dụ 24.",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "duration-invalid", "error", "Thời gian không đọc được",
+        'Không đọc được thời gian thực hiện "{value}".',
+        'ghi số tháng, ví dụ "24" hoặc "24 tháng".',
+        SCOPE_FORM_A,
+        'Chấp nhận: 24; "24 tháng"; "2 năm"; "18 tháng (2025-2026)"; "2025-2026";'
+        ' "01/2025 - 12/2026".',
+    ),
+    rule(
+        "duration-not-whole", "error", "Số tháng không nguyên",
+        "Thời gian thực hiện {months} tháng không phải số nguyên tháng.",
+        "làm tròn thành số nguyên tháng.",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "duration-out-of-range", "error", "Thời gian ngoài khoảng cho phép",
+        "Thời gian thực hiện {months} tháng nằm ngoài khoảng {min}-{max} tháng.",
+        "ghi số tháng từ {min} đến {max}.",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "duration-past-2030", "error", "Kết thúc sau năm 2030",
+        "Bắt đầu năm {start}, thực hiện {months} tháng thì kết thúc sau năm {end_year}"
+        " (Chương trình kết thúc năm {end_year}).",
+        "rút ngắn thời gian để kết thúc chậm nhất tháng 12/{end_year}.",
+        SCOPE_FORM_A,
+        "Năm bắt đầu là năm của biểu mẫu.",
+    ),
+    rule(
+        "duplicate-task", "error", "Nhiệm vụ trùng tên",
+        'Tên nhiệm vụ trùng với dòng {other_row} ("{name}").',
+        "gộp hai dòng hoặc sửa tên cho khác nhau.",
+        SCOPE_FORM_A,
+        "So sánh không phân biệt hoa thường, khoảng trắng, kiểu gõ dấu và dạng Unicode.",
+    ),
+    rule(
+        "seq-order", "warning", "Stt không liên tục",
+        'Stt là "{value}", đúng ra phải là {expected}.',
+        "đánh lại Stt 1, 2, 3 … theo thứ tự ưu tiên.",
+        SCOPE_FORM_A,
+    ),
+    rule(
+        "totals-mismatch", "warning", "Dòng tổng cộng không khớp",
+        'Dòng tổng cộng ghi "{header}" = {found}, nhưng tổng các nhiệm vụ là {expected}.',
+        "sửa dòng tổng cộng (hoặc dùng công thức SUM).",
+        SCOPE_FORM_A,
+        "Dòng tổng cộng không phải nhiệm vụ; tổng của nó chỉ được đối chiếu.",
+    ),
+    # ---- Form B --------------------------------------------------------------------------
+    rule(
+        "indicator-not-number", "error", "Chỉ tiêu không phải số",
+        'Chỉ tiêu "{name}" ({period}) phải là số, nhưng ô ghi "{value}".',
+        "nhập một số.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-negative", "error", "Chỉ tiêu âm",
+        'Chỉ tiêu "{name}" ({period}) không được âm ({number}).',
+        "nhập số không âm.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-fractional", "error", "Chỉ tiêu đếm có số lẻ",
+        'Chỉ tiêu "{name}" ({period}) là số đếm nhưng ghi {number}.',
+        "nhập số nguyên.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-rate-range", "error", "Tỷ lệ ngoài 0-100",
+        'Tỷ lệ "{name}" ({period}) là {number}%, ngoài khoảng 0-100.',
+        "nhập tỷ lệ phần trăm từ 0 đến 100.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "cumulative-less-than-year", "error", "Lũy kế nhỏ hơn số năm",
+        'Chỉ tiêu "{name}": lũy kế {cumulative} nhỏ hơn kết quả năm {value}.',
+        "kiểm tra lại: lũy kế từ đầu Chương trình phải bằng lũy kế năm trước cộng kết quả"
+        " năm nay.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-total-mismatch", "error", "Tổng kinh phí khác tổng các nguồn",
+        'Chỉ tiêu "{name}" ({period}) = {total}, khác tổng các nguồn = {expected}.',
+        "sửa để tổng kinh phí bằng tổng các nguồn.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-missing", "warning", "Thiếu chỉ tiêu",
+        "Bảng chỉ tiêu thiếu {count} chỉ tiêu: {names}.",
+        "thêm các dòng còn thiếu (ghi 0 nếu không có kết quả).",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-unknown", "warning", "Chỉ tiêu lạ",
+        'Dòng "{name}" không phải chỉ tiêu của mẫu; nscl bỏ qua dòng này.',
+        "dùng đúng tên chỉ tiêu theo mẫu, ghi thông tin khác vào phần báo cáo.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "narrative-missing", "warning", "Thiếu nội dung báo cáo",
+        'Mục "{number} {title}" chưa có nội dung.',
+        "viết nội dung cho mục này (ghi \"Không có\" nếu không có).",
+        SCOPE_FORM_B,
+    ),
+    # ---- text ----------------------------------------------------------------------------
+    rule(
+        "text-legacy-encoding", "warning", "Văn bản bảng mã cũ",
+        'Văn bản gõ bằng bảng mã cũ {encoding}: "{raw}"; nội dung Unicode là "{text}".',
+        "chuyển mã sang Unicode (Unikey: Công cụ chuyển mã, từ {encoding} sang Unicode)"
+        " và dùng phông Times New Roman.",
+        SCOPE_TEXT,
+        "Nhận biết TCVN3 (ABC, phông .VnTime) và VNI-Windows; nội dung đã chuyển sang"
+        " Unicode được dùng khi tổng hợp.",
+    ),
+    rule(
+        "text-not-nfc", "warning", "Văn bản Unicode tổ hợp",
+        "{count} ô ghi tiếng Việt ở dạng Unicode tổ hợp (NFD), đầu tiên là ô {first}.",
+        "không cần sửa (nscl tự chuẩn hóa); nên gõ bằng Unicode dựng sẵn.",
+        SCOPE_TEXT,
+    ),
+)
+
+register(*RULES)

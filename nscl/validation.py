@@ -1,0 +1,397 @@
+"""Validate the workbooks agencies send: ``validate_path`` and ``validate_paths``.
+
+For each file: open it safely (:mod:`nscl.reading`), find the Form A table (or Form B
+report, or Form C appendix) by its headers on any sheet (:mod:`nscl.locate`), identify
+the agency (template metadata, then the header block, then the file name), read and
+check every row (:mod:`nscl.checks_table`, :mod:`nscl.checks_report`), and compute the
+budget. The result is a :class:`~nscl.report.FileReport`; nothing here raises on user
+data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nscl.rules  # noqa: F401  (registers the rule catalogue)
+from nscl.checks_report import check_indicators, read_narratives
+from nscl.checks_table import TableOptions, check_table
+from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c
+from nscl.identity import (
+    IDENTITY_SHEET,
+    TemplateIdentity,
+    identity_from_rows,
+    read_identity_properties,
+)
+from nscl.legacy import to_unicode
+from nscl.locate import (
+    IndicatorLocation,
+    TableLocation,
+    a1,
+    locate_indicators,
+    locate_table,
+)
+from nscl.problems import Problem, get_rule
+from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
+from nscl.report import AgencyRef, BudgetSummary, FileReport
+from nscl.text import compare_key
+
+__all__ = ["ValidationOptions", "validate_path", "validate_paths"]
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """Settings of a validation run.
+
+    ``max_state_budget_share``: when set (e.g. 0.7), a task whose NSNN exceeds this share
+    of its total is an error (``state-budget-share``); off by default because no such cap
+    is verified. ``program_end_year``: tasks must end by December of this year.
+    """
+
+    max_state_budget_share: float | None = None
+    program_end_year: int = 2030
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+
+_YEAR_FROM = re.compile(r"từ năm\s*(\d{4})")
+_YEAR_OF_REPORT = re.compile(r"(?:thực hiện|báo cáo)[^\d]{0,40}năm\s*(\d{4})")
+_HEADER_SKIP = re.compile(
+    r"^(?:cộng ho[àa]|độc lập|bảng tổng hợp|báo cáo|phụ lục|đề cương|số\s*:|v/v|kính gửi|"
+    r"\(tên bộ|\(kèm theo|[-_=.…\s]+$)|ngày\s*\S*\s*tháng"
+)
+_PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = re.findall(r"\d+", version)
+    return tuple(int(p) for p in parts)
+
+
+class _Run:
+    """Validation of one file."""
+
+    def __init__(
+        self, path: Path, *, year: int | None, options: ValidationOptions, display: str | None
+    ) -> None:
+        self.path = path
+        self.expected_year = year
+        self.options = options
+        self.file = display or path.name
+        self.report = FileReport(path=display or str(path))
+
+    def add(self, code: str, *, sheet: str | None = None, cell: str | None = None,
+            at_row: int | None = None, **params: Any) -> None:
+        self.report.problems.append(
+            get_rule(code).problem(file=self.file, sheet=sheet, cell=cell, row=at_row, **params)
+        )
+
+    # -- entry -----------------------------------------------------------------------------
+    def run(self) -> FileReport:
+        if not self.path.is_file():
+            self.add("file-not-found")
+            self.report.readable = False
+            return self.report
+        try:
+            book = open_workbook(self.path, self.options.limits)
+        except ReadFailure as failure:
+            self.add(failure.code, **failure.params)
+            self.report.readable = False
+            self._identify_agency(None, None, None, warn=False)
+            return self.report
+        try:
+            self._validate(book)
+        except ReadFailure as failure:
+            self.add(failure.code, **failure.params)
+            self.report.readable = False
+        finally:
+            book.close()
+        return self.report
+
+    # -- workbook --------------------------------------------------------------------------
+    def _identity(self, book: Workbook) -> TemplateIdentity | None:
+        identity = None
+        if book.kind in ("xlsx", "xlsm"):
+            identity = read_identity_properties(self.path)
+        if identity is None and any(s.name == IDENTITY_SHEET for s in book.sheets):
+            identity = identity_from_rows(book.read(IDENTITY_SHEET))
+        return identity
+
+    def _validate(self, book: Workbook) -> None:
+        if book.has_macros:
+            self.add("file-macros")
+        if book.has_external_links:
+            self.add("file-external-links")
+        identity = self._identity(book)
+        preferred = identity.form_letter if identity else None
+        found = self._find_table(book, preferred)
+        if found is None:
+            self.add("table-not-found")
+            self._identify_agency(identity, None, None, warn=False)
+            return
+        letter, sheet, grid, location, others = found
+        self.report.form = letter
+        self.report.sheet = sheet
+        if others:
+            self.add(
+                "table-several-sheets", sheet=sheet,
+                count=len(others) + 1, sheets=", ".join(f'"{s}"' for s in [sheet, *others]),
+                chosen=sheet,
+            )
+        if identity is not None:
+            self.report.form_version = identity.form_version
+        if isinstance(location, TableLocation):
+            self._table(book, identity, sheet, grid, location)
+        else:
+            self._report_form(book, identity, sheet, grid, location)
+
+    def _find_table(
+        self, book: Workbook, preferred: str | None
+    ) -> tuple[str, str, Grid, TableLocation | IndicatorLocation, list[str]] | None:
+        """The best table over the sheets: (letter, sheet, grid, location, other sheets)."""
+        best: tuple[tuple[int, int], str, str, Grid, TableLocation | IndicatorLocation] | None
+        best = None
+        found_in: dict[str, list[str]] = {"A": [], "B": [], "C": []}
+        for hidden_pass in (False, True):
+            for info in book.iter_sheets(hidden=hidden_pass):
+                if info.name == IDENTITY_SHEET or (hidden_pass and info.visible):
+                    continue
+                grid = book.read(info.name)
+                candidates: list[tuple[str, int, TableLocation | IndicatorLocation]] = []
+                for letter, form in (("A", form_a()), ("C", form_c())):
+                    table = locate_table(grid, form)
+                    if table is not None:
+                        candidates.append((letter, table.score, table))
+                indicators = locate_indicators(grid, form_b())
+                if indicators is not None:
+                    candidates.append(("B", 6, indicators))
+                for letter, score, where in candidates:
+                    found_in[letter].append(info.name)
+                    rank = (1 if letter == preferred else 0, score)
+                    if best is None or rank > best[0]:
+                        best = (rank, letter, info.name, grid, where)
+                del grid
+            if best is not None:
+                break
+        if best is None:
+            return None
+        _, letter, sheet, grid, loc = best
+        others = [s for s in found_in[letter] if s != sheet]
+        return letter, sheet, grid, loc, others
+
+    # -- identity, year, agency ------------------------------------------------------------
+    def _header_texts(self, grid: Grid, last_row: int) -> list[tuple[int, int, str]]:
+        texts: list[tuple[int, int, str]] = []
+        for r in range(min(last_row, len(grid))):
+            for c, value in enumerate(grid[r]):
+                if isinstance(value, str) and value.strip():
+                    texts.append((r, c, to_unicode(value.strip())))
+        return texts
+
+    def _form_year(
+        self, identity: TemplateIdentity | None, texts: Sequence[tuple[int, int, str]],
+        pattern: re.Pattern[str],
+    ) -> tuple[int | None, str | None]:
+        if identity is not None and identity.year is not None:
+            return identity.year, None
+        for r, c, text in texts:
+            found = pattern.search(compare_key(text))
+            if found:
+                return int(found.group(1)), a1(r, c)
+        return None, None
+
+    def _check_year(self, sheet: str, found: int | None, cell: str | None) -> int | None:
+        expected = self.expected_year
+        if expected is not None and found is not None and found != expected:
+            self.add("year-mismatch", sheet=sheet, cell=cell, found=found, expected=expected)
+        year = found if found is not None else expected
+        self.report.year = year
+        return year
+
+    def _check_version(self, identity: TemplateIdentity | None, form: TableForm | ReportForm,
+                       sheet: str) -> None:
+        if identity is None or identity.form_letter != form.letter:
+            return
+        if _version_tuple(identity.form_version) < _version_tuple(form.version):
+            self.add("template-outdated", sheet=sheet, found=identity.form_version,
+                     current=form.version)
+
+    def _identify_agency(
+        self, identity: TemplateIdentity | None, texts: Sequence[tuple[int, int, str]] | None,
+        sheet: str | None, *, warn: bool = True,
+    ) -> None:
+        """Agency from template metadata, else the header block, else the file name."""
+        try:
+            from nscl import registry
+        except ImportError:  # registry not installed: the agency stays unknown
+            registry = None  # type: ignore[assignment]
+        metadata_ref: AgencyRef | None = None
+        header_ref: AgencyRef | None = None
+        detail = "không thấy tên cơ quan ở phần đầu bảng, tên tệp cũng không cho biết"
+        if registry is not None and identity is not None and identity.agency_code:
+            try:
+                metadata_ref = registry.get_agency(identity.agency_code).to_ref("metadata")
+            except KeyError:
+                detail = f'mã cơ quan "{identity.agency_code}" trong thông tin mẫu không có'
+        if registry is not None and texts:
+            for _, _, text in texts:
+                for line in text.splitlines():
+                    key = compare_key(line)
+                    if not key or len(key) > 100:
+                        continue
+                    if _PLACEHOLDER.match(key):
+                        detail = "phần đầu bảng vẫn ghi \"(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)\""
+                        continue
+                    if _HEADER_SKIP.search(key):
+                        continue
+                    match = registry.match_agency(line)
+                    if match.agency is not None:
+                        header_ref = match.agency.to_ref("header")
+                        break
+                    if len(match.candidates) > 1:
+                        names = ", ".join(a.name for a in match.candidates[:4])
+                        detail = f'"{line.strip()}" có thể là: {names}'
+                if header_ref is not None:
+                    break
+        agency = metadata_ref or header_ref
+        if agency is None and registry is not None:
+            match = registry.match_filename(self.file)
+            if match.agency is not None:
+                agency = match.agency.to_ref("filename")
+        if metadata_ref is not None and header_ref is not None and (
+            metadata_ref.code != header_ref.code
+        ):
+            self.add("agency-mismatch", sheet=sheet, metadata=metadata_ref.name,
+                     header=header_ref.name)
+        self.report.agency = agency
+        if agency is None and warn:
+            self.add("agency-unknown", sheet=sheet, detail=detail)
+
+    # -- Form A / C --------------------------------------------------------------------------
+    def _table(
+        self, book: Workbook, identity: TemplateIdentity | None, sheet: str, grid: Grid,
+        loc: TableLocation,
+    ) -> None:
+        form = loc.form
+        texts = self._header_texts(grid, loc.header_row)
+        self._check_version(identity, form, sheet)
+        year_found, year_cell = self._form_year(identity, texts, _YEAR_FROM)
+        year = self._check_year(sheet, year_found, year_cell)
+        self._identify_agency(identity, texts, sheet)
+        spare = max(loc.columns.values(), default=-1) + 1
+        for col in form.columns:
+            if col.required and col.key not in loc.columns:
+                self.add("column-missing", sheet=sheet, cell=a1(loc.header_row, spare),
+                         at_row=loc.header_row + 1, header=col.header)
+        result = check_table(
+            grid, loc, sheet=sheet, file=self.file,
+            options=TableOptions(
+                year=year,
+                max_state_budget_share=self.options.max_state_budget_share,
+                program_end_year=self.options.program_end_year,
+            ),
+        )
+        self.report.rows = result.rows
+        self.report.summary = result.summary
+        self.report.problems.extend(result.problems)
+        if not result.rows:
+            self.add("table-empty", sheet=sheet, cell=a1(loc.data_start, 0),
+                     at_row=loc.data_start + 1)
+
+    # -- Form B ------------------------------------------------------------------------------
+    def _report_form(
+        self, book: Workbook, identity: TemplateIdentity | None, sheet: str, grid: Grid,
+        loc: IndicatorLocation,
+    ) -> None:
+        form = form_b()
+        texts = self._header_texts(grid, loc.header_row)
+        self._check_version(identity, form, sheet)
+        year_found: int | None
+        year_cell: str | None = None
+        if identity is not None and identity.year is not None:
+            year_found = identity.year
+        elif loc.year is not None:
+            year_found = loc.year
+        else:
+            year_found, year_cell = self._form_year(None, texts, _YEAR_OF_REPORT)
+        year = self._check_year(sheet, year_found, year_cell)
+        narrative_texts: list[tuple[int, int, str]] = []
+        narrative_problems: list[Problem] = []
+        # Narratives: the sheet of the outline (any other sheet with its headings).
+        best_headings = 0
+        for info in book.iter_sheets():
+            other = grid if info.name == sheet else book.read(info.name)
+            narratives, problems, headings = read_narratives(
+                other, form, year, sheet=info.name, file=self.file
+            )
+            if headings > best_headings:
+                best_headings = headings
+                self.report.narratives = narratives
+                narrative_problems = problems
+                narrative_texts = self._header_texts(other, 12)
+        self._identify_agency(identity, texts or narrative_texts, sheet)
+        result = check_indicators(grid, loc, form, sheet=sheet, file=self.file)
+        self.report.indicators = result.indicators
+        self.report.problems.extend(result.problems)
+        if best_headings:
+            self.report.problems.extend(narrative_problems)
+        if not result.indicators:
+            self.add("table-empty", sheet=sheet, cell=a1(loc.header_row + 1, loc.name_col),
+                     at_row=loc.header_row + 2)
+        self.report.summary = _report_budget(result.indicators)
+
+
+def _report_budget(indicators: dict[str, dict[str, Any]]) -> BudgetSummary:
+    def value(key: str) -> float:
+        number = indicators.get(key, {}).get("report_year")
+        return float(number) if isinstance(number, int | float) else 0.0
+
+    state = value("budget_central") + value("budget_local")
+    counterpart = value("budget_counterpart")
+    return BudgetSummary(tasks=0, total=state + counterpart, state_budget=state,
+                         counterpart=counterpart)
+
+
+def validate_path(
+    path: Path,
+    *,
+    year: int | None = None,
+    options: ValidationOptions | None = None,
+    display_name: str | None = None,
+) -> FileReport:
+    """Validate one file; never raises on user data (unreadable files: ``readable=False``).
+
+    ``year`` is the expected form year (a ``year-mismatch`` error when the file says
+    otherwise); ``display_name`` replaces the path in the report and messages.
+    """
+    run = _Run(Path(path), year=year, options=options or ValidationOptions(),
+               display=display_name)
+    try:
+        return run.run()
+    except Exception as exc:  # a bug must not stop a batch: report it on the file
+        report = run.report
+        report.readable = False
+        report.problems.append(
+            get_rule("file-corrupt").problem(
+                file=run.file, reason=f"lỗi nội bộ khi đọc: {type(exc).__name__}: {exc}"[:200]
+            )
+        )
+        return report
+
+
+def validate_paths(
+    paths: Iterable[Path],
+    *,
+    year: int | None = None,
+    options: ValidationOptions | None = None,
+) -> Iterator[FileReport]:
+    """Validate files one after the other (one file in memory at a time)."""
+    for path in paths:
+        yield validate_path(path, year=year, options=options)
+
+
+def problems_of(reports: Iterable[FileReport]) -> list[Problem]:
+    """Every problem of several reports, in order."""
+    return [p for report in reports for p in report.problems]
