@@ -62,13 +62,17 @@ def _build(form: str, year: int | None, agency_text: str | None, out: Path) -> l
         raise UsageError(f"Biểu mẫu \"{form}\" không có; chọn A, B, C hoặc all.")
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         raise UsageError(f"Năm {year} không hợp lệ; cần từ {MIN_YEAR} đến {MAX_YEAR}.")
-    written: list[Path] = []
+    # Resolve everything first, so that a usage error writes nothing.
+    plan: list[tuple[str, int, Agency | None]] = []
     for letter in letters:
         the_year = default_year(letter) if year is None else year
         agency = None
         if agency_text is not None:
             signing_year = the_year + get_form(letter).signing_year_offset
             agency = resolve_agency(agency_text, on=date(signing_year, 1, 1))
+        plan.append((letter, the_year, agency))
+    written: list[Path] = []
+    for letter, the_year, agency in plan:
         path = out / file_name(letter, agency.code if agency else None)
         written.append(build_workbook(letter, year=the_year, agency=agency, out_path=path))
     return written
