@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # Modules contributing sub-commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("nscl.commands.template",)
+COMMAND_MODULES: tuple[str, ...] = ("nscl.commands.template", "sync.commands")
 
 
 @app.callback()

@@ -26,8 +26,10 @@ def compute_changes(
     agency_info: Callable[[str], AgencyInfo],
 ) -> list[Change]:
     """Differences between the previous master (agency code -> content hash) and now."""
+    from sync.completeness import master_order
+
     changes: list[Change] = []
-    for code, sub in current.items():
+    for code, sub in sorted(current.items(), key=lambda item: master_order(item[1].agency)):
         old_sha = previous.get(code)
         if old_sha is None:
             changes.append(Change(sub.agency, "agency-new", "",
@@ -41,7 +43,7 @@ def compute_changes(
             continue
         for kind, task, detail in consolidator.diff(old, sub.report):
             changes.append(Change(sub.agency, kind, task, detail))
-    for code in previous:
+    for code in sorted(previous, key=lambda c: master_order(agency_info(c))):
         if code not in current:
             changes.append(Change(agency_info(code), "agency-withdrawn", "",
                                   "Tệp đã bị rút khỏi thư mục nhận hoặc bị từ chối"))

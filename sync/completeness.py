@@ -11,10 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any, Protocol
 
+from sync.config import ConfigError, SyncConfig
 from sync.model import AgencyInfo, AgencyStatus, Submission
 
-__all__ = ["build_statuses", "is_late", "master_order"]
+
+class AgencyDirectory(Protocol):
+    """Turns an agency code into :class:`AgencyInfo` (registry facts and order)."""
+
+    def info(self, code: str, ref: Any = None) -> AgencyInfo:
+        """Facts about the agency ``code``."""
+        ...
+
+__all__ = ["build_statuses", "expected_agencies", "is_late", "master_order"]
 
 _KIND_ORDER = {"ministry": 0, "province": 1}
 
@@ -44,3 +54,25 @@ def build_statuses(
         else:
             sub.agency = lines[code].agency
     return sorted(lines.values(), key=lambda line: master_order(line.agency))
+
+
+def expected_agencies(config: SyncConfig, directory: AgencyDirectory) -> list[AgencyInfo]:
+    """The agencies expected to submit: the configured list, else every agency of the
+    registry in force on the deadline (or today), minus the configured exclusions."""
+    if config.expected is not None:
+        codes = list(config.expected)
+    else:
+        from nscl.registry import agencies
+
+        codes = [a.code for a in agencies(in_force_on=config.reference_date)]
+    from nscl.registry import get_agency
+
+    for code in codes:
+        try:
+            get_agency(code)
+        except KeyError:
+            raise ConfigError(
+                f"Mã đơn vị «{code}» trong tệp cấu hình không có trong danh mục đơn vị."
+            ) from None
+    excluded = set(config.exclude)
+    return [directory.info(code) for code in dict.fromkeys(codes) if code not in excluded]

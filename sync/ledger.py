@@ -242,12 +242,15 @@ class Ledger:
         ).fetchone()
         return self._run(row) if row else None
 
-    def last_written_run(self) -> RunRecord | None:
-        """The latest run that wrote a new master (the base of the "changes" sheet)."""
+    def last_written_run(self, *, exclude_fingerprint: str = "") -> RunRecord | None:
+        """The latest run that wrote a master from other inputs than ``exclude_fingerprint``
+        (the base of the "changes" sheet)."""
         row = self.conn.execute(
             "SELECT id, started, finished, status, exit_code, fingerprint, master, master_size,"
             " master_mtime_ns, summary, current FROM runs"
-            " WHERE status = 'written' ORDER BY id DESC LIMIT 1"
+            " WHERE status = 'written' AND COALESCE(fingerprint, '') != ?"
+            " ORDER BY id DESC LIMIT 1",
+            (exclude_fingerprint,),
         ).fetchone()
         return self._run(row) if row else None
 

@@ -82,3 +82,42 @@ def master_task_rows(path: Path) -> list[dict[str, Any]]:
                 "file": v[13], "types": [c.data_type for c in vrow],
             })
     return out
+
+
+def write_fake(path: Path, spec: dict[str, Any], *, mtime: datetime | None = None) -> Path:
+    """An inbox file whose bytes describe the report :func:`fake_validator` returns."""
+    import json
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    if mtime is not None:
+        ts = mtime.timestamp()
+        os.utime(path, (ts, ts))
+    return path
+
+
+CALLS: list[str] = []
+
+
+def fake_validator(path: Path, year: int | None, display_name: str) -> FileReport:
+    """Stands in for the validation engine: builds the FileReport described by the file."""
+    import json
+
+    CALLS.append(display_name)
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return FileReport(path=display_name, readable=False, problems=[Problem(
+            code="file-not-spreadsheet", severity="error", message="Không phải bảng tính",
+            file=display_name)])
+    rows = [task_row(i, name, state, counter)
+            for i, (name, state, counter) in enumerate(spec.get("rows", []), start=1)]
+    problems = [Problem(code=code, severity="error", message=code, file=display_name,
+                        sheet="Bảng tổng hợp", cell="J9") for code in spec.get("errors", [])]
+    problems += [Problem(code=code, severity="warning", message=code, file=display_name,
+                         sheet="Bảng tổng hợp", cell="I9") for code in spec.get("warnings", [])]
+    agency = spec.get("agency")
+    return report(agency[0] if agency else "", agency[1] if agency else "",
+                  agency[2] if agency else "", rows, problems=problems, path=display_name,
+                  year=spec.get("year", 2027), form=spec.get("form", "A"))

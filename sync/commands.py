@@ -1,0 +1,165 @@
+"""``nscl sync`` (nightly consolidation) and ``nscl demo`` (sample data + a run).
+
+Exit codes: 0 all clean, 1 errors in files or rejected files, 2 the run itself failed
+(bad configuration, another run holding the lock, unexpected failure).
+"""
+
+# No "from __future__ import annotations": typer reads the option annotations at runtime.
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["register"]
+
+
+class _RichProgress:
+    """A rich progress bar (only used when stdout is a terminal)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[item]}", style="dim"), transient=True,
+        )
+        self._task: Any = None
+        self._progress.start()
+
+    def start(self, total: int, label: str) -> None:
+        if self._task is not None:
+            self._progress.remove_task(self._task)
+        self._task = self._progress.add_task(label, total=total, item="")
+
+    def advance(self, label: str = "") -> None:
+        if self._task is not None:
+            self._progress.update(self._task, advance=1, item=label[-40:])
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"Lỗi: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
+    """Run a sync and print its result; return the exit code."""
+    from sync.config import ConfigError
+    from sync.lock import SyncLockedError
+    from sync.run import EXIT_FAILED, run_sync
+    from sync.summary import summary_text
+
+    progress = _RichProgress() if output_format == "text" and sys.stdout.isatty() else None
+    try:
+        outcome = run_sync(config, dry_run=dry_run, progress=progress)
+    except ConfigError as exc:
+        if progress is not None:
+            progress.stop()
+        _fail(str(exc))
+        return EXIT_FAILED
+    except SyncLockedError as exc:
+        if progress is not None:
+            progress.stop()
+        _fail(f"một lần tổng hợp khác đang chạy (khóa {exc}); thử lại sau.")
+        return EXIT_FAILED
+    except Exception as exc:  # the run itself failed: say so, exit 2
+        if progress is not None:
+            progress.stop()
+        from sync.logs import log_path
+
+        _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}. "
+              f"Xem nhật ký {log_path(config.resolved().state)}.")
+        return EXIT_FAILED
+    if output_format == "json":
+        typer.echo(json.dumps(outcome.result, ensure_ascii=False, indent=2))
+    else:
+        if dry_run:
+            typer.echo("(Chạy thử: không ghi bảng tổng hợp, sổ theo dõi hay thư mục phản hồi.)")
+        typer.echo(summary_text(outcome.result))
+    return outcome.exit_code
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sync`` and ``demo`` to the ``nscl`` command."""
+
+    @app.command("sync")
+    def sync_command(
+        config: Annotated[Path | None, typer.Option(
+            "--config", "-c", help="Tệp cấu hình TOML (xem nscl.example.toml).")] = None,
+        inbox: Annotated[Path | None, typer.Option(
+            "--inbox", help="Thư mục nhận tệp của các đơn vị.")] = None,
+        out: Annotated[Path | None, typer.Option(
+            "--out", help="Tệp bảng tổng hợp (.xlsx) sẽ ghi.")] = None,
+        state: Annotated[Path | None, typer.Option(
+            "--state", help="Thư mục trạng thái: sổ theo dõi, kho lưu trữ, nhật ký.")] = None,
+        outbox: Annotated[Path | None, typer.Option(
+            "--outbox", help="Thư mục phản hồi (bản đánh dấu lỗi gửi lại đơn vị).")] = None,
+        year: Annotated[int | None, typer.Option(
+            "--year", help="Năm của đợt đề xuất (ví dụ 2027).")] = None,
+        deadline: Annotated[str | None, typer.Option(
+            "--deadline", help="Hạn nộp, ví dụ 2027-03-29T17:00+07:00.")] = None,
+        form: Annotated[str | None, typer.Option(
+            "--form", help="Biểu mẫu tổng hợp (mặc định A).")] = None,
+        workers: Annotated[int | None, typer.Option(
+            "--workers", help="Số tiến trình kiểm tra tệp song song (0 = tự chọn).")] = None,
+        output_format: Annotated[str, typer.Option(
+            "--format", help="Cách in kết quả: text hoặc json.")] = "text",
+        dry_run: Annotated[bool, typer.Option(
+            "--dry-run", help="Chạy thử: kiểm tra và báo cáo, không ghi gì.")] = False,
+    ) -> None:
+        """Tổng hợp mọi tệp trong thư mục nhận vào bảng tổng hợp (chạy hằng đêm)."""
+        from sync.config import ConfigError, SyncConfig, load_config, parse_deadline
+
+        if output_format not in ("text", "json"):
+            _fail("--format chỉ nhận text hoặc json.")
+        try:
+            if config is not None:
+                conf = load_config(config)
+            else:
+                missing = [flag for flag, value in
+                           (("--inbox", inbox), ("--out", out), ("--state", state))
+                           if value is None]
+                if missing:
+                    _fail(f"thiếu {', '.join(missing)} (hoặc dùng --config nscl.toml).")
+                assert inbox is not None and out is not None and state is not None
+                conf = SyncConfig(inbox=inbox, master=out, state=state)
+            conf = conf.with_overrides(
+                inbox=inbox, master=out, state=state, outbox=outbox, year=year,
+                deadline=parse_deadline(deadline) if deadline else None,
+                form=form.upper() if form else None, workers=workers,
+            )
+        except ConfigError as exc:
+            _fail(str(exc))
+            return
+        raise typer.Exit(run_and_report(conf, output_format=output_format, dry_run=dry_run))
+
+    @app.command("demo")
+    def demo_command(
+        out: Annotated[Path, typer.Option(
+            "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),
+        output_format: Annotated[str, typer.Option("--format", help="text hoặc json.")] = "text",
+    ) -> None:
+        """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out."""
+        from sync.demo_data import DemoRefusedError, write_demo
+
+        try:
+            demo = write_demo(out)
+        except DemoRefusedError as exc:
+            _fail(str(exc))
+            return
+        if output_format == "text":
+            typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
+            for note in demo.notes:
+                typer.echo(f"  * {note}")
+            typer.echo("")
+        code = run_and_report(demo.config, output_format=output_format, dry_run=False)
+        if output_format == "text":
+            typer.echo("")
+            typer.echo(f"Cấu hình: {demo.config_path}. Chạy lại: nscl sync --config "
+                       f"{demo.config_path}")
+        # The demo contains deliberate mistakes: exit 0 unless the run itself failed.
+        raise typer.Exit(2 if code == 2 else 0)

@@ -1,0 +1,521 @@
+"""The nightly consolidation pipeline: inbox folder -> master workbook.
+
+1. Collect the spreadsheets of the inbox (``stat`` only).
+2. Keep everything: new contents are archived by SHA-256 and every version is recorded
+   in the ledger. A file already seen (same path, size and modification time) is not
+   read again. When nothing changed since the last complete run and the master is
+   untouched, the run stops here: nothing is parsed, nothing is rewritten.
+3. Validate each content not validated yet by this engine (worker processes).
+4. Reject what cannot be consolidated (unreadable, unknown form, agency or year), with
+   a reason; keep, for each agency, its newest file (modification time, then first
+   seen); compute completeness and the changes since the previous master.
+5. Write the master atomically (previous master kept as a dated copy).
+6. Put a marked copy of every file with problems in the outbox.
+7. Record the run; return the JSON result and the exit code
+   (0 clean, 1 errors or rejected files, 2 the run itself failed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sync.archive import FileChangedError, archive_file, clean_temporary
+from sync.collect import Candidate, collect
+from sync.config import ConfigError, SyncConfig
+from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
+from sync.lock import run_lock
+from sync.logs import LOGGER, log_path, run_logging
+
+__all__ = [
+    "EXIT_CLEAN",
+    "EXIT_FAILED",
+    "EXIT_PROBLEMS",
+    "Progress",
+    "RunOutcome",
+    "run_sync",
+]
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+_MASTER_WRITER_VERSION = "1"
+
+
+class Progress(Protocol):
+    """Progress display (a rich progress bar on a terminal; nothing otherwise)."""
+
+    def start(self, total: int, label: str) -> None:
+        """Begin a phase of ``total`` steps."""
+
+    def advance(self, label: str = "") -> None:
+        """One step done."""
+
+    def stop(self) -> None:
+        """End of the run."""
+
+
+@dataclass
+class RunOutcome:
+    """What a run returns to the command line."""
+
+    exit_code: int
+    result: dict[str, Any]
+    unchanged: bool = False
+    master_written: bool = False
+    run_id: int | None = None
+    rows_in: int = 0  # task rows read from the counted files
+    rows_out: int = 0  # task rows written to the master's table
+    messages: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.isoformat(timespec="seconds")
+
+
+def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, int]]) -> str:
+    digest = hashlib.sha256(f"{_MASTER_WRITER_VERSION}|{engine}|{config.settings_key()}".encode())
+    for rel, sha, mtime_ns in sorted(files):
+        digest.update(f"\n{rel}\t{sha}\t{mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _exit_code(result: dict[str, Any]) -> int:
+    if result.get("rejected") or any(a["status"] == "invalid" for a in result["agencies"]):
+        return EXIT_PROBLEMS
+    return EXIT_CLEAN
+
+
+def _master_untouched(path: Path, size: int | None, mtime_ns: int | None) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == size and st.st_mtime_ns == mtime_ns
+
+
+def run_sync(
+    config: SyncConfig,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    validator: Callable[..., Any] | None = None,
+    now: Callable[[], datetime] = _now,
+) -> RunOutcome:
+    """Run one consolidation. Raises :class:`ConfigError` or
+    :class:`~sync.lock.SyncLockedError` for problems of the run itself (exit code 2)."""
+    config = config.resolved()
+    if not config.inbox.is_dir():
+        raise ConfigError(f"Không tìm thấy thư mục nhận tệp «{config.inbox}».")
+    if dry_run:
+        with run_logging(config.state, write=False):
+            return _Pipeline(config, dry_run=True, progress=progress, validator=validator,
+                             now=now).run()
+    config.state.mkdir(parents=True, exist_ok=True)
+    with run_lock(config.state), run_logging(config.state) as log:
+        log.info("run start: inbox=%s master=%s", config.inbox, config.master)
+        try:
+            outcome = _Pipeline(config, dry_run=False, progress=progress, validator=validator,
+                                now=now).run()
+        except Exception:
+            log.exception("run failed")
+            raise
+        log.info("run end: exit=%s unchanged=%s", outcome.exit_code, outcome.unchanged)
+        return outcome
+
+
+class _Pipeline:
+    def __init__(
+        self,
+        config: SyncConfig,
+        *,
+        dry_run: bool,
+        progress: Progress | None,
+        validator: Callable[..., Any] | None,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.config = config
+        self.dry_run = dry_run
+        self.progress = progress
+        self.validator = validator
+        self.now = now
+        self.started = now()
+        self.ledger: Ledger | None = None
+
+    # -- main ---------------------------------------------------------------------------
+
+    def run(self) -> RunOutcome:
+        config = self.config
+        ledger_path = config.state / LEDGER_NAME
+        if self.dry_run and not ledger_path.exists():
+            self.ledger = None
+        else:
+            self.ledger = Ledger(ledger_path)
+        try:
+            return self._run()
+        finally:
+            if self.ledger is not None:
+                self.ledger.close()
+            if self.progress is not None:
+                self.progress.stop()
+
+    def _run(self) -> RunOutcome:
+        from sync.validate import engine_fingerprint
+
+        config, ledger = self.config, self.ledger
+        candidates = collect(config.inbox)
+        engine = engine_fingerprint(f"year={config.year}")
+        known = ledger.known_versions() if ledger else {}
+
+        # Fast path: nothing new, nothing changed, master untouched.
+        if ledger is not None and not self.dry_run:
+            seen = [known.get((c.rel, c.size, c.mtime_ns)) for c in candidates]
+            if all(v is not None for v in seen):
+                files = [(c.rel, v.sha256, c.mtime_ns)
+                         for c, v in zip(candidates, seen, strict=True) if v is not None]
+                fp = _fingerprint(engine, config, files)
+                last = ledger.last_complete_run()
+                if (
+                    last is not None
+                    and last.fingerprint == fp
+                    and last.summary is not None
+                    and last.master == str(config.master)
+                    and _master_untouched(config.master, last.master_size, last.master_mtime_ns)
+                ):
+                    return self._unchanged(last.summary, fp, last.exit_code or 0,
+                                           last.master_size, last.master_mtime_ns,
+                                           [v.id for v in seen if v is not None])
+        return self._full(candidates, known, engine)
+
+    def _unchanged(
+        self, summary: dict[str, Any], fp: str, exit_code: int, size: int | None,
+        mtime_ns: int | None, version_ids: list[int],
+    ) -> RunOutcome:
+        assert self.ledger is not None
+        stamp = _iso(self.now())
+        run_id = self.ledger.begin_run(_iso(self.started), self.config.settings_key())
+        result = dict(summary)
+        result["unchanged"] = True
+        result["log"] = str(log_path(self.config.state))
+        self.ledger.finish_run(
+            run_id, finished=stamp, status="unchanged", exit_code=exit_code, fingerprint=fp,
+            master=str(self.config.master), master_size=size, master_mtime_ns=mtime_ns,
+            summary=summary, current=None, files=[(v, "seen", None) for v in version_ids],
+        )
+        LOGGER.info("nothing changed since the last run; master kept")
+        return RunOutcome(exit_code=exit_code, result=result, unchanged=True, run_id=run_id)
+
+    # -- full run -----------------------------------------------------------------------
+
+    def _full(
+        self, candidates: list[Candidate],
+        known: dict[tuple[str, int, int], VersionRecord], engine: str,
+    ) -> RunOutcome:
+        from sync.completeness import build_statuses, expected_agencies, is_late
+        from sync.consolidate import consolidator_for, supported_forms
+        from sync.model import Consolidation, Rejected, Submission, Superseded
+        from sync.summary import build_result
+        from sync.validate import ValidationJob, validate_jobs
+
+        config, ledger = self.config, self.ledger
+        if config.form not in supported_forms():
+            raise ConfigError(
+                f"Chưa hỗ trợ tổng hợp biểu mẫu {config.form}; "
+                f"các biểu mẫu hỗ trợ: {', '.join(supported_forms())}."
+            )
+        consolidator = consolidator_for(config.form)
+        now_iso = _iso(self.started)
+        run_id = 0
+        if ledger is not None and not self.dry_run:
+            ledger.abandon_stale_runs(now_iso)
+            clean_temporary(config.state / "archive")
+            from sync.master import clean_temporary_masters
+
+            clean_temporary_masters(config.master.parent)
+            run_id = ledger.begin_run(now_iso, config.settings_key())
+        LOGGER.info("run %s: %d file(s) in the inbox", run_id, len(candidates))
+
+        # 1-2. Identify every file's content; archive and record new versions.
+        rejected: list[Rejected] = []
+        versions: dict[str, VersionRecord] = {}  # rel -> version
+        sources: dict[str, Path] = {}  # rel -> path to validate
+        if self.progress:
+            self.progress.start(len(candidates), "Lưu trữ tệp")
+        for cand in candidates:
+            rec = known.get((cand.rel, cand.size, cand.mtime_ns))
+            try:
+                if rec is None:
+                    rec = self._record(cand, run_id)
+                versions[cand.rel] = rec
+                sources[cand.rel] = cand.path
+            except FileChangedError:
+                LOGGER.warning("%s is being written; skipped this run", cand.rel)
+                rejected.append(Rejected(cand.rel, "Tệp đang được ghi trong lúc tổng hợp; "
+                                         "sẽ được xử lý ở lần chạy sau.", "file-changing"))
+            except OSError as exc:
+                LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
+                rejected.append(Rejected(cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                                         "file-not-accessible"))
+            if self.progress:
+                self.progress.advance(cand.rel)
+        if ledger is not None and not self.dry_run and versions:
+            ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
+
+        # 3. Validate what the cache does not hold.
+        reports: dict[str, Any] = {}
+        jobs: list[ValidationJob] = []
+        for rel, rec in versions.items():
+            key = self._cache_key(engine, rel)
+            cached = ledger.cached_report(rec.sha256, key) if ledger else None
+            if cached is not None:
+                from sync.cache import report_from_json
+
+                try:
+                    reports[rel] = report_from_json(cached)
+                    continue
+                except (ValueError, KeyError):
+                    pass
+            jobs.append(ValidationJob(key=rel, path=sources[rel], display_name=rel))
+        LOGGER.info("%d file(s) to validate, %d from cache", len(jobs), len(reports))
+        if self.progress and jobs:
+            self.progress.start(len(jobs), "Kiểm tra tệp")
+
+        def store(job: ValidationJob, report: Any) -> None:
+            from sync.cache import report_to_json
+
+            rec = versions[job.key]
+            if ledger is not None and not self.dry_run:
+                ledger.store_report(rec.sha256, self._cache_key(engine, job.key),
+                                    report_to_json(report), _iso(self.now()))
+            if self.progress:
+                self.progress.advance(job.key)
+
+        reports.update(
+            validate_jobs(jobs, year=config.year, validator=self.validator,
+                          workers=config.workers, memory_limit_mb=config.memory_limit_mb,
+                          on_done=store)
+        )
+
+        # 4. Classify, pick the newest version per agency.
+        year = config.year
+        if year is None:
+            years = Counter(r.year for r in reports.values()
+                            if r.readable and r.form == config.form and r.year is not None)
+            year = years.most_common(1)[0][0] if years else None
+        by_agency: dict[str, list[tuple[str, Any]]] = {}
+        outcomes: list[tuple[int, dict[str, Any]]] = []
+        roles: list[tuple[int, str, str | None]] = []
+        for rel, report in reports.items():
+            rec = versions[rel]
+            reason = self._rejection(report, year)
+            outcome: dict[str, Any] = {
+                "agency": report.agency.code if report.agency else None,
+                "form": report.form, "year": report.year,
+                "errors": len(report.errors), "warnings": len(report.warnings),
+                "problems": [p.code for p in report.problems],
+            }
+            if reason is not None:
+                code, text = reason
+                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id))
+                outcome["status"] = "rejected"
+                roles.append((rec.id, "rejected", code))
+            else:
+                outcome["status"] = "ok" if report.valid else "invalid"
+                by_agency.setdefault(report.agency.code, []).append((rel, report))
+            outcomes.append((rec.id, outcome))
+
+        info_of = _AgencyDirectory()
+        submissions: dict[str, Submission] = {}
+        superseded: list[Superseded] = []
+        tz = config.tz
+        for code, items in by_agency.items():
+            items.sort(key=lambda item: (versions[item[0]].mtime_ns, versions[item[0]].first_seen,
+                                         versions[item[0]].id), reverse=True)
+            rel, report = items[0]
+            rec = versions[rel]
+            received = datetime.fromtimestamp(rec.mtime_ns / 1e9, tz=tz)
+            info = info_of.info(code, report.agency)
+            submissions[code] = Submission(
+                agency=info, report=report, file=rel, sha256=rec.sha256, received=received,
+                late=is_late(received, config.deadline), version_id=rec.id,
+                source=(ledger.blob_path(rec.sha256) if ledger else None) or str(sources[rel]),
+            )
+            roles.append((rec.id, "current", None))
+            for old_rel, _ in items[1:]:
+                old = versions[old_rel]
+                superseded.append(Superseded(
+                    old_rel, info, datetime.fromtimestamp(old.mtime_ns / 1e9, tz=tz), rel, old.id,
+                ))
+                roles.append((old.id, "superseded", rel))
+        expected = expected_agencies(config, info_of)
+        statuses = build_statuses(expected, submissions)
+
+        files = [(rel, versions[rel].sha256, rec.mtime_ns) for rel, rec in versions.items()]
+        fp = _fingerprint(engine, config, files)
+
+        # Changes since the previous master (a run with different inputs).
+        from sync.changes import compute_changes
+
+        previous = ledger.last_written_run(exclude_fingerprint=fp) if ledger else None
+        changes = compute_changes(
+            previous.current if previous else {}, submissions, consolidator=consolidator,
+            previous_report=self._previous_report, agency_info=info_of.info,
+        )
+        generated = self.now()
+        rejected.sort(key=lambda r: r.file)
+        cons = Consolidation(
+            form=config.form, year=year, deadline=config.deadline, generated_at=generated,
+            statuses=statuses, rejected=rejected, superseded=superseded, changes=changes,
+            previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
+            first_run=previous is None,
+        )
+        rows_in = sum(consolidator.row_count(s.report) for s in submissions.values())
+
+        # 5. Master.
+        rows_out = 0
+        master_written = False
+        master_size = master_mtime = None
+        if not self.dry_run:
+            from sync.master import write_master
+
+            if self.progress:
+                self.progress.start(1, "Ghi bảng tổng hợp")
+            written = write_master(cons, consolidator, config.master,
+                                   history=config.state / "masters", tz=tz, fingerprint=fp)
+            rows_out = written.rows
+            master_written = True
+            st = config.master.stat()
+            master_size, master_mtime = st.st_size, st.st_mtime_ns
+            LOGGER.info("master written: %s (%d task rows)", config.master, rows_out)
+            if self.progress:
+                self.progress.advance()
+
+        # 6. Feedback.
+        feedback: dict[str, str] = {}
+        if not self.dry_run:
+            from sync.feedback import send_feedback
+
+            feedback = send_feedback(
+                [s for s in cons.submissions if s.report.problems],
+                outbox=config.outbox_dir, ledger=ledger, engine=engine, now=_iso(self.now()),
+                progress=self.progress,
+            )
+
+        result = build_result(cons, consolidator, str(config.master) if not self.dry_run else "",
+                              feedback=feedback, log=str(log_path(config.state)))
+        result["dry_run"] = self.dry_run
+        exit_code = _exit_code(result)
+
+        # 7. Record.
+        if ledger is not None and not self.dry_run:
+            ledger.set_outcomes(outcomes)
+            ledger.finish_run(
+                run_id, finished=_iso(self.now()), status="written", exit_code=exit_code,
+                fingerprint=fp, master=str(config.master), master_size=master_size,
+                master_mtime_ns=master_mtime, summary=result,
+                current={code: s.sha256 for code, s in submissions.items()}, files=roles,
+            )
+        LOGGER.info("agencies counted: %d, rejected files: %d, exit %d", len(submissions),
+                    len(rejected), exit_code)
+        return RunOutcome(exit_code=exit_code, result=result, master_written=master_written,
+                          run_id=run_id or None, rows_in=rows_in, rows_out=rows_out)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _cache_key(engine: str, rel: str) -> str:
+        return f"{engine}|{rel}"
+
+    def _record(self, cand: Candidate, run_id: int) -> VersionRecord:
+        if self.dry_run or self.ledger is None:
+            digest = hashlib.sha256()
+            with cand.path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+            return VersionRecord(0, cand.rel, digest.hexdigest(), cand.size, cand.mtime_ns,
+                                 _iso(self.started))
+        archived = archive_file(cand.path, self.config.state / "archive",
+                                expected_size=cand.size, expected_mtime_ns=cand.mtime_ns)
+        LOGGER.info("new version %s sha256=%s", cand.rel, archived.sha256)
+        return self.ledger.record_version(
+            path=cand.rel, sha256=archived.sha256, size=cand.size, mtime_ns=cand.mtime_ns,
+            archived=str(archived.path), now=_iso(self.now()), run_id=run_id,
+        )
+
+    def _rejection(self, report: Any, year: int | None) -> tuple[str, str] | None:
+        if not report.readable:
+            first = report.errors[0] if report.errors else None
+            return (first.code if first else "file-unreadable",
+                    first.message if first else "Không đọc được tệp.")
+        if report.form is None:
+            return ("form-unknown", "Không nhận ra biểu mẫu (không thấy bảng tổng hợp đề xuất "
+                    "nhiệm vụ theo mẫu).")
+        if report.form != self.config.form:
+            return ("form-not-consolidated",
+                    f"Tệp là biểu mẫu {report.form}, lần tổng hợp này dành cho biểu mẫu "
+                    f"{self.config.form}.")
+        if report.agency is None:
+            return ("agency-unknown", "Không xác định được bộ, ngành hay địa phương gửi tệp "
+                    "(không thấy trong thông tin tệp, tiêu đề hay tên tệp).")
+        if year is not None and report.year is not None and report.year != year:
+            return ("year-mismatch", f"Tệp đề xuất cho năm {report.year}, không phải năm {year}.")
+        return None
+
+    def _previous_report(self, sha256: str) -> Any:
+        from sync.cache import report_from_json
+
+        if self.ledger is None:
+            return None
+        text = self.ledger.latest_report(sha256)
+        if text is None:
+            return None
+        try:
+            return report_from_json(text)
+        except (ValueError, KeyError):
+            return None
+
+
+class _AgencyDirectory:
+    """Agency facts from the registry, with the report's own reference as a fallback."""
+
+    def __init__(self) -> None:
+        self._order: dict[str, int] | None = None
+
+    def order(self) -> dict[str, int]:
+        if self._order is None:
+            from nscl.registry import agencies
+
+            self._order = {a.code: i for i, a in enumerate(agencies())}
+        return self._order
+
+    def info(self, code: str, ref: Any = None) -> Any:
+        from nscl.registry import get_agency
+        from sync.model import AgencyInfo
+
+        order = self.order().get(code, 10_000)
+        try:
+            agency = get_agency(code)
+            return AgencyInfo(agency.code, agency.name, agency.kind, order)
+        except KeyError:
+            if ref is not None:
+                return AgencyInfo(code, ref.name, ref.kind, order)
+            return AgencyInfo(code, code, "ministry", order)
+
+
+def state_paths(config: SyncConfig) -> dict[str, Path]:
+    """Where a run keeps things (for the operations guide and ``--format json``)."""
+    state = config.state
+    return {
+        "ledger": state / LEDGER_NAME,
+        "archive": state / "archive",
+        "masters": state / "masters",
+        "logs": log_path(state),
+        "outbox": config.outbox_dir,
+    }

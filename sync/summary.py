@@ -1,0 +1,156 @@
+"""The run's result as JSON data and as a short Vietnamese summary.
+
+The JSON shape (``nscl sync --format json``)::
+
+    {"master": path,
+     "agencies": [{"code", "name", "kind", "status", "tasks", "total", "state_budget",
+                   "counterpart", "errors", "warnings", "file"}],
+     "totals": {"tasks", "total", "state_budget", "counterpart"},
+     "rejected": [{"file", "reason"}]}
+
+with ``status`` one of ok, invalid, late, missing. A few more keys help the operator
+(``year``, ``generated_at``, ``unchanged``, ``changes``, ``feedback``, ``log``).
+The summary text is rendered from this dict only, so a run with nothing to do prints
+the stored result of the previous run without reading any file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.consolidate import Consolidator
+from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
+
+__all__ = ["build_result", "summary_text", "vn_number"]
+
+
+def vn_number(value: float, decimals: int = 1) -> str:
+    """Vietnamese number style: "." for thousands, "," for decimals, trailing zeros dropped."""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def build_result(
+    cons: Consolidation,
+    consolidator: Consolidator,
+    master: str,
+    *,
+    feedback: dict[str, str] | None = None,
+    log: str = "",
+) -> dict[str, Any]:
+    """The JSON-ready result of a run."""
+    agencies: list[dict[str, Any]] = []
+    for line in cons.statuses:
+        sub = line.submission
+        fig = consolidator.figures(sub.report) if sub else {}
+        agencies.append({
+            "code": line.agency.code,
+            "name": line.agency.name,
+            "kind": line.agency.kind,
+            "status": line.status,
+            "tasks": int(fig.get("tasks") or 0),
+            "total": float(fig.get("total") or 0.0),
+            "state_budget": float(fig.get("state_budget") or 0.0),
+            "counterpart": float(fig.get("counterpart") or 0.0),
+            "errors": len(sub.report.errors) if sub else 0,
+            "warnings": len(sub.report.warnings) if sub else 0,
+            "file": sub.file if sub else None,
+            "expected": line.agency.expected,
+            "late": bool(sub and sub.late),
+            "received": sub.received.isoformat() if sub else None,
+        })
+    totals = consolidator.totals(cons)
+    change_counts: dict[str, int] = {}
+    for ch in cons.changes:
+        change_counts[ch.kind] = change_counts.get(ch.kind, 0) + 1
+    return {
+        "master": master,
+        "form": cons.form,
+        "year": cons.year,
+        "deadline": cons.deadline.isoformat() if cons.deadline else None,
+        "generated_at": cons.generated_at.isoformat(),
+        "agencies": agencies,
+        "totals": {
+            "tasks": int(totals.get("tasks") or 0),
+            "total": float(totals.get("total") or 0.0),
+            "state_budget": float(totals.get("state_budget") or 0.0),
+            "counterpart": float(totals.get("counterpart") or 0.0),
+        },
+        "rejected": [{"file": r.file, "reason": r.reason, "code": r.code}
+                     for r in cons.rejected],
+        "superseded": [{"file": s.file, "agency": s.agency.code} for s in cons.superseded],
+        "changes": change_counts,
+        "feedback": feedback or {},
+        "unchanged": False,
+        "log": log,
+    }
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{vn_number(100 * n / d)}%" if d else "—"
+
+
+def summary_text(result: dict[str, Any]) -> str:
+    """A short Vietnamese summary of a run result."""
+    agencies = result.get("agencies", [])
+    expected = [a for a in agencies if a.get("expected", True)]
+    count = {s: sum(1 for a in expected if a["status"] == s) for s in STATUS_LABELS}
+    received = len(expected) - count["missing"]
+    totals = result.get("totals", {})
+    lines: list[str] = []
+    year = result.get("year")
+    head = f"Tổng hợp biểu mẫu {result.get('form', 'A')}"
+    if year:
+        head += f" năm {year}"
+    if result.get("unchanged"):
+        head += " — không có tệp mới hay tệp thay đổi, giữ nguyên bảng tổng hợp"
+    lines.append(head + ".")
+    if result.get("master"):
+        lines.append(f"Bảng tổng hợp: {result['master']}")
+    n = len(expected)
+    lines.append(
+        f"Đơn vị phải nộp: {n}; đã nộp: {received} ({_pct(received, n)}), trong đó đúng hạn "
+        f"không lỗi: {count['ok']}, nộp muộn: {count['late']}, có lỗi: {count['invalid']}; "
+        f"chưa nộp: {count['missing']} ({_pct(count['missing'], n)})."
+    )
+    extra = [a for a in agencies if not a.get("expected", True)]
+    if extra:
+        names = ", ".join(a["name"] for a in extra)
+        lines.append(f"Đơn vị ngoài danh sách phải nộp (vẫn được tổng hợp): {names}.")
+    lines.append(
+        f"Nhiệm vụ đề xuất: {totals.get('tasks', 0)}; kinh phí dự kiến: Tổng số "
+        f"{vn_number(totals.get('total', 0.0))} triệu đồng (NSNN "
+        f"{vn_number(totals.get('state_budget', 0.0))}; Đối ứng "
+        f"{vn_number(totals.get('counterpart', 0.0))})."
+    )
+    invalid = [a for a in agencies if a["status"] == "invalid"]
+    if invalid:
+        lines.append("Đơn vị có lỗi (đã gửi bản đánh dấu vào thư mục phản hồi):")
+        feedback = result.get("feedback", {})
+        for a in invalid:
+            where = feedback.get(a["code"])
+            suffix = f" → {where}" if where else ""
+            lines.append(f"  - {a['name']}: {a['errors']} lỗi, {a['warnings']} cảnh báo{suffix}")
+    late = [a["name"] for a in agencies if a.get("late")]
+    if late:
+        lines.append(f"Nộp muộn: {', '.join(late)}.")
+    rejected = result.get("rejected", [])
+    if rejected:
+        lines.append(f"Tệp bị từ chối: {len(rejected)}")
+        for r in rejected:
+            lines.append(f"  - {r['file']}: {r['reason']}")
+    missing = [a["name"] for a in expected if a["status"] == "missing"]
+    if missing:
+        shown = ", ".join(missing[:12]) + (f" và {len(missing) - 12} đơn vị khác"
+                                           if len(missing) > 12 else "")
+        lines.append(f"Chưa nộp: {shown}.")
+    changes = result.get("changes", {})
+    if changes and not result.get("unchanged"):
+        parts = [f"{CHANGE_LABELS[k].lower()}: {v}" for k, v in changes.items()
+                 if k in CHANGE_LABELS]
+        lines.append("Thay đổi so với lần trước: " + "; ".join(parts) + ".")
+    if result.get("log"):
+        lines.append(f"Nhật ký: {result['log']}")
+    return "\n".join(lines)

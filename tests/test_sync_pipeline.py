@@ -1,0 +1,177 @@
+"""The consolidation pipeline with a stand-in validator (FileReports built by the tests)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sync.config import SyncConfig
+from sync.ledger import LEDGER_NAME
+from sync.run import run_sync
+from tests import sync_support
+from tests.sync_support import DEADLINE, fake_validator, master_task_rows, write_fake
+
+ON_TIME = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+LATE = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
+BCT = ["bo-cong-thuong", "Bộ Công Thương", "ministry"]
+BYT = ["bo-y-te", "Bộ Y tế", "ministry"]
+NGHE_AN = ["tinh-nghe-an", "Tỉnh Nghệ An", "province"]
+
+
+def _config(tmp_path: Path) -> SyncConfig:
+    return SyncConfig(
+        inbox=tmp_path / "inbox", master=tmp_path / "out" / "tong-hop.xlsx",
+        state=tmp_path / "state", year=2027, deadline=DEADLINE, workers=1,
+        expected=("bo-cong-thuong", "bo-y-te", "tinh-nghe-an", "tinh-ha-tinh"),
+    )
+
+
+def _inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    write_fake(inbox / "BCT" / "Bo Cong Thuong.xlsx", {"agency": BCT, "rows": [
+        ["Hỗ trợ doanh nghiệp dệt may áp dụng ISO 14001", 1500, 700],
+        ["=cmd|' /C calc'!A0", 900, 0],
+    ]}, mtime=ON_TIME)
+    write_fake(inbox / "Bo Y te.xlsx", {"agency": BYT, "rows": [
+        ["Đào tạo chuyên gia năng suất ngành dược", 800, None],
+    ], "errors": ["counterpart-missing"]}, mtime=ON_TIME)
+    write_fake(inbox / "Nghe An.xlsx", {"agency": NGHE_AN, "rows": [
+        ["Năng suất xanh cho doanh nghiệp chế biến thủy sản", 1200, 1300],
+    ]}, mtime=LATE)
+    (inbox / "hong.xlsx").write_bytes(b"\x00\xff not a spreadsheet")
+    write_fake(inbox / "khong-ro.xlsx", {"agency": None, "rows": [["X", 1, 1]]}, mtime=ON_TIME)
+    write_fake(inbox / "nam-cu.xlsx", {"agency": BCT, "year": 2026, "rows": [["Y", 1, 1]]},
+               mtime=ON_TIME)
+    write_fake(inbox / "bao-cao.xlsx", {"agency": BYT, "form": "B"}, mtime=ON_TIME)
+    (inbox / "~$Bo Y te.xlsx").write_bytes(b"lock")
+    return inbox
+
+
+def test_first_run_consolidates_reports_and_rejects(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    outcome = run_sync(_config(tmp_path), validator=fake_validator)
+    result = outcome.result
+    assert outcome.exit_code == 1 and outcome.master_written
+    status = {a["code"]: a["status"] for a in result["agencies"]}
+    assert status == {"bo-cong-thuong": "ok", "bo-y-te": "invalid", "tinh-nghe-an": "late",
+                      "tinh-ha-tinh": "missing"}
+    assert set(result) >= {"master", "agencies", "totals", "rejected"}
+    assert set(result["agencies"][0]) >= {"code", "name", "kind", "status", "tasks", "total",
+                                          "state_budget", "counterpart", "errors", "warnings",
+                                          "file"}
+    assert result["totals"] == {"tasks": 4, "total": 6400.0, "state_budget": 4400.0,
+                                "counterpart": 2000.0}
+    codes = {r["file"]: r["code"] for r in result["rejected"]}
+    assert codes == {"hong.xlsx": "file-not-spreadsheet", "khong-ro.xlsx": "agency-unknown",
+                     "nam-cu.xlsx": "year-mismatch", "bao-cao.xlsx": "form-not-consolidated"}
+    # No row dropped silently: rows read from counted files == rows in the master.
+    rows = master_task_rows(Path(result["master"]))
+    assert outcome.rows_in == outcome.rows_out == len(rows) == 4
+    injected = [r for r in rows if r["task_name"] == "=cmd|' /C calc'!A0"]
+    assert injected and injected[0]["types"][1] == "s"
+    # The ledger knows every version and the run.
+    db = sqlite3.connect(tmp_path / "state" / LEDGER_NAME)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 7
+    assert db.execute("SELECT status FROM runs").fetchall() == [("written",)]
+    statuses = dict(db.execute("SELECT path, status FROM versions").fetchall())
+    assert statuses["hong.xlsx"] == "rejected" and statuses["Bo Y te.xlsx"] == "invalid"
+    archived = list((tmp_path / "state" / "archive").rglob("*.xlsx"))
+    assert len(archived) == 7
+    assert (tmp_path / "state" / "logs" / "nscl-sync.log").exists()
+
+
+def test_rerun_with_nothing_changed_parses_nothing_and_keeps_the_master(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    config = _config(tmp_path)
+    first = run_sync(config, validator=fake_validator)
+    master = Path(first.result["master"])
+    before = master.stat().st_mtime_ns, master.read_bytes()
+    sync_support.CALLS.clear()
+    second = run_sync(config, validator=fake_validator)
+    assert sync_support.CALLS == []
+    assert second.unchanged and not second.master_written
+    assert (master.stat().st_mtime_ns, master.read_bytes()) == before
+    assert second.exit_code == first.exit_code
+    assert second.result["agencies"] == first.result["agencies"]
+    # Deleting the master forces a rewrite, still without parsing anything.
+    master.unlink()
+    third = run_sync(config, validator=fake_validator)
+    assert sync_support.CALLS == [] and third.master_written and master.exists()
+    assert third.result["totals"] == first.result["totals"]
+
+
+def test_newest_version_counts_and_changes_are_listed(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    config = _config(tmp_path)
+    run_sync(config, validator=fake_validator)
+    write_fake(inbox / "BCT" / "Bo Cong Thuong - sua.xlsx", {"agency": BCT, "rows": [
+        ["Hỗ trợ doanh nghiệp dệt may áp dụng ISO 14001", 1600, 700],
+        ["Xây dựng TCVN về sản phẩm halal", 500, 100],
+    ]}, mtime=datetime(2026, 3, 25, 9, 0, tzinfo=UTC))
+    sync_support.CALLS.clear()
+    outcome = run_sync(config, validator=fake_validator)
+    assert sync_support.CALLS == ["BCT/Bo Cong Thuong - sua.xlsx"]
+    bct = next(a for a in outcome.result["agencies"] if a["code"] == "bo-cong-thuong")
+    assert bct["file"] == "BCT/Bo Cong Thuong - sua.xlsx" and bct["state_budget"] == 2100
+    assert outcome.result["superseded"] == [{"file": "BCT/Bo Cong Thuong.xlsx",
+                                             "agency": "bo-cong-thuong"}]
+    assert outcome.result["changes"] == {"agency-updated": 1, "task-added": 1,
+                                         "task-removed": 1, "task-changed": 1}
+    wb = openpyxl.load_workbook(outcome.result["master"], read_only=True)
+    changes = [row for row in wb["Thay đổi"].iter_rows(min_row=5, values_only=True)]
+    kinds = {row[2] for row in changes}
+    assert {"Thêm nhiệm vụ", "Bớt nhiệm vụ", "Sửa nhiệm vụ"} <= kinds
+    changed = next(row for row in changes if row[2] == "Sửa nhiệm vụ")
+    assert "1500 → 1600" in changed[4]
+    previous = list((tmp_path / "state" / "masters").glob("tong-hop_*.xlsx"))
+    assert len(previous) == 1
+
+
+def test_same_mtime_tie_is_broken_by_first_seen(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    write_fake(inbox / "a.xlsx", {"agency": BYT, "rows": [["Cũ", 1, 1]]}, mtime=ON_TIME)
+    config = _config(tmp_path)
+    run_sync(config, validator=fake_validator)
+    write_fake(inbox / "b.xlsx", {"agency": BYT, "rows": [["Mới", 2, 2]]}, mtime=ON_TIME)
+    outcome = run_sync(config, validator=fake_validator)
+    byt = next(a for a in outcome.result["agencies"] if a["code"] == "bo-y-te")
+    assert byt["file"] == "b.xlsx"
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    outcome = run_sync(_config(tmp_path), validator=fake_validator, dry_run=True)
+    assert outcome.result["totals"]["tasks"] == 4
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "state" / LEDGER_NAME).exists()
+
+
+def test_unexpected_agency_is_consolidated_and_flagged(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    write_fake(inbox / "ha-giang.xlsx", {"agency": ["tinh-ha-giang", "Tỉnh Hà Giang",
+                                                    "province"], "rows": [["Z", 5, 5]]},
+               mtime=ON_TIME)
+    outcome = run_sync(_config(tmp_path), validator=fake_validator)
+    extra = next(a for a in outcome.result["agencies"] if a["code"] == "tinh-ha-giang")
+    assert extra["expected"] is False and extra["tasks"] == 1
+    assert outcome.rows_out == 1
+
+
+def test_json_result_is_serialisable(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    outcome = run_sync(_config(tmp_path), validator=fake_validator)
+    assert json.loads(json.dumps(outcome.result, ensure_ascii=False)) == outcome.result
+
+
+@pytest.mark.parametrize("bad", ["inbox"])
+def test_missing_inbox_is_a_config_error(tmp_path: Path, bad: str) -> None:
+    from sync.config import ConfigError
+
+    with pytest.raises(ConfigError):
+        run_sync(_config(tmp_path), validator=fake_validator)
