@@ -22,7 +22,11 @@ app = typer.Typer(
 )
 
 # Modules contributing sub-commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("nscl.commands.template", "sync.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "nscl.commands.template",
+    "nscl.commands.validate",
+    "sync.commands",
+)
 
 
 @app.callback()

@@ -1,0 +1,254 @@
+"""``nscl validate PATH...``: check the workbooks agencies send.
+
+Output: a Vietnamese table (``--format text``, default) or JSON on stdout
+(``--format json``: ``{"files": [FileReport.to_dict(), ...]}``, streamed file by file so
+memory stays bounded). Exit codes: 0 no file has an error, 1 some file has errors (an
+unreadable file counts), 2 usage errors (missing path, bad option).
+"""
+
+# No "from __future__ import annotations": typer reads the annotations at runtime.
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nscl.report import FileReport
+
+__all__ = ["SPREADSHEET_SUFFIXES", "expand_paths", "register"]
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """What the summary table keeps of a report (not its rows)."""
+
+    name: str
+    form: str
+    agency: str
+    tasks: int
+    total: float
+    state_budget: float
+    counterpart: float
+    errors: int
+    warnings: int
+    readable: bool
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files to validate: files as given, folders expanded to their spreadsheets (sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(
+                    p for p in path.iterdir()
+                    if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                    and not p.name.startswith("~$")
+                )
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def _usage(message: str) -> "typer.Exit":
+    typer.echo(f"Lỗi: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _money(value: float) -> str:
+    from nscl.checks_table import format_number
+
+    return format_number(value)
+
+
+def _print_file(console: "Console", report: "FileReport") -> None:
+    from rich.table import Table
+
+    from nscl.problems import SEVERITY_LABELS
+
+    if not report.problems:
+        return
+    table = Table(
+        title=f"{report.path}", title_justify="left", show_lines=False, expand=True
+    )
+    table.add_column("Mức", no_wrap=True)
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Vị trí", no_wrap=True)
+    table.add_column("Nội dung")
+    for problem in report.problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        where = "!".join(x for x in (problem.sheet, problem.cell) if x)
+        table.add_row(
+            f"[{style}]{SEVERITY_LABELS[problem.severity]}[/{style}]",
+            problem.code,
+            where or "-",
+            problem.message,
+        )
+    console.print(table)
+
+
+def _print_summary(console: "Console", lines: list[_Line]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Tổng hợp kết quả kiểm tra", title_justify="left", expand=True)
+    for header, justify in (
+        ("Tệp", "left"), ("Mẫu", "center"), ("Cơ quan", "left"), ("Số NV", "right"),
+        ("Tổng số", "right"), ("NSNN", "right"), ("Đối ứng", "right"), ("Lỗi", "right"),
+        ("Cảnh báo", "right"), ("Kết quả", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for line in lines:
+        if not line.readable:
+            verdict = "[red]Không đọc được[/red]"
+        elif line.errors:
+            verdict = "[red]Chưa đạt[/red]"
+        else:
+            verdict = "[green]Đạt[/green]"
+        table.add_row(
+            line.name, line.form, line.agency, str(line.tasks), _money(line.total),
+            _money(line.state_budget), _money(line.counterpart), str(line.errors),
+            str(line.warnings), verdict,
+        )
+    console.print(table)
+
+
+def _line(report: "FileReport") -> _Line:
+    return _Line(
+        name=Path(report.path).name,
+        form=report.form or "-",
+        agency=report.agency.name if report.agency else "-",
+        tasks=report.summary.tasks,
+        total=report.summary.total,
+        state_budget=report.summary.state_budget,
+        counterpart=report.summary.counterpart,
+        errors=len(report.errors),
+        warnings=len(report.warnings),
+        readable=report.readable,
+    )
+
+
+def _annotate(report: "FileReport", path: Path, out_dir: Path) -> str | None:
+    """Write the marked copy; return a Vietnamese note when it could not be written."""
+    try:
+        from xl.marking import annotate_copy
+    except ImportError:
+        return "chức năng đánh dấu (xl.marking) chưa được cài đặt"
+    try:
+        annotate_copy(report, path, out_dir)
+    except Exception as exc:  # AnnotationError and LibreOffice failures: report, go on
+        return str(exc)
+    return None
+
+
+def _run(
+    files: list[Path], *, fmt: str, year: int | None, share: float | None,
+    annotate: Path | None,
+) -> int:
+    from rich.console import Console
+
+    from nscl.validation import ValidationOptions, validate_path
+
+    options = ValidationOptions(max_state_budget_share=share)
+    console = Console(highlight=False, soft_wrap=False)
+    err_console = Console(stderr=True, highlight=False)
+    lines: list[_Line] = []
+    any_error = False
+
+    def reports() -> Iterator[tuple[Path, "FileReport"]]:
+        for path in files:
+            yield path, validate_path(path, year=year, options=options)
+
+    if fmt == "json":
+        sys.stdout.write('{"files": [')
+    for i, (path, report) in enumerate(reports()):
+        any_error = any_error or not report.valid
+        if fmt == "json":
+            payload: dict[str, Any] = report.to_dict()
+            sys.stdout.write((", " if i else "") + json.dumps(payload, ensure_ascii=False))
+            sys.stdout.flush()
+        else:
+            _print_file(console, report)
+            lines.append(_line(report))
+        if annotate is not None and report.readable:
+            note = _annotate(report, path, annotate)
+            if note:
+                err_console.print(f"[yellow]Không ghi được bản đánh dấu của {path.name}: {note}")
+        del report
+    if fmt == "json":
+        sys.stdout.write("]}\n")
+    else:
+        _print_summary(console, lines)
+        bad = sum(1 for line in lines if line.errors or not line.readable)
+        console.print(
+            f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt."
+        )
+    return 1 if any_error else 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``nscl validate`` to the application."""
+
+    @app.command("validate")
+    def validate(
+        paths: Annotated[
+            list[Path],
+            typer.Argument(
+                help="Tệp bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp.",
+                show_default=False,
+            ),
+        ],
+        fmt: Annotated[
+            str, typer.Option("--format", help="Định dạng kết quả: text hoặc json.")
+        ] = "text",
+        year: Annotated[
+            int | None,
+            typer.Option("--year", help="Năm của đợt (báo lỗi nếu biểu mẫu ghi năm khác)."),
+        ] = None,
+        max_state_budget_share: Annotated[
+            float | None,
+            typer.Option(
+                "--max-state-budget-share",
+                help="Tỷ lệ NSNN tối đa trên tổng kinh phí của mỗi nhiệm vụ (0-1, ví dụ 0.7);"
+                " mặc định không kiểm tra.",
+            ),
+        ] = None,
+        annotate: Annotated[
+            Path | None,
+            typer.Option(
+                "--annotate",
+                help="Thư mục ghi bản sao có đánh dấu ô lỗi (đỏ), cảnh báo (vàng).",
+            ),
+        ] = None,
+    ) -> None:
+        """Kiểm tra các bảng tổng hợp đề xuất (Mẫu A) và báo cáo kết quả (Mẫu B).
+
+        Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai cách dùng.
+        """
+        fmt_key = fmt.strip().lower()
+        if fmt_key not in ("text", "json"):
+            raise _usage(f'định dạng "{fmt}" không hợp lệ; dùng text hoặc json.')
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise _usage("không tìm thấy: " + ", ".join(missing))
+        if max_state_budget_share is not None and not 0 < max_state_budget_share <= 1:
+            raise _usage("--max-state-budget-share phải trong khoảng (0, 1], ví dụ 0.7.")
+        if year is not None and not 2000 <= year <= 2100:
+            raise _usage(f"năm {year} không hợp lệ.")
+        files = expand_paths(paths)
+        if not files:
+            raise _usage("không có tệp bảng tính nào để kiểm tra.")
+        if annotate is not None:
+            annotate.mkdir(parents=True, exist_ok=True)
+        code = _run(
+            files, fmt=fmt_key, year=year, share=max_state_budget_share, annotate=annotate
+        )
+        raise typer.Exit(code)
