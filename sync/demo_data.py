@@ -438,3 +438,125 @@ def write_demo(out: Path, *, year: int = DEMO_YEAR) -> DemoOutput:
     )
     return DemoOutput(root=out, inbox=inbox, config_path=config_path,
                       config=load_config(config_path), files=files, notes=notes)
+
+
+_SUBJECTS = (
+    "doanh nghiệp chế biến thủy sản", "doanh nghiệp dệt may", "hợp tác xã nông nghiệp",
+    "doanh nghiệp cơ khí chế tạo", "doanh nghiệp sản xuất sản phẩm OCOP",
+    "doanh nghiệp công nghiệp hỗ trợ", "doanh nghiệp chế biến gỗ", "doanh nghiệp du lịch",
+    "doanh nghiệp sản xuất linh kiện điện tử", "doanh nghiệp dược phẩm",
+)
+_ACTIONS = (
+    ("Hỗ trợ {s} áp dụng hệ thống quản lý chất lượng ISO 9001",
+     "Đào tạo, tư vấn áp dụng ISO 9001; đánh giá nội bộ; chứng nhận"),
+    ("Hỗ trợ {s} áp dụng ISO 14001 và năng suất xanh",
+     "Đánh giá môi trường; tư vấn ISO 14001; giải pháp năng suất xanh"),
+    ("Nâng cao năng suất cho {s} bằng công cụ Lean, 5S, Kaizen",
+     "Đào tạo công cụ cải tiến; tư vấn tại doanh nghiệp; nhân rộng mô hình điểm"),
+    ("Kinh tế tuần hoàn và giảm phát thải khí nhà kính cho {s}",
+     "Kiểm kê khí nhà kính; giải pháp tái chế, tái sử dụng; đánh giá hiệu quả"),
+    ("Xây dựng tiêu chuẩn quốc gia phục vụ {s}",
+     "Rà soát tiêu chuẩn quốc tế; xây dựng dự thảo TCVN; lấy ý kiến"),
+    ("Đào tạo chuyên gia năng suất cho {s}",
+     "Xây dựng chương trình; tổ chức khóa đào tạo; đánh giá, cấp chứng chỉ"),
+)
+_LEADS = (
+    "Viện Năng suất Việt Nam", "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng 1",
+    "Sở Khoa học và Công nghệ", "Trường Đại học Bách khoa Hà Nội",
+    "Trung tâm Hỗ trợ phát triển doanh nghiệp vừa và nhỏ 2",
+)
+
+
+def generate_tasks(count: int, *, seed: int = 0) -> list[Task]:
+    """``count`` realistic, distinct Form A tasks (deterministic for a seed)."""
+    import random
+
+    rng = random.Random(seed)
+    tasks: list[Task] = []
+    for i in range(count):
+        subject = _SUBJECTS[(seed + i) % len(_SUBJECTS)]
+        name_t, content = _ACTIONS[(seed * 7 + i) % len(_ACTIONS)]
+        n = rng.randint(5, 40)
+        state = float(rng.randint(4, 60) * 50)
+        counter = float(rng.randint(0, 40) * 50)
+        tasks.append(Task(
+            name=f"{name_t.format(s=subject)} (giai đoạn {i + 1})",
+            lead=f"{_LEADS[i % len(_LEADS)]}; phối hợp: {n} doanh nghiệp",
+            objectives=f"Nâng cao năng suất lao động tối thiểu {rng.randint(5, 15)}% tại {n} "
+                       f"{subject}",
+            content=content,
+            results=f"{n} doanh nghiệp được hỗ trợ; {rng.randint(1, 5)} mô hình điểm; "
+                    "tài liệu hướng dẫn",
+            months=rng.choice((12, 15, 18, 24, 30, 36)),
+            state=state, counter=counter,
+        ))
+    return tasks
+
+
+def write_submission_xlsx(
+    path: Path, *, agency_code: str, agency_name: str, year: int, tasks: list[Task]
+) -> Path:
+    """A Form A submission in the official layout, written fast with XlsxWriter
+    (header block, two header rows, column numbers, identity properties and sheet)."""
+    import xlsxwriter
+
+    from nscl.forms import form_a
+    from nscl.identity import IDENTITY_SHEET, TemplateIdentity
+
+    form = form_a()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                         "strings_to_numbers": False})
+    identity = TemplateIdentity(form.id, form.version, year, agency_code)
+    for key, value in identity.as_properties().items():
+        wb.set_custom_property(key, value)
+    bold = wb.add_format({"bold": True, "font_name": "Times New Roman", "align": "center",
+                          "text_wrap": True, "border": 1})
+    cell = wb.add_format({"font_name": "Times New Roman", "text_wrap": True, "border": 1,
+                          "valign": "top"})
+    ws = wb.add_worksheet(form.sheet)
+    ncol = len(form.columns)
+    ws.write_string(0, 0, agency_name.upper(), bold)
+    ws.write_string(0, 5, form.national_name, bold)
+    ws.write_string(1, 5, form.motto, bold)
+    ws.merge_range(4, 0, 4, ncol - 1, form.title_for(year), bold)
+    c = 0
+    for group, members in form.groups:
+        if group is None:
+            ws.merge_range(6, c, 7, c, members[0].header, bold)
+        else:
+            ws.merge_range(6, c, 6, c + len(members) - 1, group, bold)
+            for k, member in enumerate(members):
+                ws.write_string(7, c + k, member.header, bold)
+        c += len(members)
+    for j in range(ncol):
+        ws.write_string(8, j, f"({j + 1})", bold)
+    keys = [col.key for col in form.columns]
+    for i, task in enumerate(tasks):
+        r = 9 + i
+        values: dict[str, Any] = {
+            "seq": i + 1, "task_name": task.name, "lead_org": task.lead,
+            "objectives": task.objectives, "main_content": task.content,
+            "expected_results": task.results, "duration_months": task.months,
+            "state_budget": task.state, "counterpart": task.counter, "notes": task.notes,
+        }
+        for j, key in enumerate(keys):
+            if key == "total":
+                formula = f"=I{r + 1}+J{r + 1}"
+                total = float(task.state or 0) + float(task.counter or 0)
+                ws.write_formula(r, j, formula, cell, total)
+                continue
+            item = values.get(key)
+            if item is None or item == "":
+                ws.write_blank(r, j, None, cell)
+            elif isinstance(item, str):
+                ws.write_string(r, j, item, cell)
+            else:
+                ws.write_number(r, j, item, cell)
+    hidden = wb.add_worksheet(IDENTITY_SHEET)
+    for r, (key, value) in enumerate(identity.as_rows()):
+        hidden.write_string(r, 0, key)
+        hidden.write_string(r, 1, value)
+    hidden.very_hidden()
+    wb.close()
+    return path

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nscl.problems import Problem
 from nscl.report import FileReport
@@ -45,13 +46,17 @@ class ValidationJob:
     display_name: str
 
 
-def _tree_signature(folder: Path, digest: hashlib._Hash, suffixes: tuple[str, ...]) -> None:
+# Parts of the nscl package that do not change what validation finds.
+_NOT_ENGINE = frozenset({"commands", "template_build", "cli.py", "__pycache__"})
+
+
+def _tree_signature(folder: Path, digest: Any, suffixes: tuple[str, ...]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith((".", "__pycache__")):
+        if entry.name.startswith(".") or entry.name in _NOT_ENGINE:
             continue
         if entry.is_dir():
             _tree_signature(Path(entry.path), digest, suffixes)
