@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nscl.commands.template",
     "nscl.commands.validate",
     "sync.commands",
+    "xl.commands",
 )
 
 
