@@ -7,7 +7,13 @@ import subprocess
 
 import pytest
 
-from nscl.legacy import convert_legacy, detect_legacy, encode_legacy, to_unicode
+from nscl.legacy import (
+    LegacyEncoding,
+    convert_legacy,
+    detect_legacy,
+    encode_legacy,
+    to_unicode,
+)
 
 SENTENCES = [
     "Bộ Khoa học và Công nghệ",
@@ -33,14 +39,14 @@ def _tcvn3_expected(sentence: str) -> str:
 
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
 @pytest.mark.parametrize("sentence", SENTENCES)
-def test_round_trip_and_detection(sentence: str, encoding: str) -> None:
-    legacy = encode_legacy(sentence, encoding)  # type: ignore[arg-type]
+def test_round_trip_and_detection(sentence: str, encoding: LegacyEncoding) -> None:
+    legacy = encode_legacy(sentence, encoding)
     expected = _tcvn3_expected(sentence) if encoding == "tcvn3" else sentence
     assert legacy != sentence
     assert detect_legacy(legacy) == encoding
-    assert convert_legacy(legacy, encoding) == expected  # type: ignore[arg-type]
+    assert convert_legacy(legacy, encoding) == expected
     assert to_unicode(legacy) == expected
-    assert encode_legacy(expected, encoding) == legacy  # type: ignore[arg-type]
+    assert encode_legacy(expected, encoding) == legacy
 
 
 def test_known_tcvn3_and_vni_spellings() -> None:

@@ -1,0 +1,99 @@
+"""``nscl validate``: the CLI's JSON is the library's report; exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from nscl.cli import app
+from nscl.validation import ValidationOptions, validate_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+runner = CliRunner()
+
+
+def _json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(app, ["validate", *args, "--format", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_json_equals_library_reports() -> None:
+    names = ["a_clean_ministry.xlsx", "a_errors.xlsx", "hostile_zip_bomb.xlsx",
+             "b_report_2024.xlsx"]
+    paths = [str(FIXTURES / n) for n in names]
+    code, payload = _json(*paths, "--year", "2026", "--max-state-budget-share", "0.9")
+    options = ValidationOptions(max_state_budget_share=0.9)
+    expected = [validate_path(Path(p), year=2026, options=options).to_dict() for p in paths]
+    assert payload == {"files": expected}
+    assert code == 1
+    first = payload["files"][0]
+    assert set(first) == {"path", "form", "agency", "summary", "issues"}
+    assert first["agency"] == {"code": "bo-cong-thuong", "name": "Bộ Công Thương",
+                               "kind": "ministry"}
+    issue = payload["files"][1]["issues"][0]
+    assert set(issue) == {"code", "severity", "sheet", "cell", "message"}
+
+
+def test_clean_file_exits_zero() -> None:
+    code, payload = _json(str(FIXTURES / "a_clean_ministry.xlsx"), "--year", "2026")
+    assert code == 0
+    assert payload["files"][0]["issues"] == []
+
+
+def test_warnings_only_exit_zero() -> None:
+    code, _ = _json(str(FIXTURES / "a_messy_province.xlsx"))
+    assert code == 0
+
+
+def test_unreadable_file_does_not_stop_the_others() -> None:
+    code, payload = _json(str(FIXTURES / "hostile_encrypted.xlsx"),
+                          str(FIXTURES / "a_clean_ministry.xlsx"))
+    files = payload["files"]
+    assert [f["issues"][0]["code"] if f["issues"] else None for f in files] == [
+        "file-encrypted", None
+    ]
+    assert code == 1
+
+
+def test_folder_is_expanded(tmp_path: Path) -> None:
+    for name in ("a_clean_ministry.xlsx", "a_gsheets_export.xlsx"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    (tmp_path / "notes.txt").write_text("not a workbook", encoding="utf-8")
+    code, payload = _json(str(tmp_path))
+    assert [Path(f["path"]).name for f in payload["files"]] == [
+        "a_clean_ministry.xlsx", "a_gsheets_export.xlsx"
+    ]
+    assert code == 0
+
+
+def test_text_output_is_vietnamese_table() -> None:
+    result = runner.invoke(app, ["validate", str(FIXTURES / "a_errors.xlsx"), "--year", "2026"])
+    assert result.exit_code == 1
+    assert "budget-mismatch" in result.stdout
+    assert "Tổng hợp kết quả kiểm tra" in result.stdout
+
+
+def test_usage_errors_exit_two(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate", str(tmp_path / "missing.xlsx")]).exit_code == 2
+    clean = str(FIXTURES / "a_clean_ministry.xlsx")
+    assert runner.invoke(app, ["validate", clean, "--format", "xml"]).exit_code == 2
+    assert runner.invoke(
+        app, ["validate", clean, "--max-state-budget-share", "70"]
+    ).exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(app, ["validate", str(empty)]).exit_code == 2
+
+
+def test_annotate_writes_marked_copies(tmp_path: Path) -> None:
+    out = tmp_path / "marked"
+    result = runner.invoke(
+        app, ["validate", str(FIXTURES / "a_errors.xlsx"), "--annotate", str(out), "--year",
+              "2026", "--format", "json"],
+    )
+    assert result.exit_code == 1
+    assert (out / "a_errors.xlsx").is_file()
