@@ -352,7 +352,6 @@ def _engine_problems(report: FileReport) -> list[Problem]:
 
 
 def test_check_workbook_uses_the_validation_engine(tmp_path: Path) -> None:
-    pytest.importorskip("nscl.validation")
     from nscl.validation import validate_path
 
     rows = [row_values(seq=1), row_values(seq=2, state_budget=-5, counterpart=100, total=95)]
@@ -374,7 +373,6 @@ def test_check_workbook_uses_the_validation_engine(tmp_path: Path) -> None:
 
 
 def test_check_workbook_on_a_file_matches_nscl_validate(tmp_path: Path) -> None:
-    pytest.importorskip("nscl.validation")
     from nscl.validation import validate_path
     from xl.openpyxl_book import OpenpyxlBook
 

@@ -79,7 +79,7 @@ def test_nscl_kiemtra_dong_reports_the_engine_codes() -> None:
 
 def test_row_check_matches_the_full_table_check(tmp_path: Any) -> None:
     """The row function finds exactly what validating the whole table finds for that row."""
-    validation = pytest.importorskip("nscl.validation")
+    from nscl import validation
     from tests.test_xl_support import FIRST_DATA_ROW, make_form_a
 
     bad = row_values(seq=1, counterpart="abc", duration_months=200, lead_org=None)
