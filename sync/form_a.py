@@ -19,7 +19,7 @@ from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.styles import safe_text, setup_print, write_cell
+from sync.styles import safe_text, setup_print
 
 __all__ = ["FormAConsolidator", "row_money"]
 
@@ -67,6 +67,7 @@ class FormAConsolidator:
 
     def __init__(self) -> None:
         self.table: TableForm = form_a()
+        self._figures: dict[int, tuple[FileReport, Figure]] = {}
 
     # -- figures ------------------------------------------------------------------------
 
@@ -83,6 +84,14 @@ class FormAConsolidator:
 
     def figures(self, report: FileReport) -> Figure:
         """Sums over the report's rows (the same rows written to the table)."""
+        cached = self._figures.get(id(report))
+        if cached is not None and cached[0] is report:
+            return cached[1]
+        figure = self._compute_figures(report)
+        self._figures[id(report)] = (report, figure)
+        return figure
+
+    def _compute_figures(self, report: FileReport) -> Figure:
         total = state = counter = 0.0
         for row in report.rows:
             t, s, c = row_money(row)
@@ -137,11 +146,12 @@ class FormAConsolidator:
         )
         formats = {"money": styles.money, "duration": duration_fmt, "integer": styles.integer}
         plan = [
-            (i, c.key, formats.get(c.type, styles.text))
+            (i, c.key, formats.get(c.type, styles.text), c.type != "text")
             for i, c in enumerate(cols)
             if i != total_col
         ]
         ws = workbook.add_worksheet(self.sheet_name)
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
         for j, (_, width) in enumerate(EXTRA_HEADERS):
@@ -215,24 +225,38 @@ class FormAConsolidator:
                 ws.merge_range(r, 1, r, total_col - 1, sub.agency.name, styles.agency_row)
                 for j in (total_col, state_col, counter_col, *range(counter_col + 1, ncols)):
                     ws.write_blank(r, j, None, styles.agency_row)
-                ws.write_string(r, agency_col, sub.agency.name, styles.agency_row)
+                # The agency column is left empty on the sub-header, so that filtering it
+                # shows the agency's tasks only.
                 ws.write_string(r, status_col, status, styles.status[sub.status])
                 ws.write_string(r, file_col, safe_text(sub.file), styles.agency_row)
                 r += 1
                 first = r
                 agency_sum = [0.0, 0.0, 0.0]
+                name, source = sub.agency.name, safe_text(sub.file)
                 for row in sub.report.rows:
-                    for i, key, fmt in plan:
-                        write_cell(ws, r, i, _display(row, key), fmt)
-                    m_total, m_state, m_counter = row_money(row)
-                    agency_sum[0] += m_total
+                    values, raw = row.values, row.raw
+                    for i, key, fmt, numeric in plan:
+                        v = values.get(key)
+                        if v is None or v == "":
+                            rv = raw.get(key)
+                            if rv is None or rv == "":
+                                write_blank(r, i, None, fmt)
+                            else:  # what the cell held when it could not be parsed
+                                write_string(r, i, safe_text(rv), fmt)
+                        elif numeric and isinstance(v, int | float) and not isinstance(v, bool):
+                            write_number(r, i, v, fmt)
+                        else:
+                            write_string(r, i, safe_text(v), fmt)
+                    m_state = _number(values.get("state_budget")) or 0.0
+                    m_counter = _number(values.get("counterpart")) or 0.0
+                    agency_sum[0] += m_state + m_counter
                     agency_sum[1] += m_state
                     agency_sum[2] += m_counter
-                    ws.write_formula(r, total_col, f"=SUM({L_state}{r + 1}:{L_counter}{r + 1})",
-                                     styles.money, m_total)
-                    ws.write_string(r, agency_col, sub.agency.name, styles.text)
-                    ws.write_string(r, status_col, status, styles.center)
-                    ws.write_string(r, file_col, safe_text(sub.file), styles.text)
+                    # Tổng số = NSNN + Đối ứng, always computed here (never the typed total).
+                    write_number(r, total_col, m_state + m_counter, styles.money)
+                    write_string(r, agency_col, name, styles.text)
+                    write_string(r, status_col, status, styles.center)
+                    write_string(r, file_col, source, styles.text)
                     r += 1
                     written += 1
                 last = r - 1

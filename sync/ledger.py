@@ -61,7 +61,7 @@ CREATE INDEX IF NOT EXISTS versions_by_agency ON versions(agency, form, year);
 CREATE TABLE IF NOT EXISTS reports(
     sha256 TEXT NOT NULL,
     engine TEXT NOT NULL,
-    report TEXT NOT NULL,
+    report BLOB NOT NULL,
     created TEXT NOT NULL,
     PRIMARY KEY(sha256, engine)
 );
@@ -133,8 +133,11 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=DELETE")
-        self.conn.execute("PRAGMA synchronous=FULL")
+        # WAL: readers never block, commits are cheap, a killed writer leaves the last
+        # committed state. NORMAL sync: a power cut may lose the last commits, never
+        # the database's consistency.
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         with self.transaction():
             for statement in _SCHEMA.split(";"):
@@ -340,27 +343,27 @@ class Ledger:
 
     # -- parse cache --------------------------------------------------------------------
 
-    def cached_report(self, sha256: str, engine: str) -> str | None:
-        """The stored report JSON of a content for this engine fingerprint."""
+    def cached_report(self, sha256: str, engine: str) -> bytes | None:
+        """The stored report of a content for this cache key."""
         row = self.conn.execute(
             "SELECT report FROM reports WHERE sha256=? AND engine=?", (sha256, engine)
         ).fetchone()
-        return row[0] if row else None
+        return bytes(row[0]) if row else None
 
-    def latest_report(self, sha256: str) -> str | None:
-        """The most recently stored report JSON of a content, whatever the engine."""
+    def latest_report(self, sha256: str) -> bytes | None:
+        """The most recently stored report of a content, whatever the cache key."""
         row = self.conn.execute(
             "SELECT report FROM reports WHERE sha256=? ORDER BY created DESC LIMIT 1", (sha256,)
         ).fetchone()
-        return row[0] if row else None
+        return bytes(row[0]) if row else None
 
-    def store_report(self, sha256: str, engine: str, report_json: str, now: str) -> None:
-        """Cache a report."""
+    def store_reports(self, items: Iterable[tuple[str, str, bytes]], now: str) -> None:
+        """Cache reports: (content hash, cache key, serialised report), one transaction."""
         with self.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO reports(sha256, engine, report, created)"
                 " VALUES(?, ?, ?, ?)",
-                (sha256, engine, report_json, now),
+                [(sha, key, blob, now) for sha, key, blob in items],
             )
 
     # -- feedback -----------------------------------------------------------------------

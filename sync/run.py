@@ -222,7 +222,7 @@ class _Pipeline:
         from sync.consolidate import consolidator_for, supported_forms
         from sync.model import Consolidation, Rejected, Submission, Superseded
         from sync.summary import build_result
-        from sync.validate import ValidationJob, validate_jobs
+        from sync.validate import ValidationJob, ValidationPool, auto_workers
 
         config, ledger = self.config, self.ledger
         if config.form not in supported_forms():
@@ -242,66 +242,72 @@ class _Pipeline:
             run_id = ledger.begin_run(now_iso, config.settings_key())
         LOGGER.info("run %s: %d file(s) in the inbox", run_id, len(candidates))
 
-        # 1-2. Identify every file's content; archive and record new versions.
+        # 1-3. Identify every file's content, archive and record new versions; files
+        # the cache does not know are validated in worker processes meanwhile.
+        from sync.cache import CacheError, report_from_blob
+
         rejected: list[Rejected] = []
         versions: dict[str, VersionRecord] = {}  # rel -> version
         sources: dict[str, Path] = {}  # rel -> path to validate
+        reports: dict[str, Any] = {}
+        pool = ValidationPool(
+            year=config.year, validator=self.validator,
+            workers=auto_workers(len(candidates), config.workers),
+            memory_limit_mb=config.memory_limit_mb,
+        )
+        queued = 0
         if self.progress:
             self.progress.start(len(candidates), "Lưu trữ tệp")
-        for cand in candidates:
-            rec = known.get((cand.rel, cand.size, cand.mtime_ns))
-            try:
-                if rec is None:
-                    rec = self._record(cand, run_id)
+        try:
+            for cand in candidates:
+                rec = known.get((cand.rel, cand.size, cand.mtime_ns))
+                try:
+                    if rec is None:
+                        rec = self._record(cand, run_id)
+                except FileChangedError:
+                    LOGGER.warning("%s is being written; skipped this run", cand.rel)
+                    rejected.append(Rejected(cand.rel, "Tệp đang được ghi trong lúc tổng hợp; "
+                                             "sẽ được xử lý ở lần chạy sau.", "file-changing"))
+                    continue
+                except OSError as exc:
+                    LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
+                    rejected.append(Rejected(
+                        cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                        "file-not-accessible"))
+                    continue
+                finally:
+                    if self.progress:
+                        self.progress.advance(cand.rel)
                 versions[cand.rel] = rec
                 sources[cand.rel] = cand.path
-            except FileChangedError:
-                LOGGER.warning("%s is being written; skipped this run", cand.rel)
-                rejected.append(Rejected(cand.rel, "Tệp đang được ghi trong lúc tổng hợp; "
-                                         "sẽ được xử lý ở lần chạy sau.", "file-changing"))
-            except OSError as exc:
-                LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
-                rejected.append(Rejected(cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
-                                         "file-not-accessible"))
-            if self.progress:
-                self.progress.advance(cand.rel)
-        if ledger is not None and not self.dry_run and versions:
-            ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
-
-        # 3. Validate what the cache does not hold.
-        reports: dict[str, Any] = {}
-        jobs: list[ValidationJob] = []
-        for rel, rec in versions.items():
-            key = self._cache_key(engine, rel)
-            cached = ledger.cached_report(rec.sha256, key) if ledger else None
-            if cached is not None:
-                from sync.cache import report_from_json
-
-                try:
-                    reports[rel] = report_from_json(cached)
-                    continue
-                except (ValueError, KeyError):
-                    pass
-            jobs.append(ValidationJob(key=rel, path=sources[rel], display_name=rel))
-        LOGGER.info("%d file(s) to validate, %d from cache", len(jobs), len(reports))
-        if self.progress and jobs:
-            self.progress.start(len(jobs), "Kiểm tra tệp")
-
-        def store(job: ValidationJob, report: Any) -> None:
-            from sync.cache import report_to_json
-
-            rec = versions[job.key]
-            if ledger is not None and not self.dry_run:
-                ledger.store_report(rec.sha256, self._cache_key(engine, job.key),
-                                    report_to_json(report), _iso(self.now()))
-            if self.progress:
-                self.progress.advance(job.key)
-
-        reports.update(
-            validate_jobs(jobs, year=config.year, validator=self.validator,
-                          workers=config.workers, memory_limit_mb=config.memory_limit_mb,
-                          on_done=store)
-        )
+                blob = ledger.cached_report(rec.sha256, self._cache_key(engine, cand.rel)) \
+                    if ledger else None
+                if blob is not None:
+                    try:
+                        reports[cand.rel] = report_from_blob(blob)
+                        continue
+                    except CacheError:
+                        pass
+                pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
+                queued += 1
+            if ledger is not None and not self.dry_run and versions:
+                ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
+            LOGGER.info("%d file(s) to validate, %d from cache", queued, len(reports))
+            if self.progress and queued:
+                self.progress.start(queued, "Kiểm tra tệp")
+            batch: list[tuple[str, str, bytes]] = []
+            for job, blob in pool.drain():
+                reports[job.key] = report_from_blob(blob)
+                batch.append((versions[job.key].sha256, self._cache_key(engine, job.key), blob))
+                if len(batch) >= 16:
+                    self._store(batch)
+                if self.progress:
+                    self.progress.advance(job.key)
+            self._store(batch)
+        finally:
+            pool.close()
+        LOGGER.info("files identified and validated in %.2f s",
+                    (self.now() - self.started).total_seconds())
 
         # 4. Classify, pick the newest version per agency.
         year = config.year
@@ -393,7 +399,8 @@ class _Pipeline:
             master_written = True
             st = config.master.stat()
             master_size, master_mtime = st.st_size, st.st_mtime_ns
-            LOGGER.info("master written: %s (%d task rows)", config.master, rows_out)
+            LOGGER.info("master written: %s (%d task rows) at %.2f s", config.master, rows_out,
+                        (self.now() - self.started).total_seconds())
             if self.progress:
                 self.progress.advance()
 
@@ -428,6 +435,12 @@ class _Pipeline:
                           run_id=run_id or None, rows_in=rows_in, rows_out=rows_out)
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _store(self, batch: list[tuple[str, str, bytes]]) -> None:
+        """Cache validated reports (one transaction), then empty the batch."""
+        if batch and self.ledger is not None and not self.dry_run:
+            self.ledger.store_reports(batch, _iso(self.now()))
+        batch.clear()
 
     @staticmethod
     def _cache_key(engine: str, rel: str) -> str:
@@ -469,16 +482,16 @@ class _Pipeline:
         return None
 
     def _previous_report(self, sha256: str) -> Any:
-        from sync.cache import report_from_json
+        from sync.cache import CacheError, report_from_blob
 
         if self.ledger is None:
             return None
-        text = self.ledger.latest_report(sha256)
-        if text is None:
+        blob = self.ledger.latest_report(sha256)
+        if blob is None:
             return None
         try:
-            return report_from_json(text)
-        except (ValueError, KeyError):
+            return report_from_blob(blob)
+        except CacheError:
             return None
 
 

@@ -1,10 +1,15 @@
-"""Run the validation engine over the files that need it, safely.
+"""Run the validation engine over the files that need it, safely and in parallel.
 
-Files are validated in worker processes (``spawn``), each with an address-space limit
-on Linux, so that a decompression bomb or a file that crashes a reader cannot take the
-run down: a worker that dies is replaced, the files it held are retried one by one in
-a fresh process, and the one that kills its process again is rejected with a reason.
-A single file, or a machine with one core, is validated in-process.
+Files are validated in worker processes, each with an address-space limit on Linux, so
+that a decompression bomb or a file that crashes a reader cannot take the run down: a
+worker that dies is replaced, the files it held are retried one by one in a fresh
+process, and the one that kills its process again is rejected with a reason. The pool
+starts as soon as the first file needs validating, so that archiving the remaining files
+overlaps with validation. Workers are forked where that is safe (Linux, no other
+thread running), otherwise spawned. One file, or one core, is validated in-process.
+
+Workers return the report already serialised for the parse cache (pickle), so it is
+encoded once and stored as is.
 
 :func:`engine_fingerprint` names the engine's code and form descriptions cheaply
 (sizes and modification times, no import), so that cached reports are reused only
@@ -15,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,30 +31,31 @@ from typing import Any
 
 from nscl.problems import Problem
 from nscl.report import FileReport
+from sync.cache import report_to_blob
 
 __all__ = [
     "ValidationJob",
+    "ValidationPool",
     "Validator",
+    "auto_workers",
     "crash_report",
     "default_validator",
     "engine_fingerprint",
-    "validate_jobs",
 ]
 
 Validator = Callable[[Path, "int | None", str], FileReport]
+
+# Parts of the nscl package that do not change what validation finds.
+_NOT_ENGINE = frozenset({"commands", "template_build", "cli.py", "__pycache__"})
 
 
 @dataclass(frozen=True)
 class ValidationJob:
     """One file to validate."""
 
-    key: str  # caller's key (content hash)
+    key: str  # caller's key (path relative to the inbox)
     path: Path
     display_name: str
-
-
-# Parts of the nscl package that do not change what validation finds.
-_NOT_ENGINE = frozenset({"commands", "template_build", "cli.py", "__pycache__"})
 
 
 def _tree_signature(folder: Path, digest: Any, suffixes: tuple[str, ...]) -> None:
@@ -111,26 +119,15 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _guarded(
-    validator: Validator, job: ValidationJob, year: int | None
-) -> FileReport:
+def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> bytes:
+    """Validate one file; never raises on its content. Returns the serialised report."""
     try:
-        return validator(job.path, year, job.display_name)
+        report = validator(job.path, year, job.display_name)
     except MemoryError:
-        return crash_report(job, "hết bộ nhớ")
+        report = crash_report(job, "hết bộ nhớ")
     except Exception as exc:  # the engine must never stop the run
-        return crash_report(job, f"{type(exc).__name__}: {exc}")
-
-
-def _pool(workers: int, memory_limit_mb: int) -> ProcessPoolExecutor:
-    import multiprocessing
-
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_limit_memory,
-        initargs=(memory_limit_mb,),
-    )
+        report = crash_report(job, f"{type(exc).__name__}: {exc}")
+    return report_to_blob(report)
 
 
 def auto_workers(jobs: int, configured: int = 0) -> int:
@@ -142,50 +139,88 @@ def auto_workers(jobs: int, configured: int = 0) -> int:
     return max(1, min(os.cpu_count() or 1, 4, jobs))
 
 
-def validate_jobs(
-    jobs: Iterable[ValidationJob],
-    *,
-    year: int | None,
-    validator: Validator | None = None,
-    workers: int = 0,
-    memory_limit_mb: int = 2048,
-    on_done: Callable[[ValidationJob, FileReport], None] | None = None,
-) -> dict[str, FileReport]:
-    """Validate every job; return reports by job key. Never raises on file content."""
-    todo = list(jobs)
-    fn = validator or default_validator
-    results: dict[str, FileReport] = {}
+def _context() -> Any:
+    import multiprocessing
 
-    def done(job: ValidationJob, report: FileReport) -> None:
-        results[job.key] = report
-        if on_done is not None:
-            on_done(job, report)
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
-    n = auto_workers(len(todo), workers)
-    if n <= 1 or len(todo) < 2:
-        for job in todo:
-            done(job, _guarded(fn, job, year))
-        return results
 
-    leftovers: list[ValidationJob] = []
-    with _pool(n, memory_limit_mb) as pool:
-        futures: dict[Future[FileReport], ValidationJob] = {
-            pool.submit(_guarded, fn, job, year): job for job in todo
-        }
-        from concurrent.futures import as_completed
+class ValidationPool:
+    """Validate jobs as they are submitted; :meth:`drain` yields (job, serialised report).
 
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                done(job, future.result())
-            except BrokenProcessPool:
-                leftovers.append(job)
-    # A worker died: retry its files one at a time, each in its own process.
-    for job in leftovers:
+    With ``workers <= 1`` jobs run in-process, in :meth:`drain`.
+    """
+
+    def __init__(
+        self,
+        *,
+        year: int | None,
+        validator: Validator | None = None,
+        workers: int = 1,
+        memory_limit_mb: int = 2048,
+    ) -> None:
+        self.year = year
+        self.validator = validator or default_validator
+        self.workers = workers
+        self.memory_limit_mb = memory_limit_mb
+        self._pending: list[ValidationJob] = []
+        self._retry: list[ValidationJob] = []
+        self._futures: dict[Future[bytes], ValidationJob] = {}
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        context = _context()
+        if context.get_start_method() == "fork" and self.validator is default_validator:
+            import nscl.validation  # noqa: F401  (imported once, inherited by the workers)
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_limit_memory,
+            initargs=(self.memory_limit_mb,),
+        )
+
+    def submit(self, job: ValidationJob) -> None:
+        """Queue a job (started at once when a pool is in use)."""
+        if self.workers <= 1:
+            self._pending.append(job)
+            return
+        if self._executor is None:
+            self._executor = self._pool(self.workers)
         try:
-            with _pool(1, memory_limit_mb) as single:
-                report = single.submit(_guarded, fn, job, year).result()
+            future = self._executor.submit(_guarded, self.validator, job, self.year)
         except BrokenProcessPool:
-            report = crash_report(job, "tiến trình đọc tệp bị dừng")
-        done(job, report)
-    return results
+            self._retry.append(job)
+            return
+        self._futures[future] = job
+
+    def drain(self) -> Iterator[tuple[ValidationJob, bytes]]:
+        """Yield every job's result as it completes; then shut the pool down."""
+        try:
+            retry = self._retry
+            futures = self._futures
+            while futures:
+                done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+                for future in done:
+                    job = futures.pop(future)
+                    try:
+                        yield job, future.result()
+                    except BrokenProcessPool:
+                        retry.append(job)
+            for job in self._pending:
+                yield job, _guarded(self.validator, job, self.year)
+            # A worker died: retry its files one at a time, each in its own process.
+            for job in retry:
+                try:
+                    with self._pool(1) as single:
+                        blob = single.submit(_guarded, self.validator, job, self.year).result()
+                except BrokenProcessPool:
+                    blob = report_to_blob(crash_report(job, "tiến trình đọc tệp bị dừng"))
+                yield job, blob
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,24 +61,24 @@ def submission(rep: FileReport, *, order: int = 1, late: bool = False,
                       received=datetime(2026, 3, 20, 3, 0, tzinfo=UTC), late=late)
 
 
-_TASK_FORMULA = re.compile(r"^=SUM\(I(\d+):J\1\)$")
-
-
 def master_task_rows(path: Path) -> list[dict[str, Any]]:
-    """The task rows of the "Tổng hợp" sheet (rows whose Tổng số sums its own NSNN+Đối ứng)."""
+    """The task rows of the "Tổng hợp" sheet: below the column-number row, the rows whose
+    agency column (12) is filled (sub-headers, subtotals and totals leave it empty)."""
     import openpyxl
 
-    formulas = openpyxl.load_workbook(path, read_only=True)["Tổng hợp"]
-    values = openpyxl.load_workbook(path, read_only=True, data_only=True)["Tổng hợp"]
+    ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Tổng hợp"]
     out: list[dict[str, Any]] = []
-    for frow, vrow in zip(formulas.iter_rows(), values.iter_rows(), strict=True):
-        cells = [c.value for c in frow]
-        if len(cells) > 7 and isinstance(cells[7], str) and _TASK_FORMULA.match(cells[7]):
-            v = [c.value for c in vrow]
+    body = False
+    for cells in ws.iter_rows():
+        v = [c.value for c in cells]
+        if not body:
+            body = bool(v) and v[0] == "(1)"
+            continue
+        if len(v) > 11 and isinstance(v[11], str) and v[11]:
             out.append({
                 "seq": v[0], "task_name": v[1], "total": v[7], "state_budget": v[8],
                 "counterpart": v[9], "notes": v[10], "agency": v[11], "status": v[12],
-                "file": v[13], "types": [c.data_type for c in vrow],
+                "file": v[13], "types": [c.data_type for c in cells],
             })
     return out
 

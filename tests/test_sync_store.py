@@ -15,7 +15,7 @@ import pytest
 from nscl.problems import Problem
 from nscl.report import AgencyRef, BudgetSummary, FileReport, TaskRow
 from sync.archive import FileChangedError, archive_file, archive_path
-from sync.cache import report_from_json, report_to_json
+from sync.cache import CacheError, report_from_blob, report_to_blob
 from sync.collect import collect
 from sync.config import ConfigError, load_config, parse_deadline
 from sync.ledger import Ledger
@@ -98,14 +98,14 @@ def test_ledger_records_versions_runs_and_survives_reopen(tmp_path: Path) -> Non
         assert again.id == v1.id and again.first_seen == "t1"
         ledger.set_outcomes([(v1.id, {"agency": "bo-y-te", "form": "A", "year": 2027,
                                       "status": "ok", "problems": []})])
-        ledger.store_report("ab" * 32, "engine1", "{}", "t1")
+        ledger.store_reports([("ab" * 32, "engine1", b"{}")], "t1")
         ledger.finish_run(run, finished="t3", status="written", exit_code=0, fingerprint="fp",
                           current={"bo-y-te": "ab" * 32}, files=[(v1.id, "current", None)],
                           summary={"agencies": []})
     with Ledger(db) as ledger:
         assert ledger.integrity_check() == "ok"
         assert ledger.known_versions()[("a.xlsx", 10, 5)].sha256 == "ab" * 32
-        assert ledger.cached_report("ab" * 32, "engine1") == "{}"
+        assert ledger.cached_report("ab" * 32, "engine1") == b"{}"
         assert ledger.cached_report("ab" * 32, "engine2") is None
         last = ledger.last_complete_run()
         assert last is not None and last.fingerprint == "fp"
@@ -151,14 +151,16 @@ def test_report_cache_round_trip() -> None:
                           file="Bộ Y tế.xlsx", sheet="Bảng tổng hợp", cell="J9", row=9,
                           column="counterpart", params={"value": None})],
     )
-    back = report_from_json(report_to_json(report))
+    back = report_from_blob(report_to_blob(report))
     assert back.agency == report.agency
     assert back.rows[0].values == report.rows[0].values
     assert back.rows[0].cells == report.rows[0].cells
-    assert back.rows[0].raw["when"] == "2026-03-01 00:00:00"
+    assert back.rows[0].raw["when"] == datetime(2026, 3, 1)
     assert back.summary == report.summary
     assert back.problems == report.problems
     assert back.errors[0].code == "counterpart-missing"
+    with pytest.raises(CacheError):
+        report_from_blob(b"not a pickle")
 
 
 def test_config_file_and_deadline(tmp_path: Path) -> None:
