@@ -1,0 +1,113 @@
+"""Bad files with the real validation engine: each is rejected with a reason, the good
+ones are consolidated, nothing else is affected and memory stays bounded."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sync.config import SyncConfig
+from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.run import run_sync
+from tests.sync_support import master_task_rows
+
+
+def _good(inbox: Path, code: str, name: str, rows: int = 4, seed: int = 0) -> Path:
+    return write_submission_xlsx(inbox / f"{name}.xlsx", agency_code=code, agency_name=name,
+                                 year=2027, tasks=generate_tasks(rows, seed=seed))
+
+
+def _encrypted(source: Path, target: Path) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with source.open("rb") as fh:
+        plain = OOXMLFile(fh)
+        out = io.BytesIO()
+        plain.encrypt("matkhau", out)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def _bomb(source: Path, target: Path, megabytes: int = 400) -> Path:
+    """A valid workbook whose first sheet inflates to ``megabytes`` of XML."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(
+        target, "w", compression=zipfile.ZIP_DEFLATED
+    ) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, tail = data.partition(b"</sheetData>")
+                with zout.open(item.filename, "w", force_zip64=True) as fh:
+                    fh.write(head)
+                    row = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>' + \
+                        b"A" * 1000 + b"</t></is></c></row>"
+                    for _ in range(megabytes * 1000):
+                        fh.write(row)
+                    fh.write(b"</sheetData>" + tail)
+            else:
+                zout.writestr(item, data)
+    return target
+
+
+def _inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    good = _good(inbox, "bo-cong-thuong", "Bộ Công Thương")
+    _good(inbox, "tinh-nghe-an", "Tỉnh Nghệ An", rows=3, seed=2)
+    data = good.read_bytes()
+    (inbox / "cat-cut.xlsx").write_bytes(data[: len(data) // 2])
+    (inbox / "van-ban.xlsx").write_text("Kính gửi Bộ KH&CN\n", encoding="utf-8")
+    (inbox / "rong.xlsx").write_bytes(b"")
+    (inbox / "cu.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    _encrypted(good, inbox / "co-mat-khau.xlsx")
+    _bomb(good, inbox / "bom.xlsx")
+    return inbox
+
+
+def _config(tmp_path: Path) -> SyncConfig:
+    return SyncConfig(
+        inbox=tmp_path / "inbox", master=tmp_path / "out" / "master.xlsx",
+        state=tmp_path / "state", year=2027, workers=2,
+        expected=("bo-cong-thuong", "tinh-nghe-an", "bo-y-te"),
+    )
+
+
+def test_bad_files_are_rejected_and_good_ones_consolidated(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    outcome = run_sync(_config(tmp_path))
+    result = outcome.result
+    rejected = {r["file"]: r["code"] for r in result["rejected"]}
+    assert set(rejected) == {"cat-cut.xlsx", "van-ban.xlsx", "rong.xlsx", "cu.xls",
+                             "co-mat-khau.xlsx", "bom.xlsx"}
+    assert rejected["co-mat-khau.xlsx"] == "file-encrypted"
+    assert rejected["bom.xlsx"] in ("file-zip-bomb", "file-too-large", "file-crashed-reader")
+    assert rejected["van-ban.xlsx"] == "file-not-spreadsheet"
+    assert all(r["reason"] for r in result["rejected"])
+    status = {a["code"]: a["status"] for a in result["agencies"]}
+    assert status == {"bo-cong-thuong": "ok", "tinh-nghe-an": "ok", "bo-y-te": "missing"}
+    assert outcome.exit_code == 1
+    # Every row read is in the master.
+    rows = master_task_rows(tmp_path / "out" / "master.xlsx")
+    assert len(rows) == outcome.rows_in == 7
+
+
+@pytest.mark.slow
+def test_memory_stays_bounded_with_a_bomb_in_the_inbox(tmp_path: Path) -> None:
+    _inbox(tmp_path)
+    code = (
+        "import resource, subprocess, sys\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)\n"
+    )
+    cmd = [sys.executable, "-c", code, sys.executable, "-c",
+           "from nscl.cli import main; main()", "sync", "--inbox", str(tmp_path / "inbox"),
+           "--out", str(tmp_path / "out" / "m.xlsx"), "--state", str(tmp_path / "state"),
+           "--year", "2027", "--format", "json"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300)
+    peak_kib, exit_code = (int(x) for x in out.stdout.split())
+    assert exit_code == 1
+    assert peak_kib < 350 * 1024  # the bomb inflates to 400 MB; no process got near it
