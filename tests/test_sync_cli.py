@@ -1,0 +1,146 @@
+"""``nscl sync`` and ``nscl demo`` from the command line: output, exit codes, lock."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from nscl.cli import app
+from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.lock import run_lock
+from tests.sync_support import master_task_rows
+
+runner = CliRunner()
+
+
+def _inbox(tmp_path: Path, *, broken: bool) -> Path:
+    inbox = tmp_path / "inbox"
+    write_submission_xlsx(inbox / "Bo Y te.xlsx", agency_code="bo-y-te", agency_name="Bộ Y tế",
+                          year=2027, tasks=generate_tasks(3, seed=1))
+    write_submission_xlsx(inbox / "sub" / "Ha Tinh.xlsx", agency_code="tinh-ha-tinh",
+                          agency_name="Tỉnh Hà Tĩnh", year=2027, tasks=generate_tasks(2, seed=2))
+    if broken:
+        (inbox / "hong.xlsx").write_bytes(b"PK\x03\x04broken")
+    return inbox
+
+
+def _args(tmp_path: Path, *extra: str) -> list[str]:
+    return ["sync", "--inbox", str(tmp_path / "inbox"), "--out",
+            str(tmp_path / "out" / "master.xlsx"), "--state", str(tmp_path / "state"),
+            "--year", "2027", "--workers", "1", *extra]
+
+
+def test_json_output_and_exit_codes(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=True)
+    first = runner.invoke(app, _args(tmp_path, "--format", "json"))
+    assert first.exit_code == 1, first.output
+    data = json.loads(first.stdout)
+    assert data["master"].endswith("master.xlsx")
+    assert {a["code"]: (a["status"], a["tasks"]) for a in data["agencies"]
+            if a["status"] != "missing"} == {"bo-y-te": ("ok", 3), "tinh-ha-tinh": ("ok", 2)}
+    assert data["rejected"][0]["file"] == "hong.xlsx" and data["rejected"][0]["reason"]
+    assert data["totals"]["tasks"] == 5
+    assert data["totals"]["total"] == pytest.approx(
+        data["totals"]["state_budget"] + data["totals"]["counterpart"])
+    # Default expectation: every agency of the registry in force.
+    assert len(data["agencies"]) > 40
+    again = runner.invoke(app, _args(tmp_path, "--format", "json"))
+    assert again.exit_code == 1 and json.loads(again.stdout)["unchanged"] is True
+
+
+def test_clean_run_exits_zero_and_prints_a_vietnamese_summary(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    result = runner.invoke(app, _args(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Bảng tổng hợp:" in result.stdout and "Chưa nộp:" in result.stdout
+    assert len(master_task_rows(tmp_path / "out" / "master.xlsx")) == 5
+
+
+def test_config_file_with_flag_override(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    cfg = tmp_path / "nscl.toml"
+    cfg.write_text('[sync]\ninbox = "inbox"\nmaster = "out/m.xlsx"\nstate = "st"\nyear = 2027\n'
+                   '[agencies]\nexpected = ["bo-y-te", "tinh-ha-tinh", "bo-cong-an"]\n',
+                   encoding="utf-8")
+    result = runner.invoke(app, ["sync", "--config", str(cfg), "--format", "json",
+                                 "--out", str(tmp_path / "other.xlsx")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["master"] == str(tmp_path / "other.xlsx")
+    assert [a["status"] for a in data["agencies"]] == ["missing", "ok", "ok"]
+
+
+@pytest.mark.parametrize("args", [
+    ["sync", "--inbox", "x"],
+    ["sync", "--inbox", "/nonexistent/inbox", "--out", "m.xlsx", "--state", "s"],
+    ["sync", "--config", "/nonexistent/nscl.toml"],
+])
+def test_usage_errors_exit_two(args: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+
+
+def test_unknown_agency_code_in_config_exits_two(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    cfg = tmp_path / "nscl.toml"
+    cfg.write_text('[sync]\ninbox = "inbox"\nmaster = "m.xlsx"\nstate = "st"\n'
+                   '[agencies]\nexpected = ["bo-khong-co"]\n', encoding="utf-8")
+    assert runner.invoke(app, ["sync", "--config", str(cfg)]).exit_code == 2
+
+
+def _hold(state: str, ready: Any, done: Any) -> None:
+    with run_lock(Path(state)):
+        ready.set()
+        done.wait(20)
+
+
+def test_second_run_while_one_holds_the_lock_exits_two(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    ctx = multiprocessing.get_context("spawn")
+    ready, done = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_hold, args=(str(tmp_path / "state"), ready, done))
+    proc.start()
+    try:
+        assert ready.wait(20)
+        result = runner.invoke(app, _args(tmp_path))
+        assert result.exit_code == 2
+    finally:
+        done.set()
+        proc.join(20)
+
+
+@pytest.mark.libreoffice
+def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> None:
+    out = tmp_path / "demo-output"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    status = {a["code"]: a["status"] for a in data["agencies"]}
+    assert status["bo-cong-thuong"] == "ok"
+    assert status["tinh-nghe-an"] == "late"
+    for code in ("bo-giao-duc-va-dao-tao", "bo-y-te", "tinh-lam-dong"):
+        assert status[code] == "invalid"
+    for code in ("bo-tai-chinh", "bo-xay-dung", "tinh-ha-tinh", "tp-can-tho", "tinh-ca-mau"):
+        assert status[code] == "missing"
+    files = {a["code"]: a["file"] for a in data["agencies"]}
+    assert files["tp-ho-chi-minh"].endswith(".xls")  # the legacy file, converted by LO
+    assert files["tinh-quang-ninh"].endswith("ban 2 (da sua).xlsx")
+    assert len(data["rejected"]) == 2
+    assert (out / "outbox" / "bo-y-te").is_dir()
+    wb = openpyxl.load_workbook(data["master"])
+    assert "Tổng hợp" in wb.sheetnames
+    # Running the demo again starts over in the same folder.
+    assert runner.invoke(app, ["demo", "--out", str(out), "--format", "json"]).exit_code == 0
+
+
+def test_demo_refuses_a_folder_it_did_not_create(tmp_path: Path) -> None:
+    (tmp_path / "important.txt").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (tmp_path / "important.txt").exists()
