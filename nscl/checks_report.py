@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import nscl.rules  # noqa: F401  (registers the rules used here)
 from nscl.checks_table import format_number
 from nscl.forms import Indicator, OutlineItem, ReportForm
 from nscl.legacy import to_unicode

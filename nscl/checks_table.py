@@ -10,14 +10,18 @@ rules in :mod:`nscl.rules`. Per-cell work is kept light: this is the hot path of
 
 from __future__ import annotations
 
+import gc
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+import nscl.rules  # noqa: F401  (registers the rules used here)
 from nscl.forms import Column, TableForm
-from nscl.legacy import convert_legacy, detect_legacy
+from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
 from nscl.locate import TableLocation, a1, cell_text, column_letter
 from nscl.numbers import ParsedNumber, parse_duration, parse_number
 from nscl.problems import Problem, get_rule
@@ -72,8 +76,49 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_EMPTY = ("", None)
+# Old-style tone placement ("hóa", "thủy"): only such names need the full compare_key.
+_OLD_TONE = re.compile(r"[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY]")
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def _duplicate_key(name: str) -> str:
+    """compare_key(name), computed cheaply when no old-style tone mark is involved."""
+    if _OLD_TONE.search(name):
+        return compare_key(name)
+    return " ".join(name.casefold().split())
+
+
+@cache
+def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function building ``{keys[0]: a0, keys[1]: a1, …}`` from positional arguments.
+
+    Generated once per key tuple (as ``collections.namedtuple`` does): a dict display with
+    constant keys is about twice as fast as ``dict(zip(keys, values))`` on the hot path.
+    The keys are column identifiers from the form description, embedded with ``repr``.
+    """
+    params = ", ".join(f"a{i}" for i in range(len(keys)))
+    body = ", ".join(f"{key!r}: a{i}" for i, key in enumerate(keys))
+    namespace: dict[str, Any] = {}
+    exec(f"def make({params}):\n    return {{{body}}}", namespace)
+    maker: Callable[..., dict[str, Any]] = namespace["make"]
+    return maker
+
+
+@cache
+def _cells_maker(
+    keys: tuple[str, ...], letters: tuple[str, ...]
+) -> Callable[[str], dict[str, str]]:
+    """A function building ``{key: letter + row_number, …}`` for one row (see above)."""
+    pairs = zip(keys, letters, strict=True)
+    body = ", ".join(f"{key!r}: {letter!r} + row" for key, letter in pairs)
+    namespace: dict[str, Any] = {}
+    exec(f"def cells(row):\n    return {{{body}}}", namespace)
+    maker: Callable[[str], dict[str, str]] = namespace["cells"]
+    return maker
 
 
 def _looks_like_totals(value: Any) -> bool:
@@ -86,7 +131,12 @@ def _looks_like_totals(value: Any) -> bool:
 
 
 class _Checker:
-    """State of one pass over a table."""
+    """One table: row classification, then column-wise parsing with fast paths.
+
+    Common cells (real numbers, clean text) take a fast path inside list comprehensions;
+    anything unusual goes through a slow path that parses it and records problems.
+    Problems are sorted back into row, then column order at the end.
+    """
 
     def __init__(
         self,
@@ -101,140 +151,172 @@ class _Checker:
         self.sheet = sheet
         self.file = file
         self.options = options
-        self.result = TableResult()
-        self.columns: list[tuple[Column, int | None, str]] = [
-            (col, loc.columns.get(col.key), column_letter(loc.columns[col.key])
-             if col.key in loc.columns else "")
-            for col in self.form.columns
-        ]
         # Columns not found still get a cell reference: after the last column found.
         spare = max(loc.columns.values(), default=-1) + 1
-        fixed: list[tuple[Column, int | None, str]] = []
-        for col, index, letter in self.columns:
+        self.columns: list[tuple[Column, int | None, str]] = []
+        for col in self.form.columns:
+            index = loc.columns.get(col.key)
             if index is None:
                 letter = column_letter(spare)
                 spare += 1
-            fixed.append((col, index, letter))
-        self.columns = fixed
-        self.headers = {col.key: col.header for col in self.form.columns}
-        self.nfd_count = 0
-        self.nfd_first: str | None = None
-        self.names: dict[str, int] = {}
-        self.expected_seq = 1
-        self.sum_state = 0.0
-        self.sum_counterpart = 0.0
-        self.label_cols = [
-            loc.columns[k] for k in ("seq", "task_name") if k in loc.columns
+            else:
+                letter = column_letter(index)
+            self.columns.append((col, index, letter))
+        self.keys = [col.key for col in self.form.columns]
+        self.position = {col.key: i for i, col in enumerate(self.form.columns)}
+        self.letters = [letter for _, _, letter in self.columns]
+        self.label_cols = [loc.columns[k] for k in ("seq", "task_name") if k in loc.columns]
+        self.start_cols = [
+            index for col, index, _ in self.columns
+            if index is not None and col.key != "seq" and not col.computed
         ]
+        self.computed_cols = [
+            index for col, index, _ in self.columns if index is not None and col.computed
+        ]
+        self.min_width = max(loc.columns.values(), default=-1) + 1
+        self.problems: list[tuple[int, int, int, Problem]] = []
+        self.nfd_count = 0
+        self.nfd_first: tuple[int, str] | None = None
+        self.text_clean: dict[Any, str | None] = {"": None}
+        self.text_legacy: dict[str, tuple[str, LegacyEncoding | None, bool]] = {}
+        self.duration_clean: dict[str, int] = {}
+        duration_max = 72
+        if self.form.has_column("duration_months"):
+            maximum = self.form.column("duration_months").max
+            duration_max = int(maximum) if maximum is not None else 72
+        if options.year is not None:
+            duration_max = min(duration_max, (options.program_end_year + 1 - options.year) * 12)
+        self.quick_months = float(duration_max)
 
     # -- problems ------------------------------------------------------------------------
-    def add(self, code: str, cell: str | None, at_row: int | None, /, **params: Any) -> None:
-        self.result.problems.append(
-            get_rule(code).problem(
-                file=self.file, sheet=self.sheet, cell=cell, row=at_row, **params
-            )
+    def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
+        """Record a problem of rule ``code`` at column ``key`` of sheet row ``line``."""
+        cell = None
+        if key is not None and line is not None:
+            cell = self.letters[self.position[key]] + str(line)
+        problem = get_rule(code).problem(
+            file=self.file, sheet=self.sheet, cell=cell, row=line, **params
         )
+        order = self.position.get(key, 99) if key is not None else 99
+        self.problems.append((line or 0, order, len(self.problems), problem))
 
     # -- row classification --------------------------------------------------------------
-    def _non_empty(self, row: Sequence[Any]) -> list[Any]:
-        return [v for v in row if not _is_blank(v)]
-
-    def _is_footer(self, filled: list[Any]) -> bool:
-        if len(filled) > 2:
-            return False
-        return any(isinstance(v, str) and _FOOTER.search(compare_key(v)) for v in filled)
+    def _is_footer(self, row: Sequence[Any]) -> bool:
+        return any(
+            isinstance(v, str) and v and _FOOTER.search(compare_key(v)) for v in row
+        )
 
     def _is_totals(self, row: Sequence[Any]) -> bool:
         width = len(row)
         for c in self.label_cols:
-            if c < width and _looks_like_totals(row[c]):
-                return True
+            if c < width:
+                value = row[c]
+                if value not in _EMPTY:
+                    return _looks_like_totals(value)
         # A label merged over the first columns sits in the first non-empty cell.
         for value in row:
             if not _is_blank(value):
                 return _looks_like_totals(value)
         return False
 
-    # -- values --------------------------------------------------------------------------
-    def _text(self, value: Any, cell: str, line: int) -> str | None:
-        if _is_blank(value):
-            return None
-        if not isinstance(value, str):
+    def _started(self, row: Sequence[Any]) -> bool:
+        width = len(row)
+        for c in self.start_cols:
+            if c < width and not _is_blank(row[c]):
+                return True
+        return any(
+            c < width and parse_number(row[c]).value for c in self.computed_cols
+        )
+
+    # -- slow paths ------------------------------------------------------------------------
+    def _text_slow(self, value: Any, key: str, line: int) -> str | None:
+        if type(value) is not str:
+            if value is None or value == "":
+                return None
             if isinstance(value, float) and value.is_integer():
                 return str(int(value))
             return str(value)
         text = value.strip()
-        if not text.isascii():
-            if not unicodedata.is_normalized("NFC", text):
-                self.nfd_count += 1
-                if self.nfd_first is None:
-                    self.nfd_first = cell
-                text = unicodedata.normalize("NFC", text)
-            encoding = detect_legacy(text)
+        if not text:
+            return None
+        if text.isascii():
+            self.text_clean[value] = text
+            return text
+        cached = self.text_legacy.get(text)
+        if cached is None:
+            was_nfd = not unicodedata.is_normalized("NFC", text)
+            final = unicodedata.normalize("NFC", text) if was_nfd else text
+            encoding = detect_legacy(final)
             if encoding is not None:
-                converted = convert_legacy(text, encoding)
-                self.add(
-                    "text-legacy-encoding", cell, line,
-                    encoding="TCVN3" if encoding == "tcvn3" else "VNI",
-                    raw=_short(text), text=_short(converted),
-                )
-                text = converted
-        return text
+                final = convert_legacy(final, encoding)
+            cached = (final, encoding, was_nfd)
+            self.text_legacy[text] = cached
+        final, encoding, was_nfd = cached
+        if not was_nfd and encoding is None:
+            self.text_clean[value] = final
+            return final
+        if was_nfd:
+            self.nfd_count += 1
+            if self.nfd_first is None:
+                self.nfd_first = (line, key)
+        if encoding is not None:
+            self.add(
+                "text-legacy-encoding", key, line,
+                encoding="TCVN3" if encoding == "tcvn3" else "VNI",
+                raw=_short(text), text=_short(final),
+            )
+        return final
 
-    def _money(self, col: Column, value: Any, cell: str, line: int) -> float | None:
+    def _money_slow(self, col: Column, value: Any, line: int) -> float | None:
+        if value is None or value == "":
+            return None
         parsed: ParsedNumber = parse_number(value)
+        key = col.key
         if parsed.value is None:
-            if not parsed.empty:
-                self.add("not-a-number", cell, line, header=col.header, value=_short(value))
+            self.add("not-a-number", key, line, header=col.header, value=_short(value))
             return None
         number = parsed.value
         if parsed.style != "native":
             self.add(
-                "number-as-text", cell, line,
+                "number-as-text", key, line,
                 header=col.header, value=_short(value), number=format_number(number),
             )
             if parsed.style == "ambiguous":
                 alternative = float(str(value).strip().replace(",", ""))
                 self.add(
-                    "number-ambiguous", cell, line, value=_short(value),
+                    "number-ambiguous", key, line, value=_short(value),
                     number=format_number(number), alternative=format_number(alternative),
                 )
         if number < 0 and ((col.min is not None and col.min >= 0) or col.computed):
             self.add(
-                "negative-budget", cell, line, header=col.header, number=format_number(number)
+                "negative-budget", key, line, header=col.header, number=format_number(number)
             )
         return number
 
-    def _seq(self, value: Any, cell: str, line: int) -> int | None:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            seq = int(value) if float(value).is_integer() else None
-        elif isinstance(value, str):
-            found = _SEQ_TEXT.match(value)
-            seq = int(found.group(1)) if found else None
-        else:
-            seq = None
-        expected = self.expected_seq
-        if seq != expected:
-            self.add("seq-order", cell, line, value=_short(cell_text(value)), expected=expected)
-        self.expected_seq = (seq if seq is not None else expected) + 1
-        return seq
+    def _duration_slow(self, col: Column, value: Any, line: int) -> int | None:
+        before = len(self.problems)
+        months = self._duration_checked(col, value, line)
+        if type(value) is str and months is not None and len(self.problems) == before:
+            self.duration_clean[value] = months
+        return months
 
-    def _duration(self, col: Column, value: Any, cell: str, line: int) -> int | None:
+    def _duration_checked(self, col: Column, value: Any, line: int) -> int | None:
+        key = col.key
         parsed = parse_duration(value)
         if parsed.empty:
-            self.add("duration-missing", cell, line, line=line)
+            self.add("duration-missing", key, line, line=line)
             return None
         if parsed.months is None:
-            self.add("duration-invalid", cell, line, value=_short(value))
+            self.add("duration-invalid", key, line, value=_short(value))
             return None
         months = parsed.whole_months
         if months is None:
-            self.add("duration-not-whole", cell, line, months=format_number(parsed.months))
+            self.add("duration-not-whole", key, line, months=format_number(parsed.months))
             return None
         low = int(col.min) if col.min is not None else 1
         high = int(col.max) if col.max is not None else 72
         if not low <= months <= high:
-            self.add("duration-out-of-range", cell, line, months=months, min=low, max=high)
+            self.add("duration-out-of-range", key, line, months=months, min=low, max=high)
         end_year = self.options.program_end_year
         start_year = parsed.start[0] if parsed.start else self.options.year
         if parsed.end is not None:
@@ -245,137 +327,231 @@ class _Checker:
             past = False
         if past and start_year is not None:
             self.add(
-                "duration-past-2030", cell, line,
+                "duration-past-2030", key, line,
                 start=start_year, months=months, end_year=end_year,
             )
         return months
 
-    # -- one row -------------------------------------------------------------------------
-    def row(self, r: int, row: Sequence[Any]) -> None:
-        line = r + 1
-        width = len(row)
-        line_text = str(line)
-        values: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
-        cells: dict[str, str] = {}
-        for col, index, letter in self.columns:
-            cells[col.key] = letter + line_text
-            raw[col.key] = row[index] if index is not None and index < width else ""
-        started = any(
-            not _is_blank(raw[col.key])
-            for col, _, _ in self.columns
-            if col.key != "seq" and not col.computed
-        )
-        if not started:
-            computed_values = [
-                parse_number(raw[col.key]).value for col, _, _ in self.columns if col.computed
-            ]
-            if not any(v for v in computed_values):
-                return
+    # -- columns ---------------------------------------------------------------------------
+    def _text_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        clean = self.text_clean
+        slow = self._text_slow
+        key = col.key
+        out = [
+            clean[v] if v in clean else slow(v, key, lines[j])
+            for j, v in enumerate(raw)
+        ]
+        if col.required:
+            for j in [j for j, v in enumerate(out) if v is None]:
+                self.add("required-missing", key, lines[j], line=lines[j], header=col.header)
+        return out
+
+    def _money_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        slow = self._money_slow
+        out = [
+            float(v) if type(v) is float and v >= 0 else slow(col, v, lines[j])
+            for j, v in enumerate(raw)
+        ]
+        if col.required:
+            for j in [j for j, v in enumerate(out) if v is None and _is_blank(raw[j])]:
+                self.add("required-missing", col.key, lines[j], line=lines[j], header=col.header)
+        return out
+
+    def _duration_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        quick = self.quick_months
+        clean = self.duration_clean
+        slow = self._duration_slow
+        return [
+            int(v) if type(v) is float and v.is_integer() and 1 <= v <= quick
+            else clean[v] if type(v) is str and v in clean
+            else slow(col, v, lines[j])
+            for j, v in enumerate(raw)
+        ]
+
+    def _seq_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        fast = [int(v) if type(v) is float and v.is_integer() else None for v in raw]
+        if fast == list(range(1, len(raw) + 1)):  # 1, 2, 3 … as typed: nothing to report
+            return fast
+        out: list[int | None] = []
+        expected = 1
+        for j, value in enumerate(raw):
+            if _is_blank(value):
+                out.append(None)
+                if col.required:
+                    self.add("required-missing", col.key, lines[j], line=lines[j],
+                             header=col.header)
+                expected += 1
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                seq = int(value) if float(value).is_integer() else None
+            elif isinstance(value, str):
+                found = _SEQ_TEXT.match(value)
+                seq = int(found.group(1)) if found else None
+            else:
+                seq = None
+            if seq != expected:
+                self.add("seq-order", col.key, lines[j], value=_short(cell_text(value)),
+                         expected=expected)
+            expected = (seq if seq is not None else expected) + 1
+            out.append(seq)
+        return out
+
+    def _budget(self, parsed: dict[str, list[Any]], lines: list[int]) -> None:
+        states, counterparts = parsed["state_budget"], parsed["counterpart"]
+        totals = parsed.get("total")
+        share_limit = self.options.max_state_budget_share
+        for j, (state, counterpart) in enumerate(zip(states, counterparts, strict=True)):
+            if state is None or counterpart is None:
+                continue
+            expected = state + counterpart
+            if totals is not None:
+                total = totals[j]
+                if total is None:
+                    totals[j] = expected
+                elif abs(total - expected) > MONEY_TOLERANCE:
+                    self.add(
+                        "budget-mismatch", "total", lines[j],
+                        total=format_number(total), expected=format_number(expected),
+                        diff=format_number(abs(total - expected)),
+                    )
+            if share_limit is not None and expected > 0 and state / expected > share_limit + 1e-9:
+                self.add(
+                    "state-budget-share", "state_budget", lines[j],
+                    share=format_number(100 * state / expected),
+                    limit=format_number(100 * share_limit),
+                )
+
+    def _duplicates(self, names: list[Any], lines: list[int]) -> None:
+        present = [(j, name) for j, name in enumerate(names) if name is not None]
+        if _OLD_TONE.search("\n".join(name for _, name in present)):
+            keys = [_duplicate_key(name) for _, name in present]
+        else:  # no old-style tone mark anywhere: the cheap key equals compare_key
+            keys = [" ".join(name.casefold().split()) for _, name in present]
+        if len(set(keys)) == len(keys):
+            return
+        seen: dict[str, int] = {}
+        for (j, name), key in zip(present, keys, strict=True):
+            first = seen.setdefault(key, lines[j])
+            if first != lines[j]:
+                self.add("duplicate-task", "task_name", lines[j], other_row=first,
+                         name=_short(name))
+
+    # -- the table -------------------------------------------------------------------------
+    def run(self, grid: Sequence[Sequence[Any]]) -> TableResult:
+        task_indices: list[int] = []
+        totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
+        after_totals = False
+        # The common task row: a number in Stt and a task name that is not "Tổng cộng".
+        seq_col = self.loc.columns.get("seq", -1)
+        name_col = self.loc.columns.get("task_name", -1)
+        fast_width = max(seq_col, name_col) + 1 if min(seq_col, name_col) >= 0 else 1 << 30
+        for r in range(self.loc.data_start, len(grid)):
+            row = grid[r]
+            if (
+                len(row) >= fast_width
+                and type(row[seq_col]) is float
+                and type(name := row[name_col]) is str
+                and name
+                and not _looks_like_totals(name)
+            ):
+                task_indices.append(r)
+                continue
+            filled = len(row) - row.count("") - row.count(None)
+            if not filled:
+                continue
+            if filled <= 2 and self._is_footer(row):
+                break
+            if self._is_totals(row):
+                totals_at.append((r, len(task_indices)))
+                after_totals = True
+                continue
+            if after_totals and filled <= 1:
+                continue
+            if self._started(row):
+                task_indices.append(r)
+        rows = [grid[r] for r in task_indices]
+        lines = [r + 1 for r in task_indices]
+        n = len(rows)
+        short = any(len(row) < self.min_width for row in rows)
+        raw_columns: dict[str, list[Any]] = {}
+        parsed: dict[str, list[Any]] = {}
         for col, index, _ in self.columns:
             key = col.key
-            if index is None:  # column absent: reported once as column-missing
-                values[key] = None
+            if index is None:
+                raw_columns[key] = [""] * n
+                parsed[key] = [None] * n
                 continue
-            value = raw[key]
-            cell = cells[key]
-            if col.type == "text":
-                parsed_text = self._text(value, cell, line)
-                values[key] = parsed_text
-                if parsed_text is None and col.required:
-                    self.add("required-missing", cell, line, line=line, header=col.header)
-            elif col.type == "integer":
-                if _is_blank(value):
-                    values[key] = None
-                    if col.required:
-                        self.add("required-missing", cell, line, line=line, header=col.header)
-                    self.expected_seq += 1
-                else:
-                    values[key] = self._seq(value, cell, line)
-            elif col.type == "duration":
-                values[key] = self._duration(col, value, cell, line)
-            else:  # money
-                number = self._money(col, value, cell, line)
-                values[key] = number
-                if number is None and _is_blank(value) and col.required:
-                    self.add("required-missing", cell, line, line=line, header=col.header)
-        self._budget(values, cells, line)
-        name = values.get("task_name")
-        if isinstance(name, str):
-            key = compare_key(name)
-            first = self.names.get(key)
-            if first is None:
-                self.names[key] = line
+            if short:
+                raw = [row[index] if index < len(row) else "" for row in rows]
             else:
-                self.add(
-                    "duplicate-task", cells["task_name"], line,
-                    other_row=first, name=_short(name),
-                )
-        self.result.rows.append(TaskRow(sheet_row=line, values=values, raw=raw, cells=cells))
-
-    def _budget(self, values: dict[str, Any], cells: dict[str, str], line: int) -> None:
-        if not self.form.has_column("state_budget"):
-            return
-        state = values.get("state_budget")
-        counterpart = values.get("counterpart")
-        total = values.get("total")
-        if isinstance(state, float):
-            self.sum_state += state
-        if isinstance(counterpart, float):
-            self.sum_counterpart += counterpart
-        if not isinstance(state, float) or not isinstance(counterpart, float):
-            return
-        expected = state + counterpart
-        if total is None:
-            if "total" in values:
-                values["total"] = expected
-        elif isinstance(total, float) and abs(total - expected) > MONEY_TOLERANCE:
-            self.add(
-                "budget-mismatch", cells["total"], line,
-                total=format_number(total), expected=format_number(expected),
-                diff=format_number(abs(total - expected)),
+                raw = [row[index] for row in rows]
+            raw_columns[key] = raw
+            if col.type == "text":
+                parsed[key] = self._text_column(col, raw, lines)
+            elif col.type == "money":
+                parsed[key] = self._money_column(col, raw, lines)
+            elif col.type == "duration":
+                parsed[key] = self._duration_column(col, raw, lines)
+            else:
+                parsed[key] = self._seq_column(col, raw, lines)
+        if "state_budget" in parsed and "counterpart" in parsed:
+            self._budget(parsed, lines)
+        if "task_name" in parsed:
+            self._duplicates(parsed["task_name"], lines)
+        states = parsed.get("state_budget", [])
+        counterparts = parsed.get("counterpart", [])
+        for r, before in totals_at:
+            self._totals(grid[r], r + 1, states[:before], counterparts[:before])
+        if self.nfd_count and self.nfd_first is not None:
+            line, key = self.nfd_first
+            first = self.letters[self.position[key]] + str(line)
+            self.add("text-not-nfc", key, line, count=self.nfd_count, first=first)
+        keys = self.keys
+        make_dict = _dict_maker(tuple(keys))
+        make_cells = _cells_maker(tuple(keys), tuple(self.letters))
+        task_rows = list(
+            map(
+                TaskRow,
+                lines,
+                map(make_dict, *(parsed[k] for k in keys)),
+                map(make_dict, *(raw_columns[k] for k in keys)),
+                map(make_cells, map(str, lines)),
             )
-        share_limit = self.options.max_state_budget_share
-        if share_limit is not None and expected > 0 and state / expected > share_limit + 1e-9:
-            self.add(
-                "state-budget-share", cells["state_budget"], line,
-                share=format_number(100 * state / expected),
-                limit=format_number(100 * share_limit),
-            )
+        )
+        state_sum = math.fsum(v for v in states if v is not None)
+        counterpart_sum = math.fsum(v for v in counterparts if v is not None)
+        self.problems.sort(key=lambda item: item[:3])
+        return TableResult(
+            rows=task_rows,
+            problems=[item[3] for item in self.problems],
+            summary=BudgetSummary(
+                tasks=n,
+                total=state_sum + counterpart_sum,
+                state_budget=state_sum,
+                counterpart=counterpart_sum,
+            ),
+            totals_row=totals_at[0][0] + 1 if totals_at else None,
+        )
 
-    def totals(self, r: int, row: Sequence[Any]) -> None:
-        self.result.totals_row = r + 1
-        expected = {
-            "state_budget": self.sum_state,
-            "counterpart": self.sum_counterpart,
-            "total": self.sum_state + self.sum_counterpart,
-        }
-        for col, index, letter in self.columns:
+    def _totals(
+        self, row: Sequence[Any], line: int, states: list[Any], counterparts: list[Any]
+    ) -> None:
+        state = math.fsum(v for v in states if v is not None)
+        counterpart = math.fsum(v for v in counterparts if v is not None)
+        expected = {"state_budget": state, "counterpart": counterpart,
+                    "total": state + counterpart}
+        for col, index, _ in self.columns:
             if col.type != "money" or index is None or index >= len(row):
                 continue
-            parsed = parse_number(row[index])
+            found = parse_number(row[index]).value
             want = expected.get(col.key)
-            if parsed.value is None or want is None:
+            if found is None or want is None:
                 continue
-            if abs(parsed.value - want) > MONEY_TOLERANCE * max(1, len(self.result.rows)):
+            if abs(found - want) > MONEY_TOLERANCE * max(1, len(states)):
                 self.add(
-                    "totals-mismatch", f"{letter}{r + 1}", r + 1,
-                    header=col.header, found=format_number(parsed.value),
-                    expected=format_number(want),
+                    "totals-mismatch", col.key, line, header=col.header,
+                    found=format_number(found), expected=format_number(want),
                 )
-
-    def finish(self) -> TableResult:
-        if self.nfd_count:
-            self.add(
-                "text-not-nfc", self.nfd_first, None, count=self.nfd_count, first=self.nfd_first
-            )
-        self.result.summary = BudgetSummary(
-            tasks=len(self.result.rows),
-            total=self.sum_state + self.sum_counterpart,
-            state_budget=self.sum_state,
-            counterpart=self.sum_counterpart,
-        )
-        return self.result
 
 
 def check_table(
@@ -388,22 +564,13 @@ def check_table(
 ) -> TableResult:
     """Read and check the data rows of the table at ``loc`` in ``grid``."""
     checker = _Checker(loc, sheet=sheet, file=file, options=options or TableOptions())
-    after_totals = False
-    for r in range(loc.data_start, len(grid)):
-        row = grid[r]
-        filled = checker._non_empty(row)
-        if not filled:
-            continue
-        if checker._is_footer(filled):
-            break
-        if checker._is_totals(row):
-            checker.totals(r, row)
-            after_totals = True
-            continue
-        if after_totals and len(filled) <= 1:
-            continue
-        checker.row(r, row)
-    return checker.finish()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small containers, none cyclic: the collector would only slow us
+    try:
+        return checker.run(grid)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def missing_required_columns(loc: TableLocation) -> list[Column]:

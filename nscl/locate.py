@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from nscl.forms import ReportForm, TableForm
@@ -65,6 +65,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
     """Comparison key for header texts: :func:`compare_key`, no spaces around punctuation."""
     key = compare_key(text)

@@ -32,7 +32,7 @@ def rows(draw: st.DrawFn) -> list[tuple[float, float, float | None]]:
         elif kind == "empty":
             total = None
         else:
-            total = state + counterpart + draw(st.sampled_from([-5.0, 0.01, 1.0, 250.0]))
+            total = state + counterpart + draw(st.sampled_from([0.002, 0.01, 1.0, 250.0]))
         out.append((state, counterpart, total))
     return out
 
