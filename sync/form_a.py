@@ -19,7 +19,7 @@ from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.styles import safe_text, setup_print
+from sync.styles import row_height, safe_text, setup_print
 
 __all__ = ["FormAConsolidator", "row_money"]
 
@@ -150,6 +150,7 @@ class FormAConsolidator:
             for i, c in enumerate(cols)
             if i != total_col
         ]
+        text_widths = [(c.key, c.width) for c in cols if c.type == "text"]
         ws = workbook.add_worksheet(self.sheet_name)
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for i, c in enumerate(cols):
@@ -257,6 +258,9 @@ class FormAConsolidator:
                     write_string(r, agency_col, name, styles.text)
                     write_string(r, status_col, status, styles.center)
                     write_string(r, file_col, source, styles.text)
+                    height = row_height([(values.get(k), w) for k, w in text_widths])
+                    if height is not None:
+                        ws.set_row(r, height)
                     r += 1
                     written += 1
                 last = r - 1

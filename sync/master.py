@@ -19,7 +19,7 @@ from typing import Any
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
-from sync.styles import Styles, safe_text, setup_print, write_cell
+from sync.styles import Styles, row_height, safe_text, setup_print, write_cell
 
 __all__ = [
     "BY_AGENCY_SHEET",
@@ -133,10 +133,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, i, h, st.header)
     rows = [
         ("Phải nộp", expected, None),
-        ("Đã nộp", received, None),
-        ("   trong đó: đúng hạn, không lỗi", ok, "ok"),
-        ("   nộp muộn", late, "late"),
-        ("   có lỗi", invalid, "invalid"),
+        ("Đã nộp (có tệp)", received, None),
+        ("Đúng hạn, không lỗi", ok, "ok"),
+        ("Nộp muộn", late, "late"),
+        ("Có lỗi", invalid, "invalid"),
         ("Chưa nộp", missing, "missing"),
     ]
     chart_first = r + 3
@@ -193,6 +193,9 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, 1, safe_text(rej.file), st.text)
         ws.merge_range(r, 2, r, 8, safe_text(rej.reason), st.text)
         ws.write_string(r, 9, rej.code, st.text)
+        height = row_height([(rej.reason, sum(widths[2:9])), (rej.file, widths[1])])
+        if height is not None:
+            ws.set_row(r, height)
     if not cons.rejected:
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
@@ -246,6 +249,10 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             ws.write_string(r, 6, p.code, st.text)
             ws.write_string(r, 7, safe_text(p.message), fmt)
             ws.write_string(r, 8, safe_text(p.fix), st.text)
+            height = row_height([(p.message, widths[7]), (p.fix, widths[8]),
+                                 (sub.file, widths[2])])
+            if height is not None:
+                ws.set_row(r, height)
     if n:
         ws.autofilter(hr, 0, r, len(heads) - 1)
     else:
@@ -279,6 +286,9 @@ def _write_changes(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> No
         ws.write_string(r, 2, CHANGE_LABELS[ch.kind], st.text)
         ws.write_string(r, 3, safe_text(ch.task), st.text)
         ws.write_string(r, 4, safe_text(ch.detail), st.text)
+        height = row_height([(ch.task, widths[3]), (ch.detail, widths[4])])
+        if height is not None:
+            ws.set_row(r, height)
     if not cons.changes:
         ws.merge_range(hr + 1, 0, hr + 1, len(heads) - 1, "(Không có thay đổi)", st.text)
 
@@ -288,8 +298,9 @@ def _write_charts(
     status_rows: tuple[int, int],
 ) -> None:
     ws = wb.add_worksheet(CHARTS_SHEET)
-    ws.write_string(0, 0, "BIỂU ĐỒ TỔNG HỢP", st.title)
+    ws.merge_range(0, 0, 0, 12, "BIỂU ĐỒ TỔNG HỢP", st.title)
     setup_print(ws)
+    ws.fit_to_pages(1, 1)
     row = consolidator.add_charts(wb, ws, context, 2)
     first, last = status_rows
     chart = wb.add_chart({"type": "pie"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FONT", "Styles", "safe_text", "setup_print", "write_cell"]
+__all__ = ["FONT", "Styles", "row_height", "safe_text", "setup_print", "write_cell"]
 
 FONT = "Times New Roman"
 _MM = 1 / 25.4  # inches per millimetre
@@ -73,6 +73,29 @@ class Styles:
         }
         self.error = fmt(text_wrap=True, font_color="#9C0006", **border)
         self.warning = fmt(text_wrap=True, font_color="#9C5700", **border)
+
+
+_LINE_POINTS = 14.5  # one line of 11 pt Times New Roman
+_MAX_ROW_POINTS = 409.0  # Excel's limit
+
+
+def row_height(cells: list[tuple[Any, float]]) -> float | None:
+    """Estimated height (points) of a row of wrapped text: (value, column width) pairs.
+
+    Neither XlsxWriter nor LibreOffice fits row heights to wrapped text when a file is
+    opened, so the height is estimated from the text length (Times New Roman 11 pt fits
+    about 1.5 characters per unit of column width). None for a single-line row.
+    """
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or len(value) < width:
+            continue
+        per_line = max(1.0, width * 1.5 - 1)
+        n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+        lines = max(lines, n)
+    if lines == 1:
+        return None
+    return min(_MAX_ROW_POINTS, lines * _LINE_POINTS + 3)
 
 
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
