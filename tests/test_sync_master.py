@@ -112,7 +112,8 @@ def test_status_and_problem_sheets(tmp_path: Path) -> None:
     assert by_name["Tỉnh Nghệ An"] == "Nộp muộn"
     assert by_name["Bộ Y tế"] == "Có lỗi"
     counts = {row[1]: row[2] for row in status[6:13] if row[1]}
-    assert counts["Phải nộp"] == 5 and counts["Chưa nộp"] == 2 and counts["Đã nộp"] == 3
+    assert counts["Phải nộp"] == 5 and counts["Chưa nộp"] == 2
+    assert counts["Đã nộp (có tệp)"] == 3 and counts["Nộp muộn"] == 1
     flat = [v for row in status for v in row if v]
     assert "hong.xlsx" in flat and "file-unreadable" in flat
     problems = list(wb["Lỗi kiểm tra"].iter_rows(min_row=4, values_only=True))
