@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.checks_table import format_number
-from nscl.forms import Indicator, OutlineItem, ReportForm
+from nscl.checks_table import FOOTER_PATTERN, format_number
+from nscl.forms import Indicator, OutlineItem, ReportForm, fill
 from nscl.legacy import to_unicode
-from nscl.locate import IndicatorLocation, a1, cell_text
+from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
 from nscl.numbers import parse_number
 from nscl.problems import Problem, get_rule
 from nscl.text import compare_key
@@ -79,6 +79,8 @@ def check_indicators(
 
     for r in range(loc.header_row + 1, len(grid)):
         row = grid[r]
+        if is_number_row(row):  # the "(1) (2) (3) …" row under the headers
+            continue
         name_raw = row[loc.name_col] if loc.name_col < len(row) else ""
         name = to_unicode(cell_text(name_raw)) if isinstance(name_raw, str) else cell_text(name_raw)
         raw_values = {
@@ -199,8 +201,15 @@ def read_narratives(
         end = headings[i + 1][0] if i + 1 < len(headings) else len(grid)
         parts = [cell_text(v) for v in grid[r][c + 1:] if cell_text(v)]
         for rr in range(r + 1, end):
-            parts.extend(cell_text(v) for v in grid[rr] if cell_text(v))
-        text = "\n".join(p for p in parts if p.strip(". …")).strip()
+            texts = [cell_text(v) for v in grid[rr] if cell_text(v)]
+            if any(FOOTER_PATTERN.search(compare_key(t)) for t in texts[:2]):
+                break  # the signature block ends the report
+            parts.extend(texts)
+        # The form's own guidance under a heading (copied from the letter) is not an answer.
+        note = compare_key(fill(item.note, year)) if item.note and year else None
+        text = "\n".join(
+            p for p in parts if p.strip(". …") and (note is None or compare_key(p) != note)
+        ).strip()
         if text:
             narratives[item.key] = to_unicode(text)
         else:

@@ -28,11 +28,12 @@ from nscl.problems import Problem, get_rule
 from nscl.report import BudgetSummary, TaskRow
 from nscl.text import compare_key
 
-__all__ = ["TableOptions", "TableResult", "check_table", "format_number"]
+__all__ = ["FOOTER_PATTERN", "TableOptions", "TableResult", "check_table", "format_number"]
 
 MONEY_TOLERANCE = 0.001  # million VND
 _TOTALS_LABEL = re.compile(r"^(?:tổng cộng|cộng|tổng|tổng số|tổng cộng kinh phí)\s*[:.]?$")
-_FOOTER = re.compile(
+# Signature footer lines (on compare_key text): the end of a table or of a report.
+FOOTER_PATTERN = re.compile(
     r"ngày\s*\S*\s*tháng|xác nhận của|ký,? ghi rõ|thủ trưởng|người lập|nơi nhận|"
     r"^kt\.|^tm\.|^giám đốc|^chủ tịch|^bộ trưởng"
 )
@@ -203,7 +204,7 @@ class _Checker:
     # -- row classification --------------------------------------------------------------
     def _is_footer(self, row: Sequence[Any]) -> bool:
         return any(
-            isinstance(v, str) and v and _FOOTER.search(compare_key(v)) for v in row
+            isinstance(v, str) and v and FOOTER_PATTERN.search(compare_key(v)) for v in row
         )
 
     def _is_totals(self, row: Sequence[Any]) -> bool:
