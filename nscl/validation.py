@@ -59,7 +59,7 @@ class ValidationOptions:
 _YEAR_FROM = re.compile(r"từ năm\s*(\d{4})")
 _YEAR_OF_REPORT = re.compile(r"(?:thực hiện|báo cáo)[^\d]{0,40}năm\s*(\d{4})")
 _HEADER_SKIP = re.compile(
-    r"^(?:cộng ho[àa]|độc lập|bảng tổng hợp|báo cáo|phụ lục|đề cương|số\s*:|v/v|kính gửi|"
+    r"^(?:cộng ho[àa]|độc lập|bảng tổng hợp|báo cáo|công bố|phụ lục|đề cương|số\s*:|v/v|kính gửi|"
     r"\(tên bộ|\(kèm theo|[-_=.…\s]+$)|ngày\s*\S*\s*tháng"
 )
 _PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
