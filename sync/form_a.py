@@ -233,7 +233,7 @@ class FormAConsolidator:
                 r += 1
                 first = r
                 agency_sum = [0.0, 0.0, 0.0]
-                name, source = sub.agency.name, safe_text(sub.file)
+                name = sub.agency.name
                 for row in sub.report.rows:
                     values, raw = row.values, row.raw
                     for i, key, fmt, numeric in plan:
@@ -255,9 +255,11 @@ class FormAConsolidator:
                     agency_sum[2] += m_counter
                     # Tổng số = NSNN + Đối ứng, always computed here (never the typed total).
                     write_number(r, total_col, m_state + m_counter, styles.money)
+                    # Status and source file are on the agency's sub-header row; each task
+                    # row names its agency so that the table can be filtered by agency.
                     write_string(r, agency_col, name, styles.text)
-                    write_string(r, status_col, status, styles.center)
-                    write_string(r, file_col, source, styles.text)
+                    write_blank(r, status_col, None, styles.center)
+                    write_blank(r, file_col, None, styles.text)
                     height = row_height([(values.get(k), w) for k, w in text_widths])
                     if height is not None:
                         ws.set_row(r, height)

@@ -63,23 +63,30 @@ def submission(rep: FileReport, *, order: int = 1, late: bool = False,
 
 def master_task_rows(path: Path) -> list[dict[str, Any]]:
     """The task rows of the "Tổng hợp" sheet: below the column-number row, the rows whose
-    agency column (12) is filled (sub-headers, subtotals and totals leave it empty)."""
+    agency column (12) is filled (sub-headers, subtotals and totals leave it empty), with
+    the status and source file of their agency's sub-header."""
     import openpyxl
 
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Tổng hợp"]
     out: list[dict[str, Any]] = []
     body = False
+    status: Any = None
+    source: Any = None
     for cells in ws.iter_rows():
         v = [c.value for c in cells]
         if not body:
             body = bool(v) and v[0] == "(1)"
             continue
-        if len(v) > 11 and isinstance(v[11], str) and v[11]:
+        if len(v) < 14:
+            continue
+        if isinstance(v[11], str) and v[11]:
             out.append({
                 "seq": v[0], "task_name": v[1], "total": v[7], "state_budget": v[8],
-                "counterpart": v[9], "notes": v[10], "agency": v[11], "status": v[12],
-                "file": v[13], "types": [c.data_type for c in cells],
+                "counterpart": v[9], "notes": v[10], "agency": v[11], "status": status,
+                "file": source, "types": [c.data_type for c in cells],
             })
+        elif isinstance(v[12], str) and v[12]:  # an agency sub-header: status and file
+            status, source = v[12], v[13]
     return out
 
 
