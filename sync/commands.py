@@ -50,6 +50,7 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
     """Run a sync and print its result; return the exit code."""
     from sync.config import ConfigError
     from sync.lock import SyncLockedError
+    from sync.master import MasterLockedError
     from sync.run import EXIT_FAILED, run_sync
     from sync.summary import summary_text
 
@@ -57,6 +58,11 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
     try:
         outcome = run_sync(config, dry_run=dry_run, progress=progress)
     except ConfigError as exc:
+        if progress is not None:
+            progress.stop()
+        _fail(str(exc))
+        return EXIT_FAILED
+    except MasterLockedError as exc:
         if progress is not None:
             progress.stop()
         _fail(str(exc))

@@ -27,6 +27,7 @@ __all__ = [
     "CHARTS_SHEET",
     "PROBLEMS_SHEET",
     "STATUS_SHEET",
+    "MasterLockedError",
     "MasterWritten",
     "clean_temporary_masters",
     "write_master",
@@ -350,6 +351,27 @@ def _keep_previous(path: Path, history: Path, stamp: datetime) -> Path | None:
     return copy
 
 
+class MasterLockedError(OSError):
+    """The master cannot be replaced: it is open in another program (Windows)."""
+
+
+def _replace(tmp: Path, path: Path, *, attempts: int = 10, pause: float = 3.0) -> None:
+    """``os.replace`` with retries: on Windows a master open in Excel cannot be replaced."""
+    import time
+
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError as exc:
+            if attempt == attempts - 1:
+                raise MasterLockedError(
+                    f"Không thay được bảng tổng hợp «{path}»: tệp đang được mở bằng chương "
+                    "trình khác (Excel?). Đóng tệp rồi chạy lại."
+                ) from exc
+            time.sleep(pause)
+
+
 def write_master(
     cons: Consolidation,
     consolidator: Consolidator,
@@ -393,7 +415,7 @@ def write_master(
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         previous = _keep_previous(path, history, cons.generated_at)
-        os.replace(tmp, path)
+        _replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -152,3 +152,16 @@ def test_libreoffice_recalculation_agrees_with_cached_totals(tmp_path: Path,
         for x, y in zip(a[7:10], b[7:10], strict=False):
             if isinstance(x, float | int) or isinstance(y, float | int):
                 assert x == pytest.approx(y)
+
+
+def test_master_open_elsewhere_gives_a_clear_error(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync import master as master_module
+
+    def locked(src: object, dst: object) -> None:
+        raise PermissionError(13, "The process cannot access the file")
+
+    out = tmp_path / "master.xlsx"
+    monkeypatch.setattr(master_module.os, "replace", locked)
+    with pytest.raises(master_module.MasterLockedError):
+        master_module._replace(tmp_path / "x.xlsx", out, attempts=2, pause=0)
