@@ -157,10 +157,25 @@ def register(app: typer.Typer) -> None:
         except DemoRefusedError as exc:
             _fail(str(exc))
             return
+        from sync.run import run_sync
+
         if output_format == "text":
             typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
             for note in demo.notes:
                 typer.echo(f"  * {note}")
+            typer.echo("")
+        # First night: every file but the late correction.
+        try:
+            first = run_sync(demo.config)
+        except Exception as exc:  # the run itself failed
+            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+            return
+        delivered = demo.deliver_later()
+        if output_format == "text":
+            typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
+                       f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
+            names = ", ".join(p.name for p in delivered)
+            typer.echo(f"Sau đó nhận thêm: {names}. Tổng hợp lại (lần thứ hai):")
             typer.echo("")
         code = run_and_report(demo.config, output_format=output_format, dry_run=False)
         if output_format == "text":

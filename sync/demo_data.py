@@ -29,6 +29,7 @@ DEMO_YEAR = 2027
 VN = timezone(timedelta(hours=7))
 DEMO_DEADLINE = datetime(2026, 3, 27, 17, 0, tzinfo=VN)
 _MARKER = ".nscl-demo"
+_LATER = ".gui-sau"  # files that arrive after the first run
 
 
 class DemoRefusedError(RuntimeError):
@@ -63,6 +64,7 @@ class Agency:
     header: str = ""  # agency line of a retyped table
     nfd: bool = False  # typed with a decomposed-Unicode input method
     story: str = ""  # what the demo shows with this file (Vietnamese)
+    later: bool = False  # arrives after the first consolidation run
 
 
 def _at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
@@ -202,10 +204,13 @@ AGENCIES: tuple[Agency, ...] = (
        story="bảng tự gõ; tên tỉnh viết «Thanh Hoá» (dấu đặt kiểu cũ)"),
     Agency("tinh-quang-ninh", "Quang Ninh/Quang Ninh - ban 1.xlsx", "template",
            _at(19, 10, 0), (
-        Task("", "Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
-             "Nâng cao năng suất cho doanh nghiệp du lịch", "Đào tạo; tư vấn",
-             "20 doanh nghiệp", 12, 700, 300),
-    ), story="bản 1 thiếu tên nhiệm vụ; đã được thay bằng bản 2"),
+        Task("Hỗ trợ doanh nghiệp du lịch, dịch vụ áp dụng tiêu chuẩn quốc gia về dịch vụ "
+             "thông minh",
+             "Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
+             "Nâng cao chất lượng dịch vụ tại 20 doanh nghiệp du lịch",
+             "Đào tạo; tư vấn áp dụng TCVN về dịch vụ thông minh", "20 doanh nghiệp áp dụng",
+             12, 700, None),
+    ), story="bản 1 thiếu kinh phí Đối ứng"),
     Agency("tinh-quang-ninh", "Quang Ninh/Quang Ninh - ban 2 (da sua).xlsx", "template",
            _at(23, 15, 30), (
         Task("Hỗ trợ doanh nghiệp du lịch, dịch vụ áp dụng tiêu chuẩn quốc gia về dịch vụ "
@@ -214,7 +219,12 @@ AGENCIES: tuple[Agency, ...] = (
              "Nâng cao chất lượng dịch vụ tại 20 doanh nghiệp du lịch",
              "Đào tạo; tư vấn áp dụng TCVN về dịch vụ thông minh", "20 doanh nghiệp áp dụng",
              12, 700, 300),
-    ), story="bản 2 đã sửa (bản mới nhất được tổng hợp)"),
+        Task("Đào tạo chuyên gia năng suất cho doanh nghiệp du lịch vùng Đông Bắc",
+             "Trường Đại học Hạ Long",
+             "Đào tạo 30 chuyên gia năng suất cho ngành du lịch",
+             "Xây dựng chương trình; 03 khóa đào tạo; đánh giá, cấp chứng chỉ",
+             "30 chuyên gia được cấp chứng chỉ", 18, 650, 150),
+    ), later=True, story="bản 2 đã sửa, gửi sau lần tổng hợp thứ nhất"),
     Agency("tp-da-nang", "Da Nang.xlsx", "retyped", _at(21, 13, 10), (
         Task("Hỗ trợ doanh nghiệp thủy sản áp dụng năng suất xanh",
              "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng Đà Nẵng",
@@ -245,6 +255,18 @@ class DemoOutput:
     config: SyncConfig
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    later: list[tuple[Path, Path, datetime]] = field(default_factory=list)
+
+    def deliver_later(self) -> list[Path]:
+        """Move the files that arrive after the first run into the inbox."""
+        delivered: list[Path] = []
+        for staged, target, received in self.later:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(staged, target)
+            _touch(target, received)
+            delivered.append(target)
+        self.later = []
+        return delivered
 
 
 def _set_text(cell: Any, value: str) -> None:
@@ -357,7 +379,7 @@ def _prepare(out: Path) -> None:
             raise DemoRefusedError(
                 f"Thư mục «{out}» đã có dữ liệu khác; chọn thư mục khác cho --out."
             )
-        for name in ("inbox", "state", "master", "outbox"):
+        for name in ("inbox", "state", "master", "outbox", _LATER):
             shutil.rmtree(out / name, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / _MARKER).write_text("Thư mục do «nscl demo» tạo; chạy lại demo sẽ ghi đè.\n",
@@ -375,8 +397,12 @@ def write_demo(out: Path, *, year: int = DEMO_YEAR) -> DemoOutput:
     files: list[Path] = []
     notes: list[str] = []
     soffice = find_soffice() is not None
+    later: list[tuple[Path, Path, datetime]] = []
     for agency in AGENCIES:
         path = inbox / agency.file
+        if agency.later:
+            target, path = path, out / _LATER / agency.file
+            later.append((path, target, agency.received))
         path.parent.mkdir(parents=True, exist_ok=True)
         if agency.layout == "template":
             _template_file(path, agency, year)
@@ -401,7 +427,7 @@ def write_demo(out: Path, *, year: int = DEMO_YEAR) -> DemoOutput:
             shutil.rmtree(staged.parent, ignore_errors=True)
         _touch(path, agency.received)
         files.append(path)
-        notes.append(f"{path.relative_to(inbox)}: {agency.story}")
+        notes.append(f"{agency.file}: {agency.story}")
 
     # Files that cannot be read: a truncated workbook and a text file named .xlsx.
     good = files[0].read_bytes()
@@ -437,7 +463,7 @@ def write_demo(out: Path, *, year: int = DEMO_YEAR) -> DemoOutput:
         encoding="utf-8",
     )
     return DemoOutput(root=out, inbox=inbox, config_path=config_path,
-                      config=load_config(config_path), files=files, notes=notes)
+                      config=load_config(config_path), files=files, notes=notes, later=later)
 
 
 _SUBJECTS = (

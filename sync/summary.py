@@ -133,6 +133,14 @@ def summary_text(result: dict[str, Any]) -> str:
             where = feedback.get(a["code"])
             suffix = f" → {where}" if where else ""
             lines.append(f"  - {a['name']}: {a['errors']} lỗi, {a['warnings']} cảnh báo{suffix}")
+    warned = [a for a in agencies if a["status"] != "invalid" and a["warnings"]]
+    if warned:
+        feedback = result.get("feedback", {})
+        lines.append("Đơn vị chỉ có cảnh báo (vẫn tổng hợp bình thường):")
+        for a in warned:
+            where = feedback.get(a["code"])
+            suffix = f" → {where}" if where else ""
+            lines.append(f"  - {a['name']}: {a['warnings']} cảnh báo{suffix}")
     late = [a["name"] for a in agencies if a.get("late")]
     if late:
         lines.append(f"Nộp muộn: {', '.join(late)}.")

@@ -133,6 +133,9 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert files["tinh-quang-ninh"].endswith("ban 2 (da sua).xlsx")
     assert len(data["rejected"]) == 2
     assert (out / "outbox" / "bo-y-te").is_dir()
+    # The second run saw Quảng Ninh's corrected file: changes listed, first master kept.
+    assert data["changes"] == {"agency-updated": 1, "task-added": 1, "task-changed": 1}
+    assert len(list((out / "state" / "masters").glob("*.xlsx"))) == 1
     wb = openpyxl.load_workbook(data["master"])
     assert "Tổng hợp" in wb.sheetnames
     # Running the demo again starts over in the same folder.
