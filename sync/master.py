@@ -186,15 +186,17 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     r += 1
     ws.write_string(r, 0, "Stt", st.header)
     ws.write_string(r, 1, "Tệp", st.header)
-    ws.merge_range(r, 2, r, 8, "Lý do", st.header)
+    ws.merge_range(r, 2, r, 7, "Lý do", st.header)
+    ws.write_string(r, 8, "Số dòng đọc được", st.header)
     ws.write_string(r, 9, "Mã", st.header)
     for n, rej in enumerate(cons.rejected, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
         ws.write_string(r, 1, safe_text(rej.file), st.text)
-        ws.merge_range(r, 2, r, 8, safe_text(rej.reason), st.text)
+        ws.merge_range(r, 2, r, 7, safe_text(rej.reason), st.text)
+        ws.write_number(r, 8, rej.rows, st.count)
         ws.write_string(r, 9, rej.code, st.text)
-        height = row_height([(rej.reason, sum(widths[2:9])), (rej.file, widths[1])])
+        height = row_height([(rej.reason, sum(widths[2:8])), (rej.file, widths[1])])
         if height is not None:
             ws.set_row(r, height)
     if not cons.rejected:

@@ -91,6 +91,7 @@ class Rejected:
     code: str  # stable kebab-case code
     sha256: str = ""
     version_id: int = 0
+    rows: int = 0  # data rows read from it (reported, not consolidated)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Superseded:
     received: datetime
     replaced_by: str
     version_id: int = 0
+    rows: int = 0  # data rows read from it (not counted: a newer version is)
 
 
 @dataclass

@@ -329,7 +329,7 @@ class _Pipeline:
             }
             if reason is not None:
                 code, text = reason
-                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id))
+                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id, len(report.rows)))
                 outcome["status"] = "rejected"
                 roles.append((rec.id, "rejected", code))
             else:
@@ -354,10 +354,11 @@ class _Pipeline:
                 source=(ledger.blob_path(rec.sha256) if ledger else None) or str(sources[rel]),
             )
             roles.append((rec.id, "current", None))
-            for old_rel, _ in items[1:]:
+            for old_rel, old_report in items[1:]:
                 old = versions[old_rel]
                 superseded.append(Superseded(
                     old_rel, info, datetime.fromtimestamp(old.mtime_ns / 1e9, tz=tz), rel, old.id,
+                    len(old_report.rows),
                 ))
                 roles.append((old.id, "superseded", rel))
         expected = expected_agencies(config, info_of)

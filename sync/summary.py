@@ -78,9 +78,10 @@ def build_result(
             "state_budget": float(totals.get("state_budget") or 0.0),
             "counterpart": float(totals.get("counterpart") or 0.0),
         },
-        "rejected": [{"file": r.file, "reason": r.reason, "code": r.code}
+        "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows}
                      for r in cons.rejected],
-        "superseded": [{"file": s.file, "agency": s.agency.code} for s in cons.superseded],
+        "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
+                       for s in cons.superseded],
         "changes": change_counts,
         "feedback": feedback or {},
         "unchanged": False,

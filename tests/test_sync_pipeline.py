@@ -117,10 +117,15 @@ def test_newest_version_counts_and_changes_are_listed(tmp_path: Path) -> None:
     sync_support.CALLS.clear()
     outcome = run_sync(config, validator=fake_validator)
     assert sync_support.CALLS == ["BCT/Bo Cong Thuong - sua.xlsx"]
+    # Every row of every file is either in the master or reported.
+    rows_read = 8  # 2+2 (two versions of BCT) + 1 + 1 + 1 (unknown agency) + 1 (wrong year)
+    reported = sum(r["rows"] for r in outcome.result["rejected"]) + sum(
+        s["rows"] for s in outcome.result["superseded"])
+    assert len(master_task_rows(Path(outcome.result["master"]))) + reported == rows_read
     bct = next(a for a in outcome.result["agencies"] if a["code"] == "bo-cong-thuong")
     assert bct["file"] == "BCT/Bo Cong Thuong - sua.xlsx" and bct["state_budget"] == 2100
     assert outcome.result["superseded"] == [{"file": "BCT/Bo Cong Thuong.xlsx",
-                                             "agency": "bo-cong-thuong"}]
+                                             "agency": "bo-cong-thuong", "rows": 2}]
     assert outcome.result["changes"] == {"agency-updated": 1, "task-added": 1,
                                          "task-removed": 1, "task-changed": 1}
     wb = openpyxl.load_workbook(outcome.result["master"], read_only=True)
