@@ -8,7 +8,7 @@ Collecting only calls ``stat``: no file is opened here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ def is_candidate_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in SPREADSHEET_EXTENSIONS
 
 
-def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
+def _walk(folder: Path, skip: frozenset[Path]) -> Iterator[os.DirEntry[str]]:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -54,18 +54,24 @@ def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path))
+                if Path(entry.path) not in skip:
+                    yield from _walk(Path(entry.path), skip)
             elif entry.is_file():
                 yield entry
         except OSError:
             continue
 
 
-def collect(inbox: Path) -> list[Candidate]:
-    """Every spreadsheet under ``inbox``, sorted by relative path."""
+def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
+    """Every spreadsheet under ``inbox``, sorted by relative path.
+
+    ``exclude`` names folders and files never to collect (the master, the state and
+    outbox folders, should they sit inside the inbox).
+    """
+    skip = frozenset(exclude)
     found: list[Candidate] = []
-    for entry in _walk(inbox):
-        if not is_candidate_name(entry.name):
+    for entry in _walk(inbox, skip):
+        if not is_candidate_name(entry.name) or Path(entry.path) in skip:
             continue
         try:
             st = entry.stat()

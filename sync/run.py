@@ -170,7 +170,10 @@ class _Pipeline:
         from sync.validate import engine_fingerprint
 
         config, ledger = self.config, self.ledger
-        candidates = collect(config.inbox)
+        candidates = collect(
+            config.inbox,
+            exclude=(config.master, config.state, config.outbox_dir),
+        )
         engine = engine_fingerprint(f"year={config.year}")
         known = ledger.known_versions() if ledger else {}
 

@@ -180,3 +180,17 @@ def test_missing_inbox_is_a_config_error(tmp_path: Path, bad: str) -> None:
 
     with pytest.raises(ConfigError):
         run_sync(_config(tmp_path), validator=fake_validator)
+
+
+def test_master_state_and_outbox_inside_the_inbox_are_not_collected(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    write_fake(inbox / "a.xlsx", {"agency": BYT, "rows": [["A", 1, 1]]}, mtime=ON_TIME)
+    config = SyncConfig(inbox=inbox, master=inbox / "tong-hop" / "m.xlsx",
+                        state=inbox / "trang-thai", outbox=inbox / "phan-hoi", year=2027,
+                        workers=1, expected=("bo-y-te",))
+    run_sync(config, validator=fake_validator)
+    write_fake(inbox / "a.xlsx", {"agency": BYT, "rows": [["A", 2, 1]]},
+               mtime=datetime(2026, 3, 21, tzinfo=UTC))
+    second = run_sync(config, validator=fake_validator)
+    assert second.result["rejected"] == [] and second.result["superseded"] == []
+    assert [a["file"] for a in second.result["agencies"]] == ["a.xlsx"]
