@@ -19,7 +19,7 @@ from sync.ledger import Ledger
 from sync.logs import LOGGER
 from sync.model import Submission
 
-__all__ = ["send_feedback"]
+__all__ = ["remove_stale", "send_feedback"]
 
 
 def _marked_copy(sub: Submission, out_dir: Path) -> Path:
@@ -70,3 +70,27 @@ def send_feedback(
         if progress is not None:
             progress.advance(sub.file)
     return out
+
+
+def remove_stale(
+    submissions: Iterable[Submission], marked: dict[str, str], *, ledger: Ledger | None
+) -> list[Path]:
+    """Delete marked copies of older versions, so that the outbox only holds copies of the
+    files currently counted (an agency that fixed its file has nothing left to fix).
+    Only files nscl produced (recorded in the ledger) are touched."""
+    if ledger is None:
+        return []
+    current = {Path(p) for p in marked.values()}
+    agencies = {sub.agency.code for sub in submissions}
+    removed: list[Path] = []
+    for recorded in ledger.feedback_paths():
+        path = Path(recorded)
+        if path in current or path.parent.name not in agencies or not path.exists():
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+            LOGGER.info("removed outdated marked copy %s", path)
+        except OSError as exc:
+            LOGGER.warning("cannot remove outdated marked copy %s: %s", path, exc)
+    return removed

@@ -375,6 +375,10 @@ class Ledger:
         ).fetchone()
         return row[0] if row else None
 
+    def feedback_paths(self) -> list[str]:
+        """Every marked copy ever produced."""
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT path FROM feedback")]
+
     def record_feedback(self, sha256: str, engine: str, path: str, now: str) -> None:
         """Remember a marked copy."""
         with self.transaction() as conn:

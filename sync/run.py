@@ -411,13 +411,14 @@ class _Pipeline:
         # 6. Feedback.
         feedback: dict[str, str] = {}
         if not self.dry_run:
-            from sync.feedback import send_feedback
+            from sync.feedback import remove_stale, send_feedback
 
             feedback = send_feedback(
                 [s for s in cons.submissions if s.report.problems],
                 outbox=config.outbox_dir, ledger=ledger, engine=engine, now=_iso(self.now()),
                 progress=self.progress,
             )
+            remove_stale(cons.submissions, feedback, ledger=ledger)
 
         result = build_result(cons, consolidator, str(config.master) if not self.dry_run else "",
                               feedback=feedback, log=str(log_path(config.state)))

@@ -1,0 +1,52 @@
+"""Feedback: marked copies in the outbox, made once, removed when the agency fixes its file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+
+from sync.config import SyncConfig
+from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.run import run_sync
+
+
+def _config(tmp_path: Path) -> SyncConfig:
+    return SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                      state=tmp_path / "state", outbox=tmp_path / "phan-hoi", year=2027,
+                      workers=1, expected=("bo-y-te",))
+
+
+def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> None:
+    tasks = generate_tasks(3, seed=4)
+    broken = [tasks[0], replace(tasks[1], counter=None), tasks[2]]
+    first_file = write_submission_xlsx(tmp_path / "inbox" / "Bo Y te.xlsx",
+                                       agency_code="bo-y-te", agency_name="Bộ Y tế",
+                                       year=2027, tasks=broken)
+    os.utime(first_file, (1_772_000_000, 1_772_000_000))
+    first = run_sync(_config(tmp_path))
+    agency = first.result["agencies"][0]
+    assert agency["status"] == "invalid" and agency["errors"] >= 1
+    marked = Path(first.result["feedback"]["bo-y-te"])
+    assert marked == tmp_path / "phan-hoi" / "bo-y-te" / "Bo Y te.xlsx"
+    assert "Kết quả kiểm tra" in openpyxl.load_workbook(marked).sheetnames
+    stamp = marked.stat().st_mtime_ns
+
+    # Nothing changed: the copy is not made again.
+    (tmp_path / "out" / "m.xlsx").unlink()  # force a full run (from the parse cache)
+    again = run_sync(_config(tmp_path))
+    assert again.result["feedback"]["bo-y-te"] == str(marked)
+    assert marked.stat().st_mtime_ns == stamp
+
+    # The agency sends a corrected file: the outdated marked copy goes away.
+    fixed = write_submission_xlsx(tmp_path / "inbox" / "Bo Y te - da sua.xlsx",
+                                  agency_code="bo-y-te", agency_name="Bộ Y tế", year=2027,
+                                  tasks=tasks)
+    os.utime(fixed, (1_772_100_000, 1_772_100_000))
+    third = run_sync(_config(tmp_path))
+    assert third.result["agencies"][0]["status"] == "ok"
+    assert third.result["feedback"] == {}
+    assert not marked.exists()
+    assert third.exit_code == 0
