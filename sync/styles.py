@@ -52,6 +52,8 @@ class Styles:
         self.section = fmt(bold=True, font_size=12, **border)
         self.section_money = fmt(bold=True, font_size=12, num_format=MONEY_FORMAT, **border)
         self.agency_row = fmt(bold=True, italic=True, **border)
+        # A long source-file path shrinks into its column instead of spilling off the page.
+        self.agency_file = fmt(bold=True, italic=True, shrink=True, **border)
         self.subtotal = fmt(bold=True, italic=True, **border)
         self.subtotal_money = fmt(bold=True, italic=True, num_format=MONEY_FORMAT, **border)
         self.total = fmt(bold=True, bg_color="#F2F2F2", **border)
