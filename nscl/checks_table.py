@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
@@ -25,7 +25,7 @@ from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
 from nscl.locate import TableLocation, a1, cell_text, column_letter
 from nscl.numbers import ParsedNumber, parse_duration, parse_number
 from nscl.problems import Problem, get_rule
-from nscl.report import BudgetSummary, TaskRow
+from nscl.report import BudgetSummary, RowCells, TaskRow
 from nscl.text import compare_key
 
 __all__ = ["FOOTER_PATTERN", "TableOptions", "TableResult", "check_table", "format_number"]
@@ -106,19 +106,6 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     namespace: dict[str, Any] = {}
     exec(f"def make({params}):\n    return {{{body}}}", namespace)
     maker: Callable[..., dict[str, Any]] = namespace["make"]
-    return maker
-
-
-@cache
-def _cells_maker(
-    keys: tuple[str, ...], letters: tuple[str, ...]
-) -> Callable[[str], dict[str, str]]:
-    """A function building ``{key: letter + row_number, …}`` for one row (see above)."""
-    pairs = zip(keys, letters, strict=True)
-    body = ", ".join(f"{key!r}: {letter!r} + row" for key, letter in pairs)
-    namespace: dict[str, Any] = {}
-    exec(f"def cells(row):\n    return {{{body}}}", namespace)
-    maker: Callable[[str], dict[str, str]] = namespace["cells"]
     return maker
 
 
@@ -335,12 +322,12 @@ class _Checker:
 
     # -- columns ---------------------------------------------------------------------------
     def _text_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
-        clean = self.text_clean
+        get = self.text_clean.get  # only ever holds non-empty text, so "or" is safe
         slow = self._text_slow
         key = col.key
         out = [
-            clean[v] if v in clean else slow(v, key, lines[j])
-            for j, v in enumerate(raw)
+            get(v) or (slow(v, key, line) if v != "" else None)
+            for v, line in zip(raw, lines, strict=True)
         ]
         if col.required:
             for j in [j for j, v in enumerate(out) if v is None]:
@@ -424,10 +411,14 @@ class _Checker:
 
     def _duplicates(self, names: list[Any], lines: list[int]) -> None:
         present = [(j, name) for j, name in enumerate(names) if name is not None]
-        if _OLD_TONE.search("\n".join(name for _, name in present)):
+        # Casefold all names in one call; NUL never occurs in a cell's text, but a name
+        # holding one simply takes the per-name path.
+        folded = "\0".join(name for _, name in present).casefold()
+        parts = folded.split("\0")
+        if len(parts) != len(present) or _OLD_TONE.search(folded):
             keys = [_duplicate_key(name) for _, name in present]
         else:  # no old-style tone mark anywhere: the cheap key equals compare_key
-            keys = [" ".join(name.casefold().split()) for _, name in present]
+            keys = [" ".join(part.split()) for part in parts]
         if len(set(keys)) == len(keys):
             return
         seen: dict[str, int] = {}
@@ -509,14 +500,14 @@ class _Checker:
             self.add("text-not-nfc", key, line, count=self.nfd_count, first=first)
         keys = self.keys
         make_dict = _dict_maker(tuple(keys))
-        make_cells = _cells_maker(tuple(keys), tuple(self.letters))
+        letters = dict(zip(keys, self.letters, strict=True))
         task_rows = list(
             map(
                 TaskRow,
                 lines,
                 map(make_dict, *(parsed[k] for k in keys)),
                 map(make_dict, *(raw_columns[k] for k in keys)),
-                map(make_cells, map(str, lines)),
+                map(partial(RowCells, letters), lines),
             )
         )
         state_sum = math.fsum(v for v in states if v is not None)
