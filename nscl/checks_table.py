@@ -26,7 +26,7 @@ from nscl.locate import TableLocation, a1, cell_text, column_letter
 from nscl.numbers import ParsedNumber, parse_duration, parse_number
 from nscl.problems import Problem, get_rule
 from nscl.report import BudgetSummary, RowCells, TaskRow
-from nscl.text import compare_key
+from nscl.text import canonical_tone_placement, compare_key
 
 __all__ = ["FOOTER_PATTERN", "TableOptions", "TableResult", "check_table", "format_number"]
 
@@ -79,18 +79,10 @@ def _short(value: Any, limit: int = 60) -> str:
 
 _EMPTY = ("", None)
 # Old-style tone placement ("hóa", "thủy"): only such names need the full compare_key.
-_OLD_TONE = re.compile(r"[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY]")
 
 
 def _is_blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
-
-
-def _duplicate_key(name: str) -> str:
-    """compare_key(name), computed cheaply when no old-style tone mark is involved."""
-    if _OLD_TONE.search(name):
-        return compare_key(name)
-    return " ".join(name.casefold().split())
 
 
 @cache
@@ -411,14 +403,15 @@ class _Checker:
 
     def _duplicates(self, names: list[Any], lines: list[int]) -> None:
         present = [(j, name) for j, name in enumerate(names) if name is not None]
-        # Casefold all names in one call; NUL never occurs in a cell's text, but a name
-        # holding one simply takes the per-name path.
-        folded = "\0".join(name for _, name in present).casefold()
+        # compare_key of every name in one pass over the joined names (one tone-placement
+        # and one casefold call). NUL never occurs in a cell's text; should a name hold
+        # one anyway, the names take the per-name path.
+        folded = canonical_tone_placement("\0".join(name for _, name in present)).casefold()
         parts = folded.split("\0")
-        if len(parts) != len(present) or _OLD_TONE.search(folded):
-            keys = [_duplicate_key(name) for _, name in present]
-        else:  # no old-style tone mark anywhere: the cheap key equals compare_key
+        if len(parts) == len(present):
             keys = [" ".join(part.split()) for part in parts]
+        else:
+            keys = [compare_key(name) for _, name in present]
         if len(set(keys)) == len(keys):
             return
         seen: dict[str, int] = {}

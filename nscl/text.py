@@ -15,9 +15,18 @@ __all__ = ["canonical_tone_placement", "collapse_spaces", "compare_key", "fold",
 
 # Combining marks of the five Vietnamese tones (NFD).
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-# Old-style placement: tone on the first vowel of an open "oa", "oe", "uy" syllable.
+# Precomposed "o"/"u" carrying a tone -> (bare vowel, tone mark).
+_TONED_VOWELS: dict[str, tuple[str, str]] = {
+    unicodedata.normalize("NFC", base + mark): (base, mark)
+    for base in "oOuU"
+    for mark in _TONES
+}
+# Old-style placement in NFC text: the tone on "o" of an open "oa"/"oe", or on "u" of
+# "uy" ("hóa", "khỏe", "thủy"), the second vowel bare and not followed by a letter that
+# would close the syllable.
+# (One leading character class keeps the scan fast; _move_tone skips "óy", "úa" …)
 _OLD_PLACEMENT = re.compile(
-    rf"([oOuU])([{_TONES}])([aAeEyY])(?![\u0300-\u036f])"
+    "([òóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤ])([aeyAEY])(?![a-zA-Z\u00c0-\u1ef9])"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -38,9 +47,18 @@ def canonical_tone_placement(text: str) -> str:
     Both placements are in everyday use; this picks one so that they compare equal.
     The result is NFC.
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    moved = _OLD_PLACEMENT.sub(r"\1\3\2", decomposed)
-    return unicodedata.normalize("NFC", moved)
+    text = unicodedata.normalize("NFC", text)
+    if not _OLD_PLACEMENT.search(text):
+        return text
+    return _OLD_PLACEMENT.sub(_move_tone, text)
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    toned, vowel = match.group(1), match.group(2)
+    base, mark = _TONED_VOWELS[toned]
+    if (base in "oO") != (vowel in "aeAE"):  # only "oa", "oe" and "uy"
+        return match.group(0)
+    return base + unicodedata.normalize("NFC", vowel + mark)
 
 
 def compare_key(text: str) -> str:

@@ -20,7 +20,7 @@ def test_both_tone_placements_compare_equal(old: str, new: str) -> None:
 
 def test_closed_syllables_are_untouched() -> None:
     # "hoàn", "toán", "thuyết": the tone already sits on the second vowel.
-    for word in ("hoàn thành", "toán học", "lý thuyết", "quý"):
+    for word in ("hoàn thành", "toán học", "lý thuyết", "quý", "của", "mùa lúa", "thuở"):
         assert canonical_tone_placement(word) == word
 
 
