@@ -10,8 +10,10 @@ data.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,23 @@ _PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
 def _version_tuple(version: str) -> tuple[int, ...]:
     parts = re.findall(r"\d+", version)
     return tuple(int(p) for p in parts)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one file is validated.
+
+    Reading a table allocates hundreds of thousands of small, acyclic objects (cells,
+    rows, dicts); the collector's generational passes over them cost about 5 % of a
+    validation and free nothing. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Run:
@@ -369,7 +388,8 @@ def validate_path(
     run = _Run(Path(path), year=year, options=options or ValidationOptions(),
                display=display_name)
     try:
-        return run.run()
+        with _gc_paused():
+            return run.run()
     except Exception as exc:  # a bug must not stop a batch: report it on the file
         report = run.report
         report.readable = False
