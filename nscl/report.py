@@ -55,7 +55,8 @@ class RowCells(Mapping[str, str]):
         return f"RowCells({dict(self)!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (RowCells, (dict(self._letters), self._row))
+        # The letters map is shared by every row of a table; pickle stores it once.
+        return (RowCells, (self._letters, self._row))
 
 
 @dataclass

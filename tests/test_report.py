@@ -1,0 +1,24 @@
+"""The report model: lazy cell references survive pickling (the sync's parse cache)."""
+
+from __future__ import annotations
+
+import pickle
+
+from nscl.report import BudgetSummary, RowCells, TaskRow
+
+
+def test_row_cells_behave_like_a_dict_and_share_letters_through_pickle() -> None:
+    letters = {"seq": "A", "task_name": "B", "total": "H"}
+    rows = [TaskRow(r, {}, {}, RowCells(letters, r)) for r in (9, 10)]
+    assert rows[1].cells == {"seq": "A10", "task_name": "B10", "total": "H10"}
+    assert rows[0].cells["total"] == "H9"
+    assert list(rows[0].cells) == ["seq", "task_name", "total"]
+    back = pickle.loads(pickle.dumps(rows))
+    assert [dict(r.cells) for r in back] == [dict(r.cells) for r in rows]
+    assert back[0].cells._letters is back[1].cells._letters  # stored once
+
+
+def test_budget_summary_share() -> None:
+    summary = BudgetSummary(tasks=2, total=1500.0, state_budget=1000.0, counterpart=500.0)
+    assert summary.counterpart_share == 500.0 / 1500.0
+    assert BudgetSummary().counterpart_share is None
