@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from nscl.locate import column_letter as zero_based_column_letter
+
 __all__ = [
     "CellAddress",
     "CellValue",
@@ -127,14 +129,10 @@ def split_a1(cell: str) -> tuple[int, int]:
 
 
 def column_letter(column: int) -> str:
-    """1 → "A", 28 → "AB"."""
+    """1 → "A", 28 → "AB" (1-based twin of :func:`nscl.locate.column_letter`)."""
     if column < 1:
         raise ValueError(f"column must be >= 1, got {column}")
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return zero_based_column_letter(column - 1)
 
 
 def a1(row: int, column: int) -> str:
