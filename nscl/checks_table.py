@@ -25,7 +25,7 @@ from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
 from nscl.locate import TableLocation, a1, cell_text, column_letter
 from nscl.numbers import ParsedNumber, parse_duration, parse_number
 from nscl.problems import Problem, get_rule
-from nscl.report import BudgetSummary, RowCells, TaskRow
+from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.text import canonical_tone_placement, compare_key
 
 __all__ = ["FOOTER_PATTERN", "TableOptions", "TableResult", "check_table", "format_number"]
@@ -458,19 +458,18 @@ class _Checker:
         lines = [r + 1 for r in task_indices]
         n = len(rows)
         short = any(len(row) < self.min_width for row in rows)
-        raw_columns: dict[str, list[Any]] = {}
+        # Column-wise work: transpose once in C when every row is wide enough.
+        transposed = None if short or not rows else list(zip(*rows, strict=False))
         parsed: dict[str, list[Any]] = {}
         for col, index, _ in self.columns:
             key = col.key
             if index is None:
-                raw_columns[key] = [""] * n
                 parsed[key] = [None] * n
                 continue
-            if short:
-                raw = [row[index] if index < len(row) else "" for row in rows]
+            if transposed is not None:
+                raw = list(transposed[index])
             else:
-                raw = [row[index] for row in rows]
-            raw_columns[key] = raw
+                raw = [row[index] if index < len(row) else "" for row in rows]
             if col.type == "text":
                 parsed[key] = self._text_column(col, raw, lines)
             elif col.type == "money":
@@ -494,12 +493,13 @@ class _Checker:
         keys = self.keys
         make_dict = _dict_maker(tuple(keys))
         letters = dict(zip(keys, self.letters, strict=True))
+        positions = {col.key: index for col, index, _ in self.columns}
         task_rows = list(
             map(
                 TaskRow,
                 lines,
                 map(make_dict, *(parsed[k] for k in keys)),
-                map(make_dict, *(raw_columns[k] for k in keys)),
+                map(partial(RowRaw, positions), rows),
                 map(partial(RowCells, letters), lines),
             )
         )

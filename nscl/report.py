@@ -6,13 +6,13 @@ consolidation only read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from nscl.problems import Problem
 
-__all__ = ["AgencyRef", "BudgetSummary", "FileReport", "RowCells", "TaskRow"]
+__all__ = ["AgencyRef", "BudgetSummary", "FileReport", "RowCells", "RowRaw", "TaskRow"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,38 @@ class RowCells(Mapping[str, str]):
         return (RowCells, (self._letters, self._row))
 
 
+class RowRaw(Mapping[str, Any]):
+    """Column key -> what the cell held, read through to the sheet row on access.
+
+    ``positions`` (shared by every row of a table) maps each column key to its 0-based
+    index in ``cells``, or None for a column the file does not have (reads as "").
+    """
+
+    __slots__ = ("_cells", "_positions")
+
+    def __init__(self, positions: Mapping[str, int | None], cells: Sequence[Any]) -> None:
+        self._positions = positions
+        self._cells = cells
+
+    def __getitem__(self, key: str) -> Any:
+        index = self._positions[key]
+        if index is None or index >= len(self._cells):
+            return ""
+        return self._cells[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __repr__(self) -> str:
+        return f"RowRaw({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RowRaw, (self._positions, self._cells))
+
+
 @dataclass
 class TaskRow:
     """One data row of a table form, parsed.
@@ -70,7 +102,7 @@ class TaskRow:
 
     sheet_row: int
     values: dict[str, Any] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
     cells: Mapping[str, str] = field(default_factory=dict)
 
 

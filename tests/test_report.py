@@ -22,3 +22,16 @@ def test_budget_summary_share() -> None:
     summary = BudgetSummary(tasks=2, total=1500.0, state_budget=1000.0, counterpart=500.0)
     assert summary.counterpart_share == 500.0 / 1500.0
     assert BudgetSummary().counterpart_share is None
+
+
+def test_row_raw_reads_through_to_the_sheet_row() -> None:
+    from nscl.report import RowRaw
+
+    positions = {"seq": 0, "task_name": 1, "notes": None, "total": 5}
+    sheet_row = [1.0, "Tên nhiệm vụ", "x"]
+    raw = RowRaw(positions, sheet_row)
+    assert raw == {"seq": 1.0, "task_name": "Tên nhiệm vụ", "notes": "", "total": ""}
+    assert raw.get("task_name") == "Tên nhiệm vụ"
+    assert raw.get("unknown") is None
+    back = pickle.loads(pickle.dumps(raw))
+    assert dict(back) == dict(raw)
