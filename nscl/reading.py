@@ -161,6 +161,42 @@ def _check_zip(zf: zipfile.ZipFile, limits: ReadLimits) -> list[zipfile.ZipInfo]
     return infos
 
 
+# The most one compressed byte can inflate to: DEFLATE's limit is about 1032:1; stored
+# members inflate 1:1; other methods (bzip2, LZMA …) have no useful bound.
+_MAX_EXPANSION = {zipfile.ZIP_STORED: 1, zipfile.ZIP_DEFLATED: 1032}
+_CHUNK = 1024 * 1024
+
+
+def _check_declared_sizes(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ReadLimits
+) -> None:
+    """Refuse a zip whose directory understates what its members really inflate to.
+
+    :func:`_check_zip` trusts the sizes the directory declares. When the compressed
+    bytes could physically inflate past the limit whatever the directory says, each
+    member that could is inflated once, streaming and discarding the output (the read
+    stops at the declared size, and a member that really holds more fails its CRC).
+    Ordinary workbooks never reach this: their compressed size is far too small.
+    """
+    def bound(info: zipfile.ZipInfo) -> float:
+        return info.compress_size * _MAX_EXPANSION.get(info.compress_type, float("inf"))
+
+    if sum(bound(info) for info in infos) <= limits.max_uncompressed_bytes:
+        return
+    for info in infos:
+        if bound(info) <= max(limits.ratio_min_bytes, info.file_size):
+            continue
+        try:
+            with zf.open(info) as member:
+                while member.read(_CHUNK):
+                    pass
+        except zipfile.BadZipFile as exc:
+            raise ReadFailure(
+                "file-zip-bomb",
+                reason=f'thành phần "{info.filename}" lớn hơn kích thước khai báo',
+            ) from exc
+
+
 def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> None:
     """Refuse an XML part whose prolog declares a DTD or entities (read up to the root tag)."""
     buffer = b""
@@ -206,6 +242,7 @@ def _inspect_zip(path: Path, limits: ReadLimits) -> tuple[str, bool, bool]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = _check_zip(zf, limits)
+            _check_declared_sizes(zf, infos, limits)
             names = {info.filename for info in infos}
             kind = _zip_kind(zf, names)
             if kind == "ods" and "META-INF/manifest.xml" in names:

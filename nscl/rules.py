@@ -83,7 +83,9 @@ RULES: tuple[Rule, ...] = (
         "gửi lại tệp bảng tính gốc.",
         SCOPE_FILE,
         "Số thành phần, tổng dung lượng giải nén và tỷ lệ nén được kiểm tra trên danh mục"
-        " của tệp nén, trước khi giải nén.",
+        " của tệp nén, trước khi giải nén; khi dữ liệu nén có thể giải ra vượt giới hạn,"
+        " từng thành phần lớn được giải nén thử (không giữ lại) để chắc chắn không lớn hơn"
+        " kích thước khai báo.",
     ),
     rule(
         "file-too-large", "error", "Tệp quá lớn",

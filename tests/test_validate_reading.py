@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nscl.reading import ReadFailure, ReadLimits, open_workbook, sniff
+from nscl.reading import ReadFailure, ReadLimits, _check_zip, open_workbook, sniff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 CLEAN = FIXTURES / "a_clean_ministry.xlsx"
@@ -98,3 +98,42 @@ def test_corrupt_member_is_reported_not_raised(tmp_path: Path) -> None:
     target = tmp_path / "damaged.xlsx"
     target.write_bytes(bytes(data))
     assert _failure(target).code in ("file-corrupt", "file-not-spreadsheet")
+
+
+def _lying_zip(path: Path, real_bytes: int, declared_bytes: int) -> None:
+    """A valid-looking .xlsx whose worksheet member declares far fewer bytes than it holds."""
+    with zipfile.ZipFile(CLEAN) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/media/padding.bin", b"\0" * real_bytes)
+    data = bytearray(path.read_bytes())
+    name = b"xl/media/padding.bin"
+    # Patch the uncompressed size in the local header and in the central directory entry.
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_offset:start + name_offset + len(name)] == name:
+                size = declared_bytes.to_bytes(4, "little")
+                data[start + size_offset:start + size_offset + 4] = size
+            start += 4
+    path.write_bytes(bytes(data))
+
+
+def test_member_larger_than_its_declared_size_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lying.xlsx"
+    _lying_zip(path, real_bytes=40 * 1024 * 1024, declared_bytes=4096)
+    limits = ReadLimits(max_uncompressed_bytes=8 * 1024 * 1024, ratio_min_bytes=1024 * 1024)
+    with zipfile.ZipFile(path) as zf:  # the directory claims a tiny member: it passes
+        assert zf.getinfo("xl/media/padding.bin").file_size == 4096
+        _check_zip(zf, limits)  # the directory-only checks
+    failure = _failure(path, limits)
+    assert failure.code == "file-zip-bomb"
+
+
+def test_honest_large_member_passes_the_declared_size_check(tmp_path: Path) -> None:
+    path = tmp_path / "honest.xlsx"
+    _lying_zip(path, real_bytes=4 * 1024 * 1024, declared_bytes=4 * 1024 * 1024)
+    # Small enough a limit that the member is inflated once to verify its size.
+    limits = ReadLimits(max_uncompressed_bytes=5 * 1024 * 1024, max_compression_ratio=1e9)
+    book = open_workbook(path, limits)
+    book.close()
