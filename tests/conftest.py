@@ -9,13 +9,27 @@ import pytest
 from nscl.libreoffice import find_soffice
 
 
+def in_ci() -> bool:
+    """Whether the tests run in CI (CI=true), where a missing tool is a failure."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(available: bool, message: str) -> None:
+    """Skip the test when something it needs is missing; in CI, fail it instead."""
+    if available:
+        return
+    if in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of LibreOffice's soffice. In CI (CI=true) a missing LibreOffice fails the test."""
     path = find_soffice()
-    if path is None:
-        message = "LibreOffice (soffice) is required: apt-get install -y libreoffice-calc-nogui"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(
+        path is not None,
+        "LibreOffice (soffice) is required: apt-get install -y libreoffice-calc-nogui",
+    )
+    assert path is not None
     return path

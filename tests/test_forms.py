@@ -10,14 +10,14 @@ import pytest
 
 from nscl.forms import all_forms, form_a, form_b, form_c, get_form
 from nscl.text import collapse_spaces
+from tests.conftest import require
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def _seed(prefix: str) -> str:
     matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"seed {prefix} not available beside the checkout")
+    require(bool(matches), f"seed {prefix} not available beside the checkout (../shared/seeds)")
     return collapse_spaces(unicodedata.normalize("NFC", matches[0].read_text(encoding="utf-8")))
 
 

@@ -19,6 +19,7 @@ import pytest
 from nscl.forms import form_a, form_b
 from nscl.libreoffice import convert, recalculate
 from nscl.template_build import BuiltWorkbook, build_workbook_info, file_name
+from tests.conftest import require
 
 pytestmark = pytest.mark.libreoffice
 
@@ -141,8 +142,7 @@ def _pages(pdf: Path) -> list[tuple[float, float]]:
 
 
 def _run(*cmd: str) -> str:
-    if shutil.which(cmd[0]) is None:
-        pytest.skip(f"{cmd[0]} (poppler-utils) is not installed")
+    require(shutil.which(cmd[0]) is not None, f"{cmd[0]} (poppler-utils) is not installed")
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
