@@ -10,7 +10,6 @@ rules in :mod:`nscl.rules`. Per-cell work is kept light: this is the hot path of
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import unicodedata
@@ -21,6 +20,7 @@ from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
 from nscl.forms import Column, TableForm
+from nscl.gc_pause import gc_paused
 from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
 from nscl.locate import TableLocation, a1, cell_text, column_letter
 from nscl.numbers import ParsedNumber, parse_duration, parse_number
@@ -549,13 +549,8 @@ def check_table(
 ) -> TableResult:
     """Read and check the data rows of the table at ``loc`` in ``grid``."""
     checker = _Checker(loc, sheet=sheet, file=file, options=options or TableOptions())
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small containers, none cyclic: the collector would only slow us
-    try:
+    with gc_paused():  # many small containers, none cyclic: the collector would only slow us
         return checker.run(grid)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def missing_required_columns(loc: TableLocation) -> list[Column]:

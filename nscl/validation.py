@@ -10,10 +10,8 @@ data.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import nscl.rules  # noqa: F401  (registers the rule catalogue)
 from nscl.checks_report import check_indicators, read_narratives
 from nscl.checks_table import TableOptions, check_table
 from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c
+from nscl.gc_pause import gc_paused
 from nscl.identity import (
     IDENTITY_SHEET,
     TemplateIdentity,
@@ -70,23 +69,6 @@ _PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
 def _version_tuple(version: str) -> tuple[int, ...]:
     parts = re.findall(r"\d+", version)
     return tuple(int(p) for p in parts)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one file is validated.
-
-    Reading a table allocates hundreds of thousands of small, acyclic objects (cells,
-    rows, dicts); the collector's generational passes over them cost about 5 % of a
-    validation and free nothing. Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Run:
@@ -388,7 +370,7 @@ def validate_path(
     run = _Run(Path(path), year=year, options=options or ValidationOptions(),
                display=display_name)
     try:
-        with _gc_paused():
+        with gc_paused():
             return run.run()
     except Exception as exc:  # a bug must not stop a batch: report it on the file
         report = run.report

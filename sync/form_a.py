@@ -12,14 +12,21 @@ is always written as text.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 from nscl.forms import Column, TableForm, form_a
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.styles import row_height, safe_text, setup_print
+from sync.styles import (
+    MAX_TEXT,
+    chars_per_line,
+    height_for_lines,
+    lines_needed,
+    safe_text,
+    setup_print,
+)
 
 __all__ = ["FormAConsolidator", "row_money"]
 
@@ -41,6 +48,22 @@ def _number(value: Any) -> float | None:
     if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     return None
+
+
+def _is_amount(value: object) -> TypeGuard[float]:
+    """A finite int or float (not a bool): what :func:`_number` accepts, inlined."""
+    return (isinstance(value, float) and math.isfinite(value)) or type(value) is int
+
+
+def _write_unparsed(ws: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> None:
+    """A cell whose parsed value is not of its column's type: the parsed value as text,
+    else what the cell held when it could not be parsed, else a bordered blank."""
+    if value is not None and value != "":
+        ws.write_string(r, c, safe_text(value), fmt)
+    elif raw is None or raw == "":
+        ws.write_blank(r, c, None, fmt)
+    else:
+        ws.write_string(r, c, safe_text(raw), fmt)
 
 
 def row_money(row: TaskRow) -> tuple[float, float, float]:
@@ -145,12 +168,15 @@ class FormAConsolidator:
              "align": "center", "border": 1, "num_format": '0" tháng"'}
         )
         formats = {"money": styles.money, "duration": duration_fmt, "integer": styles.integer}
-        plan = [
-            (i, c.key, formats.get(c.type, styles.text), c.type != "text")
+        # The task rows are the bulk of the master: the loop below is kept lean (columns
+        # split by kind up front, row heights from precomputed line capacities).
+        text_plan = [(i, c.key, styles.text) for i, c in enumerate(cols) if c.type == "text"]
+        number_plan = [
+            (i, c.key, formats.get(c.type, styles.text))
             for i, c in enumerate(cols)
-            if i != total_col
+            if c.type != "text" and i != total_col
         ]
-        text_widths = [(c.key, c.width) for c in cols if c.type == "text"]
+        wrap_plan = [(c.key, c.width, chars_per_line(c.width)) for c in cols if c.type == "text"]
         ws = workbook.add_worksheet(self.sheet_name)
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for i, c in enumerate(cols):
@@ -234,35 +260,44 @@ class FormAConsolidator:
                 first = r
                 agency_sum = [0.0, 0.0, 0.0]
                 name = sub.agency.name
+                text_fmt, money_fmt, center_fmt = styles.text, styles.money, styles.center
                 for row in sub.report.rows:
-                    values, raw = row.values, row.raw
-                    for i, key, fmt, numeric in plan:
+                    values = row.values
+                    lines = 1
+                    for i, key, fmt in text_plan:
                         v = values.get(key)
-                        if v is None or v == "":
-                            rv = raw.get(key)
-                            if rv is None or rv == "":
-                                write_blank(r, i, None, fmt)
-                            else:  # what the cell held when it could not be parsed
-                                write_string(r, i, safe_text(rv), fmt)
-                        elif numeric and isinstance(v, int | float) and not isinstance(v, bool):
+                        if type(v) is str and v:
+                            write_string(r, i, v if len(v) <= MAX_TEXT else safe_text(v), fmt)
+                        else:
+                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
+                    for key, width, per_line in wrap_plan:
+                        v = values.get(key)
+                        if type(v) is str and len(v) >= width:
+                            n = lines_needed(v, per_line)
+                            if n > lines:
+                                lines = n
+                    for i, key, fmt in number_plan:
+                        v = values.get(key)
+                        tv = type(v)
+                        if tv is float or tv is int:
                             write_number(r, i, v, fmt)
                         else:
-                            write_string(r, i, safe_text(v), fmt)
-                    m_state = _number(values.get("state_budget")) or 0.0
-                    m_counter = _number(values.get("counterpart")) or 0.0
+                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
+                    v_state, v_counter = values.get("state_budget"), values.get("counterpart")
+                    m_state: float = v_state if _is_amount(v_state) else 0.0
+                    m_counter: float = v_counter if _is_amount(v_counter) else 0.0
                     agency_sum[0] += m_state + m_counter
                     agency_sum[1] += m_state
                     agency_sum[2] += m_counter
                     # Tổng số = NSNN + Đối ứng, always computed here (never the typed total).
-                    write_number(r, total_col, m_state + m_counter, styles.money)
+                    write_number(r, total_col, m_state + m_counter, money_fmt)
                     # Status and source file are on the agency's sub-header row; each task
                     # row names its agency so that the table can be filtered by agency.
-                    write_string(r, agency_col, name, styles.text)
-                    write_blank(r, status_col, None, styles.center)
-                    write_blank(r, file_col, None, styles.text)
-                    height = row_height([(values.get(k), w) for k, w in text_widths])
-                    if height is not None:
-                        ws.set_row(r, height)
+                    write_string(r, agency_col, name, text_fmt)
+                    write_blank(r, status_col, None, center_fmt)
+                    write_blank(r, file_col, None, text_fmt)
+                    if lines > 1:
+                        ws.set_row(r, height_for_lines(lines))
                     r += 1
                     written += 1
                 last = r - 1

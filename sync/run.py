@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from nscl.gc_pause import gc_paused
 from sync.archive import FileChangedError, archive_file, clean_temporary
 from sync.collect import Candidate, collect
 from sync.config import ConfigError, SyncConfig
@@ -159,7 +160,10 @@ class _Pipeline:
         else:
             self.ledger = Ledger(ledger_path)
         try:
-            return self._run()
+            # Reports, the consolidation and XlsxWriter's cells are many small acyclic
+            # objects: the cyclic collector's passes over them would only slow the run.
+            with gc_paused():
+                return self._run()
         finally:
             if self.ledger is not None:
                 self.ledger.close()

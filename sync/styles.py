@@ -10,20 +10,30 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FONT", "Styles", "row_height", "safe_text", "setup_print", "write_cell"]
+__all__ = [
+    "FONT",
+    "Styles",
+    "chars_per_line",
+    "height_for_lines",
+    "lines_needed",
+    "row_height",
+    "safe_text",
+    "setup_print",
+    "write_cell",
+]
 
 FONT = "Times New Roman"
 _MM = 1 / 25.4  # inches per millimetre
 MONEY_FORMAT = "#,##0.0##"  # million VND, decimals shown only when present
 PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-_MAX_TEXT = 32_767  # Excel's cell limit
+MAX_TEXT = 32_767  # Excel's cell limit
 
 
 def safe_text(value: Any) -> str:
     """Text for a cell: ``str``, trimmed to Excel's limit. Never interpreted as a formula."""
     text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 class Styles:
@@ -81,23 +91,37 @@ _LINE_POINTS = 14.5  # one line of 11 pt Times New Roman
 _MAX_ROW_POINTS = 409.0  # Excel's limit
 
 
+def chars_per_line(width: float) -> int:
+    """How many characters of Times New Roman 11 pt fit on one line of a column of
+    ``width`` (about 1.5 per unit of column width)."""
+    return max(1, int(width * 1.5 - 1))
+
+
+def lines_needed(text: str, per_line: int) -> int:
+    """Lines that ``text`` wraps to in a column holding ``per_line`` characters a line."""
+    if "\n" not in text:
+        return max(1, -(-len(text) // per_line))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def height_for_lines(lines: int) -> float | None:
+    """Row height (points) for ``lines`` lines of text; None for a single line."""
+    if lines <= 1:
+        return None
+    return min(_MAX_ROW_POINTS, lines * _LINE_POINTS + 3)
+
+
 def row_height(cells: list[tuple[Any, float]]) -> float | None:
     """Estimated height (points) of a row of wrapped text: (value, column width) pairs.
 
     Neither XlsxWriter nor LibreOffice fits row heights to wrapped text when a file is
-    opened, so the height is estimated from the text length (Times New Roman 11 pt fits
-    about 1.5 characters per unit of column width). None for a single-line row.
+    opened, so the height is estimated from the text length. None for a single-line row.
     """
     lines = 1
     for value, width in cells:
-        if not isinstance(value, str) or len(value) < width:
-            continue
-        per_line = max(1.0, width * 1.5 - 1)
-        n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
-        lines = max(lines, n)
-    if lines == 1:
-        return None
-    return min(_MAX_ROW_POINTS, lines * _LINE_POINTS + 3)
+        if isinstance(value, str) and len(value) >= width:
+            lines = max(lines, lines_needed(value, chars_per_line(width)))
+    return height_for_lines(lines)
 
 
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:

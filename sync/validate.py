@@ -107,6 +107,15 @@ def crash_report(job: ValidationJob, detail: str) -> FileReport:
     return FileReport(path=job.display_name, problems=[problem], readable=False)
 
 
+def _start_worker(megabytes: int) -> None:
+    """Worker set-up: the collector on (a forked worker inherits the parent's pause) and
+    the address-space limit."""
+    import gc
+
+    gc.enable()
+    _limit_memory(megabytes)
+
+
 def _limit_memory(megabytes: int) -> None:
     if megabytes <= 0:
         return
@@ -175,7 +184,7 @@ class ValidationPool:
         if context.get_start_method() == "fork" and self.validator is default_validator:
             import nscl.validation  # noqa: F401  (imported once, inherited by the workers)
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_limit_memory,
+            max_workers=workers, mp_context=context, initializer=_start_worker,
             initargs=(self.memory_limit_mb,),
         )
 
