@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from nscl.forms import ReportForm, TableForm
@@ -73,33 +73,51 @@ def header_key(text: str) -> str:
     return _TRAILING.sub("", key)
 
 
-@cache
-def _header_index(form: TableForm) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """(exact header key -> column key, (prefix key, column key) longest first)."""
+@dataclass(frozen=True)
+class _HeaderIndex:
+    """A form's header texts as comparison keys, built once per form."""
+
+    exact: dict[str, str]  # header key -> column key
+    prefixes: tuple[tuple[str, str], ...]  # (prefix key, column key), longest first
+    groups: frozenset[str]  # keys of the group headers ("dự kiến kinh phí …")
+
+    def match(self, text: str) -> str | None:
+        """The column key whose header ``text`` is, or None."""
+        if not text or len(text) > 120:
+            return None
+        key = header_key(text)
+        found = self.exact.get(key)
+        if found:
+            return found
+        for prefix, col_key in self.prefixes:
+            if key.startswith(prefix) and not key[len(prefix)].isalnum():
+                return col_key
+        return None
+
+
+# Keyed by the form's identity: hashing a whole form description on every lookup cost
+# half of a validation. Forms are long-lived (loaded once per process).
+_INDEXES: dict[int, tuple[TableForm, _HeaderIndex]] = {}
+
+
+def _header_index(form: TableForm) -> _HeaderIndex:
+    cached = _INDEXES.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
     exact: dict[str, str] = {}
     for col in form.columns:
         for text in col.headers:
             exact.setdefault(header_key(text), col.key)
     prefixes = sorted(exact.items(), key=lambda kv: len(kv[0]), reverse=True)
-    return exact, tuple(p for p in prefixes if len(p[0]) >= 4)
-
-
-def _match_header(text: str, form: TableForm) -> str | None:
-    if not text or len(text) > 120:
-        return None
-    key = header_key(text)
-    exact, prefixes = _header_index(form)
-    found = exact.get(key)
-    if found:
-        return found
-    for prefix, col_key in prefixes:
-        if key.startswith(prefix) and not key[len(prefix)].isalnum():
-            return col_key
-    return None
-
-
-def _group_keys(form: TableForm) -> set[str]:
-    return {header_key(col.group) for col in form.columns if col.group}
+    index = _HeaderIndex(
+        exact=exact,
+        prefixes=tuple(p for p in prefixes if len(p[0]) >= 4),
+        groups=frozenset(header_key(col.group) for col in form.columns if col.group),
+    )
+    if len(_INDEXES) > 64:  # forms built on the fly (tests): keep the cache small
+        _INDEXES.clear()
+    _INDEXES[id(form)] = (form, index)
+    return index
 
 
 def is_number_row(row: Sequence[Any]) -> bool:
@@ -142,20 +160,19 @@ class TableLocation:
         return self.header_rows[0]
 
 
-def _row_matches(row: Sequence[Any], form: TableForm) -> dict[str, int]:
+def _row_matches(row: Sequence[Any], index: _HeaderIndex) -> dict[str, int]:
     found: dict[str, int] = {}
     for col, value in enumerate(row):
         if not isinstance(value, str):
             continue
-        key = _match_header(value, form)
+        key = index.match(value)
         if key is not None and key not in found:
             found[key] = col
     return found
 
 
-def _is_header_row(row: Sequence[Any], form: TableForm) -> bool:
+def _is_header_row(row: Sequence[Any], index: _HeaderIndex) -> bool:
     """Every non-empty cell of the row is a header of the form (or its group header)."""
-    groups = _group_keys(form)
     seen = False
     for value in row:
         text = cell_text(value)
@@ -163,7 +180,7 @@ def _is_header_row(row: Sequence[Any], form: TableForm) -> bool:
             continue
         if not isinstance(value, str):
             return False
-        if _match_header(text, form) is None and header_key(text) not in groups:
+        if index.match(text) is None and header_key(text) not in index.groups:
             return False
         seen = True
     return seen
@@ -178,15 +195,16 @@ def locate_table(
     column must be among the columns found.
     """
     best: TableLocation | None = None
+    index = _header_index(form)
     limit = min(len(grid), MAX_HEADER_SCAN)
     for r in range(limit):
-        found = _row_matches(grid[r], form)
+        found = _row_matches(grid[r], index)
         if len(found) < 2:
             continue
         header_rows = [r]
         nxt = r + 1
-        if nxt < len(grid) and _is_header_row(grid[nxt], form):
-            for key, col in _row_matches(grid[nxt], form).items():
+        if nxt < len(grid) and _is_header_row(grid[nxt], index):
+            for key, col in _row_matches(grid[nxt], index).items():
                 found.setdefault(key, col)
             header_rows.append(nxt)
             nxt += 1
@@ -205,6 +223,8 @@ def locate_table(
         )
         if best is None or candidate.score > best.score:
             best = candidate
+            if best.score == len(form.columns):
+                break  # every column found: no later row can do better
     return best
 
 
