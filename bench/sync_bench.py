@@ -2,18 +2,26 @@
 
 Usage::
 
-    .venv/bin/python bench/sync_bench.py [--agencies 50] [--rows 200] [--no-scaling]
+    .venv/bin/python bench/sync_bench.py [--agencies 50] [--rows 200] [--repeat 3] [--no-scaling]
 
 Generates that many agency workbooks (official Form A layout, realistic Vietnamese text)
 and measures, each in a fresh process:
 
-* cold: the first ``nscl sync`` over the inbox (empty state folder);
+* cold: ``nscl sync`` over the inbox with an empty state folder;
 * warm: the same command again, nothing changed;
-* start-up: ``nscl --help`` alone (median of 5);
+* start-up: ``nscl --help`` alone;
 * naive: ``pandas.read_excel`` (openpyxl) per file, ``concat``, ``to_excel``;
-* floor: every file read with python-calamine, the same rows written once with XlsxWriter;
-* peak memory (largest process) of the cold run;
+* floor: every file read with python-calamine and the same rows written once with
+  XlsxWriter, plain: per agency a sub-header row (agency, file), then its rows, each with
+  the agency's name (the master's table names each task's agency so it can be filtered);
+* floor, formatted (informative): the floor's rows written with the master's kind of cell
+  formatting (borders, wrapped text, number format, bordered blank cells);
+* peak memory (largest process) of a cold run;
 * scaling: a cold run with 4 × the rows per agency.
+
+Shared virtual machines are noisy (the same loop can take 0.6 s or 0.9 s a minute apart):
+cold, naive and floor are measured ``--repeat`` times, interleaved, and the medians are
+compared.
 
 Targets (2-core machine): naive/cold ≥ 3; cold/floor ≤ 1.5; warm ≤ 2 × start-up;
 cold(4 × rows)/cold ≤ 4.5.
@@ -23,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -56,7 +63,7 @@ pd.concat(frames).to_excel(sys.argv[2], engine="openpyxl")
 """
 
 _FLOOR = """
-import sys, glob
+import os, sys, glob
 from python_calamine import CalamineWorkbook
 import xlsxwriter
 files = sorted(glob.glob(sys.argv[1] + "/*.xlsx"))
@@ -64,10 +71,49 @@ wb = xlsxwriter.Workbook(sys.argv[2])
 ws = wb.add_worksheet()
 r = 0
 for f in files:
-    book = CalamineWorkbook.from_path(f)
-    rows = book.get_sheet_by_index(0).to_python()
+    name = os.path.basename(f)
+    agency = os.path.splitext(name)[0]
+    rows = CalamineWorkbook.from_path(f).get_sheet_by_index(0).to_python()
+    ws.write_row(r, 0, (agency, name))
+    r += 1
     for row in rows[9:]:
         ws.write_row(r, 0, row)
+        ws.write_string(r, len(row), agency)
+        r += 1
+wb.close()
+"""
+
+
+# Informative, not a target: the floor's rows with the master's kind of cell formatting
+# (bordered, wrapped text; bordered number format; the bordered blank status and file
+# cells of each task row): what XlsxWriter alone costs for a formatted table.
+_FLOOR_FORMATTED = """
+import os, sys, glob
+from python_calamine import CalamineWorkbook
+import xlsxwriter
+files = sorted(glob.glob(sys.argv[1] + "/*.xlsx"))
+wb = xlsxwriter.Workbook(sys.argv[2])
+ws = wb.add_worksheet()
+text = wb.add_format({"font_name": "Times New Roman", "border": 1, "text_wrap": True})
+money = wb.add_format({"font_name": "Times New Roman", "border": 1, "num_format": "#,##0.0##"})
+r = 0
+for f in files:
+    name = os.path.basename(f)
+    agency = os.path.splitext(name)[0]
+    rows = CalamineWorkbook.from_path(f).get_sheet_by_index(0).to_python()
+    ws.write_row(r, 0, (agency, name), text)
+    r += 1
+    for row in rows[9:]:
+        for c, value in enumerate(row):
+            if isinstance(value, (int, float)):
+                ws.write_number(r, c, value, money)
+            elif value:
+                ws.write_string(r, c, value, text)
+            else:
+                ws.write_blank(r, c, None, text)
+        ws.write_string(r, len(row), agency, text)
+        ws.write_blank(r, len(row) + 1, None, text)
+        ws.write_blank(r, len(row) + 2, None, text)
         r += 1
 wb.close()
 """
@@ -101,74 +147,97 @@ def generate(inbox: Path, agencies: int, rows: int) -> int:
     return total
 
 
-def sync_cmd(work: Path) -> list[str]:
+def cold_run(work: Path, tag: str) -> tuple[float, int, int]:
+    """One cold sync of ``work/inbox`` into fresh state and output folders."""
+    run = work / f"run-{tag}"
+    shutil.rmtree(run, ignore_errors=True)
+    return measure(sync_cmd(work, run))
+
+
+def sync_cmd(work: Path, run: Path) -> list[str]:
     return [*NSCL, "sync", "--inbox", str(work / "inbox"), "--out",
-            str(work / "out" / "tong-hop.xlsx"), "--state", str(work / "state"),
+            str(run / "out" / "tong-hop.xlsx"), "--state", str(run / "state"),
             "--year", "2027", "--deadline", "2026-03-27T17:00+07:00", "--format", "json"]
-
-
-def cold_run(agencies: int, rows: int, keep: bool) -> dict[str, float]:
-    work = Path(tempfile.mkdtemp(prefix="nscl-bench-"))
-    try:
-        t = time.perf_counter()
-        n = generate(work / "inbox", agencies, rows)
-        gen = time.perf_counter() - t
-        cold, rss, code = measure(sync_cmd(work))
-        result = {"rows": n, "generate": gen, "cold": cold, "rss_mb": rss / 1024,
-                  "exit": code}
-        if keep:
-            result["work"] = str(work)  # type: ignore[assignment]
-        return result
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=50)
     parser.add_argument("--rows", type=int, default=200)
-    parser.add_argument("--no-scaling", action="store_true", help="skip the 4 × rows run")
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per figure")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 4 × rows runs")
     args = parser.parse_args()
-    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "0")
+    repeat = max(1, args.repeat)
+    median = statistics.median
 
-    startups = [measure([*NSCL, "--help"])[0] for _ in range(5)]
-    startup = statistics.median(startups)
-
-    base = cold_run(args.agencies, args.rows, keep=True)
-    work = Path(str(base["work"]))
+    startup = median(measure([*NSCL, "--help"])[0] for _ in range(max(5, repeat)))
+    work = Path(tempfile.mkdtemp(prefix="nscl-bench-"))
+    big = Path(tempfile.mkdtemp(prefix="nscl-bench-4x-"))
     try:
-        warms = [measure(sync_cmd(work))[0] for _ in range(3)]
-        warm = statistics.median(warms)
-        naive, naive_rss, _ = measure([sys.executable, "-c", _NAIVE, str(work / "inbox"),
-                                       str(work / "naive.xlsx")])
-        floor, floor_rss, _ = measure([sys.executable, "-c", _FLOOR, str(work / "inbox"),
-                                       str(work / "floor.xlsx")])
+        t = time.perf_counter()
+        rows = generate(work / "inbox", args.agencies, args.rows)
+        generated = time.perf_counter() - t
+        colds: list[float] = []
+        naives: list[float] = []
+        floors: list[float] = []
+        formatted: list[float] = []
+        rss = naive_rss = floor_rss = 0
+        code = 0
+        for i in range(repeat):  # interleaved, so that a slow minute hits all three
+            seconds, peak, code = cold_run(work, str(i))
+            colds.append(seconds)
+            rss = max(rss, peak)
+            seconds, peak, _ = measure([sys.executable, "-c", _NAIVE, str(work / "inbox"),
+                                        str(work / "naive.xlsx")])
+            naives.append(seconds)
+            naive_rss = max(naive_rss, peak)
+            seconds, peak, _ = measure([sys.executable, "-c", _FLOOR, str(work / "inbox"),
+                                        str(work / "floor.xlsx")])
+            floors.append(seconds)
+            floor_rss = max(floor_rss, peak)
+            formatted.append(measure([sys.executable, "-c", _FLOOR_FORMATTED,
+                                      str(work / "inbox"), str(work / "floor-f.xlsx")])[0])
+        last = work / f"run-{repeat - 1}"
+        warm = median(measure(sync_cmd(work, last))[0] for _ in range(max(3, repeat)))
+        cold, naive, floor = median(colds), median(naives), median(floors)
+        report: dict[str, object] = {
+            "agencies": args.agencies,
+            "rows_per_agency": args.rows,
+            "task_rows": rows,
+            "generate_s": round(generated, 2),
+            "repeat": repeat,
+            "cold_s": round(cold, 3),
+            "warm_s": round(warm, 3),
+            "startup_s": round(startup, 3),
+            "naive_s": round(naive, 3),
+            "floor_s": round(floor, 3),
+            "floor_formatted_s": round(median(formatted), 3),
+            "cold_runs_s": [round(x, 3) for x in colds],
+            "naive_runs_s": [round(x, 3) for x in naives],
+            "floor_runs_s": [round(x, 3) for x in floors],
+            "peak_rss_mb": round(rss / 1024, 1),
+            "naive_rss_mb": round(naive_rss / 1024, 1),
+            "floor_rss_mb": round(floor_rss / 1024, 1),
+            "naive_over_cold": round(naive / cold, 2),
+            "cold_over_floor": round(cold / floor, 2),
+            "cold_over_floor_formatted": round(cold / median(formatted), 2),
+            "warm_over_startup": round(warm / startup, 2),
+            "exit_code": code,
+        }
+        if not args.no_scaling:
+            generate(big / "inbox", args.agencies, args.rows * 4)
+            bigs: list[float] = []
+            big_rss = 0
+            for i in range(repeat):
+                seconds, peak, _ = cold_run(big, str(i))
+                bigs.append(seconds)
+                big_rss = max(big_rss, peak)
+            report["cold_4x_rows_s"] = round(median(bigs), 3)
+            report["cold_4x_over_cold"] = round(median(bigs) / cold, 2)
+            report["peak_rss_4x_rows_mb"] = round(big_rss / 1024, 1)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    cold = base["cold"]
-    report: dict[str, object] = {
-        "agencies": args.agencies,
-        "rows_per_agency": args.rows,
-        "task_rows": base["rows"],
-        "cold_s": round(cold, 3),
-        "warm_s": round(warm, 3),
-        "startup_s": round(startup, 3),
-        "naive_s": round(naive, 3),
-        "floor_s": round(floor, 3),
-        "peak_rss_mb": round(base["rss_mb"], 1),
-        "naive_rss_mb": round(naive_rss / 1024, 1),
-        "floor_rss_mb": round(floor_rss / 1024, 1),
-        "naive_over_cold": round(naive / cold, 2),
-        "cold_over_floor": round(cold / floor, 2),
-        "warm_over_startup": round(warm / startup, 2),
-        "exit_code": base["exit"],
-    }
-    if not args.no_scaling:
-        big = cold_run(args.agencies, args.rows * 4, keep=False)
-        report["cold_4x_rows_s"] = round(big["cold"], 3)
-        report["cold_4x_over_cold"] = round(big["cold"] / cold, 2)
-        report["peak_rss_4x_rows_mb"] = round(big["rss_mb"], 1)
+        shutil.rmtree(big, ignore_errors=True)
     targets = {
         "naive_over_cold >= 3": report["naive_over_cold"] >= 3,  # type: ignore[operator]
         "cold_over_floor <= 1.5": report["cold_over_floor"] <= 1.5,  # type: ignore[operator]

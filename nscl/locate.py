@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "is_number_row",
     "locate_indicators",
     "locate_table",
+    "prepare_forms",
 ]
 
 MAX_HEADER_SCAN = 60
@@ -158,6 +159,12 @@ class TableLocation:
     def header_row(self) -> int:
         """First header row (0-based)."""
         return self.header_rows[0]
+
+
+def prepare_forms(forms: Iterable[TableForm]) -> None:
+    """Build the header index of each form now (see :func:`nscl.validation.preload`)."""
+    for form in forms:
+        _header_index(form)
 
 
 def _row_matches(row: Sequence[Any], index: _HeaderIndex) -> dict[str, int]:

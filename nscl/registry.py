@@ -69,6 +69,7 @@ __all__ = [
     "match_agency",
     "match_filename",
     "predecessors",
+    "prepare_matching",
     "successor_chain",
 ]
 
@@ -559,6 +560,16 @@ def _containing(cleaned: str, original: str) -> list[Agency]:
                 out.append(agency)
                 break
     return out
+
+
+def prepare_matching() -> None:
+    """Load the registry and compile its name patterns now rather than on first use.
+
+    A process that forks workers calls this first, so that every worker inherits the
+    compiled patterns instead of building its own on its first file.
+    """
+    _patterns()
+    _fuzzy_names()
 
 
 def match_agency(text: str, *, on: date | None = None) -> AgencyMatch:

@@ -279,7 +279,9 @@ class FormAConsolidator:
                     for i, key, fmt in number_plan:
                         v = values.get(key)
                         tv = type(v)
-                        if tv is float or tv is int:
+                        # v - v == 0 only for finite floats (inf and NaN are not numbers
+                        # a cell can hold); bools are excluded by the exact type test.
+                        if tv is int or (tv is float and v - v == 0.0):
                             write_number(r, i, v, fmt)
                         else:
                             _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)

@@ -182,7 +182,9 @@ class ValidationPool:
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         context = _context()
         if context.get_start_method() == "fork" and self.validator is default_validator:
-            import nscl.validation  # noqa: F401  (imported once, inherited by the workers)
+            from nscl.validation import preload
+
+            preload()  # imported and built once, inherited by the workers
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start_worker,
             initargs=(self.memory_limit_mb,),

@@ -101,6 +101,41 @@ def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
     assert grand[0][8] == pytest.approx(1500 + 900 + 800 + 1200)
 
 
+def test_unparsed_cells_keep_what_the_agency_typed(tmp_path: Path) -> None:
+    """A cell the engine could not parse is shown as typed (as text, never a formula or a
+    number); a bool is not a number; Tổng số counts only real amounts; a long task name
+    gets a taller row than a short one."""
+    long_name = "Xây dựng mô hình điểm áp dụng công cụ cải tiến năng suất " * 6
+    odd = task_row(1, long_name, 1000, None)
+    odd.values.update(state_budget=None, counterpart=True, duration_months=None,
+                      lead_org=None)
+    odd.raw = {**odd.raw, "state_budget": "1.000 triệu", "duration_months": "=2*12",
+               "lead_org": ""}
+    plain = task_row(2, "Đào tạo", 200.0, float("inf"))
+    rep = report("bo-cong-thuong", "Bộ Công Thương", "ministry", [odd, plain], path="BCT.xlsx")
+    cons = _consolidation()
+    cons.statuses[0].submission = submission(rep, order=7, file="BCT.xlsx")
+    out = tmp_path / "master.xlsx"
+    write_master(cons, FormAConsolidator(), out, history=tmp_path / "h", tz=DEFAULT_TZ)
+
+    rows = master_task_rows(out)
+    first, second = rows[0], rows[1]
+    assert first["state_budget"] == "1.000 triệu" and first["types"][8] == "s"
+    assert first["counterpart"] == "True" and first["types"][9] == "s"
+    assert first["total"] == 0
+    assert second["total"] == pytest.approx(200.0)  # an infinite amount is not counted
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    duration = cells["=2*12"]
+    assert duration.data_type == "s"  # the agency's text, not a live formula
+    assert duration.border.left.style == "thin"
+    lead = ws.cell(row=duration.row, column=3)
+    assert lead.value is None and lead.border.left.style == "thin"  # a bordered blank
+    short = cells["Đào tạo"]
+    tall = ws.row_dimensions[duration.row].height or 0
+    assert tall > (ws.row_dimensions[short.row].height or 15) + 30
+
+
 def test_status_and_problem_sheets(tmp_path: Path) -> None:
     out = tmp_path / "master.xlsx"
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
