@@ -278,10 +278,7 @@ class FormAConsolidator:
                                 lines = n
                     for i, key, fmt in number_plan:
                         v = values.get(key)
-                        tv = type(v)
-                        # v - v == 0 only for finite floats (inf and NaN are not numbers
-                        # a cell can hold); bools are excluded by the exact type test.
-                        if tv is int or (tv is float and v - v == 0.0):
+                        if _is_amount(v):  # finite int or float, not a bool
                             write_number(r, i, v, fmt)
                         else:
                             _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
