@@ -14,7 +14,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ArchivedFile", "FileChangedError", "archive_file", "archive_path", "fsync_dir"]
+__all__ = [
+    "ArchivedFile",
+    "FileChangedError",
+    "archive_file",
+    "archive_path",
+    "file_sha256",
+    "fsync_dir",
+]
 
 _CHUNK = 1 << 20
 
@@ -52,14 +59,24 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (memory stays bounded whatever its size)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def archive_file(
     source: Path, archive_dir: Path, *, expected_size: int | None = None,
-    expected_mtime_ns: int | None = None,
+    expected_mtime_ns: int | None = None, expected_sha256: str | None = None,
 ) -> ArchivedFile:
     """Copy ``source`` into the archive under its SHA-256; return the hash and the copy.
 
-    When ``expected_size``/``expected_mtime_ns`` are given and the file no longer matches
-    them after the copy, :class:`FileChangedError` is raised and nothing is archived.
+    When ``expected_size``/``expected_mtime_ns``/``expected_sha256`` are given and the
+    file no longer matches them after the copy, :class:`FileChangedError` is raised and
+    nothing is archived.
     """
     archive_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -80,6 +97,8 @@ def archive_file(
         ) or st.st_size != size:
             raise FileChangedError(f"{source} changed while it was being archived")
         sha = digest.hexdigest()
+        if expected_sha256 is not None and sha != expected_sha256:
+            raise FileChangedError(f"{source} changed since it was hashed")
         final = archive_path(archive_dir, sha, source.suffix)
         if final.exists() and final.stat().st_size == size:
             tmp.unlink()

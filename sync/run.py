@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nscl.gc_pause import gc_paused
-from sync.archive import FileChangedError, archive_file, clean_temporary
+from sync.archive import FileChangedError, archive_file, clean_temporary, file_sha256
 from sync.collect import Candidate, collect
 from sync.config import ConfigError, SyncConfig
 from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
@@ -257,6 +257,7 @@ class _Pipeline:
         versions: dict[str, VersionRecord] = {}  # rel -> version
         sources: dict[str, Path] = {}  # rel -> path to validate
         reports: dict[str, Any] = {}
+        discarded: set[str] = set()  # validated, but changed while being archived
         pool = ValidationPool(
             year=config.year, validator=self.validator,
             workers=auto_workers(len(candidates), config.workers),
@@ -265,29 +266,32 @@ class _Pipeline:
         queued = 0
         if self.progress:
             self.progress.start(len(candidates), "Lưu trữ tệp")
+        changing = "Tệp đang được ghi trong lúc tổng hợp; sẽ được xử lý ở lần chạy sau."
         try:
+            # a) Hash what is new and start validating what the cache does not know at
+            # once, so that the workers run while (b) archives the new files.
+            new: list[tuple[Candidate, str]] = []
             for cand in candidates:
                 rec = known.get((cand.rel, cand.size, cand.mtime_ns))
-                try:
-                    if rec is None:
-                        rec = self._record(cand, run_id)
-                except FileChangedError:
-                    LOGGER.warning("%s is being written; skipped this run", cand.rel)
-                    rejected.append(Rejected(cand.rel, "Tệp đang được ghi trong lúc tổng hợp; "
-                                             "sẽ được xử lý ở lần chạy sau.", "file-changing"))
-                    continue
-                except OSError as exc:
-                    LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
-                    rejected.append(Rejected(
-                        cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
-                        "file-not-accessible"))
-                    continue
-                finally:
+                if rec is not None:
+                    versions[cand.rel] = rec
+                    sha = rec.sha256
                     if self.progress:
                         self.progress.advance(cand.rel)
-                versions[cand.rel] = rec
+                else:
+                    try:
+                        sha = file_sha256(cand.path)
+                    except OSError as exc:
+                        LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
+                        rejected.append(Rejected(
+                            cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                            "file-not-accessible"))
+                        if self.progress:
+                            self.progress.advance(cand.rel)
+                        continue
+                    new.append((cand, sha))
                 sources[cand.rel] = cand.path
-                blob = ledger.cached_report(rec.sha256, self._cache_key(engine, cand.rel)) \
+                blob = ledger.cached_report(sha, self._cache_key(engine, cand.rel)) \
                     if ledger else None
                 if blob is not None:
                     try:
@@ -297,6 +301,28 @@ class _Pipeline:
                         pass
                 pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
                 queued += 1
+            # b) Archive and record the new versions; a file whose bytes changed since
+            # they were hashed is being written: left for the next run.
+            for cand, sha in new:
+                try:
+                    rec = self._record(cand, run_id, sha)
+                except (FileChangedError, OSError) as exc:
+                    if isinstance(exc, FileChangedError):
+                        LOGGER.warning("%s is being written; skipped this run", cand.rel)
+                        rejected.append(Rejected(cand.rel, changing, "file-changing"))
+                    else:
+                        LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
+                        rejected.append(Rejected(
+                            cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                            "file-not-accessible"))
+                    sources.pop(cand.rel, None)
+                    reports.pop(cand.rel, None)
+                    discarded.add(cand.rel)
+                    continue
+                finally:
+                    if self.progress:
+                        self.progress.advance(cand.rel)
+                versions[cand.rel] = rec
             if ledger is not None and not self.dry_run and versions:
                 ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
             LOGGER.info("%d file(s) to validate, %d from cache", queued, len(reports))
@@ -304,6 +330,8 @@ class _Pipeline:
                 self.progress.start(queued, "Kiểm tra tệp")
             batch: list[tuple[str, str, bytes]] = []
             for job, blob in pool.drain():
+                if job.key in discarded:
+                    continue
                 reports[job.key] = report_from_blob(blob)
                 batch.append((versions[job.key].sha256, self._cache_key(engine, job.key), blob))
                 if len(batch) >= 16:
@@ -455,16 +483,15 @@ class _Pipeline:
     def _cache_key(engine: str, rel: str) -> str:
         return f"{engine}|{rel}"
 
-    def _record(self, cand: Candidate, run_id: int) -> VersionRecord:
+    def _record(self, cand: Candidate, run_id: int, sha256: str) -> VersionRecord:
+        """Archive a new file and record its version; ``sha256`` is the hash taken when
+        it was queued (:class:`FileChangedError` when the bytes differ now)."""
         if self.dry_run or self.ledger is None:
-            digest = hashlib.sha256()
-            with cand.path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    digest.update(chunk)
-            return VersionRecord(0, cand.rel, digest.hexdigest(), cand.size, cand.mtime_ns,
+            return VersionRecord(0, cand.rel, sha256, cand.size, cand.mtime_ns,
                                  _iso(self.started))
         archived = archive_file(cand.path, self.config.state / "archive",
-                                expected_size=cand.size, expected_mtime_ns=cand.mtime_ns)
+                                expected_size=cand.size, expected_mtime_ns=cand.mtime_ns,
+                                expected_sha256=sha256)
         LOGGER.info("new version %s sha256=%s", cand.rel, archived.sha256)
         return self.ledger.record_version(
             path=cand.rel, sha256=archived.sha256, size=cand.size, mtime_ns=cand.mtime_ns,

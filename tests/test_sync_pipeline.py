@@ -194,3 +194,39 @@ def test_master_state_and_outbox_inside_the_inbox_are_not_collected(tmp_path: Pa
     second = run_sync(config, validator=fake_validator)
     assert second.result["rejected"] == [] and second.result["superseded"] == []
     assert [a["file"] for a in second.result["agencies"]] == ["a.xlsx"]
+
+
+def test_a_file_saved_again_while_queued_waits_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose bytes change between being hashed (and queued for validation) and
+    being archived is rejected as being written; nothing of it is recorded or counted,
+    and the next run takes its new version."""
+    import sync.run
+
+    _inbox(tmp_path)
+    target = tmp_path / "inbox" / "Nghe An.xlsx"
+    real_sha = sync.run.file_sha256
+
+    def hash_then_resave(path: Path) -> str:
+        digest = real_sha(path)
+        if path == target:
+            write_fake(target, {"agency": NGHE_AN, "rows": [["Mới", 10, 10]]}, mtime=LATE)
+        return digest
+
+    monkeypatch.setattr(sync.run, "file_sha256", hash_then_resave)
+    first = run_sync(_config(tmp_path), validator=fake_validator)
+    rejected = {r["file"]: r for r in first.result["rejected"]}
+    assert rejected["Nghe An.xlsx"]["code"] == "file-changing"
+    status = {a["code"]: a["status"] for a in first.result["agencies"]}
+    assert status["tinh-nghe-an"] == "missing"
+    with sqlite3.connect(tmp_path / "state" / LEDGER_NAME) as db:
+        paths = [p for (p,) in db.execute("SELECT path FROM versions")]
+    assert "Nghe An.xlsx" not in paths
+
+    monkeypatch.setattr(sync.run, "file_sha256", real_sha)
+    second = run_sync(_config(tmp_path), validator=fake_validator)
+    status = {a["code"]: a["status"] for a in second.result["agencies"]}
+    assert status["tinh-nghe-an"] == "late"
+    assert [r["task_name"] for r in master_task_rows(tmp_path / "out" / "tong-hop.xlsx")
+            if r["agency"] == "Tỉnh Nghệ An"] == ["Mới"]

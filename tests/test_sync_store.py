@@ -14,7 +14,7 @@ import pytest
 
 from nscl.problems import Problem
 from nscl.report import AgencyRef, BudgetSummary, FileReport, TaskRow
-from sync.archive import FileChangedError, archive_file, archive_path
+from sync.archive import FileChangedError, archive_file, archive_path, file_sha256
 from sync.cache import CacheError, report_from_blob, report_to_blob
 from sync.collect import collect
 from sync.config import ConfigError, load_config, parse_deadline
@@ -61,6 +61,16 @@ def test_archive_refuses_a_file_that_changed_since_stat(tmp_path: Path) -> None:
     with pytest.raises(FileChangedError):
         archive_file(src, tmp_path / "archive", expected_size=999)
     assert not any(p.is_file() for p in (tmp_path / "archive").rglob("*"))
+
+
+def test_archive_refuses_bytes_other_than_those_hashed(tmp_path: Path) -> None:
+    src = tmp_path / "f.xlsx"
+    src.write_bytes(b"12345")
+    with pytest.raises(FileChangedError):
+        archive_file(src, tmp_path / "archive", expected_sha256="0" * 64)
+    assert not any(p.is_file() for p in (tmp_path / "archive").rglob("*"))
+    assert archive_file(src, tmp_path / "archive",
+                        expected_sha256=file_sha256(src)).sha256 == file_sha256(src)
 
 
 def _hold_lock(state: str, ready: Any, done: Any) -> None:
