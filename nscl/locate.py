@@ -79,7 +79,9 @@ class _HeaderIndex:
     """A form's header texts as comparison keys, built once per form."""
 
     exact: dict[str, str]  # header key -> column key
-    prefixes: tuple[tuple[str, str], ...]  # (prefix key, column key), longest first
+    # (prefix key, column key), longest first, bucketed by their first _HEAD characters:
+    # most cells scanned are task text that starts like no header at all.
+    prefixes: dict[str, tuple[tuple[str, str], ...]]
     groups: frozenset[str]  # keys of the group headers ("dự kiến kinh phí …")
 
     def match(self, text: str) -> str | None:
@@ -90,10 +92,13 @@ class _HeaderIndex:
         found = self.exact.get(key)
         if found:
             return found
-        for prefix, col_key in self.prefixes:
+        for prefix, col_key in self.prefixes.get(key[:_HEAD], ()):
             if key.startswith(prefix) and not key[len(prefix)].isalnum():
                 return col_key
         return None
+
+
+_HEAD = 4  # the shortest header key used as a prefix
 
 
 # Keyed by the form's identity: hashing a whole form description on every lookup cost
@@ -109,10 +114,13 @@ def _header_index(form: TableForm) -> _HeaderIndex:
     for col in form.columns:
         for text in col.headers:
             exact.setdefault(header_key(text), col.key)
-    prefixes = sorted(exact.items(), key=lambda kv: len(kv[0]), reverse=True)
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for prefix, col_key in sorted(exact.items(), key=lambda kv: len(kv[0]), reverse=True):
+        if len(prefix) >= _HEAD:
+            buckets.setdefault(prefix[:_HEAD], []).append((prefix, col_key))
     index = _HeaderIndex(
         exact=exact,
-        prefixes=tuple(p for p in prefixes if len(p[0]) >= 4),
+        prefixes={head: tuple(items) for head, items in buckets.items()},
         groups=frozenset(header_key(col.group) for col in form.columns if col.group),
     )
     if len(_INDEXES) > 64:  # forms built on the fly (tests): keep the cache small
