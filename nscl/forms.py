@@ -79,6 +79,9 @@ class _FormHeader:
     footer_signature: str
     footer_signature_note: str
     signing_year_offset: int
+    # Who fills the form in: "agency" (a ministry or province sends it, so the file must
+    # say which one) or "ministry" (the Ministry's own document, e.g. Form C).
+    submitted_by: str
 
     def title_for(self, year: int) -> str:
         """The title with the year filled in."""
@@ -238,7 +241,15 @@ def _header_fields(data: dict[str, Any], letter: str) -> dict[str, Any]:
         "footer_signature": data.get("footer_signature", ""),
         "footer_signature_note": data.get("footer_signature_note", ""),
         "signing_year_offset": int(data.get("signing_year_offset", 0)),
+        "submitted_by": _submitted_by(data, letter),
     }
+
+
+def _submitted_by(data: dict[str, Any], letter: str) -> str:
+    value = str(data.get("submitted_by", "agency"))
+    if value not in ("agency", "ministry"):
+        raise ValueError(f"form {letter}: submitted_by must be 'agency' or 'ministry'")
+    return value
 
 
 @cache

@@ -135,12 +135,14 @@ RULES: tuple[Rule, ...] = (
     ),
     # ---- identity ----------------------------------------------------------------------
     rule(
-        "agency-unknown", "warning", "Không xác định được cơ quan",
-        "Không xác định được bộ, ngành hoặc địa phương gửi tệp ({detail}).",
+        "agency-unknown", "error", "Không xác định được cơ quan",
+        "Không xác định được bộ, ngành hoặc địa phương gửi tệp ({detail}); "
+        "Bộ không tổng hợp được tệp khi chưa rõ cơ quan gửi.",
         'ghi tên cơ quan ở góc trên bên trái bảng (ví dụ "BỘ CÔNG THƯƠNG",'
         ' "UBND TỈNH NGHỆ AN") hoặc đặt tên tệp theo tên cơ quan.',
         SCOPE_IDENTITY,
-        "Thứ tự xác định: thông tin ẩn của mẫu nscl, phần đầu bảng, tên tệp.",
+        "Thứ tự xác định: thông tin ẩn của mẫu nscl, phần đầu bảng, tên tệp. Là lỗi vì "
+        "bản tổng hợp hằng đêm từ chối tệp không rõ cơ quan gửi.",
     ),
     rule(
         "agency-mismatch", "warning", "Cơ quan không khớp",

@@ -280,7 +280,7 @@ class _Run:
         self._check_version(identity, form, sheet)
         year_found, year_cell = self._form_year(identity, texts, _YEAR_FROM)
         year = self._check_year(sheet, year_found, year_cell)
-        self._identify_agency(identity, texts, sheet)
+        self._identify_agency(identity, texts, sheet, warn=form.submitted_by == "agency")
         spare = max(loc.columns.values(), default=-1) + 1
         for col in form.columns:
             if col.required and col.key not in loc.columns:
