@@ -286,6 +286,9 @@ _LEADING_PREFIX = re.compile(r"^(?:ubnd|tinh|thanh ?pho|tp|bo)(?: |$)")
 _DEPARTMENT = re.compile(r"(?:^| )so (?![0-9])")
 _PLACE_DATE = re.compile(r" ngay(?: |$)")
 _CUT = re.compile(r"(?:^| )kinh gui(?: |$)")
+# "Công nghệ" in a department's name ("Sở Khoa học và Công nghệ An Giang") is never part
+# of a province's name: without this, "… Công nghệ An Giang" also reads as "Nghệ An".
+_TECHNOLOGY = re.compile(r"(?<![a-z0-9])cong ?nghe(?![a-z0-9])")
 _NOISE = [
     re.compile(rf"(?<![a-z0-9]){p}(?![a-z0-9])")
     for p in (
@@ -464,12 +467,16 @@ def _pick(agencies_same_text: list[Agency], on: date | None) -> Agency | None:
 
 def _exact_hits(normalised: str, cleaned: str) -> list[_Hit]:
     hits: list[_Hit] = []
+    # Province names are searched with "công nghệ" blanked out (same length: positions
+    # still hold); central agencies' names may contain it ("Bộ Khoa học và Công nghệ").
+    blanked = _TECHNOLOGY.sub(lambda m: " " * len(m.group()), normalised)
     for pattern in _patterns():
         if pattern.whole:
             if pattern.regex.match(cleaned):
                 hits.append(_Hit(pattern.agency, 0, len(normalised), 2))
             continue
-        for m in pattern.regex.finditer(normalised):
+        searched = blanked if pattern.agency.kind == "province" else normalised
+        for m in pattern.regex.finditer(searched):
             strong = pattern.strong or bool(_ADMIN_PREFIX.search(normalised[: m.start()]))
             if not strong and _PLACE_DATE.match(normalised, m.end()):
                 continue  # "Hà Nội, ngày … tháng …": where it was signed, not who signed

@@ -529,3 +529,14 @@ def test_any_combination_of_real_variants(
     if decomposed:
         text = nfd(text)
     assert _code(match_agency(text)) == agency.code, text
+
+
+@pytest.mark.parametrize("office", ["Sở Khoa học và Công nghệ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+                                    "So Khoa hoc va Cong nghe", "Sở Khoa học Công nghệ"])
+def test_department_of_science_and_technology_of_every_province(office: str) -> None:
+    """ "… Công nghệ An Giang" must not also read as "Nghệ An" (found by hypothesis)."""
+    for agency in agencies(kind="province"):
+        if not agency.current:
+            continue
+        text = f"{office} {agency.short_name}"
+        assert _code(match_agency(text)) == agency.code, text
