@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from nscl.libreoffice import find_soffice
 
@@ -21,6 +22,14 @@ def require(available: bool, message: str) -> None:
     if in_ci():
         pytest.fail(message)
     pytest.skip(message)
+
+
+# Property tests explore new random examples on every local run (and keep failures in
+# .hypothesis/ to replay them); in CI they replay a fixed set, so that a landing never
+# hinges on a rare example. A failure found locally becomes an explicit test.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if in_ci():
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
