@@ -14,6 +14,7 @@ report names the reason; nothing here raises anything else on user data.
 from __future__ import annotations
 
 import contextlib
+import errno
 import re
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ __all__ = [
     "ReadLimits",
     "SheetInfo",
     "Workbook",
+    "describe_error",
     "open_workbook",
     "sniff",
 ]
@@ -92,7 +94,7 @@ class Workbook:
             sheet = self._book.get_sheet_by_name(name)
             rows: Grid = sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises several error types on broken parts
-            raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+            raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
         return rows
 
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -117,9 +119,43 @@ class Workbook:
             self._book = None
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+_OS_ERRORS = {
+    errno.EACCES: "không có quyền đọc tệp",
+    errno.EPERM: "không có quyền đọc tệp",
+    errno.ENOENT: "tệp không còn ở thư mục",
+    errno.EBUSY: "tệp đang bị chương trình khác giữ",
+    errno.EIO: "lỗi đọc ổ đĩa",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+}
+
+
+def describe_error(exc: BaseException) -> str:
+    """What went wrong, in Vietnamese, for a message shown to agencies and analysts.
+
+    The libraries' own texts are English; only the exception's class name is kept, as a
+    technical code that the IT officer can look up.
+    """
+    text = str(exc).lower()
+    name = type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
+        what = _OS_ERRORS[exc.errno]
+    elif "crc" in text:
+        what = "dữ liệu bên trong tệp bị sai lệch"
+    elif isinstance(exc, EOFError) or "truncated" in text or "unexpected end" in text or (
+        "eof" in text
+    ):
+        what = "tệp bị cắt cụt"
+    elif isinstance(exc, zipfile.BadZipFile) or "zip" in name.lower() or "zip" in text:
+        what = "cấu trúc tệp nén của bảng tính bị hỏng"
+    elif "xml" in name.lower() or "xml" in text:
+        what = "nội dung XML bên trong tệp bị hỏng"
+    elif "ole" in text or "sector" in text or "fat" in text:
+        what = "cấu trúc tệp Excel đời cũ (.xls) bị hỏng"
+    elif isinstance(exc, MemoryError):
+        what = "tệp cần quá nhiều bộ nhớ để đọc"
+    else:
+        what = "không đọc được nội dung tệp"
+    return f"{what}; mã lỗi kỹ thuật: {name}"
 
 
 def sniff(path: Path) -> str:
@@ -216,7 +252,7 @@ def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLi
     except ReadFailure:
         raise
     except Exception as exc:  # bad CRC, truncated member, unsupported compression
-        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+        raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
     if len(buffer) >= limits.max_prolog_bytes:
         raise ReadFailure("file-xml-entities", part=info.filename)
 
@@ -260,7 +296,7 @@ def _inspect_zip(path: Path, limits: ReadLimits) -> tuple[str, bool, bool]:
     except ReadFailure:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
-        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+        raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 
 def _inspect_ole(path: Path) -> tuple[str, bool]:
@@ -275,7 +311,7 @@ def _inspect_ole(path: Path) -> tuple[str, bool]:
         finally:
             ole.close()
     except Exception as exc:  # truncated or damaged compound file
-        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+        raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise ReadFailure("file-encrypted")
     if not ({"Workbook", "Book"} & streams):
@@ -326,7 +362,7 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
     except Exception as exc:  # calamine: ZipError, XmlError, CalamineError, PasswordError …
         if type(exc).__name__ == "PasswordError":
             raise ReadFailure("file-encrypted") from exc
-        raise ReadFailure("file-corrupt", reason=_short(exc)) from exc
+        raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
     sheets = [
         SheetInfo(
             name=meta.name,

@@ -392,7 +392,8 @@ def validate_path(
         report.readable = False
         report.problems.append(
             get_rule("file-corrupt").problem(
-                file=run.file, reason=f"lỗi nội bộ khi đọc: {type(exc).__name__}: {exc}"[:200]
+                file=run.file,
+                reason=f"lỗi nội bộ của nscl khi đọc tệp; mã lỗi kỹ thuật: {type(exc).__name__}",
             )
         )
         return report

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nscl.gc_pause import gc_paused
+from nscl.reading import describe_error
 from sync.archive import FileChangedError, archive_file, clean_temporary, file_sha256
 from sync.collect import Candidate, collect
 from sync.config import ConfigError, SyncConfig
@@ -284,7 +285,7 @@ class _Pipeline:
                     except OSError as exc:
                         LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
                         rejected.append(Rejected(
-                            cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                            cand.rel, f"Không đọc được tệp ({describe_error(exc)}).",
                             "file-not-accessible"))
                         if self.progress:
                             self.progress.advance(cand.rel)
@@ -313,7 +314,7 @@ class _Pipeline:
                     else:
                         LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
                         rejected.append(Rejected(
-                            cand.rel, f"Không đọc được tệp ({exc.strerror or exc}).",
+                            cand.rel, f"Không đọc được tệp ({describe_error(exc)}).",
                             "file-not-accessible"))
                     sources.pop(cand.rel, None)
                     reports.pop(cand.rel, None)

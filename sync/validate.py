@@ -135,7 +135,7 @@ def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> byte
     except MemoryError:
         report = crash_report(job, "hết bộ nhớ")
     except Exception as exc:  # the engine must never stop the run
-        report = crash_report(job, f"{type(exc).__name__}: {exc}")
+        report = crash_report(job, f"lỗi nội bộ; mã lỗi kỹ thuật: {type(exc).__name__}")
     return report_to_blob(report)
 
 

@@ -3,6 +3,7 @@ each file yields exactly the problem codes expected, at the expected cells."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -262,4 +263,9 @@ def test_hostile_files_are_refused_with_their_own_code(name: str, code: str) -> 
     assert not report.readable
     assert [p.code for p in report.problems] == [code]
     assert report.problems[0].severity == "error"
+    # The message is Vietnamese: no library's English text leaks into it (an exception's
+    # class name may follow "mã lỗi kỹ thuật" as a code for the IT officer).
+    message = report.problems[0].message.split("mã lỗi kỹ thuật")[0]
+    english = re.compile(r"\b(?:file|not|is|error|invalid|bad|the|truncated)\b", re.I)
+    assert not english.search(message), message
     assert report.rows == [] and report.summary.tasks == 0
