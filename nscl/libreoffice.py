@@ -61,7 +61,9 @@ def convert(
     """
     soffice = find_soffice()
     if soffice is None:
-        raise LibreOfficeError("LibreOffice (soffice) is not installed")
+        raise LibreOfficeError(
+            "máy chưa cài LibreOffice (cần để đọc tệp .xls/.ods); xem hướng dẫn cài đặt"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     extension = target_format.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="nscl-lo-") as profile:
@@ -85,12 +87,15 @@ def convert(
                 cmd, capture_output=True, text=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired as exc:
-            raise LibreOfficeError(f"LibreOffice timed out converting {source}") from exc
+            raise LibreOfficeError(
+                f"LibreOffice xử lý tệp «{source.name}» quá {timeout:.0f} giây"
+            ) from exc
     result = out_dir / f"{source.stem}.{extension}"
     if proc.returncode != 0 or not result.exists():
+        detail = " ".join(f"{proc.stdout.strip()} {proc.stderr.strip()}".split())[:200]
         raise LibreOfficeError(
-            f"LibreOffice could not convert {source} to {target_format}: "
-            f"{proc.stdout.strip()} {proc.stderr.strip()}"
+            f"LibreOffice không chuyển được tệp «{source.name}» sang {extension} "
+            f"(mã thoát {proc.returncode}; thông báo của LibreOffice: {detail or 'không có'})"
         )
     return result
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from nscl.problems import SEVERITY_LABELS, Problem
+from nscl.reading import describe_error
 from nscl.report import FileReport
 from xl.workbook_api import (
     CellAddress,
@@ -459,12 +460,14 @@ def annotate_copy(report: FileReport, source: Path, out_dir: Path) -> Path:
             workbook = load_workbook(readable, keep_vba=keep_vba, keep_links=True)
         except Exception as exc:  # any unreadable/corrupt/encrypted file
             raise AnnotationError(
-                f'Không mở được tệp "{source.name}" để đánh dấu: {exc}'
+                f'Không mở được tệp "{source.name}" để đánh dấu: {describe_error(exc)}'
             ) from exc
         apply_report(OpenpyxlBook(workbook, source.name), report)
         target = out_dir / (source.stem + (".xlsm" if keep_vba else ".xlsx"))
         try:
             workbook.save(target)
         except OSError as exc:
-            raise AnnotationError(f'Không ghi được tệp "{target}": {exc}') from exc
+            raise AnnotationError(
+                f'Không ghi được tệp "{target}": {describe_error(exc)}'
+            ) from exc
     return target
