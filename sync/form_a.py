@@ -186,13 +186,17 @@ class FormAConsolidator:
 
         year = consolidation.year
         title = table.title_for(year) if year else table.title.replace("{year}", "…")
-        ws.merge_range(0, 0, 0, ncols - 1, table.national_name, styles.national)
-        ws.merge_range(1, 0, 1, ncols - 1, table.motto, styles.agency_header)
+        # The page shows the official table: the heading is centred over the form's own
+        # columns, and the print area leaves out the three analysis columns (agency,
+        # status, source file), which are for filtering on screen.
+        last_official = len(cols) - 1
+        ws.merge_range(0, 0, 0, last_official, table.national_name, styles.national)
+        ws.merge_range(1, 0, 1, last_official, table.motto, styles.agency_header)
         ws.set_row(3, 48)
-        ws.merge_range(3, 0, 3, ncols - 1, title, styles.title)
+        ws.merge_range(3, 0, 3, last_official, title, styles.title)
         generated = consolidation.generated_at.strftime("%d/%m/%Y %H:%M")
         ws.merge_range(
-            4, 0, 4, ncols - 1,
+            4, 0, 4, last_official,
             f"(Bản tổng hợp từ {len(consolidation.submissions)} đơn vị, cập nhật lúc "
             f"{generated})",
             styles.subtitle,
@@ -346,6 +350,7 @@ class FormAConsolidator:
         ws.autofilter(h2 + 1, 0, r - 1, ncols - 1)
         ws.write_string(r + 2, 0, "Ghi chú: Tổng số = NSNN + Đối ứng; đơn vị tính triệu đồng.",
                         styles.note)
+        ws.print_area(0, 0, r + 2, last_official)
         return written
 
     # -- differences --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from nscl.forms import form_a
 from nscl.problems import Problem
@@ -187,6 +188,30 @@ def test_libreoffice_recalculation_agrees_with_cached_totals(tmp_path: Path,
         for x, y in zip(a[7:10], b[7:10], strict=False):
             if isinstance(x, float | int) or isinstance(y, float | int):
                 assert x == pytest.approx(y)
+
+
+def test_the_printed_table_is_the_official_one(tmp_path: Path, soffice: str) -> None:
+    """LibreOffice prints the form's own columns, heading centred over them; the analysis
+    columns (agency, status, source file) stay on screen only."""
+    import shutil
+    import subprocess
+
+    from nscl.libreoffice import convert
+    from tests.conftest import require
+
+    out = tmp_path / "master.xlsx"
+    write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
+                 tz=DEFAULT_TZ)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    last = get_column_letter(len(form_a().columns))
+    assert str(ws.print_area).endswith(f"$A$1:${last}${ws.max_row}")
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Tổng số" in text and "Bộ Công Thương" in text
+    assert "TỔNG CỘNG" in text
+    assert "Tệp nguồn" not in text and "Tình trạng" not in text
 
 
 def test_master_open_elsewhere_gives_a_clear_error(tmp_path: Path,
