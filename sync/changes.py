@@ -33,7 +33,7 @@ def compute_changes(
         old_sha = previous.get(code)
         if old_sha is None:
             changes.append(Change(sub.agency, "agency-new", "",
-                                  f"{len(sub.report.rows)} nhiệm vụ, tệp «{sub.file}»"))
+                                  f"{consolidator.describe_rows(sub.report)}, tệp «{sub.file}»"))
             continue
         if old_sha == sub.sha256:
             continue

@@ -5,7 +5,8 @@ The pipeline, the ledger, completeness, feedback and the generic sheets of the m
 how an agency's file becomes rows of the consolidated table, which figures summarise
 an agency, how two versions of a file differ, and which charts make sense. A
 :class:`Consolidator` holds exactly that; Form A's lives in :mod:`sync.form_a`. Form B
-(annual report) plugs in by adding a module and one line to :data:`_CONSOLIDATORS`.
+(annual report) plugs in by adding a module and one line to :data:`_CONSOLIDATORS`;
+``tests/test_sync_plugin.py`` runs the whole pipeline with a second, minimal one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class FigureColumn:
     header: str  # Vietnamese column header
     kind: str  # "count", "money", "percent"
     width: float = 12
+    in_result: bool = True  # also a key of each agency and of "totals" in the JSON result
 
 
 Figure = dict[str, float | int | None]
@@ -64,6 +66,18 @@ class Consolidator(Protocol):
 
     def row_count(self, report: FileReport) -> int:
         """How many rows of this report go into the consolidated table."""
+        ...
+
+    def describe_rows(self, report: FileReport) -> str:
+        """The report's rows in words, for the changes sheet ("3 nhiệm vụ")."""
+        ...
+
+    def by_agency_note(self, year: int | None) -> str:
+        """The note under the title of the "Theo đơn vị" sheet (what the figures are)."""
+        ...
+
+    def totals_text(self, totals: Figure) -> str:
+        """One Vietnamese sentence with the totals, for the run's summary."""
         ...
 
     def write_table(self, workbook: Any, styles: Any, consolidation: Consolidation) -> int:

@@ -102,7 +102,8 @@ class FormAConsolidator:
             FigureColumn("total", f"{header['total']} (triệu đồng)", "money", 14),
             FigureColumn("state_budget", f"{header['state_budget']} (triệu đồng)", "money", 14),
             FigureColumn("counterpart", f"{header['counterpart']} (triệu đồng)", "money", 14),
-            FigureColumn("counterpart_share", "Tỷ lệ đối ứng", "percent", 10),
+            FigureColumn("counterpart_share", "Tỷ lệ đối ứng", "percent", 10,
+                         in_result=False),
         )
 
     def figures(self, report: FileReport) -> Figure:
@@ -150,6 +151,26 @@ class FormAConsolidator:
     def row_count(self, report: FileReport) -> int:
         """Every parsed row goes into the table."""
         return len(report.rows)
+
+    def describe_rows(self, report: FileReport) -> str:
+        """ "3 nhiệm vụ"."""
+        return f"{len(report.rows)} nhiệm vụ"
+
+    def by_agency_note(self, year: int | None) -> str:
+        """What the per-agency figures are."""
+        start = f" thực hiện từ năm {year}" if year else ""
+        return f"(Đề xuất nhiệm vụ{start}; kinh phí: triệu đồng)"
+
+    def totals_text(self, totals: Figure) -> str:
+        """Tasks proposed and their budget."""
+        from sync.summary import vn_number
+
+        return (
+            f"Nhiệm vụ đề xuất: {int(totals.get('tasks') or 0)}; kinh phí dự kiến: Tổng số "
+            f"{vn_number(float(totals.get('total') or 0.0))} triệu đồng (NSNN "
+            f"{vn_number(float(totals.get('state_budget') or 0.0))}; Đối ứng "
+            f"{vn_number(float(totals.get('counterpart') or 0.0))})."
+        )
 
     # -- the table ----------------------------------------------------------------------
 

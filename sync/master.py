@@ -65,10 +65,8 @@ def _write_by_agency(
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     ws.merge_range(0, 0, 0, len(head) - 1, "TỔNG HỢP THEO ĐƠN VỊ", st.title)
-    year = f"năm {cons.year}" if cons.year else ""
-    ws.merge_range(1, 0, 1, len(head) - 1,
-                   f"(Đề xuất nhiệm vụ thực hiện từ {year}; kinh phí: triệu đồng)".replace(
-                       "từ ;", ";"), st.subtitle)
+    ws.merge_range(1, 0, 1, len(head) - 1, consolidator.by_agency_note(cons.year),
+                   st.subtitle)
     hr = 3
     for i, h in enumerate(head):
         ws.write_string(hr, i, h, st.header)

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
-_MASTER_WRITER_VERSION = "1"
+_MASTER_WRITER_VERSION = "2"  # bump when the master's content or layout changes
 
 
 class Progress(Protocol):
@@ -505,8 +505,8 @@ class _Pipeline:
             return (first.code if first else "file-unreadable",
                     first.message if first else "Không đọc được tệp.")
         if report.form is None:
-            return ("form-unknown", "Không nhận ra biểu mẫu (không thấy bảng tổng hợp đề xuất "
-                    "nhiệm vụ theo mẫu).")
+            return ("form-unknown", "Không nhận ra biểu mẫu (không thấy bảng hay đề cương "
+                    "theo các biểu mẫu của Chương trình 1322).")
         if report.form != self.config.form:
             return ("form-not-consolidated",
                     f"Tệp là biểu mẫu {report.form}, lần tổng hợp này dành cho biểu mẫu "

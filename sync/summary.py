@@ -8,8 +8,10 @@ The JSON shape (``nscl sync --format json``)::
      "totals": {"tasks", "total", "state_budget", "counterpart"},
      "rejected": [{"file", "reason"}]}
 
-with ``status`` one of ok, invalid, late, missing. A few more keys help the operator
-(``year``, ``generated_at``, ``unchanged``, ``changes``, ``feedback``, ``log``).
+with ``status`` one of ok, invalid, late, missing. The figure keys ("tasks" …
+"counterpart" for Form A) are the consolidator's :class:`~sync.consolidate.FigureColumn`
+keys. A few more keys help the operator (``year``, ``generated_at``, ``unchanged``,
+``changes``, ``feedback``, ``log``, ``totals_text``).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.consolidate import Consolidator
+from sync.consolidate import Consolidator, Figure
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
 
 __all__ = ["build_result", "summary_text", "vn_number"]
@@ -41,6 +43,13 @@ def build_result(
     log: str = "",
 ) -> dict[str, Any]:
     """The JSON-ready result of a run."""
+    columns = [c for c in consolidator.figure_columns() if c.in_result]
+
+    def figures(fig: Figure) -> dict[str, int | float]:
+        """The consolidator's figures for the JSON: counts as int, others float, 0 if none."""
+        return {c.key: int(fig.get(c.key) or 0) if c.kind == "count"
+                else float(fig.get(c.key) or 0.0) for c in columns}
+
     agencies: list[dict[str, Any]] = []
     for line in cons.statuses:
         sub = line.submission
@@ -50,10 +59,7 @@ def build_result(
             "name": line.agency.name,
             "kind": line.agency.kind,
             "status": line.status,
-            "tasks": int(fig.get("tasks") or 0),
-            "total": float(fig.get("total") or 0.0),
-            "state_budget": float(fig.get("state_budget") or 0.0),
-            "counterpart": float(fig.get("counterpart") or 0.0),
+            **figures(fig),
             "errors": len(sub.report.errors) if sub else 0,
             "warnings": len(sub.report.warnings) if sub else 0,
             "file": sub.file if sub else None,
@@ -72,12 +78,8 @@ def build_result(
         "deadline": cons.deadline.isoformat() if cons.deadline else None,
         "generated_at": cons.generated_at.isoformat(),
         "agencies": agencies,
-        "totals": {
-            "tasks": int(totals.get("tasks") or 0),
-            "total": float(totals.get("total") or 0.0),
-            "state_budget": float(totals.get("state_budget") or 0.0),
-            "counterpart": float(totals.get("counterpart") or 0.0),
-        },
+        "totals": figures(totals),
+        "totals_text": consolidator.totals_text(totals),
         "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows}
                      for r in cons.rejected],
         "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
@@ -99,7 +101,6 @@ def summary_text(result: dict[str, Any]) -> str:
     expected = [a for a in agencies if a.get("expected", True)]
     count = {s: sum(1 for a in expected if a["status"] == s) for s in STATUS_LABELS}
     received = len(expected) - count["missing"]
-    totals = result.get("totals", {})
     lines: list[str] = []
     year = result.get("year")
     head = f"Tổng hợp biểu mẫu {result.get('form', 'A')}"
@@ -120,12 +121,8 @@ def summary_text(result: dict[str, Any]) -> str:
     if extra:
         names = ", ".join(a["name"] for a in extra)
         lines.append(f"Đơn vị ngoài danh sách phải nộp (vẫn được tổng hợp): {names}.")
-    lines.append(
-        f"Nhiệm vụ đề xuất: {totals.get('tasks', 0)}; kinh phí dự kiến: Tổng số "
-        f"{vn_number(totals.get('total', 0.0))} triệu đồng (NSNN "
-        f"{vn_number(totals.get('state_budget', 0.0))}; Đối ứng "
-        f"{vn_number(totals.get('counterpart', 0.0))})."
-    )
+    if result.get("totals_text"):
+        lines.append(result["totals_text"])
     invalid = [a for a in agencies if a["status"] == "invalid"]
     if invalid:
         lines.append("Đơn vị có lỗi (đã gửi bản đánh dấu vào thư mục phản hồi):")

@@ -124,6 +124,8 @@ def fake_validator(path: Path, year: int | None, display_name: str) -> FileRepor
     problems += [Problem(code=code, severity="warning", message=code, file=display_name,
                          sheet="Bảng tổng hợp", cell="I9") for code in spec.get("warnings", [])]
     agency = spec.get("agency")
-    return report(agency[0] if agency else "", agency[1] if agency else "",
-                  agency[2] if agency else "", rows, problems=problems, path=display_name,
-                  year=spec.get("year", 2027), form=spec.get("form", "A"))
+    result = report(agency[0] if agency else "", agency[1] if agency else "",
+                    agency[2] if agency else "", rows, problems=problems, path=display_name,
+                    year=spec.get("year", 2027), form=spec.get("form", "A"))
+    result.indicators = spec.get("indicators", {})
+    return result
