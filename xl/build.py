@@ -41,7 +41,14 @@ __all__ = [
 ]
 
 ADDIN_NAME = "nscl1322"
-MACROS_DIR = Path(__file__).resolve().parent.parent / "macros"
+def _macros_dir() -> Path:
+    """The add-in's VBA text: ``macros/`` of a checkout (editable install), else the copy
+    a wheel ships as ``xl/macros``."""
+    checkout = Path(__file__).resolve().parent.parent / "macros"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "macros"
+
+
+MACROS_DIR = _macros_dir()
 # xlwings settings stored in the add-in itself (per-PC settings go to the user config file).
 CONFIG_ROWS: tuple[tuple[str, str], ...] = (("UDF MODULES", "xl.udfs"),)
 

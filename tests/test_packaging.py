@@ -1,0 +1,57 @@
+"""What a wheel of nscl carries: every package, its data, and the add-in's VBA text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _config() -> dict:
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        return tomllib.load(fh)["tool"]["setuptools"]
+
+
+def test_the_package_list_matches_the_source_tree() -> None:
+    listed = set(_config()["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("nscl", "sync", "xl", "workbook_templates")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+    assert _config()["package-dir"] == {"xl.macros": "macros"}
+
+
+@pytest.mark.slow
+def test_a_wheel_builds_the_addin_without_a_checkout(tmp_path: Path) -> None:
+    """Installed from a wheel, `nscl addin build` finds the VBA text inside the package."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+        check=True, capture_output=True, cwd=tmp_path,
+    )
+    wheel = next((tmp_path / "dist").glob("nscl-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"xl/macros/NsclRibbon.bas", "xl/macros/customUI.xml"} <= names
+    assert {"nscl/data/agencies.csv", "workbook_templates/forms/form_a.toml",
+            "workbook_templates/excel/mau-A-de-xuat-nhiem-vu.xlsx"} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "from xl.build import MACROS_DIR, build_addin; import sys;"
+         "print(MACROS_DIR); print(build_addin(__import__('pathlib').Path(sys.argv[1])))",
+         str(tmp_path / "addin")],
+        check=True, capture_output=True, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    ).stdout.split("\n")
+    assert Path(out[0]) == site / "xl" / "macros"
+    assert Path(out[1]).is_file() and Path(out[1]).suffix == ".xlam"
