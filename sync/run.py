@@ -454,7 +454,8 @@ class _Pipeline:
             remove_stale(cons.submissions, feedback, ledger=ledger)
 
         result = build_result(cons, consolidator, str(config.master) if not self.dry_run else "",
-                              feedback=feedback, log=str(log_path(config.state)))
+                              feedback=feedback,
+                              log="" if self.dry_run else str(log_path(config.state)))
         result["dry_run"] = self.dry_run
         exit_code = _exit_code(result)
 

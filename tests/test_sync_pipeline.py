@@ -13,6 +13,7 @@ import pytest
 from sync.config import SyncConfig
 from sync.ledger import LEDGER_NAME
 from sync.run import run_sync
+from sync.summary import summary_text
 from tests import sync_support
 from tests.sync_support import DEADLINE, fake_validator, master_task_rows, write_fake
 
@@ -155,6 +156,8 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert outcome.result["totals"]["tasks"] == 4
     assert not (tmp_path / "out").exists()
     assert not (tmp_path / "state" / LEDGER_NAME).exists()
+    assert not (tmp_path / "state").exists()
+    assert "Nhật ký" not in summary_text(outcome.result)  # no log was written
 
 
 def test_unexpected_agency_is_consolidated_and_flagged(tmp_path: Path) -> None:
