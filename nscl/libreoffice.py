@@ -7,6 +7,7 @@ formulas are recalculated whenever a file is loaded (Excel 2007+ and ODF files a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -82,14 +83,11 @@ def convert(
             str(out_dir),
             str(source),
         ]
-        try:
-            proc = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
+        proc = _run(cmd, timeout)
+        if proc is None:
             raise LibreOfficeError(
                 f"LibreOffice xử lý tệp «{source.name}» quá {timeout:.0f} giây"
-            ) from exc
+            )
     result = out_dir / f"{source.stem}.{extension}"
     if proc.returncode != 0 or not result.exists():
         detail = " ".join(f"{proc.stdout.strip()} {proc.stderr.strip()}".split())[:200]
@@ -98,6 +96,34 @@ def convert(
             f"(mã thoát {proc.returncode}; thông báo của LibreOffice: {detail or 'không có'})"
         )
     return result
+
+
+def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run soffice; None when it overran ``timeout``.
+
+    soffice starts helper processes (oosplash, soffice.bin): on a timeout the whole process
+    group is killed, so that a file that hangs LibreOffice leaves nothing running behind.
+    """
+    posix = os.name == "posix"
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=posix,
+    ) as child:
+        try:
+            out, err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if posix:
+                import signal
+
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+            else:  # Windows: the whole tree too (soffice.exe starts soffice.bin)
+                subprocess.run(["taskkill", "/T", "/F", "/PID", str(child.pid)],
+                               capture_output=True, check=False)
+                child.kill()
+            child.communicate()
+            return None
+    return subprocess.CompletedProcess(cmd, child.returncode, out, err)
 
 
 def recalculate(source: Path, out_dir: Path) -> Path:

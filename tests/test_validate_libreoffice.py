@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,35 @@ def test_conversions_keep_problems_and_cells(soffice: str, tmp_path: Path, targe
     }
     assert again.summary == original.summary
     assert [r.values for r in again.rows] == [r.values for r in original.rows]
+
+
+def test_missing_libreoffice_is_explained_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nscl.libreoffice as lo
+
+    monkeypatch.setattr(lo, "find_soffice", lambda: None)
+    with pytest.raises(lo.LibreOfficeError, match="chưa cài LibreOffice"):
+        convert(FIXTURES / "a_errors.xlsx", "ods", tmp_path)
+
+
+@pytest.mark.libreoffice
+def test_a_conversion_that_runs_too_long_is_stopped_with_a_vietnamese_reason(
+    soffice: str, tmp_path: Path
+) -> None:
+    from nscl.libreoffice import LibreOfficeError
+
+    with pytest.raises(LibreOfficeError, match="quá 1 giây") as caught:
+        convert(FIXTURES / "a_errors.xlsx", "ods", tmp_path, timeout=1.0)
+    assert "a_errors.xlsx" in str(caught.value)
+    if sys.platform.startswith("linux"):  # nothing of that LibreOffice is left running
+        time.sleep(0.5)
+        left = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                text = cmdline.read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"nscl-lo-" in text:
+                left.append(text)
+        assert left == []
