@@ -191,13 +191,16 @@ class FormAConsolidator:
         formats = {"money": styles.money, "duration": duration_fmt, "integer": styles.integer}
         # The task rows are the bulk of the master: the loop below is kept lean (columns
         # split by kind up front, row heights from precomputed line capacities).
-        text_plan = [(i, c.key, styles.text) for i, c in enumerate(cols) if c.type == "text"]
+        text_plan = [
+            (i, c.key, styles.text, c.width, chars_per_line(c.width))
+            for i, c in enumerate(cols)
+            if c.type == "text"
+        ]
         number_plan = [
             (i, c.key, formats.get(c.type, styles.text))
             for i, c in enumerate(cols)
             if c.type != "text" and i != total_col
         ]
-        wrap_plan = [(c.key, c.width, chars_per_line(c.width)) for c in cols if c.type == "text"]
         ws = workbook.add_worksheet(self.sheet_name)
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for i, c in enumerate(cols):
@@ -289,18 +292,16 @@ class FormAConsolidator:
                 for row in sub.report.rows:
                     values = row.values
                     lines = 1
-                    for i, key, fmt in text_plan:
+                    for i, key, fmt, width, per_line in text_plan:
                         v = values.get(key)
                         if type(v) is str and v:
                             write_string(r, i, v if len(v) <= MAX_TEXT else safe_text(v), fmt)
+                            if len(v) >= width:  # wraps: the row grows to show it
+                                n = lines_needed(v, per_line)
+                                if n > lines:
+                                    lines = n
                         else:
                             _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
-                    for key, width, per_line in wrap_plan:
-                        v = values.get(key)
-                        if type(v) is str and len(v) >= width:
-                            n = lines_needed(v, per_line)
-                            if n > lines:
-                                lines = n
                     for i, key, fmt in number_plan:
                         v = values.get(key)
                         if _is_amount(v):  # finite int or float, not a bool
