@@ -202,7 +202,7 @@ class FormAConsolidator:
             if c.type != "text" and i != total_col
         ]
         ws = workbook.add_worksheet(self.sheet_name)
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        write_string, write_number = ws.write_string, ws.write_number
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
         for j, (_, width) in enumerate(EXTRA_HEADERS):
@@ -288,7 +288,7 @@ class FormAConsolidator:
                 first = r
                 agency_sum = [0.0, 0.0, 0.0]
                 name = sub.agency.name
-                text_fmt, money_fmt, center_fmt = styles.text, styles.money, styles.center
+                text_fmt, money_fmt = styles.text, styles.money
                 for row in sub.report.rows:
                     values = row.values
                     lines = 1
@@ -316,11 +316,12 @@ class FormAConsolidator:
                     agency_sum[2] += m_counter
                     # Tổng số = NSNN + Đối ứng, always computed here (never the typed total).
                     write_number(r, total_col, m_state + m_counter, money_fmt)
-                    # Status and source file are on the agency's sub-header row; each task
-                    # row names its agency so that the table can be filtered by agency.
+                    # Each task row names its agency, so that the table can be filtered by
+                    # agency. Status and source file belong to the agency: they are on its
+                    # sub-header row only, and the task rows leave those two cells empty
+                    # (no bordered blanks: 20,000 cells fewer for 10,000 tasks, and the
+                    # columns are outside the print area).
                     write_string(r, agency_col, name, text_fmt)
-                    write_blank(r, status_col, None, center_fmt)
-                    write_blank(r, file_col, None, text_fmt)
                     if lines > 1:
                         ws.set_row(r, height_for_lines(lines))
                     r += 1
