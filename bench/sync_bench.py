@@ -15,7 +15,7 @@ and measures, each in a fresh process:
   XlsxWriter, plain: per agency a sub-header row (agency, file), then its rows, each with
   the agency's name (the master's table names each task's agency so it can be filtered);
 * floor, formatted (informative): the floor's rows written with the master's kind of cell
-  formatting (borders, wrapped text, number format, bordered blank cells);
+  formatting (borders, wrapped text, number format, bordered blanks for empty cells);
 * peak memory (largest process) of a cold run;
 * scaling: a cold run with 4 × the rows per agency.
 
@@ -86,8 +86,8 @@ wb.close()
 
 
 # Informative, not a target: the floor's rows with the master's kind of cell formatting
-# (bordered, wrapped text; bordered number format; the bordered blank status and file
-# cells of each task row): what XlsxWriter alone costs for a formatted table.
+# (bordered, wrapped text; bordered number format; bordered blanks for empty cells): what
+# XlsxWriter alone costs for a formatted table.
 _FLOOR_FORMATTED = """
 import os, sys, glob
 from python_calamine import CalamineWorkbook
@@ -113,8 +113,6 @@ for f in files:
             else:
                 ws.write_blank(r, c, None, text)
         ws.write_string(r, len(row), agency, text)
-        ws.write_blank(r, len(row) + 1, None, text)
-        ws.write_blank(r, len(row) + 2, None, text)
         r += 1
 wb.close()
 """
