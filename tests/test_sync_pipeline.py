@@ -233,3 +233,28 @@ def test_a_file_saved_again_while_queued_waits_for_the_next_run(
     assert status["tinh-nghe-an"] == "late"
     assert [r["task_name"] for r in master_task_rows(tmp_path / "out" / "tong-hop.xlsx")
             if r["agency"] == "Tỉnh Nghệ An"] == ["Mới"]
+
+
+def test_a_file_that_vanishes_before_it_is_read_is_reported_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import sync.run
+
+    _inbox(tmp_path)
+    real_sha = sync.run.file_sha256
+
+    def vanish(path: Path) -> str:
+        if path.name == "Bo Y te.xlsx":
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+        return real_sha(path)
+
+    monkeypatch.setattr(sync.run, "file_sha256", vanish)
+    outcome = run_sync(_config(tmp_path), validator=fake_validator)
+    rejected = {r["file"]: r for r in outcome.result["rejected"]}
+    assert rejected["Bo Y te.xlsx"]["code"] == "file-not-accessible"
+    assert "tệp không còn ở thư mục" in rejected["Bo Y te.xlsx"]["reason"]
+    assert outcome.master_written
+    status = {a["code"]: a["status"] for a in outcome.result["agencies"]}
+    assert status["bo-cong-thuong"] == "ok" and status["bo-y-te"] == "missing"
