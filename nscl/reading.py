@@ -139,6 +139,8 @@ def describe_error(exc: BaseException) -> str:
     name = type(exc).__name__
     if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
         what = _OS_ERRORS[exc.errno]
+    elif isinstance(exc, UnicodeDecodeError):
+        what = "tệp không được lưu theo bảng mã UTF-8"
     elif "crc" in text:
         what = "dữ liệu bên trong tệp bị sai lệch"
     elif isinstance(exc, EOFError) or "truncated" in text or "unexpected end" in text or (

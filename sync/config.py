@@ -21,11 +21,14 @@ imports nothing heavy, so that a run that has nothing to do stays fast.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+from nscl.reading import describe_error
 
 __all__ = [
     "DEFAULT_TZ",
@@ -161,7 +164,15 @@ def load_config(path: Path) -> SyncConfig:
     except FileNotFoundError as exc:
         raise ConfigError(f"Không tìm thấy tệp cấu hình «{path}».") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Tệp cấu hình «{path}» sai cú pháp TOML: {exc}") from exc
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f" ở dòng {where.group(1)}, cột {where.group(2)}" if where else ""
+        raise ConfigError(
+            f"Tệp cấu hình «{path}» sai cú pháp TOML{at} (xem mẫu nscl.example.toml; "
+            "chuỗi phải đặt trong dấu nháy kép, mỗi dòng một mục tên = giá trị)."
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Không đọc được tệp cấu hình «{path}» "
+                          f"({describe_error(exc)}).") from exc
     base = path.resolve().parent
     sync = data.get("sync", {})
     agencies = data.get("agencies", {})

@@ -203,6 +203,12 @@ def test_config_errors_are_reported(tmp_path: Path) -> None:
         load_config(cfg)
     with pytest.raises(ConfigError):
         load_config(tmp_path / "missing.toml")
+    cfg.write_text('[sync]\ninbox = "x"\nmaster = m.xlsx\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="sai cú pháp TOML ở dòng 3, cột 10"):
+        load_config(cfg)
+    cfg.write_bytes(b"[sync]\ninbox = \"\xff\xfe\"\n")  # not UTF-8
+    with pytest.raises(ConfigError, match=r"bad\.toml.*UTF-8"):
+        load_config(cfg)
 
 
 def test_parse_deadline_defaults_to_vietnam_time() -> None:
