@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from nscl.gc_pause import gc_paused
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
@@ -404,14 +405,19 @@ def write_master(
         wb.set_custom_property("nscl_master_form", cons.form)
         if fingerprint:
             wb.set_custom_property("nscl_fingerprint", fingerprint)
-        st = Styles(wb)
-        rows = consolidator.write_table(wb, st, cons)
-        context = _write_by_agency(wb, st, cons, consolidator, tz)
-        status_rows = _write_status(wb, st, cons, tz)
-        _write_problems(wb, st, cons)
-        _write_changes(wb, st, cons, tz)
-        _write_charts(wb, st, consolidator, context, status_rows)
-        wb.close()
+        # XlsxWriter keeps a small tuple per cell: with the collector running, each of its
+        # passes would walk all of them (and every report) for nothing to free. The pause
+        # covers this workbook only; the rest of the run (feedback copies through openpyxl,
+        # whose workbooks are cyclic) runs with the collector on.
+        with gc_paused():
+            st = Styles(wb)
+            rows = consolidator.write_table(wb, st, cons)
+            context = _write_by_agency(wb, st, cons, consolidator, tz)
+            status_rows = _write_status(wb, st, cons, tz)
+            _write_problems(wb, st, cons)
+            _write_changes(wb, st, cons, tz)
+            _write_charts(wb, st, consolidator, context, status_rows)
+            wb.close()
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         previous = _keep_previous(path, history, cons.generated_at)

@@ -161,10 +161,7 @@ class _Pipeline:
         else:
             self.ledger = Ledger(ledger_path)
         try:
-            # Reports, the consolidation and XlsxWriter's cells are many small acyclic
-            # objects: the cyclic collector's passes over them would only slow the run.
-            with gc_paused():
-                return self._run()
+            return self._run()
         finally:
             if self.ledger is not None:
                 self.ledger.close()
@@ -333,7 +330,8 @@ class _Pipeline:
             for job, blob in pool.drain():
                 if job.key in discarded:
                     continue
-                reports[job.key] = report_from_blob(blob)
+                with gc_paused():  # thousands of acyclic rows: nothing for the collector
+                    reports[job.key] = report_from_blob(blob)
                 batch.append((versions[job.key].sha256, self._cache_key(engine, job.key), blob))
                 if len(batch) >= 16:
                     self._store(batch)

@@ -258,3 +258,26 @@ def test_a_file_that_vanishes_before_it_is_read_is_reported_and_the_run_goes_on(
     assert outcome.master_written
     status = {a["code"]: a["status"] for a in outcome.result["agencies"]}
     assert status["bo-cong-thuong"] == "ok" and status["bo-y-te"] == "missing"
+
+
+def test_feedback_copies_are_made_with_the_garbage_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl workbooks are cyclic: marking dozens of files with the collector paused
+    would keep every one of them in memory until the end of the run."""
+    import gc
+
+    import sync.feedback
+
+    seen: list[bool] = []
+    real = sync.feedback.send_feedback
+
+    def spy(*args: object, **kwargs: object) -> dict[str, str]:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync.feedback, "send_feedback", spy)
+    _inbox(tmp_path)
+    run_sync(_config(tmp_path), validator=fake_validator)
+    assert seen == [True]
+    assert gc.isenabled()
