@@ -231,19 +231,21 @@ class _Run:
         metadata_ref: AgencyRef | None = None
         header_ref: AgencyRef | None = None
         detail = "không thấy tên cơ quan ở phần đầu bảng, tên tệp cũng không cho biết"
+        where: str | None = None  # the header cell that still shows the placeholder
         if registry is not None and identity is not None and identity.agency_code:
             try:
                 metadata_ref = registry.get_agency(identity.agency_code).to_ref("metadata")
             except KeyError:
                 detail = f'mã cơ quan "{identity.agency_code}" trong thông tin mẫu không có'
         if registry is not None and texts:
-            for _, _, text in texts:
+            for text_row, text_col, text in texts:
                 for line in text.splitlines():
                     key = compare_key(line)
                     if not key or len(key) > 100:
                         continue
                     if _PLACEHOLDER.match(key):
                         detail = "phần đầu bảng vẫn ghi \"(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)\""
+                        where = a1(text_row, text_col)
                         continue
                     if _HEADER_SKIP.search(key):
                         continue
@@ -268,7 +270,7 @@ class _Run:
                      header=header_ref.name)
         self.report.agency = agency
         if agency is None and warn:
-            self.add("agency-unknown", sheet=sheet, detail=detail)
+            self.add("agency-unknown", sheet=sheet, cell=where, detail=detail)
 
     # -- Form A / C --------------------------------------------------------------------------
     def _table(

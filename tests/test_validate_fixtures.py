@@ -142,7 +142,7 @@ def test_legacy_text_is_detected_converted_and_located() -> None:
 
 def test_placeholder_agency_and_wrong_year() -> None:
     report = _validate("a_placeholder_2025.xlsx", year=2026)
-    assert _found(report) == {("year-mismatch", "A4"), ("agency-unknown", None)}
+    assert _found(report) == {("year-mismatch", "A4"), ("agency-unknown", "A1")}
     assert report.agency is None
     assert [row.sheet_row for row in report.rows] == [8]  # no number row in this one
 

@@ -37,6 +37,9 @@ def test_empty_templates_are_recognised(letter: str, name: str) -> None:
     # Ministry's own appendix (Form C) names no sending agency.
     expected = [] if issued_by_ministry(letter) else ["agency-unknown"]
     assert [p.code for p in report.errors] == expected
+    for problem in report.errors:  # it points at the header cell the clerk must fill
+        ws = load_workbook(path)[problem.sheet]
+        assert "TÊN BỘ" in str(ws[problem.cell].value)
     assert "indicator-unknown" not in {p.code for p in report.problems}
     assert report.narratives == {}  # guidance notes and the footer are not answers
 
