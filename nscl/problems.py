@@ -63,6 +63,15 @@ class Problem:
         return self.severity == "error"
 
     @property
+    def statement(self) -> str:
+        """The message without its closing " Cách sửa: …", for tables and notes that show
+        the fix on its own (the message of every catalogue rule ends with its fix)."""
+        suffix = f" Cách sửa: {self.fix}"
+        if self.fix and self.message.endswith(suffix):
+            return self.message[: -len(suffix)]
+        return self.message
+
+    @property
     def full_message(self) -> str:
         """The message prefixed with its position (file, sheet, cell)."""
         where = position_label(self.file, self.sheet, self.cell)

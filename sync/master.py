@@ -249,9 +249,9 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             ws.write_string(r, 4, p.cell or "", st.center)
             ws.write_string(r, 5, "Lỗi" if p.severity == "error" else "Cảnh báo", fmt)
             ws.write_string(r, 6, p.code, st.text)
-            ws.write_string(r, 7, safe_text(p.message), fmt)
+            ws.write_string(r, 7, safe_text(p.statement), fmt)
             ws.write_string(r, 8, safe_text(p.fix), st.text)
-            height = row_height([(p.message, widths[7]), (p.fix, widths[8]),
+            height = row_height([(p.statement, widths[7]), (p.fix, widths[8]),
                                  (sub.file, widths[2])])
             if height is not None:
                 ws.set_row(r, height)

@@ -28,7 +28,8 @@ def _consolidation() -> Consolidation:
     ], path="BCT.xlsx")
     yte = report("bo-y-te", "Bộ Y tế", "ministry", [
         task_row(1, "Đào tạo chuyên gia năng suất ngành dược", 800, None),
-    ], problems=[Problem(code="counterpart-missing", severity="error", message="Thiếu Đối ứng",
+    ], problems=[Problem(code="counterpart-missing", severity="error",
+                         message="Thiếu Đối ứng Cách sửa: Nhập Đối ứng.", fix="Nhập Đối ứng.",
                          file="BYT.xlsx", sheet="Bảng tổng hợp", cell="J9")], path="BYT.xlsx")
     nghean = report("tinh-nghe-an", "Tỉnh Nghệ An", "province", [
         task_row(1, "Năng suất xanh cho doanh nghiệp chế biến thủy sản", 1200, 1300),
@@ -155,6 +156,7 @@ def test_status_and_problem_sheets(tmp_path: Path) -> None:
     problems = list(wb["Lỗi kiểm tra"].iter_rows(min_row=4, values_only=True))
     assert problems[0][1] == "Bộ Y tế" and problems[0][4] == "J9"
     assert problems[0][6] == "counterpart-missing"
+    assert problems[0][7] == "Thiếu Đối ứng" and problems[0][8] == "Nhập Đối ứng."
     agencies = list(wb["Theo đơn vị"].iter_rows(min_row=5, values_only=True))
     assert agencies[0][1] == "Bộ Công Thương" and agencies[0][3] == 2
     assert agencies[0][4] == pytest.approx(3100.5)

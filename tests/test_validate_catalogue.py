@@ -36,3 +36,13 @@ def test_every_code_used_by_the_engine_is_in_the_catalogue() -> None:
     codes = {rule.code for rule in catalogue_rules()}
     assert used, "no codes found: the pattern is out of date"
     assert used <= codes, used - codes
+
+
+def test_statement_is_the_message_without_its_fix() -> None:
+    from nscl.problems import Problem, get_rule
+
+    problem = get_rule("duration-out-of-range").problem(months=84, min=1, max=72)
+    assert problem.message.endswith(f" Cách sửa: {problem.fix}")
+    assert problem.statement == "Thời gian thực hiện 84 tháng nằm ngoài khoảng 1-72 tháng."
+    plain = Problem(code="x", severity="error", message="Sai.", fix="Sửa.")
+    assert plain.statement == "Sai."  # a message that does not end with its fix is kept

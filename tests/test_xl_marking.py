@@ -7,6 +7,7 @@ with the engine are in ``test_xl_annotate_engine.py``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,24 @@ def test_marked_copy_opens_in_libreoffice(
     assert "total-mismatch" in ws[f"{L['total']}{FIRST_DATA_ROW + 1}"].comment.text
     pdf = convert(out, "pdf", tmp_path / "pdf")
     assert pdf.stat().st_size > 1000
+
+
+def test_notes_and_results_give_the_fix_once(tmp_path: Path) -> None:
+    """Catalogue messages end with "Cách sửa: …"; where the fix has its own line or column
+    (cell notes, the results sheet) the message is shown without it."""
+    from nscl.validation import validate_path
+
+    source = Path(__file__).parent / "fixtures" / "validate" / "a_errors.xlsx"
+    report = validate_path(source, year=2026)
+    assert any(p.cell for p in report.problems)
+    out = annotate_copy(report, source, tmp_path / "out")
+    wb = load_workbook(out)
+    notes = [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.comment is not None]
+    for text in notes:  # one "Cách sửa" per problem in the note, not two
+        assert text.count("Cách sửa") == len(re.findall(r"\[[a-z0-9-]+\]:", text)), text
+    results = [v for row in wb[RESULTS_SHEET].iter_rows(values_only=True) for v in row
+               if isinstance(v, str)]
+    fixes = {p.fix for p in report.problems}
+    assert fixes & set(results)  # the fix column
+    assert not any("Cách sửa:" in v for v in results)

@@ -205,7 +205,7 @@ def _problem_sheet(problem: Problem, report: FileReport) -> str | None:
 
 def _note_line(problem: Problem) -> str:
     label = SEVERITY_LABELS.get(problem.severity, problem.severity)
-    line = f"{label} [{problem.code}]: {problem.message}"
+    line = f"{label} [{problem.code}]: {problem.statement}"
     if problem.fix:
         line += f"\nCách sửa: {problem.fix}"
     return line
@@ -311,7 +311,7 @@ def _write_results(book: WorkbookAccess, report: FileReport) -> None:
                 SEVERITY_LABELS.get(problem.severity, problem.severity),
                 problem.code,
                 where,
-                problem.message,
+                problem.statement,
                 problem.fix,
             ]
         )
