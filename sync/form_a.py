@@ -27,6 +27,7 @@ from sync.styles import (
     safe_text,
     setup_print,
 )
+from sync.summary import vn_number
 
 __all__ = ["FormAConsolidator", "row_money"]
 
@@ -64,6 +65,15 @@ def _write_unparsed(ws: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> 
         ws.write_blank(r, c, None, fmt)
     else:
         ws.write_string(r, c, safe_text(raw), fmt)
+
+
+def _shown(value: Any) -> str:
+    """A value in a change's detail: Vietnamese number style, "(trống)" when empty."""
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return vn_number(float(value), 3)
+    return str(value)
 
 
 def row_money(row: TaskRow) -> tuple[float, float, float]:
@@ -163,8 +173,6 @@ class FormAConsolidator:
 
     def totals_text(self, totals: Figure) -> str:
         """Tasks proposed and their budget."""
-        from sync.summary import vn_number
-
         return (
             f"Nhiệm vụ đề xuất: {int(totals.get('tasks') or 0)}; kinh phí dự kiến: Tổng số "
             f"{vn_number(float(totals.get('total') or 0.0))} triệu đồng (NSNN "
@@ -402,7 +410,8 @@ class FormAConsolidator:
         for key, row in after.items():
             if key not in before:
                 total = row_money(row)[0]
-                out.append(("task-added", label(row), f"Tổng số {total:,.1f} triệu đồng"))
+                out.append(("task-added", label(row),
+                            f"Tổng số {vn_number(total, 3)} triệu đồng"))
         for key, row in before.items():
             if key not in after:
                 out.append(("task-removed", label(row), ""))
@@ -417,13 +426,14 @@ class FormAConsolidator:
                 a, b = _display(old_row, col.key), _display(row, col.key)
                 if isinstance(a, int | float) and isinstance(b, int | float):
                     if abs(float(a) - float(b)) > _EPS:
-                        details.append(f"{col.header}: {a:g} → {b:g}")
+                        details.append(
+                            f"{col.header}: {vn_number(float(a), 3)} → {vn_number(float(b), 3)}"
+                        )
                 elif (a or "") != (b or ""):
                     if col.type == "text":
                         details.append(f"{col.header}: đã sửa")
                     else:
-                        details.append(f"{col.header}: {a if a is not None else '(trống)'} → "
-                                       f"{b if b is not None else '(trống)'}")
+                        details.append(f"{col.header}: {_shown(a)} → {_shown(b)}")
             if details:
                 out.append(("task-changed", label(row), "; ".join(details)))
         return out

@@ -134,7 +134,9 @@ def test_newest_version_counts_and_changes_are_listed(tmp_path: Path) -> None:
     kinds = {row[2] for row in changes}
     assert {"Thêm nhiệm vụ", "Bớt nhiệm vụ", "Sửa nhiệm vụ"} <= kinds
     changed = next(row for row in changes if row[2] == "Sửa nhiệm vụ")
-    assert "1500 → 1600" in changed[4]
+    assert "1.500 → 1.600" in changed[4]  # Vietnamese number style
+    added = next(row for row in changes if row[2] == "Thêm nhiệm vụ")
+    assert added[4] == "Tổng số 600 triệu đồng"
     previous = list((tmp_path / "state" / "masters").glob("tong-hop_*.xlsx"))
     assert len(previous) == 1
 
