@@ -93,4 +93,9 @@ def remove_stale(
             LOGGER.info("removed outdated marked copy %s", path)
         except OSError as exc:
             LOGGER.warning("cannot remove outdated marked copy %s: %s", path, exc)
+            continue
+        try:  # the agency's folder too, once it holds nothing more to send
+            path.parent.rmdir()
+        except OSError:
+            pass  # not empty (or already gone): keep it
     return removed

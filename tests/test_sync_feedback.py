@@ -49,4 +49,5 @@ def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> N
     assert third.result["agencies"][0]["status"] == "ok"
     assert third.result["feedback"] == {}
     assert not marked.exists()
+    assert not marked.parent.exists()  # nor an empty folder for the agency
     assert third.exit_code == 0
