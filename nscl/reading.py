@@ -126,14 +126,19 @@ _OS_ERRORS = {
     errno.EBUSY: "tệp đang bị chương trình khác giữ",
     errno.EIO: "lỗi đọc ổ đĩa",
     errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EEXIST: "đã có một tệp trùng tên ở đó",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
 }
 
 
-def describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException, *, with_path: bool = False) -> str:
     """What went wrong, in Vietnamese, for a message shown to agencies and analysts.
 
     The libraries' own texts are English; only the exception's class name is kept, as a
-    technical code that the IT officer can look up.
+    technical code that the IT officer can look up. ``with_path`` names the file of an
+    OS error (for messages that do not name it already).
     """
     text = str(exc).lower()
     name = type(exc).__name__
@@ -157,6 +162,8 @@ def describe_error(exc: BaseException) -> str:
         what = "tệp cần quá nhiều bộ nhớ để đọc"
     else:
         what = "không đọc được nội dung tệp"
+    if with_path and isinstance(exc, OSError) and exc.filename:
+        what += f" («{exc.filename}»)"
     return f"{what}; mã lỗi kỹ thuật: {name}"
 
 

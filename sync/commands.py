@@ -77,7 +77,13 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
             progress.stop()
         from sync.logs import log_path
 
-        _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}. "
+        if isinstance(exc, OSError):  # disk full, no permission, a path that is a file …
+            from nscl.reading import describe_error
+
+            reason = describe_error(exc, with_path=True)
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        _fail(f"tổng hợp không thành công: {reason}. "
               f"Xem nhật ký {log_path(config.resolved().state)}.")
         return EXIT_FAILED
     if output_format == "json":

@@ -8,6 +8,7 @@ logged and skipped: feedback never stops the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -94,8 +95,8 @@ def remove_stale(
         except OSError as exc:
             LOGGER.warning("cannot remove outdated marked copy %s: %s", path, exc)
             continue
-        try:  # the agency's folder too, once it holds nothing more to send
+        # The agency's folder too, once it holds nothing more to send (a folder that is
+        # not empty, or already gone, stays as it is).
+        with contextlib.suppress(OSError):
             path.parent.rmdir()
-        except OSError:
-            pass  # not empty (or already gone): keep it
     return removed

@@ -62,6 +62,17 @@ def test_clean_run_exits_zero_and_prints_a_vietnamese_summary(tmp_path: Path) ->
     assert len(master_task_rows(tmp_path / "out" / "master.xlsx")) == 5
 
 
+def test_a_master_path_through_a_file_fails_with_a_vietnamese_reason(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    args = _args(tmp_path)
+    args[args.index("--out") + 1] = str(tmp_path / "afile" / "master.xlsx")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "tổng hợp không thành công: đã có một tệp trùng tên ở đó" in result.output
+    assert str(tmp_path / "afile") in result.output and "Errno" not in result.output
+
+
 def test_config_file_with_flag_override(tmp_path: Path) -> None:
     _inbox(tmp_path, broken=False)
     cfg = tmp_path / "nscl.toml"
