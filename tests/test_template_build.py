@@ -338,6 +338,18 @@ def test_guide_sheet_explains_the_form(books: dict[str, Workbook]) -> None:
     assert books["A"][GUIDE_SHEET].protection.sheet
 
 
+@pytest.mark.parametrize("letter", ["A", "B", "C"])
+def test_guide_asks_agencies_to_name_themselves(books: dict[str, Workbook], letter: str) -> None:
+    """Forms an agency sends say where to write the agency's name; the Ministry's own
+    appendix (Form C) does not."""
+    from nscl.forms import get_form
+
+    form = get_form(letter)
+    text = "\n".join(_texts(books[letter][GUIDE_SHEET]))
+    asked = f"Thay dòng \"{form.agency_placeholder}\"" in text
+    assert asked == (form.submitted_by == "agency")
+
+
 # ---------------------------------------------------------------- Form C
 
 

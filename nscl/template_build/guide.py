@@ -122,6 +122,12 @@ def _save_and_send(sheets: list[str], example_stem: str) -> list[GuideLine]:
 def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str) -> list[GuideLine]:
     """The content of the guide sheet for ``form``."""
     lines = [GuideLine("heading", f"HƯỚNG DẪN ĐIỀN BIỂU MẪU: {form.name.upper()}")]
+    if form.submitted_by == "agency":
+        lines.append(GuideLine("text", (
+            f"• Thay dòng \"{form.agency_placeholder}\" ở góc trên bên trái bằng tên cơ quan "
+            "mình (ví dụ \"BỘ CÔNG THƯƠNG\", \"UBND TỈNH NGHỆ AN\"). Thiếu tên cơ quan là "
+            "lỗi: Bộ không tổng hợp được file."
+        )))
     if isinstance(form, TableForm):
         lines.append(GuideLine("text", (
             f"Điền vào sheet \"{form.sheet}\", bắt đầu từ dòng ngay dưới hàng số thứ tự cột "
