@@ -159,6 +159,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, i, h, st.header)
     ws.set_row(r, 30)
     setup_print(ws, repeat=(table_head, table_head))
+    rejected_of: dict[str, list[Any]] = {}
+    for rej in cons.rejected:
+        if rej.agency is not None:
+            rejected_of.setdefault(rej.agency, []).append(rej)
     for n, line in enumerate(cons.statuses, start=1):
         r += 1
         sub = line.submission
@@ -175,8 +179,15 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         else:
             ws.write_blank(r, 7, None, st.datetime)
             ws.write_blank(r, 8, None, st.text)
-        note = "" if line.agency.expected else "Ngoài danh sách phải nộp"
-        ws.write_string(r, 9, note, st.text)
+        notes = [] if line.agency.expected else ["Ngoài danh sách phải nộp"]
+        notes += [f"Tệp «{rej.file}» bị từ chối (xem mục tệp bị từ chối)"
+                  for rej in rejected_of.get(line.agency.code, ())]
+        note = "; ".join(notes)
+        ws.write_string(r, 9, safe_text(note), st.text)
+        height = row_height([(note, widths[9]), (sub.file if sub else "", widths[8]),
+                             (line.agency.name, widths[1])])
+        if height is not None:
+            ws.set_row(r, height)
     if cons.statuses:
         ws.autofilter(table_head, 0, r, ncol - 1)
 

@@ -92,6 +92,7 @@ class Rejected:
     sha256: str = ""
     version_id: int = 0
     rows: int = 0  # data rows read from it (reported, not consolidated)
+    agency: str | None = None  # who seems to have sent it (its content, else its name)
 
 
 @dataclass(frozen=True)

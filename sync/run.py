@@ -363,7 +363,8 @@ class _Pipeline:
             }
             if reason is not None:
                 code, text = reason
-                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id, len(report.rows)))
+                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id, len(report.rows),
+                                         report.agency.code if report.agency else None))
                 outcome["status"] = "rejected"
                 roles.append((rec.id, "rejected", code))
             else:
@@ -410,7 +411,7 @@ class _Pipeline:
             previous_report=self._previous_report, agency_info=info_of.info,
         )
         generated = self.now()
-        rejected.sort(key=lambda r: r.file)
+        rejected = sorted((_attributed(r) for r in rejected), key=lambda r: r.file)
         cons = Consolidation(
             form=config.form, year=year, deadline=config.deadline, generated_at=generated,
             statuses=statuses, rejected=rejected, superseded=superseded, changes=changes,
@@ -529,6 +530,19 @@ class _Pipeline:
             return report_from_blob(blob)
         except CacheError:
             return None
+
+
+def _attributed(rejected: Any) -> Any:
+    """A rejected file with the agency its name suggests, when its content did not say
+    (so that the status sheet can tell "sent, but rejected" from "not sent")."""
+    if rejected.agency is not None:
+        return rejected
+    from dataclasses import replace
+
+    from nscl.registry import match_filename
+
+    found = match_filename(rejected.file).agency
+    return replace(rejected, agency=found.code) if found is not None else rejected
 
 
 class _AgencyDirectory:

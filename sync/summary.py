@@ -80,8 +80,8 @@ def build_result(
         "agencies": agencies,
         "totals": figures(totals),
         "totals_text": consolidator.totals_text(totals),
-        "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows}
-                     for r in cons.rejected],
+        "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows,
+                      "agency": r.agency} for r in cons.rejected],
         "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
                        for s in cons.superseded],
         "changes": change_counts,
@@ -147,7 +147,9 @@ def summary_text(result: dict[str, Any]) -> str:
         lines.append(f"Tệp bị từ chối: {len(rejected)}")
         for r in rejected:
             lines.append(f"  - {r['file']}: {r['reason']}")
-    missing = [a["name"] for a in expected if a["status"] == "missing"]
+    sent_rejected = {r.get("agency") for r in rejected}
+    missing = [a["name"] + (" (tệp gửi bị từ chối)" if a["code"] in sent_rejected else "")
+               for a in expected if a["status"] == "missing"]
     if missing:
         shown = ", ".join(missing[:12]) + (f" và {len(missing) - 12} đơn vị khác"
                                            if len(missing) > 12 else "")

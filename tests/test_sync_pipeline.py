@@ -283,3 +283,24 @@ def test_feedback_copies_are_made_with_the_garbage_collector_on(
     run_sync(_config(tmp_path), validator=fake_validator)
     assert seen == [True]
     assert gc.isenabled()
+
+
+def test_a_rejected_file_is_tied_to_its_agency_in_the_status(tmp_path: Path) -> None:
+    """An agency whose only file was rejected is still "not submitted", but the status
+    sheet, the JSON and the summary say that it did send something."""
+    _inbox(tmp_path)
+    (tmp_path / "inbox" / "UBND tinh Ha Tinh.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    outcome = run_sync(_config(tmp_path), validator=fake_validator)
+    rejected = {r["file"]: r for r in outcome.result["rejected"]}
+    assert rejected["UBND tinh Ha Tinh.xlsx"]["agency"] == "tinh-ha-tinh"
+    assert rejected["nam-cu.xlsx"]["agency"] == "bo-cong-thuong"  # from its content
+    assert rejected["hong.xlsx"]["agency"] is None
+    status = {a["code"]: a["status"] for a in outcome.result["agencies"]}
+    assert status["tinh-ha-tinh"] == "missing"
+    assert "Tỉnh Hà Tĩnh (tệp gửi bị từ chối)" in summary_text(outcome.result)
+    wb = openpyxl.load_workbook(outcome.result["master"], read_only=True)
+    rows = {row[1]: row for row in wb["Tình hình nộp"].iter_rows(values_only=True)
+            if isinstance(row[0], int)}
+    assert "UBND tinh Ha Tinh.xlsx" in rows["Tỉnh Hà Tĩnh"][9]
+    assert "bao-cao.xlsx" in rows["Bộ Y tế"][9]  # its Form B report, sent to this inbox
+    assert not rows["Tỉnh Nghệ An"][9]
