@@ -19,7 +19,7 @@ from typing import Any
 from nscl.gc_pause import gc_paused
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
-from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
+from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, Rejected
 from sync.styles import Styles, row_height, safe_text, setup_print, write_cell
 
 __all__ = [
@@ -159,7 +159,7 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, i, h, st.header)
     ws.set_row(r, 30)
     setup_print(ws, repeat=(table_head, table_head))
-    rejected_of: dict[str, list[Any]] = {}
+    rejected_of: dict[str, list[Rejected]] = {}
     for rej in cons.rejected:
         if rej.agency is not None:
             rejected_of.setdefault(rej.agency, []).append(rej)
