@@ -280,10 +280,7 @@ class _Pipeline:
                     try:
                         sha = file_sha256(cand.path)
                     except OSError as exc:
-                        LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
-                        rejected.append(Rejected(
-                            cand.rel, f"Không đọc được tệp ({describe_error(exc)}).",
-                            "file-not-accessible"))
+                        rejected.append(_unreadable(cand.rel, exc))
                         if self.progress:
                             self.progress.advance(cand.rel)
                         continue
@@ -309,10 +306,7 @@ class _Pipeline:
                         LOGGER.warning("%s is being written; skipped this run", cand.rel)
                         rejected.append(Rejected(cand.rel, changing, "file-changing"))
                     else:
-                        LOGGER.warning("%s cannot be read: %s", cand.rel, exc)
-                        rejected.append(Rejected(
-                            cand.rel, f"Không đọc được tệp ({describe_error(exc)}).",
-                            "file-not-accessible"))
+                        rejected.append(_unreadable(cand.rel, exc))
                     sources.pop(cand.rel, None)
                     reports.pop(cand.rel, None)
                     discarded.add(cand.rel)
@@ -530,6 +524,14 @@ class _Pipeline:
             return report_from_blob(blob)
         except CacheError:
             return None
+
+
+def _unreadable(rel: str, exc: OSError) -> Any:
+    """The rejection of a file that could not be read (gone, locked, no permission …)."""
+    from sync.model import Rejected
+
+    LOGGER.warning("%s cannot be read: %s", rel, exc)
+    return Rejected(rel, f"Không đọc được tệp ({describe_error(exc)}).", "file-not-accessible")
 
 
 def _attributed(rejected: Any) -> Any:
