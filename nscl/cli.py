@@ -11,6 +11,8 @@ import sys
 
 import typer
 
+from nscl.gc_pause import spare_final_collections
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -58,4 +60,7 @@ def main() -> None:
             sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    app()
+    try:
+        app()
+    finally:
+        spare_final_collections()  # the process ends here

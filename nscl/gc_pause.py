@@ -14,7 +14,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "spare_final_collections"]
 
 
 @contextmanager
@@ -27,3 +27,16 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def spare_final_collections() -> None:
+    """Let the interpreter's shut-down collections skip every object alive now.
+
+    For the end of a command-line process only. When Python exits it runs full
+    collections over everything still tracked; after writing a master, that is some
+    150,000 objects that XlsxWriter's workbook leaves in reference cycles, and walking and
+    freeing them costs about 0.07 s that buys nothing, since the process's memory goes
+    back to the system as a whole. Freezing moves them out of the collector's reach.
+    """
+    gc.disable()
+    gc.freeze()
