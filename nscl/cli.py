@@ -32,16 +32,22 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="In phiên bản rồi thoát."),
-) -> None:
-    """Công cụ biểu mẫu Chương trình 1322 (nscl)."""
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from nscl import __version__
 
         typer.echo(f"nscl {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="In phiên bản rồi thoát.", callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Công cụ biểu mẫu Chương trình 1322 (nscl)."""
 
 
 def _register_commands() -> None:

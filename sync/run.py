@@ -296,6 +296,10 @@ class _Pipeline:
                         pass
                 pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
                 queued += 1
+            if queued and not self.dry_run:
+                # The master's writer is imported while the workers validate, not on the
+                # critical path after them (~30 ms).
+                import xlsxwriter  # noqa: F401
             # b) Archive and record the new versions; a file whose bytes changed since
             # they were hashed is being written: left for the next run.
             for cand, sha in new:

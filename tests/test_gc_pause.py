@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +32,38 @@ def test_pause_ends_on_error_and_leaves_a_disabled_collector_alone() -> None:
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def test_command_line_process_spares_its_final_collections() -> None:
+    # The ``nscl`` entry point freezes what is alive when the command ends, so that the
+    # interpreter's shut-down collections do not walk it; an at-exit hook registered
+    # before the command runs after it and sees the frozen objects.
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled()))\n"
+        "from nscl.cli import main\n"
+        "sys.argv = ['nscl', '--version']\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    version_line, frozen_line = out.stdout.strip().splitlines()
+    assert version_line.startswith("nscl ")
+    frozen, enabled = frozen_line.split()
+    assert int(frozen) > 1000
+    assert enabled == "False"
+
+
+def test_spare_final_collections_freezes_the_heap() -> None:
+    # In a child process: freezing is for the end of a process only.
+    code = (
+        "import gc\n"
+        "from nscl.gc_pause import spare_final_collections\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "spare_final_collections()\n"
+        "print(gc.get_freeze_count() > 0, gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"]
