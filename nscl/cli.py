@@ -8,14 +8,59 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from nscl.gc_pause import spare_final_collections
 
 __all__ = ["app", "main"]
 
+
+class _Group(TyperGroup):
+    """The root command group; its usage errors are shown in Vietnamese
+    (:mod:`nscl.usage_errors`) instead of Click's English."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command; in standalone mode, exit with its code (2 on a usage error)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        except typer.TyperException as exc:  # Click's usage errors
+            _exit_with_usage_error(exc)
+        except typer.Abort:
+            typer.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_with_usage_error(exc: typer.TyperException) -> NoReturn:
+    from nscl.usage_errors import describe_usage_error, help_hint
+
+    # With no arguments at all, the help page has already been printed.
+    if type(exc).__name__ != "NoArgsIsHelpError":
+        typer.echo(f"Lỗi: {describe_usage_error(exc)}", err=True)
+        hint = help_hint(exc)
+        if hint:
+            typer.echo(hint, err=True)
+    sys.exit(exc.exit_code)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="nscl",
     help="Công cụ biểu mẫu Chương trình 1322: mẫu Excel, kiểm tra và tổng hợp số liệu.",
     no_args_is_help=True,
