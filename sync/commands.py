@@ -82,7 +82,9 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
 
             reason = describe_error(exc, with_path=True)
         else:
-            reason = f"{type(exc).__name__}: {exc}"
+            # A defect of the program, not of the data: the technical text is kept for
+            # whoever maintains the job; the log has the full trace.
+            reason = f"lỗi nội bộ của chương trình (mã lỗi kỹ thuật: {type(exc).__name__}: {exc})"
         _fail(f"tổng hợp không thành công: {reason}. "
               f"Xem nhật ký {log_path(config.resolved().state)}.")
         return EXIT_FAILED

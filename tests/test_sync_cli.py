@@ -73,6 +73,23 @@ def test_a_master_path_through_a_file_fails_with_a_vietnamese_reason(tmp_path: P
     assert str(tmp_path / "afile") in result.output and "Errno" not in result.output
 
 
+def test_an_internal_failure_exits_two_naming_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.run
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    _inbox(tmp_path, broken=False)
+    monkeypatch.setattr(sync.run, "run_sync", broken)
+    result = runner.invoke(app, _args(tmp_path))
+    assert result.exit_code == 2
+    assert result.output.startswith("Lỗi: tổng hợp không thành công: lỗi nội bộ")
+    assert "RuntimeError: boom" in result.output  # for whoever maintains the job
+    assert str(tmp_path / "state") in result.output  # the log to read
+
+
 def test_config_file_with_flag_override(tmp_path: Path) -> None:
     _inbox(tmp_path, broken=False)
     cfg = tmp_path / "nscl.toml"
