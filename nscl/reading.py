@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.extent import SheetReach, ods_reaches, xlsx_reaches
+
 __all__ = [
     "Grid",
     "ReadFailure",
@@ -30,6 +32,7 @@ __all__ = [
     "Workbook",
     "describe_error",
     "open_workbook",
+    "sheet_too_large",
     "sniff",
 ]
 
@@ -53,6 +56,9 @@ class ReadLimits:
     max_compression_ratio: float = 200.0
     ratio_min_bytes: int = 2 * 1024 * 1024
     max_prolog_bytes: int = 1024 * 1024
+    # Cells of the grid a sheet is read into: from A1 to its farthest cell holding
+    # something (an official table of thousands of tasks is well under 100,000).
+    max_sheet_cells: int = 2_000_000
 
 
 class ReadFailure(Exception):
@@ -82,23 +88,38 @@ class Workbook:
     sheets: list[SheetInfo]
     has_macros: bool = False
     has_external_links: bool = False
+    # Sheets reaching too far to be read (name -> reach), found before reading.
+    oversized: dict[str, SheetReach] = field(default_factory=dict)
+    max_sheet_cells: int = ReadLimits.max_sheet_cells
     _book: Any = field(default=None, repr=False)
 
     def read(self, name: str) -> Grid:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
 
         Empty cells are ``""``; numbers are ``float`` (or ``int``), dates ``datetime``.
-        Raises :class:`ReadFailure` (``file-corrupt``) when the sheet cannot be parsed.
+        Raises :class:`ReadFailure`: ``sheet-too-large`` (with the sheet and its farthest
+        cell) when the sheet reaches too far to be held in memory, ``file-corrupt`` when
+        it cannot be parsed.
         """
+        reach = self.oversized.get(name)
+        if reach is not None:
+            raise self._too_large(name, reach)
         try:
             sheet = self._book.get_sheet_by_name(name)
             rows: Grid = sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises several error types on broken parts
+            if "cell limit" in str(exc).lower():  # calamine's own guard (.ods, .xls)
+                raise self._too_large(name, None) from exc
             raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
         return rows
 
+    def _too_large(self, name: str, reach: SheetReach | None) -> ReadFailure:
+        return sheet_too_large(name, reach, self.max_sheet_cells)
+
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Merged ranges of a sheet as 0-based ((row, col), (row, col)); empty for .ods."""
+        if name in self.oversized:
+            return []
         try:
             ranges = self._book.get_sheet_by_name(name).merged_cell_ranges
         except Exception:  # merged ranges are a nicety: never fail on them
@@ -117,6 +138,21 @@ class Workbook:
             with contextlib.suppress(Exception):  # closing twice is harmless
                 self._book.close()
             self._book = None
+
+
+def sheet_too_large(name: str | None, reach: SheetReach | None, limit: int) -> ReadFailure:
+    """The ``sheet-too-large`` failure of sheet ``name`` (its farthest cell when known)."""
+
+    def vn(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    if reach is None:
+        return ReadFailure("sheet-too-large", sheet=name, cell=None, reach="", limit=vn(limit))
+    return ReadFailure(
+        "sheet-too-large", sheet=name, cell=reach.corner,
+        reach=f" tới ô {reach.corner} ({vn(reach.rows)} dòng × {vn(reach.cols)} cột)",
+        limit=vn(limit),
+    )
 
 
 _OS_ERRORS = {
@@ -283,7 +319,9 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
     raise ReadFailure("file-not-spreadsheet", reason="tệp nén không chứa bảng tính")
 
 
-def _inspect_zip(path: Path, limits: ReadLimits) -> tuple[str, bool, bool]:
+def _inspect_zip(
+    path: Path, limits: ReadLimits
+) -> tuple[str, bool, bool, dict[str, SheetReach]]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = _check_zip(zf, limits)
@@ -301,10 +339,17 @@ def _inspect_zip(path: Path, limits: ReadLimits) -> tuple[str, bool, bool]:
                 n.startswith(("Basic/", "Scripts/")) for n in names
             )
             has_links = any(n.startswith("xl/externalLinks/") for n in names)
-            return kind, has_macros, has_links
+            if kind == "ods":
+                oversized = ods_reaches(zf, limits.max_sheet_cells)
+            elif kind in ("xlsx", "xlsm"):
+                oversized = xlsx_reaches(zf, infos, limits.max_sheet_cells)
+            else:
+                oversized = {}
+            return kind, has_macros, has_links, oversized
     except ReadFailure:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError,
+            ValueError, SyntaxError) as exc:  # SyntaxError: defusedxml's ParseError
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 
@@ -353,8 +398,9 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
         )
     container = sniff(path)
     has_macros = has_links = False
+    oversized: dict[str, SheetReach] = {}
     if container == "zip":
-        kind, has_macros, has_links = _inspect_zip(path, limits)
+        kind, has_macros, has_links, oversized = _inspect_zip(path, limits)
     elif container == "ole":
         kind, has_macros = _inspect_ole(path)
     elif container == "empty":
@@ -365,12 +411,18 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
         )
     else:
         raise ReadFailure("file-not-spreadsheet", reason="tệp văn bản hoặc định dạng khác")
+    if kind == "ods" and oversized:
+        # The .ods reader loads every sheet on opening: one too large stops the file.
+        name, reach = next(iter(oversized.items()))
+        raise sheet_too_large(name, reach, limits.max_sheet_cells)
     try:
         book = CalamineWorkbook.from_path(str(path))
         metadata = list(book.sheets_metadata)
     except Exception as exc:  # calamine: ZipError, XmlError, CalamineError, PasswordError …
         if type(exc).__name__ == "PasswordError":
             raise ReadFailure("file-encrypted") from exc
+        if "cell limit" in str(exc).lower():  # calamine's own guard
+            raise sheet_too_large(None, None, limits.max_sheet_cells) from exc
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
     sheets = [
         SheetInfo(
@@ -387,5 +439,7 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
         sheets=sheets,
         has_macros=has_macros,
         has_external_links=has_links,
+        oversized=oversized,
+        max_sheet_cells=limits.max_sheet_cells,
         _book=book,
     )

@@ -94,6 +94,17 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FILE,
     ),
     rule(
+        "sheet-too-large", "error", "Trang tính trải quá rộng",
+        "Trang tính có dữ liệu{reach}, vượt giới hạn {limit} ô nên không đọc được; thường do"
+        " gõ nhầm vào một ô ở rất xa bảng.",
+        "nhấn Ctrl+End để tới ô cuối cùng có dữ liệu, xóa các dòng và cột thừa ngoài bảng,"
+        " lưu lại rồi gửi lại.",
+        SCOPE_FILE,
+        "Phạm vi của mỗi trang (từ ô A1 tới ô xa nhất có giá trị; ô chỉ được định dạng"
+        " không tính) được đo trên nội dung tệp trước khi đọc, để một tệp nhỏ có một giá trị"
+        " ở ô XFD1048576 không làm cạn bộ nhớ. Các trang khác vẫn được đọc.",
+    ),
+    rule(
         "file-macros", "warning", "Tệp có macro",
         "Tệp chứa macro (VBA); nscl không chạy macro, chỉ đọc giá trị các ô.",
         "lưu lại dưới dạng .xlsx (không macro).",

@@ -117,8 +117,22 @@ class _Run:
         if book.kind in ("xlsx", "xlsm"):
             identity = read_identity_properties(self.path)
         if identity is None and any(s.name == IDENTITY_SHEET for s in book.sheets):
-            identity = identity_from_rows(book.read(IDENTITY_SHEET))
+            rows = self._read_sheet(book, IDENTITY_SHEET)
+            identity = identity_from_rows(rows) if rows is not None else None
         return identity
+
+    def _read_sheet(self, book: Workbook, name: str) -> Grid | None:
+        """A sheet's cells; None (and one problem for the sheet) when it reaches too far
+        to be read: the other sheets are still read."""
+        try:
+            return book.read(name)
+        except ReadFailure as failure:
+            if failure.code != "sheet-too-large":
+                raise
+            if not any(p.code == failure.code and p.sheet == name
+                       for p in self.report.problems):
+                self.add(failure.code, **failure.params)
+            return None
 
     def _validate(self, book: Workbook) -> None:
         if book.has_macros:
@@ -129,7 +143,12 @@ class _Run:
         preferred = identity.form_letter if identity else None
         found = self._find_table(book, preferred)
         if found is None:
-            self.add("table-not-found")
+            if any(p.code == "sheet-too-large" for p in self.report.problems):
+                # The table may be in the sheet that could not be read: that is the
+                # reason to give, and the file could not be read as a whole.
+                self.report.readable = False
+            else:
+                self.add("table-not-found")
             self._identify_agency(identity, None, None, warn=False)
             return
         letter, sheet, grid, location, others = found
@@ -159,7 +178,10 @@ class _Run:
             for info in book.iter_sheets(hidden=hidden_pass):
                 if info.name == IDENTITY_SHEET or (hidden_pass and info.visible):
                     continue
-                grid = book.read(info.name)
+                read = self._read_sheet(book, info.name)
+                if read is None:
+                    continue
+                grid = read
                 candidates: list[tuple[str, int, TableLocation | IndicatorLocation]] = []
                 for letter, form in (("A", form_a()), ("C", form_c())):
                     table = locate_table(grid, form)
@@ -325,7 +347,9 @@ class _Run:
         # Narratives: the sheet of the outline (any other sheet with its headings).
         best_headings = 0
         for info in book.iter_sheets():
-            other = grid if info.name == sheet else book.read(info.name)
+            other = grid if info.name == sheet else self._read_sheet(book, info.name)
+            if other is None:
+                continue
             narratives, problems, headings = read_narratives(
                 other, form, year, sheet=info.name, file=self.file
             )

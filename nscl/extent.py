@@ -1,0 +1,233 @@
+"""How far each worksheet of a zip workbook reaches, found before any reader loads it.
+
+python-calamine loads a sheet as a dense grid from A1 to the farthest cell holding a
+value. A 7 KB .xlsx with one value typed in XFD1048576 therefore asks for a grid of
+17 billion cells: the allocation fails inside the Rust library, which aborts the whole
+process (no Python exception to catch). So, before a sheet is handed to the reader, its
+XML is scanned for the cells that hold something (a value, inline text or a formula;
+cells that are only formatted do not count, as for the reader) and the sheet's reach
+(rows × columns from A1) is computed. :mod:`nscl.reading` refuses to load a sheet whose
+reach exceeds the limit and names the sheet and its farthest cell.
+
+.xlsx/.xlsm: each worksheet part. First a quick upper bound from every cell and row
+reference, by regular expressions over the raw XML (an official table is far below the
+limit: this is the common case, well under a millisecond); only when that bound is over
+the limit is the part parsed, placing each cell holding something as the reader does (a
+cell without a reference is the next one of its row, a row without one the next row).
+.ods: ``content.xml``, streamed, with repeated rows and cells expanded arithmetically.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+__all__ = ["SheetReach", "cell_ref", "ods_reaches", "xlsx_reaches"]
+
+# Quick checks over the raw XML. (Patterns start with their literal part, which the
+# regular-expression engine searches fast; an attribute of another name ending in "r"
+# could only raise the bound, never hide a cell.)
+# References are read without bounds on their letters and digits: a hostile file may
+# write A99999999 or AAAA1, which the reader might still place.
+_TWO_LETTER_COLUMN = re.compile(rb'r="[A-Z]{2}', re.IGNORECASE)
+_COLUMN_LETTERS = re.compile(rb'r="([A-Z]+)\d', re.IGNORECASE)
+_ROW_NUMBERS = re.compile(rb'r="[A-Z]*(\d+)"', re.IGNORECASE)
+_ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
+_CELL_WITHOUT_LEADING_REF = re.compile(rb'<c(?! r=")[\s>/]')
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SheetReach:
+    """Rows and columns from A1 to the farthest cell holding something."""
+
+    rows: int
+    cols: int
+
+    @property
+    def cells(self) -> int:
+        """Cells of the dense grid a reader would build."""
+        return self.rows * self.cols
+
+    @property
+    def corner(self) -> str:
+        """The farthest cell, as Excel's Ctrl+End finds it (e.g. ``XFD1048576``)."""
+        return cell_ref(self.rows, self.cols)
+
+
+def cell_ref(row: int, col: int) -> str:
+    """A1 reference of 1-based ``row`` and ``col``."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters or 'A'}{max(row, 1)}"
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _quick_within(data: bytes, max_cells: int) -> bool:
+    """True when the references alone show the part is within ``max_cells`` (every
+    reference counts, formatted-only cells and rows included). False means: look closer.
+    Only for the common layout: no namespace prefix, every cell with its reference first.
+    """
+    root = _ROOT_TAG.search(data, 0, 4096)
+    if root is None or root.group(1) is not None:
+        return False
+    if _CELL_WITHOUT_LEADING_REF.search(data) is not None:
+        return False
+    if _TWO_LETTER_COLUMN.search(data) is None:
+        cols = 26
+    else:
+        cols = max(map(_column_number, set(_COLUMN_LETTERS.findall(data))), default=1)
+    max_rows = max_cells // max(cols, 1)
+    # No reference with as many digits as max_rows: every row is below it.
+    digits = len(str(max_rows))
+    if re.search(rb'r="[A-Za-z]*\d{%d}' % digits, data) is None:
+        return True
+    rows = max(map(int, _ROW_NUMBERS.findall(data)), default=0)
+    return rows * cols <= max_cells
+
+
+def _exact_reach(data: bytes) -> SheetReach:
+    """Rows and columns reached by the cells holding something, placed as a reader places
+    them (a missing reference: the next row, or the next cell of the row)."""
+    from defusedxml.ElementTree import iterparse
+
+    row = col = cell_row = 0
+    max_row = max_col = 0
+    valued = False
+    for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
+        local = elem.tag.rpartition("}")[2]
+        if event == "start":
+            if local == "row":
+                ref = elem.get("r")
+                row = int(ref) if ref and ref.isdigit() else row + 1
+                col = 0
+            elif local == "c":
+                match = _CELL_REF.fullmatch(elem.get("r") or "")
+                if match:
+                    cell_row, col = int(match[2]), _column_number(match[1].encode())
+                else:
+                    cell_row, col = row, col + 1
+                valued = False
+            elif local in ("v", "is", "f"):
+                valued = True
+            continue
+        if local == "c":
+            if valued:
+                max_row = max(max_row, cell_row)
+                max_col = max(max_col, col)
+            elem.clear()
+        elif local == "row":
+            elem.clear()
+    return SheetReach(max_row, max_col)
+
+
+def _part_reach(data: bytes, max_cells: int) -> SheetReach | None:
+    """The reach of a worksheet part when it is over ``max_cells``; None when within."""
+    if _quick_within(data, max_cells):
+        return None
+    reach = _exact_reach(data)
+    return reach if reach.cells > max_cells else None
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with zf.open(info) as member:
+        return member.read()
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships."""
+    from defusedxml import ElementTree as SafeET
+
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if "xl/workbook.xml" not in names or rels_name not in names:
+        return {}
+    targets: dict[str, str] = {}
+    for rel in SafeET.fromstring(zf.read(rels_name)).iter():
+        if rel.tag.endswith("Relationship"):
+            target = rel.get("Target") or ""
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
+            targets[rel.get("Id") or ""] = part
+    out: dict[str, str] = {}
+    for sheet in SafeET.fromstring(zf.read("xl/workbook.xml")).iter():
+        if sheet.tag.endswith("}sheet") or sheet.tag == "sheet":
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+            if rid in targets:
+                out[targets[rid]] = sheet.get("name") or ""
+    return out
+
+
+def xlsx_reaches(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+                 max_cells: int) -> dict[str, SheetReach]:
+    """Sheets of an .xlsx/.xlsm whose reach exceeds ``max_cells``, by sheet name."""
+    over: dict[str, SheetReach] = {}
+    for info in infos:
+        name = info.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            reach = _part_reach(_read_member(zf, info), max_cells)
+            if reach is not None:
+                over[name] = reach
+    if not over:
+        return {}
+    sheets = _sheet_parts(zf, {i.filename for i in infos})
+    return {sheets.get(part, posixpath.basename(part)): reach for part, reach in over.items()}
+
+
+def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:
+    from defusedxml.ElementTree import iterparse
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    t_table, t_row = f"{{{table_ns}}}table", f"{{{table_ns}}}table-row"
+    t_cell = f"{{{table_ns}}}table-cell"
+    t_covered = f"{{{table_ns}}}covered-table-cell"
+    rows_rep = f"{{{table_ns}}}number-rows-repeated"
+    cols_rep = f"{{{table_ns}}}number-columns-repeated"
+    value_type, t_name = f"{{{office_ns}}}value-type", f"{{{table_ns}}}name"
+    row = col = 0
+    max_row = max_col = 0
+    name = ""
+    row_valued = False
+    for event, elem in iterparse(stream, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            if tag == t_table:
+                name, row, max_row, max_col = elem.get(t_name) or "", 0, 0, 0
+            elif tag == t_row:
+                col, row_valued = 0, False
+            continue
+        if tag in (t_cell, t_covered):
+            repeat = int(elem.get(cols_rep) or 1)
+            if elem.get(value_type) is not None or len(elem):
+                max_col = max(max_col, col + repeat)
+                row_valued = True
+            col += repeat
+            elem.clear()
+        elif tag == t_row:
+            repeat = int(elem.get(rows_rep) or 1)
+            if row_valued:
+                max_row = row + repeat
+            row += repeat
+            elem.clear()
+        elif tag == t_table:
+            yield name, SheetReach(max_row, max_col)
+            elem.clear()
+
+
+def ods_reaches(zf: zipfile.ZipFile, max_cells: int) -> dict[str, SheetReach]:
+    """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name."""
+    with zf.open("content.xml") as stream:
+        return {name: reach for name, reach in _ods_tables(stream) if reach.cells > max_cells}
