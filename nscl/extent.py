@@ -15,6 +15,8 @@ limit: this is the common case, well under a millisecond); only when that bound 
 the limit is the part parsed, placing each cell holding something as the reader does (a
 cell without a reference is the next one of its row, a row without one the next row).
 .ods: ``content.xml``, streamed, with repeated rows and cells expanded arithmetically.
+.xls: the BIFF records of each worksheet substream that hold a cell's value (their row
+and column are the record's first four bytes).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["SheetReach", "cell_ref", "ods_reaches", "xlsx_reaches"]
+__all__ = ["SheetReach", "cell_ref", "ods_reaches", "xls_reaches", "xlsx_reaches"]
 
 # Quick checks over the raw XML. (Patterns start with their literal part, which the
 # regular-expression engine searches fast; an attribute of another name ending in "r"
@@ -231,3 +233,74 @@ def ods_reaches(zf: zipfile.ZipFile, max_cells: int) -> dict[str, SheetReach]:
     """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name."""
     with zf.open("content.xml") as stream:
         return {name: reach for name, reach in _ods_tables(stream) if reach.cells > max_cells}
+
+
+# BIFF (.xls) records that hold a cell's value: NUMBER, RK, LABELSST, LABEL, RSTRING,
+# FORMULA, BOOLERR (each begins with its row and column); MULRK spans columns. BLANK and
+# MULBLANK cells are only formatted and do not count.
+_BIFF_CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0006, 0x0205})
+_BIFF_MULRK = 0x00BD
+_BIFF_BOF, _BIFF_EOF, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x0085
+
+
+def _biff_sheet_name(data: bytes, biff8: bool) -> str:
+    if not data:
+        return ""
+    length = data[0]
+    if biff8 and len(data) >= 2:
+        if data[1] & 1:
+            return data[2:2 + 2 * length].decode("utf-16-le", "replace")
+        return data[2:2 + length].decode("latin-1")
+    return data[1:1 + length].decode("cp1252", "replace")
+
+
+def _biff_reach(stream: bytes, start: int) -> SheetReach:
+    """Reach of the worksheet substream starting at ``start`` (its BOF record)."""
+    pos, end = start, len(stream)
+    max_row = max_col = 0
+    depth = 0
+    while pos + 4 <= end:
+        kind = int.from_bytes(stream[pos:pos + 2], "little")
+        size = int.from_bytes(stream[pos + 2:pos + 4], "little")
+        body = stream[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if kind == _BIFF_BOF:
+            depth += 1  # embedded charts have their own BOF … EOF
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif depth == 1 and len(body) >= 4 and (kind in _BIFF_CELLS or kind == _BIFF_MULRK):
+            row = int.from_bytes(body[0:2], "little")
+            col = int.from_bytes(body[2:4], "little")
+            if kind == _BIFF_MULRK and len(body) >= 6:
+                col = max(col, int.from_bytes(body[-2:], "little"))
+            max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
+    return SheetReach(max_row, max_col)
+
+
+def xls_reaches(stream: bytes, max_cells: int) -> dict[str, SheetReach]:
+    """Worksheets of a BIFF workbook stream whose reach exceeds ``max_cells``, by name."""
+    sheets: list[tuple[str, int]] = []
+    pos, end = 0, len(stream)
+    biff8 = True
+    while pos + 4 <= end:
+        kind = int.from_bytes(stream[pos:pos + 2], "little")
+        size = int.from_bytes(stream[pos + 2:pos + 4], "little")
+        body = stream[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if kind == _BIFF_BOF and len(body) >= 2:
+            biff8 = int.from_bytes(body[0:2], "little") >= 0x0600
+        elif kind == _BIFF_BOUNDSHEET and len(body) >= 6:
+            offset = int.from_bytes(body[0:4], "little")
+            if body[5] == 0:  # a worksheet (not a chart, macro or VB sheet)
+                sheets.append((_biff_sheet_name(body[6:], biff8), offset))
+        elif kind == _BIFF_EOF:
+            break  # end of the workbook globals
+    over: dict[str, SheetReach] = {}
+    for name, offset in sheets:
+        if 0 <= offset < end:
+            reach = _biff_reach(stream, offset)
+            if reach.cells > max_cells:
+                over[name] = reach
+    return over

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nscl.extent import SheetReach, ods_reaches, xlsx_reaches
+from nscl.extent import SheetReach, ods_reaches, xls_reaches, xlsx_reaches
 
 __all__ = [
     "Grid",
@@ -353,19 +353,28 @@ def _inspect_zip(
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 
-def _inspect_ole(path: Path) -> tuple[str, bool]:
+def _inspect_ole(path: Path, limits: ReadLimits) -> tuple[str, bool]:
     """An OLE compound file: encrypted OOXML, an .xls (maybe encrypted) or something else."""
     import msoffcrypto
     import olefile  # type: ignore[import-untyped]
 
+    oversized: dict[str, SheetReach] = {}
     try:
         ole = olefile.OleFileIO(str(path))
         try:
             streams = {"/".join(entry) for entry in ole.listdir()}
+            book = next((s for s in ("Workbook", "Book") if s in streams), None)
+            if book is not None and "EncryptedPackage" not in streams:
+                with ole.openstream(book) as stream:
+                    oversized = xls_reaches(stream.read(), limits.max_sheet_cells)
         finally:
             ole.close()
     except Exception as exc:  # truncated or damaged compound file
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
+    if oversized:
+        # The .xls reader reads every sheet on opening: one too large stops the file.
+        name, reach = next(iter(oversized.items()))
+        raise sheet_too_large(name, reach, limits.max_sheet_cells)
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise ReadFailure("file-encrypted")
     if not ({"Workbook", "Book"} & streams):
@@ -402,7 +411,7 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
     if container == "zip":
         kind, has_macros, has_links, oversized = _inspect_zip(path, limits)
     elif container == "ole":
-        kind, has_macros = _inspect_ole(path)
+        kind, has_macros = _inspect_ole(path, limits)
     elif container == "empty":
         raise ReadFailure("file-not-spreadsheet", reason="tệp rỗng (0 byte)")
     elif container == "html":

@@ -315,3 +315,57 @@ def test_out_of_range_references_are_not_overlooked(ref: str) -> None:
         part = zf.read("xl/worksheets/sheet1.xml")
     assert not _quick_within(part, 2_000_000)
     assert _exact_reach(part).cells > 2_000_000
+
+
+_XLS = Path(__file__).parent / "fixtures" / "validate" / "a_clean_ministry.xls"
+
+
+def _ole_stream(path: Path) -> bytes:
+    import olefile  # type: ignore[import-untyped]
+
+    with olefile.OleFileIO(str(path)) as ole:
+        return bytes(ole.openstream("Workbook").read())
+
+
+def test_xls_reach_matches_the_reader() -> None:
+    from nscl.extent import xls_reaches
+
+    reaches = xls_reaches(_ole_stream(_XLS), 0)
+    book = CalamineWorkbook.from_path(str(_XLS))
+    for name in book.sheet_names:
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        assert reaches[name] == SheetReach(len(grid), max((len(r) for r in grid), default=0))
+
+
+def _xls_with_cell_moved(tmp_path: Path, row: int, col: int) -> Path:
+    """The fixture with its last text cell (LABELSST record) moved to (row, col), 0-based;
+    the stream keeps its size, so the OLE container is rewritten in place."""
+    import olefile
+
+    path = tmp_path / "xa.xls"
+    path.write_bytes(_XLS.read_bytes())
+    data = bytearray(_ole_stream(path))
+    pos, last = 0, None
+    while pos + 4 <= len(data):
+        kind = int.from_bytes(data[pos:pos + 2], "little")
+        size = int.from_bytes(data[pos + 2:pos + 4], "little")
+        if kind == 0x00FD:
+            last = pos
+        pos += 4 + size
+    assert last is not None
+    data[last + 4:last + 8] = row.to_bytes(2, "little") + col.to_bytes(2, "little")
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        ole.write_stream("Workbook", bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("row", "col", "cell"), [
+    (65535, 255, "IV65536"),
+    (65535, 65535, "CRXP65536"),  # beyond the format's 256 columns: still placed
+])
+def test_far_value_in_an_xls_is_refused(tmp_path: Path, row: int, col: int, cell: str) -> None:
+    path = _xls_with_cell_moved(tmp_path, row, col)
+    report = validate_path(path)
+    assert not report.readable
+    assert [(p.code, p.sheet, p.cell) for p in report.errors] == [
+        ("sheet-too-large", "DM de xuat 2026", cell)]
