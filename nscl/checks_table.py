@@ -71,9 +71,13 @@ def format_number(value: float) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def _short(value: Any, limit: int = 60) -> str:
+    """Agency text quoted in a message: one line, control characters shown as "�"."""
     text = value if isinstance(value, str) else str(value)
-    text = " ".join(text.split())
+    text = _CONTROL_CHARS.sub("\ufffd", " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

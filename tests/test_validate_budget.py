@@ -88,3 +88,11 @@ def test_format_number_reads_back(x: float) -> None:
     from nscl.numbers import parse_number
 
     assert parse_number(format_number(x)).value == pytest.approx(round(x, 3), abs=1e-6)
+
+
+def test_agency_text_quoted_in_a_message_shows_control_characters_legibly() -> None:
+    from nscl.checks_table import _short
+
+    assert _short("12\x01ab\x7f") == "12\ufffdab\ufffd"
+    assert _short("  hai\tdòng\nmột  ") == "hai dòng một"
+    assert _short("x" * 80).endswith("…") and len(_short("x" * 80)) == 60
