@@ -22,6 +22,7 @@ and column are the record's first four bytes).
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import zipfile
@@ -29,19 +30,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["SheetReach", "cell_ref", "ods_reaches", "xls_reaches", "xlsx_reaches"]
+__all__ = [
+    "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "xls_reaches", "xlsx_reaches",
+]
 
 # Quick checks over the raw XML. (Patterns start with their literal part, which the
 # regular-expression engine searches fast; an attribute of another name ending in "r"
 # could only raise the bound, never hide a cell.)
 # References are read without bounds on their letters and digits: a hostile file may
-# write A99999999 or AAAA1, which the reader might still place.
-_TWO_LETTER_COLUMN = re.compile(rb'r="[A-Z]{2}', re.IGNORECASE)
-_COLUMN_LETTERS = re.compile(rb'r="([A-Z]+)\d', re.IGNORECASE)
-_ROW_NUMBERS = re.compile(rb'r="[A-Z]*(\d+)"', re.IGNORECASE)
+# write A99999999 or AAAA1, which the reader might still place. (Lower-case references
+# are left to the full parse: see _plain_layout.)
+_TWO_LETTER_COLUMN = re.compile(rb'r="[A-Z]{2}')
+_COLUMN_LETTERS = re.compile(rb'r="([A-Z]+)\d')
+_ROW_NUMBERS = re.compile(rb'r="[A-Z]*(\d+)"')
 _ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
-_CELL_WITHOUT_LEADING_REF = re.compile(rb'<c(?! r=")[\s>/]')
+_CELL_WITHOUT_LEADING_REF = re.compile(rb'<c(?! r="[A-Z])[\s>/]')
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)", re.IGNORECASE)
+_VALUED_PLAIN = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?!\s*</c>)')
 
 
 @dataclass(frozen=True)
@@ -78,32 +83,46 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _quick_within(data: bytes, max_cells: int) -> bool:
-    """True when the references alone show the part is within ``max_cells`` (every
-    reference counts, formatted-only cells and rows included). False means: look closer.
-    Only for the common layout: no namespace prefix, every cell with its reference first.
-    """
+def _plain_layout(data: bytes) -> bool:
+    """The common layout: no namespace prefix, every cell with its (upper-case)
+    reference first."""
     root = _ROOT_TAG.search(data, 0, 4096)
     if root is None or root.group(1) is not None:
         return False
-    if _CELL_WITHOUT_LEADING_REF.search(data) is not None:
+    return _CELL_WITHOUT_LEADING_REF.search(data) is None
+
+
+def _quick_within(data: bytes, max_cells: int) -> bool:
+    """True when the references alone show the part is within ``max_cells`` (every
+    reference counts, formatted-only cells and rows included). False means: look closer.
+    """
+    if not _plain_layout(data):
         return False
     if _TWO_LETTER_COLUMN.search(data) is None:
-        cols = 26
-    else:
-        cols = max(map(_column_number, set(_COLUMN_LETTERS.findall(data))), default=1)
-    max_rows = max_cells // max(cols, 1)
-    # No reference with as many digits as max_rows: every row is below it.
-    digits = len(str(max_rows))
-    if re.search(rb'r="[A-Za-z]*\d{%d}' % digits, data) is None:
-        return True
+        # At most 26 columns. No reference with as many digits as the rows allowed for
+        # 26 columns: every row is below it (one fast search, no list built).
+        digits = len(str(max_cells // 26))
+        if re.search(rb'r="[A-Z]*\d{%d}' % digits, data) is None:
+            return True
+    cols = max(map(_column_number, set(_COLUMN_LETTERS.findall(data))), default=0)
     rows = max(map(int, _ROW_NUMBERS.findall(data)), default=0)
     return rows * cols <= max_cells
 
 
+def _valued_reach(data: bytes) -> SheetReach:
+    """Reach of the cells holding something, for the plain layout: a cell element with
+    content holds a value, inline text or a formula (any other content, which no known
+    writer produces, counts too: the reach only errs upwards)."""
+    found = _VALUED_PLAIN.findall(data)
+    cols = max(map(_column_number, {c for c, _ in found}), default=0)
+    rows = max(map(int, [r for _, r in found]), default=0)
+    return SheetReach(rows, cols)
+
+
 def _exact_reach(data: bytes) -> SheetReach:
     """Rows and columns reached by the cells holding something, placed as a reader places
-    them (a missing reference: the next row, or the next cell of the row)."""
+    them (a missing reference: the next row, or the next cell of the row). Parses the XML:
+    for the layouts :func:`_valued_reach` does not cover."""
     from defusedxml.ElementTree import iterparse
 
     row = col = cell_row = 0
@@ -140,7 +159,7 @@ def _part_reach(data: bytes, max_cells: int) -> SheetReach | None:
     """The reach of a worksheet part when it is over ``max_cells``; None when within."""
     if _quick_within(data, max_cells):
         return None
-    reach = _exact_reach(data)
+    reach = _valued_reach(data) if _plain_layout(data) else _exact_reach(data)
     return reach if reach.cells > max_cells else None
 
 
@@ -304,3 +323,28 @@ def xls_reaches(stream: bytes, max_cells: int) -> dict[str, SheetReach]:
             if reach.cells > max_cells:
                 over[name] = reach
     return over
+
+
+_ANY_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
+_CHUNK = 1 << 20
+
+
+def cell_elements(path: str | os.PathLike[str]) -> int:
+    """Cell elements in the worksheets of an .xlsx/.xlsm (formatted-only cells included):
+    what a reader that keeps every cell, such as openpyxl, will hold in memory."""
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with zf.open(info) as member:
+                    tail = b""
+                    while chunk := member.read(_CHUNK):
+                        block = tail + chunk
+                        total += len(_ANY_CELL_TAG.findall(block))
+                        # A tag cut by the chunk boundary is counted in the next block.
+                        cut = block.rfind(b"<")
+                        tail = block[cut:] if cut >= len(block) - 64 else b""
+                        if tail:
+                            total -= len(_ANY_CELL_TAG.findall(tail))
+    return total

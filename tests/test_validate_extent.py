@@ -369,3 +369,27 @@ def test_far_value_in_an_xls_is_refused(tmp_path: Path, row: int, col: int, cell
     assert not report.readable
     assert [(p.code, p.sheet, p.cell) for p in report.errors] == [
         ("sheet-too-large", "DM de xuat 2026", cell)]
+
+
+def test_cell_elements_counts_what_openpyxl_holds(tmp_path: Path) -> None:
+    from nscl.extent import cell_elements
+
+    path = tmp_path / "mau.xlsx"
+    _submission(path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["Z90"].font = Font(italic=True)  # a formatted-only cell counts
+    wb.save(path)
+    held = sum(len(ws._cells) for ws in openpyxl.load_workbook(path).worksheets)
+    assert cell_elements(path) == held
+
+
+def test_cell_elements_across_read_chunks(tmp_path: Path) -> None:
+    # A worksheet part of several megabytes is read in 1 MB chunks: no tag may be
+    # counted twice or lost at a boundary.
+    from nscl.extent import cell_elements
+
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in "ABCDEFG")
+                   + "</row>" for r in range(1, 60_001))
+    path = tmp_path / "lon.xlsx"
+    path.write_bytes(_xlsx(rows))
+    assert cell_elements(path) == 7 * 60_000

@@ -276,3 +276,24 @@ def test_notes_and_results_give_the_fix_once(tmp_path: Path) -> None:
     fixes = {p.fix for p in report.problems}
     assert fixes & set(results)  # the fix column
     assert not any("Cách sửa:" in v for v in results)
+
+
+def test_a_workbook_with_too_many_cells_is_not_loaded_for_marking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # openpyxl holds every cell, formatted-only ones too: a few MB of zip can hold tens of
+    # millions. Such a file is refused before loading (here with a lowered limit).
+    import xl.marking
+    from nscl.validation import validate_path
+    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from xl.marking import AnnotationError, annotate_copy
+
+    path = tmp_path / "in" / "nhieu-o.xlsx"
+    write_submission_xlsx(path, agency_code="bo-y-te", agency_name="Bộ Y tế", year=2027,
+                          tasks=generate_tasks(3, seed=1))
+    report = validate_path(path, year=2027)
+    monkeypatch.setattr(xl.marking, "MAX_MARKED_CELLS", 10)
+    with pytest.raises(AnnotationError) as info:
+        annotate_copy(report, path, tmp_path / "out")
+    assert "nhieu-o.xlsx" in str(info.value) and "tối đa 10" in str(info.value)
+    assert not (tmp_path / "out" / "nhieu-o.xlsx").exists()

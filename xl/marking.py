@@ -420,6 +420,29 @@ _OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 _CONVERTIBLE_SUFFIXES = (".xls", ".ods", ".xlsb")
 
 
+# openpyxl holds every cell element, formatted-only ones included (about 500 bytes and
+# 20 µs each): a few megabytes of zip can hold tens of millions of them.
+MAX_MARKED_CELLS = 1_000_000
+
+
+def _check_cell_count(path: Path, name: str) -> None:
+    """Refuse (AnnotationError) a workbook with more cells than marking can hold."""
+    from nscl.extent import cell_elements
+
+    try:
+        count = cell_elements(path)
+    except Exception:  # not a readable zip: openpyxl will say so
+        return
+    if count > MAX_MARKED_CELLS:
+        def vn(n: int) -> str:
+            return f"{n:,}".replace(",", ".")
+
+        raise AnnotationError(
+            f'Tệp "{name}" có {vn(count)} ô (kể cả ô chỉ có định dạng), quá nhiều để đánh dấu'
+            f" (tối đa {vn(MAX_MARKED_CELLS)}); hãy xóa định dạng ở vùng ngoài bảng rồi gửi lại."
+        )
+
+
 def annotate_copy(report: FileReport, source: Path, out_dir: Path) -> Path:
     """Write a marked copy of ``source`` into ``out_dir`` and return its path.
 
@@ -456,6 +479,7 @@ def annotate_copy(report: FileReport, source: Path, out_dir: Path) -> Path:
                 f'Không đánh dấu được tệp "{source.name}": chỉ hỗ trợ .xlsx, .xlsm, .xls, .ods.'
             )
         keep_vba = suffix == ".xlsm"
+        _check_cell_count(readable, source.name)
         try:
             workbook = load_workbook(readable, keep_vba=keep_vba, keep_links=True)
         except Exception as exc:  # any unreadable/corrupt/encrypted file
