@@ -382,3 +382,74 @@ def test_check_workbook_on_a_file_matches_nscl_validate(tmp_path: Path) -> None:
     wb = load_workbook(path)
     result = check_workbook(OpenpyxlBook(wb, path.name))
     assert result.errors + result.warnings == len(expected)
+
+
+# ----------------------------------------------------------------- a sheet reaching too far
+
+
+def _with_far_sheet(tmp_path: Path) -> tuple[FakeExcel, int]:
+    """A clean Form A workbook plus a sheet "Nháp" spanning 100 rows × 30 columns; the
+    limit returned lies between the form's size and the scratch sheet's."""
+    make_form_a(tmp_path / "bo.xlsx", [row_values(seq=1), row_values(seq=2)])
+    payload = payload_from_file(tmp_path / "bo.xlsx")
+    form_cells = max(len(s["values"]) * max(len(r) for r in s["values"])
+                     for s in payload["sheets"])
+    far = [["" for _ in range(30)] for _ in range(100)]
+    far[0][0], far[99][29] = "ghi chú", "gõ nhầm"
+    payload["sheets"].append({"name": "Nháp", "values": far, "visibility": "Visible",
+                              "pictures": [], "tables": [], "shapes": [], "charts": [],
+                              "notes": []})
+    return FakeExcel(payload), form_cells + 1
+
+
+def test_button_reports_a_sheet_reaching_too_far_and_checks_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value typed far away (e.g. XFD1048576) made the button read the whole rectangle
+    # through Excel. Scaled down here: the limit is lowered for the add-in and the engine.
+    import xl.workbook_api
+    from nscl.reading import ReadLimits
+    from nscl.validation import ValidationOptions, validate_path
+
+    excel, limit = _with_far_sheet(tmp_path)
+    monkeypatch.setattr(xl.workbook_api, "MAX_READ_CELLS", limit)
+    seen: list[FileReport] = []
+    copied: list[tuple[object, object]] = []
+
+    def validate(path: Path, name: str) -> FileReport:
+        options = ValidationOptions(limits=ReadLimits(max_sheet_cells=limit))
+        report = validate_path(path, display_name=name, options=options)
+        snapshot = load_workbook(path)["Nháp"]
+        copied.append((snapshot["A1"].value, snapshot["AD100"].value))
+        seen.append(report)
+        return report
+
+    actions = click(excel, validate=validate)
+    # The scratch sheet was not read through Excel: the snapshot only reaches as far.
+    assert copied == [(None, "…")]
+    report = seen[0]
+    assert report.form == "A" and len(report.rows) == 2  # the form itself was checked
+    far = [(p.sheet, p.cell) for p in report.problems if p.code == "sheet-too-large"]
+    assert far == [("Nháp", "AD100")]
+    position = [s["name"] for s in excel.payload["sheets"]].index("Nháp")
+    marked = [(a["start_row"], a["start_column"]) for a in actions
+              if a["func"] == "setRangeColor" and a["sheet_position"] == position]
+    assert marked == [(99, 29)]  # the far cell is marked for the clerk to find
+
+
+def test_normalize_skips_a_sheet_reaching_too_far_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xlwings as xw
+
+    import xl.workbook_api
+    from xl.button import normalize_message
+    from xl.xlwings_book import XlwingsBook
+
+    excel, limit = _with_far_sheet(tmp_path)
+    monkeypatch.setattr(xl.workbook_api, "MAX_READ_CELLS", limit)
+    book = xw.Book(json=copy.deepcopy(excel.payload))
+    result = normalize_workbook(XlwingsBook(book))
+    book.close()
+    assert result.too_large == ["Nháp!AD100"]
+    assert "Nháp!AD100" in normalize_message(result)

@@ -297,3 +297,19 @@ def test_a_workbook_with_too_many_cells_is_not_loaded_for_marking(
         annotate_copy(report, path, tmp_path / "out")
     assert "nhieu-o.xlsx" in str(info.value) and "tối đa 10" in str(info.value)
     assert not (tmp_path / "out" / "nhieu-o.xlsx").exists()
+
+
+def test_openpyxl_book_refuses_to_read_a_sheet_reaching_too_far(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from xl.openpyxl_book import OpenpyxlBook
+    from xl.workbook_api import SheetTooLarge
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "bảng"
+    ws["XFD1048576"] = "gõ nhầm"
+    with pytest.raises(SheetTooLarge) as info:
+        OpenpyxlBook(wb, "xa.xlsx").read_values(ws.title)
+    assert (info.value.sheet, info.value.corner) == (ws.title, "XFD1048576")

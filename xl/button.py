@@ -34,7 +34,7 @@ from xl.marking import (
     read_mark_records,
 )
 from xl.snapshot import snapshot_to_xlsx
-from xl.workbook_api import WorkbookAccess, a1
+from xl.workbook_api import SheetTooLarge, WorkbookAccess, a1
 
 __all__ = [
     "CHECK_TITLE",
@@ -84,6 +84,7 @@ class NormalizeResult:
     changed: list[str] = field(default_factory=list)  # "Sheet!B12"
     legacy: int = 0  # TCVN3/VNI text converted
     decomposed: int = 0  # NFD (or other non-NFC) Unicode recomposed
+    too_large: list[str] = field(default_factory=list)  # "Sheet!XFD1048576": not read
 
 
 def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
@@ -98,7 +99,12 @@ def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
     for sheet in book.sheet_names():
         if sheet in OWN_SHEETS or sheet == IDENTITY_SHEET:
             continue
-        for r, row in enumerate(book.read_values(sheet), start=1):
+        try:
+            values = book.read_values(sheet)
+        except SheetTooLarge as far:
+            result.too_large.append(f"{sheet}!{far.corner}")
+            continue
+        for r, row in enumerate(values, start=1):
             for c, value in enumerate(row, start=1):
                 if not isinstance(value, str) or not value:
                     continue
@@ -119,13 +125,21 @@ def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
 
 def normalize_message(result: NormalizeResult) -> str:
     """The Vietnamese message box text for "Chuẩn hoá văn bản"."""
+    skipped = ""
+    if result.too_large:
+        skipped = (
+            "\nKhông đọc được (dữ liệu trải tới ô quá xa bảng, hãy xóa các dòng, cột thừa): "
+            + ", ".join(result.too_large) + "."
+        )
     if not result.changed:
-        return "Không có ô nào cần chuẩn hoá: văn bản đã ở dạng Unicode dựng sẵn (NFC)."
+        return ("Không có ô nào cần chuẩn hoá: văn bản đã ở dạng Unicode dựng sẵn (NFC)."
+                + skipped)
     return (
         f"Đã chuẩn hoá {len(result.changed)} ô sang Unicode dựng sẵn (NFC): "
         f"{result.legacy} ô gõ bằng bảng mã cũ (TCVN3/VNI), "
         f"{result.decomposed} ô Unicode tổ hợp (NFD).\n"
         "Hãy chọn phông chữ Unicode (ví dụ Times New Roman) cho các ô này nếu chữ hiển thị lỗi."
+        + skipped
     )
 
 

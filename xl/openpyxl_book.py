@@ -19,7 +19,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl.workbook_api import CellValue, split_a1
+from xl import workbook_api
+from xl.workbook_api import CellValue, SheetTooLarge, split_a1
 
 __all__ = ["OpenpyxlBook", "write_literal"]
 
@@ -102,8 +103,11 @@ class OpenpyxlBook:
         return [ws.title for ws in self.workbook.worksheets]
 
     def read_values(self, sheet: str) -> list[list[CellValue]]:
-        """Values from A1 to the last used cell; formula cells give their formula text."""
+        """Values from A1 to the last used cell; formula cells give their formula text
+        (:class:`SheetTooLarge` when the last used cell is too far)."""
         ws = self._ws(sheet)
+        if ws.max_row * ws.max_column > workbook_api.MAX_READ_CELLS:
+            raise SheetTooLarge(sheet, ws.max_row, ws.max_column)
         rows: list[list[CellValue]] = []
         for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
             rows.append([_as_cell_value(c.value) for c in row])

@@ -22,11 +22,12 @@ from openpyxl.packaging.custom import StringProperty
 from nscl.identity import IDENTITY_SHEET, identity_from_rows
 from xl.marking import OWN_SHEETS
 from xl.openpyxl_book import write_literal
-from xl.workbook_api import WorkbookAccess, a1
+from xl.workbook_api import SheetTooLarge, WorkbookAccess, a1
 
 __all__ = ["snapshot_file_name", "snapshot_to_xlsx"]
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_FAR_MARK = "…"
 
 
 def snapshot_file_name(book_name: str) -> str:
@@ -57,7 +58,13 @@ def snapshot_to_xlsx(
         if name in OWN_SHEETS:
             continue
         ws = wb.create_sheet(title=name)
-        values = book.read_values(name)
+        try:
+            values = book.read_values(name)
+        except SheetTooLarge as far:
+            # The sheet reaches too far to copy: the snapshot reaches as far (one mark in
+            # its farthest cell), so that validation reports it there, for this sheet.
+            ws[far.corner] = _FAR_MARK
+            continue
         for r, row in enumerate(values, start=1):
             for c, value in enumerate(row, start=1):
                 if value is None or (name, a1(r, c)) in blank_set:

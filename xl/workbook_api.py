@@ -23,8 +23,10 @@ from typing import Protocol, runtime_checkable
 from nscl.locate import column_letter as zero_based_column_letter
 
 __all__ = [
+    "MAX_READ_CELLS",
     "CellAddress",
     "CellValue",
+    "SheetTooLarge",
     "WorkbookAccess",
     "a1",
     "column_letter",
@@ -36,6 +38,26 @@ __all__ = [
 CellValue = str | int | float | bool | datetime | date | None
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+# Cells a sheet may span (from A1) to be read at once: the validation engine's limit
+# (nscl.reading.ReadLimits.max_sheet_cells), so that both refuse the same sheets.
+MAX_READ_CELLS = 2_000_000
+
+
+class SheetTooLarge(Exception):
+    """The cells of ``sheet`` holding something reach ``rows`` × ``cols`` from A1: too far
+    to read (a value typed far from the table, e.g. in XFD1048576)."""
+
+    def __init__(self, sheet: str, rows: int, cols: int) -> None:
+        super().__init__(f"{sheet}: {rows} × {cols}")
+        self.sheet = sheet
+        self.rows = rows
+        self.cols = cols
+
+    @property
+    def corner(self) -> str:
+        """The farthest cell (what Ctrl+End finds)."""
+        return a1(self.rows, self.cols)
 
 
 @runtime_checkable
@@ -52,7 +74,9 @@ class WorkbookAccess(Protocol):
         ...
 
     def read_values(self, sheet: str) -> list[list[CellValue]]:
-        """The sheet's values as a rectangle anchored at A1 (empty cells are None)."""
+        """The sheet's values as a rectangle anchored at A1 (empty cells are None);
+        :class:`SheetTooLarge` when the cells holding something span more than
+        :data:`MAX_READ_CELLS`."""
         ...
 
     def get_value(self, sheet: str, cell: str) -> CellValue:

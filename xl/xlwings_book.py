@@ -18,11 +18,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from xl.workbook_api import CellValue, excel_needs_text_prefix
+from xl import workbook_api
+from xl.workbook_api import CellValue, SheetTooLarge, excel_needs_text_prefix
 
 __all__ = ["XlwingsBook", "excel_literal"]
 
 _XL_SHEET_VERY_HIDDEN = 2
+# Excel's Find arguments (XlFindLookIn, XlLookAt, XlSearchOrder, XlSearchDirection).
+_XL_FORMULAS, _XL_PART, _XL_BY_ROWS, _XL_BY_COLUMNS, _XL_PREVIOUS = -4123, 2, 1, 2, 2
 
 
 def excel_literal(value: CellValue) -> CellValue:
@@ -80,11 +83,40 @@ class XlwingsBook:
         return [str(s.name) for s in self.book.sheets]
 
     def read_values(self, sheet: str) -> list[list[CellValue]]:
-        """Values from A1 to the last used cell."""
+        """Values from A1 to the last used cell (:class:`SheetTooLarge` when too far)."""
         sht = self._sheet(sheet)
         last = sht.used_range.last_cell
-        values = sht.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        rows, cols = int(last.row), int(last.column)
+        if rows * cols > workbook_api.MAX_READ_CELLS:
+            # Excel's used range also covers cells that are only formatted: find the
+            # last cells that hold something before giving up.
+            found = self._last_value_cell(sht)
+            if found is not None:
+                rows, cols = found
+        if rows * cols > workbook_api.MAX_READ_CELLS:
+            raise SheetTooLarge(sheet, rows, cols)
+        if rows == 0 or cols == 0:
+            return []
+        values = sht.range((1, 1), (rows, cols)).options(ndim=2).value
         return [[_as_cell_value(v) for v in row] for row in values or []]
+
+    def _last_value_cell(self, sht: Any) -> tuple[int, int] | None:
+        """(last row, last column) holding a value or formula, by Excel's Find (the
+        desktop engine only); None when it cannot tell."""
+        if not self.is_desktop:
+            return None
+        try:
+            cells = sht.api.Cells
+            first = cells(1, 1)
+            by_row = cells.Find(What="*", After=first, LookIn=_XL_FORMULAS, LookAt=_XL_PART,
+                                SearchOrder=_XL_BY_ROWS, SearchDirection=_XL_PREVIOUS)
+            by_col = cells.Find(What="*", After=first, LookIn=_XL_FORMULAS, LookAt=_XL_PART,
+                                SearchOrder=_XL_BY_COLUMNS, SearchDirection=_XL_PREVIOUS)
+        except Exception:  # no COM object model (another engine, a protected sheet …)
+            return None
+        if by_row is None or by_col is None:
+            return 0, 0  # nothing at all
+        return int(by_row.Row), int(by_col.Column)
 
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The cell's (computed) value."""
