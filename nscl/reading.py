@@ -107,7 +107,9 @@ class Workbook:
         try:
             sheet = self._book.get_sheet_by_name(name)
             rows: Grid = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises several error types on broken parts
+        except BaseException as exc:  # calamine raises several error types on broken parts
+            if not _reader_error(exc):
+                raise
             if "cell limit" in str(exc).lower():  # calamine's own guard (.ods, .xls)
                 raise self._too_large(name, None) from exc
             raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
@@ -122,7 +124,9 @@ class Workbook:
             return []
         try:
             ranges = self._book.get_sheet_by_name(name).merged_cell_ranges
-        except Exception:  # merged ranges are a nicety: never fail on them
+        except BaseException as exc:  # merged ranges are a nicety: never fail on them
+            if not _reader_error(exc):
+                raise
             return []
         return list(ranges or [])
 
@@ -138,6 +142,13 @@ class Workbook:
             with contextlib.suppress(Exception):  # closing twice is harmless
                 self._book.close()
             self._book = None
+
+
+def _reader_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the reader failing on the file: any ``Exception``, and a panic
+    inside the Rust reader, which PyO3 raises as ``PanicException``, a ``BaseException``
+    (so that an interrupt or exit still goes through)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def sheet_too_large(name: str | None, reach: SheetReach | None, limit: int) -> ReadFailure:
@@ -427,7 +438,9 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
     try:
         book = CalamineWorkbook.from_path(str(path))
         metadata = list(book.sheets_metadata)
-    except Exception as exc:  # calamine: ZipError, XmlError, CalamineError, PasswordError …
+    except BaseException as exc:  # calamine: ZipError, XmlError, CalamineError, PasswordError …
+        if not _reader_error(exc):
+            raise
         if type(exc).__name__ == "PasswordError":
             raise ReadFailure("file-encrypted") from exc
         if "cell limit" in str(exc).lower():  # calamine's own guard

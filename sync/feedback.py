@@ -2,8 +2,8 @@
 
 ``<outbox>/<agency code>/<original name>.xlsx``: error cells red, warnings yellow, a
 comment on each, and a "Kết quả kiểm tra" sheet (``xl.marking.annotate_copy``). A copy
-is made once per file content; later runs reuse it. A file that cannot be marked is
-logged and skipped: feedback never stops the run.
+is made once per file content; later runs reuse it. Copies are made in worker processes;
+a file that cannot be marked is logged and skipped: feedback never stops the run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sync.isolation import run_isolated
 from sync.ledger import Ledger
 from sync.logs import LOGGER
 from sync.model import Submission
@@ -23,18 +24,19 @@ from sync.model import Submission
 __all__ = ["remove_stale", "send_feedback"]
 
 
-def _marked_copy(sub: Submission, out_dir: Path) -> Path:
+def _marked_copy(job: tuple[Any, str, str, str]) -> str:
+    """Mark one file (in a worker process): (report, source, outbox folder, file name)."""
     from xl.marking import annotate_copy
 
-    name = Path(sub.file).name
+    report, source_path, out_dir, name = job
     with tempfile.TemporaryDirectory(prefix="nscl-feedback-") as tmp:
         # annotate_copy names the copy after its source: give it the agency's file name.
         source = Path(tmp) / name
         try:
-            os.link(sub.source, source)
+            os.link(source_path, source)
         except OSError:
-            shutil.copyfile(sub.source, source)
-        return annotate_copy(sub.report, source, out_dir)
+            shutil.copyfile(source_path, source)
+        return str(annotate_copy(report, source, Path(out_dir)))
 
 
 def send_feedback(
@@ -45,32 +47,49 @@ def send_feedback(
     engine: str,
     now: str,
     progress: Any = None,
+    workers: int = 0,
+    memory_limit_mb: int = 2048,
 ) -> dict[str, str]:
-    """Write marked copies for submissions with problems; return agency code -> copy path."""
+    """Write marked copies for submissions with problems; return agency code -> copy path.
+
+    Copies are made in worker processes (:mod:`sync.isolation`): openpyxl holds a whole
+    workbook in memory, and a file that exhausts it or crashes the worker only loses its
+    own copy (logged), never the run.
+    """
     subs = list(submissions)
     out: dict[str, str] = {}
     if progress is not None and subs:
         progress.start(len(subs), "Đánh dấu tệp có lỗi")
+    todo: list[Submission] = []
     for sub in subs:
-        key = f"{engine}|{sub.file}"
-        done = ledger.feedback_path(sub.sha256, key) if ledger is not None else None
+        done = ledger.feedback_path(sub.sha256, _key(engine, sub)) if ledger else None
         if done is not None and Path(done).exists():
             out[sub.agency.code] = done
+            if progress is not None:
+                progress.advance(sub.file)
         else:
-            try:
-                path = _marked_copy(sub, outbox / sub.agency.code)
-            except Exception as exc:  # marking must never stop the run
-                LOGGER.warning("no marked copy for %s: %s", sub.file, exc)
-                path = None
-            if path is not None:
-                out[sub.agency.code] = str(path)
-                sub.marked_copy = str(path)
-                if ledger is not None:
-                    ledger.record_feedback(sub.sha256, key, str(path), now)
-                LOGGER.info("marked copy for %s: %s", sub.agency.code, path)
+            todo.append(sub)
+    jobs = [(sub.report, sub.source, str(outbox / sub.agency.code), Path(sub.file).name)
+            for sub in todo]
+    sub_of = {id(job): sub for job, sub in zip(jobs, todo, strict=True)}
+    for job, result in run_isolated(_marked_copy, jobs, workers=workers,
+                                    memory_limit_mb=memory_limit_mb):
+        sub = sub_of[id(job)]
+        if isinstance(result, BaseException):  # marking must never stop the run
+            LOGGER.warning("no marked copy for %s: %s", sub.file, result)
+        else:
+            out[sub.agency.code] = result
+            sub.marked_copy = result
+            if ledger is not None:
+                ledger.record_feedback(sub.sha256, _key(engine, sub), result, now)
+            LOGGER.info("marked copy for %s: %s", sub.agency.code, result)
         if progress is not None:
             progress.advance(sub.file)
     return out
+
+
+def _key(engine: str, sub: Submission) -> str:
+    return f"{engine}|{sub.file}"
 
 
 def remove_stale(

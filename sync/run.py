@@ -446,7 +446,8 @@ class _Pipeline:
             feedback = send_feedback(
                 [s for s in cons.submissions if s.report.problems],
                 outbox=config.outbox_dir, ledger=ledger, engine=engine, now=_iso(self.now()),
-                progress=self.progress,
+                progress=self.progress, workers=config.workers,
+                memory_limit_mb=config.memory_limit_mb,
             )
             remove_stale(cons.submissions, feedback, ledger=ledger)
 

@@ -1,12 +1,11 @@
 """Run the validation engine over the files that need it, safely and in parallel.
 
-Files are validated in worker processes, each with an address-space limit on Linux, so
-that a decompression bomb or a file that crashes a reader cannot take the run down: a
-worker that dies is replaced, the files it held are retried one by one in a fresh
-process, and the one that kills its process again is rejected with a reason. The pool
-starts as soon as the first file needs validating, so that archiving the remaining files
-overlaps with validation. Workers are forked where that is safe (Linux, no other
-thread running), otherwise spawned. One file, or one core, is validated in-process.
+Files are validated in worker processes (:mod:`sync.isolation`: an address-space limit
+on Linux), so that a decompression bomb or a file that crashes a reader cannot take the
+run down: a worker that dies is replaced, the files it held are retried one by one in a
+fresh process, and the one that kills its process again is rejected with a reason. The
+pool starts as soon as the first file needs validating, so that archiving the remaining
+files overlaps with validation. One file, or one core, is validated in-process.
 
 Workers return the report already serialised for the parse cache (pickle), so it is
 encoded once and stored as is.
@@ -20,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +29,7 @@ from typing import Any
 from nscl.problems import Problem
 from nscl.report import FileReport
 from sync.cache import report_to_blob
+from sync.isolation import context, worker_pool
 
 __all__ = [
     "ValidationJob",
@@ -107,27 +105,6 @@ def crash_report(job: ValidationJob, detail: str) -> FileReport:
     return FileReport(path=job.display_name, problems=[problem], readable=False)
 
 
-def _start_worker(megabytes: int) -> None:
-    """Worker set-up: the collector on (a forked worker inherits the parent's pause) and
-    the address-space limit."""
-    import gc
-
-    gc.enable()
-    _limit_memory(megabytes)
-
-
-def _limit_memory(megabytes: int) -> None:
-    if megabytes <= 0:
-        return
-    try:
-        import resource
-
-        limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
-
-
 def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> bytes:
     """Validate one file; never raises on its content. Returns the serialised report."""
     try:
@@ -146,14 +123,6 @@ def auto_workers(jobs: int, configured: int = 0) -> int:
     if jobs < 2:
         return 1
     return max(1, min(os.cpu_count() or 1, 4, jobs))
-
-
-def _context() -> Any:
-    import multiprocessing
-
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 class ValidationPool:
@@ -180,15 +149,11 @@ class ValidationPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
-        context = _context()
-        if context.get_start_method() == "fork" and self.validator is default_validator:
+        if context().get_start_method() == "fork" and self.validator is default_validator:
             from nscl.validation import preload
 
             preload()  # imported and built once, inherited by the workers
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start_worker,
-            initargs=(self.memory_limit_mb,),
-        )
+        return worker_pool(workers, self.memory_limit_mb)
 
     def submit(self, job: ValidationJob) -> None:
         """Queue a job (started at once when a pool is in use)."""

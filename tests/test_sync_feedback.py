@@ -7,7 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+import sync.feedback
 from sync.config import SyncConfig
 from sync.demo_data import generate_tasks, write_submission_xlsx
 from sync.run import run_sync
@@ -51,3 +53,39 @@ def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> N
     assert not marked.exists()
     assert not marked.parent.exists()  # nor an empty folder for the agency
     assert third.exit_code == 0
+
+
+_REAL_MARK = sync.feedback._marked_copy
+
+
+def _mark_or_die(job: tuple[object, str, str, str]) -> str:
+    """Stands in for the marking in the worker: Bộ Y tế's file kills its process, Bộ Tư
+    pháp's exhausts the worker's memory limit, the others are marked as usual."""
+    name = job[3]
+    if name.startswith("Bo Y te"):
+        os._exit(3)
+    if name.startswith("Bo Tu phap"):
+        return str(bytearray(4 * 1024**3))
+    return _REAL_MARK(job)  # type: ignore[arg-type]
+
+
+def test_a_file_that_kills_or_exhausts_its_marking_worker_loses_only_its_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agencies = (("bo-y-te", "Bộ Y tế", "Bo Y te"), ("bo-tu-phap", "Bộ Tư pháp", "Bo Tu phap"),
+                ("bo-cong-thuong", "Bộ Công Thương", "Bo Cong Thuong"))
+    for code, name, stem in agencies:
+        tasks = generate_tasks(2, seed=7)
+        write_submission_xlsx(tmp_path / "inbox" / f"{stem}.xlsx", agency_code=code,
+                              agency_name=name, year=2027,
+                              tasks=[replace(tasks[0], counter=None), tasks[1]])
+    monkeypatch.setattr(sync.feedback, "_marked_copy", _mark_or_die)
+    config = replace(_config(tmp_path), workers=2, memory_limit_mb=1024,
+                     expected=tuple(a[0] for a in agencies))
+    outcome = run_sync(config)
+    assert outcome.master_written
+    assert set(outcome.result["feedback"]) == {"bo-cong-thuong"}
+    assert Path(outcome.result["feedback"]["bo-cong-thuong"]).exists()
+    log = (tmp_path / "state" / "logs" / "nscl-sync.log").read_text(encoding="utf-8")
+    assert "no marked copy for Bo Y te.xlsx" in log
+    assert "no marked copy for Bo Tu phap.xlsx: " in log

@@ -137,3 +137,35 @@ def test_honest_large_member_passes_the_declared_size_check(tmp_path: Path) -> N
     limits = ReadLimits(max_uncompressed_bytes=5 * 1024 * 1024, max_compression_ratio=1e9)
     book = open_workbook(path, limits)
     book.close()
+
+
+class PanicException(BaseException):
+    """What PyO3 raises when the Rust reader panics (a BaseException, by its name)."""
+
+
+class _PanickingBook:
+    def get_sheet_by_name(self, name: str) -> None:
+        raise PanicException("index out of bounds")
+
+
+def test_a_panic_in_the_reader_is_a_read_failure_not_a_crash() -> None:
+    from nscl.reading import Workbook
+
+    book = Workbook(path=CLEAN, kind="xlsx", sheets=[], _book=_PanickingBook())
+    with pytest.raises(ReadFailure) as info:
+        book.read("Trang 1")
+    assert info.value.code == "file-corrupt"
+    assert "PanicException" in info.value.params["reason"]
+    assert book.merged_ranges("Trang 1") == []
+
+
+def test_an_interrupt_still_goes_through_the_reader() -> None:
+    from nscl.reading import Workbook
+
+    class Interrupting:
+        def get_sheet_by_name(self, name: str) -> None:
+            raise KeyboardInterrupt
+
+    book = Workbook(path=CLEAN, kind="xlsx", sheets=[], _book=Interrupting())
+    with pytest.raises(KeyboardInterrupt):
+        book.read("Trang 1")
