@@ -434,8 +434,7 @@ def _check_cell_count(path: Path, name: str) -> None:
     except Exception:  # not a readable zip: openpyxl will say so
         return
     if count > MAX_MARKED_CELLS:
-        def vn(n: int) -> str:
-            return f"{n:,}".replace(",", ".")
+        from nscl.checks_table import format_number as vn
 
         raise AnnotationError(
             f'Tệp "{name}" có {vn(count)} ô (kể cả ô chỉ có định dạng), quá nhiều để đánh dấu'
