@@ -94,6 +94,16 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FILE,
     ),
     rule(
+        "file-crashed-reader", "error", "Chương trình đọc tệp bị dừng",
+        "Không đọc được tệp: chương trình đọc tệp bị dừng bất thường ({detail}); tệp có thể"
+        " hỏng hoặc quá lớn.",
+        "mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
+        SCOPE_FILE,
+        "Mỗi tệp được đọc trong một tiến trình riêng có giới hạn bộ nhớ: tệp làm tiến trình"
+        " đó hết bộ nhớ hoặc dừng đột ngột (hai lần, lần sau đọc riêng) chỉ ảnh hưởng chính"
+        " nó; các tệp khác vẫn được kiểm tra.",
+    ),
+    rule(
         "sheet-too-large", "error", "Trang tính trải quá rộng",
         "Trang tính có dữ liệu{reach}, vượt giới hạn {limit} ô nên không đọc được; thường do"
         " gõ nhầm vào một ô ở rất xa bảng.",

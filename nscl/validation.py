@@ -40,7 +40,9 @@ from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
 from nscl.text import compare_key
 
-__all__ = ["ValidationOptions", "preload", "validate_path", "validate_paths"]
+__all__ = [
+    "ValidationOptions", "crash_report", "preload", "validate_path", "validate_paths",
+]
 
 
 @dataclass(frozen=True)
@@ -394,6 +396,13 @@ def preload() -> None:
 
     prepare_matching()
     prepare_forms((form_a(), form_c()))
+
+
+def crash_report(display_name: str, detail: str) -> FileReport:
+    """The report of a file whose reading process ran out of memory or died
+    (``file-crashed-reader``; ``detail`` says how, in Vietnamese)."""
+    problem = get_rule("file-crashed-reader").problem(file=display_name, detail=detail)
+    return FileReport(path=display_name, problems=[problem], readable=False)
 
 
 def validate_path(

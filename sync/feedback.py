@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sync.isolation import run_isolated
+from nscl.isolation import run_isolated
 from sync.ledger import Ledger
 from sync.logs import LOGGER
 from sync.model import Submission
@@ -52,7 +52,7 @@ def send_feedback(
 ) -> dict[str, str]:
     """Write marked copies for submissions with problems; return agency code -> copy path.
 
-    Copies are made in worker processes (:mod:`sync.isolation`): openpyxl holds a whole
+    Copies are made in worker processes (:mod:`nscl.isolation`): openpyxl holds a whole
     workbook in memory, and a file that exhausts it or crashes the worker only loses its
     own copy (logged), never the run.
     """

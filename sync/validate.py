@@ -1,11 +1,13 @@
 """Run the validation engine over the files that need it, safely and in parallel.
 
-Files are validated in worker processes (:mod:`sync.isolation`: an address-space limit
+Files are validated in worker processes (:mod:`nscl.isolation`: an address-space limit
 on Linux), so that a decompression bomb or a file that crashes a reader cannot take the
 run down: a worker that dies is replaced, the files it held are retried one by one in a
 fresh process, and the one that kills its process again is rejected with a reason. The
 pool starts as soon as the first file needs validating, so that archiving the remaining
-files overlaps with validation. One file, or one core, is validated in-process.
+files overlaps with validation. Even one file is validated in a worker: python-calamine
+can abort its process on some malformed files (seen: a damaged .xls whose shared-string
+table made it reserve 1.9 TB).
 
 Workers return the report already serialised for the parse cache (pickle), so it is
 encoded once and stored as is.
@@ -26,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nscl.problems import Problem
+from nscl.isolation import WorkerDied, context, failure_detail, worker_pool
 from nscl.report import FileReport
 from sync.cache import report_to_blob
-from sync.isolation import context, worker_pool
 
 __all__ = [
     "ValidationJob",
@@ -92,27 +93,17 @@ def default_validator(path: Path, year: int | None, display_name: str) -> FileRe
 
 def crash_report(job: ValidationJob, detail: str) -> FileReport:
     """The report of a file that made its reader crash or exhaust memory."""
-    problem = Problem(
-        code="file-crashed-reader",
-        severity="error",
-        message=(
-            "Không đọc được tệp: chương trình đọc tệp bị dừng bất thường "
-            f"({detail}); tệp có thể hỏng hoặc quá lớn."
-        ),
-        fix="Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
-        file=job.display_name,
-    )
-    return FileReport(path=job.display_name, problems=[problem], readable=False)
+    from nscl.validation import crash_report as report_of_crash
+
+    return report_of_crash(job.display_name, detail)
 
 
 def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> bytes:
     """Validate one file; never raises on its content. Returns the serialised report."""
     try:
         report = validator(job.path, year, job.display_name)
-    except MemoryError:
-        report = crash_report(job, "hết bộ nhớ")
-    except Exception as exc:  # the engine must never stop the run
-        report = crash_report(job, f"lỗi nội bộ; mã lỗi kỹ thuật: {type(exc).__name__}")
+    except Exception as exc:  # the engine must never stop the run (MemoryError included)
+        report = crash_report(job, failure_detail(exc))
     return report_to_blob(report)
 
 
@@ -126,10 +117,10 @@ def auto_workers(jobs: int, configured: int = 0) -> int:
 
 
 class ValidationPool:
-    """Validate jobs as they are submitted; :meth:`drain` yields (job, serialised report).
-
-    With ``workers <= 1`` jobs run in-process, in :meth:`drain`.
-    """
+    """Validate jobs as they are submitted, in worker processes (one at least: the
+    readers run native code that can abort the process on a malformed file, so they
+    never run in the process of the run itself); :meth:`drain` yields (job, serialised
+    report)."""
 
     def __init__(
         self,
@@ -143,7 +134,6 @@ class ValidationPool:
         self.validator = validator or default_validator
         self.workers = workers
         self.memory_limit_mb = memory_limit_mb
-        self._pending: list[ValidationJob] = []
         self._retry: list[ValidationJob] = []
         self._futures: dict[Future[bytes], ValidationJob] = {}
         self._executor: ProcessPoolExecutor | None = None
@@ -156,12 +146,9 @@ class ValidationPool:
         return worker_pool(workers, self.memory_limit_mb)
 
     def submit(self, job: ValidationJob) -> None:
-        """Queue a job (started at once when a pool is in use)."""
-        if self.workers <= 1:
-            self._pending.append(job)
-            return
+        """Start validating a job (the pool starts with the first one)."""
         if self._executor is None:
-            self._executor = self._pool(self.workers)
+            self._executor = self._pool(max(1, self.workers))
         try:
             future = self._executor.submit(_guarded, self.validator, job, self.year)
         except BrokenProcessPool:
@@ -182,15 +169,13 @@ class ValidationPool:
                         yield job, future.result()
                     except BrokenProcessPool:
                         retry.append(job)
-            for job in self._pending:
-                yield job, _guarded(self.validator, job, self.year)
             # A worker died: retry its files one at a time, each in its own process.
             for job in retry:
                 try:
                     with self._pool(1) as single:
                         blob = single.submit(_guarded, self.validator, job, self.year).result()
                 except BrokenProcessPool:
-                    blob = report_to_blob(crash_report(job, "tiến trình đọc tệp bị dừng"))
+                    blob = report_to_blob(crash_report(job, failure_detail(WorkerDied())))
                 yield job, blob
         finally:
             self.close()

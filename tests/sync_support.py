@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,7 +105,36 @@ def write_fake(path: Path, spec: dict[str, Any], *, mtime: datetime | None = Non
     return path
 
 
-CALLS: list[str] = []
+class _Calls:
+    """The files the fake validator was called on. Validation runs in worker processes,
+    so the calls are appended to a log file that the test process reads back."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.gettempdir()) / f"nscl-test-calls-{os.getpid()}.log"
+
+    def append(self, name: str) -> None:
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(name + "\n")
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def names(self) -> list[str]:
+        try:
+            return self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+
+    def __eq__(self, other: object) -> bool:
+        return self.names() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.names())
+
+
+CALLS = _Calls()
 
 
 def fake_validator(path: Path, year: int | None, display_name: str) -> FileReport:

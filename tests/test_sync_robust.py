@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,46 @@ def test_memory_stays_bounded_with_a_bomb_in_the_inbox(tmp_path: Path) -> None:
     peak_kib, exit_code = (int(x) for x in out.stdout.split())
     assert exit_code == 1
     assert peak_kib < 350 * 1024  # the bomb inflates to 400 MB; no process got near it
+
+
+def damaged_xls(target: Path) -> Path:
+    """The clean .xls fixture with one byte of its shared-string table changed: enough to
+    make python-calamine 0.9 reserve 1.9 TB and abort its process (found by fuzzing)."""
+    data = bytearray((FIXTURES / "a_clean_ministry.xls").read_bytes())
+    data[6048] = 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+
+
+def test_a_file_that_aborts_the_reader_is_rejected_even_alone(tmp_path: Path) -> None:
+    # One file, one worker: it is still read in a worker process, never in the run's own.
+    damaged_xls(tmp_path / "inbox" / "Bo Y te.xls")
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                        state=tmp_path / "state", year=2027, workers=1,
+                        expected=("bo-y-te",))
+    outcome = run_sync(config)
+    assert outcome.master_written
+    rejected = {r["file"]: r["code"] for r in outcome.result["rejected"]}
+    # (file-corrupt once the reader itself refuses the file instead of aborting)
+    assert rejected["Bo Y te.xls"] in ("file-crashed-reader", "file-corrupt")
+
+
+def dying_validator(path: Path, year: int | None, display_name: str) -> Any:
+    """Kills its process: what a reader aborting on a file does."""
+    import os
+
+    os._exit(134)
+
+
+def test_validation_never_runs_in_the_process_of_the_run(tmp_path: Path) -> None:
+    _good(tmp_path / "inbox", "bo-y-te", "Bo Y te")
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                        state=tmp_path / "state", year=2027, workers=1,
+                        expected=("bo-y-te",))
+    outcome = run_sync(config, validator=dying_validator)  # the test process survives
+    assert [(r["file"], r["code"]) for r in outcome.result["rejected"]] == [
+        ("Bo Y te.xlsx", "file-crashed-reader")]

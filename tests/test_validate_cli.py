@@ -97,3 +97,25 @@ def test_annotate_writes_marked_copies(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert (out / "a_errors.xlsx").is_file()
+
+
+def test_a_file_that_aborts_the_reader_does_not_stop_the_others(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tests.test_sync_robust import FIXTURES, damaged_xls
+
+    damaged = damaged_xls(tmp_path / "hong.xls")
+    out = subprocess.run(
+        [sys.executable, "-c", "from nscl.cli import main; main()", "validate", str(damaged),
+         str(FIXTURES / "a_clean_ministry.xlsx"), "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", check=False, timeout=120,
+    )
+    assert out.returncode == 1, out.stderr
+    files = json.loads(out.stdout)["files"]
+    assert [Path(f["path"]).name for f in files] == ["hong.xls", "a_clean_ministry.xlsx"]
+    assert files[0]["issues"][0]["code"] in ("file-crashed-reader", "file-corrupt")
+    assert files[1]["form"] == "A" and not [i for i in files[1]["issues"]
+                                            if i["severity"] == "error"]
+    assert "memory allocation" not in out.stderr  # the worker's own output is not shown

@@ -149,13 +149,21 @@ def _annotate(report: "FileReport", path: Path, out_dir: Path) -> str | None:
     return None
 
 
+def validate_job(job: tuple[Path, int | None, Any]) -> "FileReport":
+    """Validate one file (in a worker process): (path, year, options)."""
+    from nscl.validation import validate_path
+
+    path, year, options = job
+    return validate_path(path, year=year, options=options)
+
+
 def _run(
     files: list[Path], *, fmt: str, year: int | None, share: float | None,
     annotate: Path | None,
 ) -> int:
     from rich.console import Console
 
-    from nscl.validation import ValidationOptions, validate_path
+    from nscl.validation import ValidationOptions, crash_report
 
     options = ValidationOptions(max_state_budget_share=share)
     console = Console(highlight=False, soft_wrap=False)
@@ -164,8 +172,17 @@ def _run(
     any_error = False
 
     def reports() -> Iterator[tuple[Path, "FileReport"]]:
-        for path in files:
-            yield path, validate_path(path, year=year, options=options)
+        # Each file is read in a worker process (nscl.isolation): the reader runs native
+        # code that can abort its process on some malformed files; one such file must
+        # not stop the others. Results come back in the order of the files.
+        from nscl.isolation import failure_detail, run_isolated
+
+        jobs = [(path, year, options) for path in files]
+        for (path, _, _), result in run_isolated(validate_job, jobs):
+            if isinstance(result, BaseException):
+                yield path, crash_report(path.name, failure_detail(result))
+            else:
+                yield path, result
 
     if fmt == "json":
         sys.stdout.write('{"files": [')
