@@ -9,9 +9,6 @@ a file that cannot be marked is logged and skipped: feedback never stops the run
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,18 +22,13 @@ __all__ = ["remove_stale", "send_feedback"]
 
 
 def _marked_copy(job: tuple[Any, str, str, str]) -> str:
-    """Mark one file (in a worker process): (report, source, outbox folder, file name)."""
+    """Mark one file (in a worker process): (report, source, outbox folder, file name).
+    The source is the archived copy; the marked copy is named after the agency's file,
+    in the type of the archived content (an .xls or .ods becomes .xlsx)."""
     from xl.marking import annotate_copy
 
     report, source_path, out_dir, name = job
-    with tempfile.TemporaryDirectory(prefix="nscl-feedback-") as tmp:
-        # annotate_copy names the copy after its source: give it the agency's file name.
-        source = Path(tmp) / name
-        try:
-            os.link(source_path, source)
-        except OSError:
-            shutil.copyfile(source_path, source)
-        return str(annotate_copy(report, source, Path(out_dir)))
+    return str(annotate_copy(report, Path(source_path), Path(out_dir), stem=Path(name).stem))
 
 
 def send_feedback(

@@ -119,3 +119,25 @@ def test_a_file_that_aborts_the_reader_does_not_stop_the_others(tmp_path: Path) 
     assert files[1]["form"] == "A" and not [i for i in files[1]["issues"]
                                             if i["severity"] == "error"]
     assert "memory allocation" not in out.stderr  # the worker's own output is not shown
+
+
+def test_marked_copies_of_files_with_the_same_name_do_not_overwrite_each_other(
+    tmp_path: Path,
+) -> None:
+    # a_errors.xlsx and a_errors.ods would both become a_errors.xlsx (and are marked in
+    # parallel workers): the later one gets its own name.
+    from typer.testing import CliRunner
+
+    from nscl.cli import app
+
+    out = tmp_path / "danh-dau"
+    result = CliRunner().invoke(app, [
+        "validate", str(FIXTURES / "a_errors.xlsx"), str(FIXTURES / "a_errors.ods"),
+        "--annotate", str(out), "--year", "2026",
+    ])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a_errors (ods).xlsx", "a_errors.xlsx"]
+    import openpyxl
+
+    for copy in out.iterdir():
+        assert "Kết quả kiểm tra" in openpyxl.load_workbook(copy).sheetnames

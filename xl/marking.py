@@ -442,13 +442,16 @@ def _check_cell_count(path: Path, name: str) -> None:
         )
 
 
-def annotate_copy(report: FileReport, source: Path, out_dir: Path) -> Path:
+def annotate_copy(
+    report: FileReport, source: Path, out_dir: Path, *, stem: str | None = None
+) -> Path:
     """Write a marked copy of ``source`` into ``out_dir`` and return its path.
 
-    The copy has the same name (``.xls``/``.ods``/``.xlsb`` files become ``.xlsx``,
-    converted with LibreOffice first). ``report`` is the validation report of
-    ``source``. Raises :class:`AnnotationError` (Vietnamese message) when the file
-    cannot be opened or written; ``out_dir`` must not be the source's own folder.
+    The copy has the same name, or ``stem`` with the copy's extension (``.xls``/``.ods``/
+    ``.xlsb`` files become ``.xlsx``, converted with LibreOffice first). ``report`` is
+    the validation report of ``source``. Raises :class:`AnnotationError` (Vietnamese
+    message) when the file cannot be opened or written; ``out_dir`` must not be the
+    source's own folder.
     """
     from openpyxl import load_workbook
 
@@ -486,7 +489,7 @@ def annotate_copy(report: FileReport, source: Path, out_dir: Path) -> Path:
                 f'Không mở được tệp "{source.name}" để đánh dấu: {describe_error(exc)}'
             ) from exc
         apply_report(OpenpyxlBook(workbook, source.name), report)
-        target = out_dir / (source.stem + (".xlsm" if keep_vba else ".xlsx"))
+        target = out_dir / ((stem or source.stem) + (".xlsm" if keep_vba else ".xlsx"))
         try:
             workbook.save(target)
         except OSError as exc:

@@ -136,25 +136,51 @@ def _line(report: "FileReport") -> _Line:
     )
 
 
-def _annotate(report: "FileReport", path: Path, out_dir: Path) -> str | None:
+def _copy_stems(files: list[Path]) -> list[str]:
+    """A distinct name for each file's marked copy: its own stem, and for files whose
+    copies would share a name (a.xlsx and a.ods, or two a.xlsx in different folders) the
+    later ones get their extension and then a number: "a (ods)", "a (xlsx 2)"."""
+    taken: set[str] = set()
+    stems: list[str] = []
+    for path in files:
+        stem = path.stem
+        if stem.casefold() in taken:
+            base = f"{path.stem} ({path.suffix.lstrip('.').lower()}"
+            stem, n = f"{base})", 2
+            while stem.casefold() in taken:
+                stem, n = f"{base} {n})", n + 1
+        taken.add(stem.casefold())
+        stems.append(stem)
+    return stems
+
+
+def _annotate(report: "FileReport", path: Path, out_dir: Path, stem: str) -> str | None:
     """Write the marked copy; return a Vietnamese note when it could not be written."""
     try:
         from xl.marking import annotate_copy
     except ImportError:
         return "chức năng đánh dấu (xl.marking) chưa được cài đặt"
     try:
-        annotate_copy(report, path, out_dir)
+        annotate_copy(report, path, out_dir, stem=stem)
     except Exception as exc:  # AnnotationError and LibreOffice failures: report, go on
         return str(exc)
     return None
 
 
-def validate_job(job: tuple[Path, int | None, Any]) -> "FileReport":
-    """Validate one file (in a worker process): (path, year, options)."""
+def validate_job(
+    job: tuple[Path, int | None, Any, Path | None, str],
+) -> tuple["FileReport", str | None]:
+    """Validate one file and write its marked copy (in a worker process): (path, year,
+    options, folder for the marked copy or None, the copy's name) -> (report, note when
+    the copy could not be written)."""
     from nscl.validation import validate_path
 
-    path, year, options = job
-    return validate_path(path, year=year, options=options)
+    path, year, options, annotate, stem = job
+    report = validate_path(path, year=year, options=options)
+    note = None
+    if annotate is not None and report.readable:
+        note = _annotate(report, path, annotate, stem)
+    return report, note
 
 
 def _run(
@@ -171,22 +197,24 @@ def _run(
     lines: list[_Line] = []
     any_error = False
 
-    def reports() -> Iterator[tuple[Path, "FileReport"]]:
-        # Each file is read in a worker process (nscl.isolation): the reader runs native
-        # code that can abort its process on some malformed files; one such file must
-        # not stop the others. Results come back in the order of the files.
+    def reports() -> Iterator[tuple[Path, "FileReport", str | None]]:
+        # Each file is read (and marked) in a worker process (nscl.isolation): the reader
+        # runs native code that can abort its process on some malformed files, and
+        # openpyxl holds the whole workbook; one such file must not stop the others.
+        # Results come back in the order of the files.
         from nscl.isolation import failure_detail, run_isolated
 
-        jobs = [(path, year, options) for path in files]
-        for (path, _, _), result in run_isolated(validate_job, jobs):
+        jobs = [(path, year, options, annotate, stem)
+                for path, stem in zip(files, _copy_stems(files), strict=True)]
+        for (path, *_), result in run_isolated(validate_job, jobs):
             if isinstance(result, BaseException):
-                yield path, crash_report(path.name, failure_detail(result))
+                yield path, crash_report(path.name, failure_detail(result)), None
             else:
-                yield path, result
+                yield path, *result
 
     if fmt == "json":
         sys.stdout.write('{"files": [')
-    for i, (path, report) in enumerate(reports()):
+    for i, (path, report, note) in enumerate(reports()):
         any_error = any_error or not report.valid
         if fmt == "json":
             payload: dict[str, Any] = report.to_dict()
@@ -195,10 +223,8 @@ def _run(
         else:
             _print_file(console, report)
             lines.append(_line(report))
-        if annotate is not None and report.readable:
-            note = _annotate(report, path, annotate)
-            if note:
-                err_console.print(f"[yellow]Không ghi được bản đánh dấu của {path.name}: {note}")
+        if note:
+            err_console.print(f"[yellow]Không ghi được bản đánh dấu của {path.name}: {note}")
         del report
     if fmt == "json":
         sys.stdout.write("]}\n")
