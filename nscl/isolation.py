@@ -50,10 +50,12 @@ def start_worker(megabytes: int) -> None:
     ("memory allocation of … bytes failed", a Rust backtrace) is not for the user, who
     gets the file's ``file-crashed-reader`` problem instead. (Python errors travel back
     to the parent with the job's result.)"""
+    import faulthandler
     import gc
 
     gc.enable()
     _limit_memory(megabytes)
+    faulthandler.disable()  # (a forked worker inherits the parent's, e.g. pytest's)
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
