@@ -65,7 +65,7 @@ def _mark_or_die(job: tuple[object, str, str, str]) -> str:
     if name.startswith("Bo Y te"):
         os._exit(3)
     if name.startswith("Bo Tu phap"):
-        return str(bytearray(4 * 1024**3))
+        return str(bytearray(64 * 1024**3))
     return _REAL_MARK(job)  # type: ignore[arg-type]
 
 
@@ -80,7 +80,10 @@ def test_a_file_that_kills_or_exhausts_its_marking_worker_loses_only_its_copy(
                               agency_name=name, year=2027,
                               tasks=[replace(tasks[0], counter=None), tasks[1]])
     monkeypatch.setattr(sync.feedback, "_marked_copy", _mark_or_die)
-    config = replace(_config(tmp_path), workers=2, memory_limit_mb=1024,
+    from tests.test_isolation import memory_limit_above_this_process
+
+    config = replace(_config(tmp_path), workers=2,
+                     memory_limit_mb=memory_limit_above_this_process(),
                      expected=tuple(a[0] for a in agencies))
     outcome = run_sync(config)
     assert outcome.master_written

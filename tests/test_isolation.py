@@ -1,0 +1,51 @@
+"""Worker processes for work on agency files (nscl.isolation.run_isolated)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from nscl.isolation import WorkerDied, failure_detail, run_isolated
+
+
+def square_or_fail(n: int) -> int:
+    """Job 3 kills its process, job 5 raises, job 7 exhausts the memory limit."""
+    if n == 3:
+        os._exit(134)
+    if n == 5:
+        raise ValueError("không phải số")
+    if n == 7:
+        return len(bytearray(64 * 1024**3))
+    return n * n
+
+
+def memory_limit_above_this_process(extra_mb: int = 1024) -> int:
+    """A worker address-space limit that leaves room above what this (forked) test process
+    already maps: pytest with numpy loaded can map more than a gigabyte."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024**2 + extra_mb
+
+
+def test_results_in_order_with_failures_in_place() -> None:
+    results = list(run_isolated(square_or_fail, list(range(9)), workers=2,
+                                memory_limit_mb=memory_limit_above_this_process()))
+    assert [job for job, _ in results] == list(range(9))
+    values = dict(results)
+    assert [values[n] for n in (0, 1, 2, 4, 6, 8)] == [0, 1, 4, 16, 36, 64]
+    assert isinstance(values[3], WorkerDied)
+    assert isinstance(values[5], ValueError)
+    assert isinstance(values[7], MemoryError)
+    assert [failure_detail(values[n]) for n in (3, 7)] == [
+        "tiến trình đọc tệp bị dừng đột ngột", "hết bộ nhớ"]
+    assert failure_detail(values[5]) == "lỗi nội bộ; mã lỗi kỹ thuật: ValueError"
+
+
+def test_no_jobs_starts_no_worker() -> None:
+    assert list(run_isolated(square_or_fail, [])) == []
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_any_number_of_workers(workers: int) -> None:
+    assert list(run_isolated(square_or_fail, [2, 4], workers=workers)) == [(2, 4), (4, 16)]
