@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
+from nscl.cli_help import VietnameseGroup
 from nscl.gc_pause import spare_final_collections
 
 __all__ = ["app", "main"]
 
 
-class _Group(TyperGroup):
+class _Group(VietnameseGroup):
     """The root command group; its usage errors are shown in Vietnamese
     (:mod:`nscl.usage_errors`) instead of Click's English."""
 

@@ -100,7 +100,9 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
 def register(app: typer.Typer) -> None:
     """Add ``sync`` and ``demo`` to the ``nscl`` command."""
 
-    @app.command("sync")
+    from nscl.cli_help import VietnameseCommand
+
+    @app.command("sync", cls=VietnameseCommand)
     def sync_command(
         config: Annotated[Path | None, typer.Option(
             "--config", "-c", help="Tệp cấu hình TOML (xem nscl.example.toml).")] = None,
@@ -151,7 +153,7 @@ def register(app: typer.Typer) -> None:
             return
         raise typer.Exit(run_and_report(conf, output_format=output_format, dry_run=dry_run))
 
-    @app.command("demo")
+    @app.command("demo", cls=VietnameseCommand)
     def demo_command(
         out: Annotated[Path, typer.Option(
             "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),

@@ -31,7 +31,8 @@ USAGE_ERRORS = [
      "is not a valid"),
     (["sync", "--inbox"], "«--inbox» cần một giá trị", "requires an argument"),
     (["sync", "surplus"], "Thừa đối số: surplus", "unexpected extra"),
-    (["validate"], "Thiếu đối số", "Missing argument"),
+    (["validate"], "chưa chỉ ra tệp", "Missing argument"),
+    (["template", "build"], "thiếu --out", "Missing option"),
     (["template", "build", "--nope"], "«--nope»", "No such option"),
 ]
 
@@ -96,3 +97,34 @@ def test_command_line_process_reports_a_usage_error_in_vietnamese() -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("Lỗi: Không có tùy chọn «--bogus».")
+
+
+HELP_SCREENS = [[], ["template"], ["template", "build"], ["validate"], ["sync"], ["demo"],
+                ["addin"], ["addin", "build"], ["addin", "install"]]
+ENGLISH_FRAME = ("Usage", "Options", "Commands", "Arguments", "Show this message",
+                 "[default", "[required]", "[OPTIONS]", "COMMAND", "[ARGS]")
+
+
+@pytest.mark.parametrize("args", HELP_SCREENS, ids=lambda a: " ".join(a) or "nscl")
+def test_help_screens_are_framed_in_vietnamese(args: list[str]) -> None:
+    result = CliRunner().invoke(app, [*args, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Cách dùng: nscl" in text
+    assert "Hiện hướng dẫn này rồi thoát." in text
+    assert "╭─ Tùy chọn" in text
+    left = [word for word in ENGLISH_FRAME if word in text]
+    assert left == [], text
+
+
+def test_group_help_lists_its_commands_under_lenh() -> None:
+    text = CliRunner().invoke(app, ["--help"], terminal_width=100).output
+    assert "╭─ Lệnh" in text
+    for command in ("template", "validate", "sync", "demo", "addin"):
+        assert command in text
+
+
+def test_shown_defaults_are_in_vietnamese() -> None:
+    text = CliRunner().invoke(app, ["sync", "--help"], terminal_width=100).output
+    flat = " ".join(text.replace("│", " ").split())
+    assert "Cách in kết quả: text hoặc json (mặc định: text)." in flat

@@ -8,16 +8,19 @@ from typing import Annotated
 
 import typer
 
+from nscl.cli_help import VietnameseCommand, VietnameseGroup
+
 __all__ = ["register"]
 
 addin_app = typer.Typer(
+    cls=VietnameseGroup,
     name="addin",
     help="Add-in Excel NSCL 1322 (nút Kiểm tra, Chuẩn hoá văn bản, hàm NSCL_…).",
     no_args_is_help=True,
 )
 
 
-@addin_app.command("build")
+@addin_app.command("build", cls=VietnameseCommand)
 def build_command(
     out: Annotated[
         Path, typer.Option("--out", help="Thư mục ghi tệp nscl1322.xlam.")
@@ -34,7 +37,7 @@ def build_command(
     typer.echo(f"Đã dựng add-in: {path}")
 
 
-@addin_app.command("install")
+@addin_app.command("install", cls=VietnameseCommand)
 def install_command(
     addin: Annotated[
         Path | None,

@@ -80,15 +80,20 @@ def _build(form: str, year: int | None, agency_text: str | None, out: Path) -> l
 
 def register(app: typer.Typer) -> None:
     """Add the ``template`` command group to the ``nscl`` app."""
+    from nscl.cli_help import VietnameseCommand, VietnameseGroup
     from nscl.template_build.defaults import default_year
 
     template_app = typer.Typer(
-        help="Biểu mẫu Excel chính thức (Mẫu A, B, C).", no_args_is_help=True
+        cls=VietnameseGroup, help="Biểu mẫu Excel chính thức (Mẫu A, B, C).",
+        no_args_is_help=True,
     )
 
-    @template_app.command("build")
+    @template_app.command("build", cls=VietnameseCommand)
     def build(
-        out: Annotated[Path, typer.Option("--out", help="Thư mục ghi các file mẫu .xlsx.")],
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Thư mục ghi các file mẫu .xlsx (bắt buộc)."),
+        ] = None,
         form: Annotated[
             str, typer.Option("--form", help="Biểu mẫu: A, B, C hoặc all.")
         ] = "all",
@@ -111,6 +116,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Tạo file mẫu Excel từ mô tả biểu mẫu (workbook_templates/forms)."""
+        if out is None:  # checked here, so that the message is Vietnamese
+            typer.echo("Lỗi: thiếu --out (thư mục ghi các file mẫu).", err=True)
+            raise typer.Exit(2)
         try:
             paths = _build(form, year, agency, out)
         except UsageError as exc:

@@ -240,15 +240,18 @@ def _run(
 def register(app: typer.Typer) -> None:
     """Add ``nscl validate`` to the application."""
 
-    @app.command("validate")
+    from nscl.cli_help import VietnameseCommand
+
+    @app.command("validate", cls=VietnameseCommand)
     def validate(
         paths: Annotated[
-            list[Path],
+            list[Path] | None,
             typer.Argument(
-                help="Tệp bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp.",
+                help="Tệp bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp"
+                " (ít nhất một).",
                 show_default=False,
             ),
-        ],
+        ] = None,
         fmt: Annotated[
             str, typer.Option("--format", help="Định dạng kết quả: text hoặc json.")
         ] = "text",
@@ -276,6 +279,8 @@ def register(app: typer.Typer) -> None:
 
         Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai cách dùng.
         """
+        if not paths:  # checked here, so that the message is Vietnamese
+            raise _usage("chưa chỉ ra tệp hay thư mục nào để kiểm tra.")
         fmt_key = fmt.strip().lower()
         if fmt_key not in ("text", "json"):
             raise _usage(f'định dạng "{fmt}" không hợp lệ; dùng text hoặc json.')
