@@ -38,7 +38,7 @@ class WorkerDied(RuntimeError):
 def failure_detail(exc: BaseException) -> str:
     """How a job failed, in Vietnamese, for the message about its file."""
     if isinstance(exc, WorkerDied):
-        return "tiến trình đọc tệp bị dừng đột ngột"
+        return "đã thử đọc lại riêng tệp này, vẫn bị dừng"
     if isinstance(exc, MemoryError):
         return "hết bộ nhớ"
     return f"lỗi nội bộ; mã lỗi kỹ thuật: {type(exc).__name__}"
