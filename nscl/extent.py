@@ -191,20 +191,20 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
-def xlsx_reaches(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
                  max_cells: int) -> dict[str, SheetReach]:
-    """Sheets of an .xlsx/.xlsm whose reach exceeds ``max_cells``, by sheet name."""
+    """Of the worksheet parts given (found by their root element, wherever they are
+    stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
+    sheet of the workbook names)."""
     over: dict[str, SheetReach] = {}
-    for info in infos:
-        name = info.filename
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            reach = _part_reach(_read_member(zf, info), max_cells)
-            if reach is not None:
-                over[name] = reach
+    for info in worksheets:
+        reach = _part_reach(_read_member(zf, info), max_cells)
+        if reach is not None:
+            over[info.filename] = reach
     if not over:
         return {}
-    sheets = _sheet_parts(zf, {i.filename for i in infos})
-    return {sheets.get(part, posixpath.basename(part)): reach for part, reach in over.items()}
+    sheets = _sheet_parts(zf, set(zf.namelist()))
+    return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 
 def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:

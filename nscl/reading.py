@@ -42,7 +42,8 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 @dataclass(frozen=True)
@@ -287,8 +288,11 @@ def _check_declared_sizes(
             ) from exc
 
 
-def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> None:
-    """Refuse an XML part whose prolog declares a DTD or entities (read up to the root tag)."""
+def _check_xml_prolog(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits
+) -> str | None:
+    """Refuse an XML part whose prolog declares a DTD or entities (read up to the root
+    tag); return the root element's local name ("worksheet" …), None when there is none."""
     buffer = b""
     try:
         with zf.open(info) as part:
@@ -301,14 +305,29 @@ def _check_xml_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLi
                     raise ReadFailure("file-xml-entities", part=info.filename)
                 # Root element reached (skip the "<?xml" declaration and comments).
                 body = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", buffer, flags=re.DOTALL)
-                if _ROOT_START.search(body):
-                    return
+                root = _ROOT_TAG.search(body)
+                if root:
+                    return root.group(1).decode("ascii", "replace")
     except ReadFailure:
         raise
     except Exception as exc:  # bad CRC, truncated member, unsupported compression
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
     if len(buffer) >= limits.max_prolog_bytes:
         raise ReadFailure("file-xml-entities", part=info.filename)
+    return None
+
+
+def _looks_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part named otherwise holds XML (a worksheet may be stored under any name
+    that the workbook's relationships point to)."""
+    if info.is_dir() or info.file_size == 0:
+        return False
+    try:
+        with zf.open(info) as part:
+            head = part.read(64)
+    except Exception:  # unreadable member: the reader will fail on it if it matters
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
@@ -341,9 +360,13 @@ def _inspect_zip(
                 manifest = zf.getinfo("META-INF/manifest.xml")
                 if manifest.file_size < 1_000_000 and b"encryption-data" in zf.read(manifest):
                     raise ReadFailure("file-encrypted")
+            worksheets: list[zipfile.ZipInfo] = []
             for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_xml_prolog(zf, info, limits)
+                if kind == "ods" and not info.filename.endswith(_XML_SUFFIXES):
+                    continue
+                is_xml = info.filename.endswith(_XML_SUFFIXES) or _looks_like_xml(zf, info)
+                if is_xml and _check_xml_prolog(zf, info, limits) == "worksheet":
+                    worksheets.append(info)
             has_macros = "xl/vbaProject.bin" in names or any(
                 n.startswith(("Basic/", "Scripts/")) for n in names
             )
@@ -351,7 +374,9 @@ def _inspect_zip(
             if kind == "ods":
                 oversized = ods_reaches(zf, limits.max_sheet_cells)
             elif kind in ("xlsx", "xlsm"):
-                oversized = xlsx_reaches(zf, infos, limits.max_sheet_cells)
+                oversized = xlsx_reaches(zf, worksheets, limits.max_sheet_cells)
+                if "" in oversized:  # a worksheet part no sheet of the workbook names
+                    raise sheet_too_large(None, oversized[""], limits.max_sheet_cells)
             else:
                 oversized = {}
             return kind, has_macros, has_links, oversized

@@ -76,7 +76,8 @@ def _xlsx(sheet_data: str, *, prefix: str = "") -> bytes:
 
 def _reach(data: bytes) -> SheetReach | None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return xlsx_reaches(zf, zf.infolist(), 0).get("Trang một")
+        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/")]
+        return xlsx_reaches(zf, sheets, 0).get("Trang một")
 
 
 def _calamine_reach(path: Path) -> SheetReach:
@@ -393,3 +394,40 @@ def test_cell_elements_across_read_chunks(tmp_path: Path) -> None:
     path = tmp_path / "lon.xlsx"
     path.write_bytes(_xlsx(rows))
     assert cell_elements(path) == 7 * 60_000
+
+
+def _xlsx_at(part: str, target: str, sheet_data: str) -> bytes:
+    """A one-sheet .xlsx whose worksheet is stored as ``part`` (relationship ``target``)."""
+    data = _xlsx(sheet_data)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buffer, "w") as out:
+        for info in src.infolist():
+            content = src.read(info)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = part
+            elif name == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"worksheets/sheet1.xml", target.encode())
+            elif name == "[Content_Types].xml":
+                content = content.replace(b"/xl/worksheets/sheet1.xml", f"/{part}".encode())
+            out.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_worksheet_stored_under_another_name_is_measured_too(tmp_path: Path) -> None:
+    # The workbook's relationships may point anywhere: the reader follows them, so the
+    # reach check finds worksheets by their content, not by their folder.
+    near = tmp_path / "gan.xlsx"
+    near.write_bytes(_xlsx_at("xl/khac/trang.bin", "khac/trang.bin", _v("C3")))
+    assert _calamine_reach(near) == SheetReach(3, 3)  # the reader does follow it
+    far = tmp_path / "xa.xlsx"
+    far.write_bytes(_xlsx_at("xl/khac/trang.bin", "khac/trang.bin",
+                             f'<row r="1">{_v("A1")}{_v("XFD1048576")}</row>'))
+    book = open_workbook(far)
+    try:
+        with pytest.raises(ReadFailure) as info:
+            book.read("Trang một")
+        assert (info.value.code, info.value.params["cell"]) == ("sheet-too-large",
+                                                                "XFD1048576")
+    finally:
+        book.close()
