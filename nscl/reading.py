@@ -44,6 +44,8 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Parts holding a grid of cells (the reader loads macro and dialog sheets as worksheets).
+_SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,7 @@ def _inspect_zip(
                 if kind == "ods" and not info.filename.endswith(_XML_SUFFIXES):
                     continue
                 is_xml = info.filename.endswith(_XML_SUFFIXES) or _looks_like_xml(zf, info)
-                if is_xml and _check_xml_prolog(zf, info, limits) == "worksheet":
+                if is_xml and _check_xml_prolog(zf, info, limits) in _SHEET_ROOTS:
                     worksheets.append(info)
             has_macros = "xl/vbaProject.bin" in names or any(
                 n.startswith(("Basic/", "Scripts/")) for n in names
