@@ -24,8 +24,15 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 __all__ = [
-    "WorkerDied", "context", "failure_detail", "run_isolated", "start_worker", "worker_pool",
+    "TIME_LIMIT_S", "WorkerDied", "context", "failure_detail", "run_isolated", "start_worker",
+    "time_limited", "worker_pool",
 ]
+
+# The longest a worker may spend on one file (seconds) before the system stops it, where
+# the system can (SIGALRM: Linux, macOS). A file that makes a reader loop forever would
+# otherwise hold the nightly run, and its lock, for ever. Legitimate files take well
+# under a second to validate, and LibreOffice conversions have their own limit (180 s).
+TIME_LIMIT_S = 600
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -38,7 +45,8 @@ class WorkerDied(RuntimeError):
 def failure_detail(exc: BaseException) -> str:
     """How a job failed, in Vietnamese, for the message about its file."""
     if isinstance(exc, WorkerDied):
-        return "đã thử đọc lại riêng tệp này, vẫn bị dừng"
+        return ("bị dừng khi đang đọc, kể cả khi đọc lại riêng: lỗi của chương trình đọc "
+                "hoặc quá thời gian cho phép")
     if isinstance(exc, MemoryError):
         return "hết bộ nhớ"
     return f"lỗi nội bộ; mã lỗi kỹ thuật: {type(exc).__name__}"
@@ -62,6 +70,23 @@ def start_worker(megabytes: int) -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+def time_limited(fn: Callable[..., R], seconds: float, *args: Any) -> R:
+    """``fn(*args)`` in a worker, which the system stops after ``seconds`` (0: no limit;
+    no effect where there is no SIGALRM). Stopping the process is the only way to end a
+    loop inside a native reader; the pool then sees the worker die."""
+    import signal
+
+    alarm = seconds > 0 and hasattr(signal, "SIGALRM")
+    if alarm:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the default action: terminate
+        signal.alarm(max(1, int(seconds)))
+    try:
+        return fn(*args)
+    finally:
+        if alarm:
+            signal.alarm(0)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -99,11 +124,13 @@ def run_isolated(
     *,
     workers: int = 0,
     memory_limit_mb: int = 2048,
+    time_limit_s: float | None = None,
 ) -> Iterator[tuple[J, R | BaseException]]:
     """Run ``fn(job)`` for every job in worker processes; yield ``(job, result)`` in the
     order of ``jobs``, with the exception it raised in place of the result when it failed
     (:class:`WorkerDied` when its process died, alone, twice). ``fn`` and the jobs must be
-    picklable. ``workers`` 0: one per core, at most 4 and at most one per job.
+    picklable. ``workers`` 0: one per core, at most 4 and at most one per job. A job still
+    running after ``time_limit_s`` (default :data:`TIME_LIMIT_S`) has its worker stopped.
 
     When a worker dies, the pool is lost: the job found broken is retried alone, the
     jobs that had finished keep their results and the others go to a fresh pool.
@@ -111,12 +138,13 @@ def run_isolated(
     if not jobs:
         return
     count = workers if workers > 0 else max(1, min(os.cpu_count() or 1, 4, len(jobs)))
+    limit = TIME_LIMIT_S if time_limit_s is None else time_limit_s
     results: dict[int, R | BaseException] = {}
     todo = list(range(len(jobs)))
     emitted = 0
     while todo:
         with worker_pool(min(count, len(todo)), memory_limit_mb) as pool:
-            futures = [(i, pool.submit(fn, jobs[i])) for i in todo]
+            futures = [(i, pool.submit(time_limited, fn, limit, jobs[i])) for i in todo]
             todo = []
             broken = False
             for i, future in futures:
@@ -125,7 +153,7 @@ def run_isolated(
                         results[i] = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        results[i] = _alone(fn, jobs[i], memory_limit_mb)
+                        results[i] = _alone(fn, jobs[i], memory_limit_mb, limit)
                     except Exception as exc:
                         results[i] = exc
                 elif future.done() and not isinstance(future.exception(), BrokenProcessPool):
@@ -138,11 +166,13 @@ def run_isolated(
                     emitted += 1
 
 
-def _alone(fn: Callable[[J], R], job: J, memory_limit_mb: int) -> R | BaseException:
+def _alone(
+    fn: Callable[[J], R], job: J, memory_limit_mb: int, limit: float
+) -> R | BaseException:
     """Run one job in a process of its own."""
     try:
         with worker_pool(1, memory_limit_mb) as single:
-            return single.submit(fn, job).result()
+            return single.submit(time_limited, fn, limit, job).result()
     except BrokenProcessPool:
         return WorkerDied("tiến trình xử lý tệp bị dừng bất thường")
     except Exception as exc:

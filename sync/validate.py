@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nscl.isolation import WorkerDied, context, failure_detail, worker_pool
+from nscl import isolation
+from nscl.isolation import WorkerDied, context, failure_detail, time_limited, worker_pool
 from nscl.report import FileReport
 from sync.cache import report_to_blob
 
@@ -150,7 +151,9 @@ class ValidationPool:
         if self._executor is None:
             self._executor = self._pool(max(1, self.workers))
         try:
-            future = self._executor.submit(_guarded, self.validator, job, self.year)
+            future = self._executor.submit(
+                time_limited, _guarded, isolation.TIME_LIMIT_S, self.validator, job, self.year
+            )
         except BrokenProcessPool:
             self._retry.append(job)
             return
@@ -173,7 +176,10 @@ class ValidationPool:
             for job in retry:
                 try:
                     with self._pool(1) as single:
-                        blob = single.submit(_guarded, self.validator, job, self.year).result()
+                        blob = single.submit(
+                            time_limited, _guarded, isolation.TIME_LIMIT_S, self.validator,
+                            job, self.year,
+                        ).result()
                 except BrokenProcessPool:
                     blob = report_to_blob(crash_report(job, failure_detail(WorkerDied())))
                 yield job, blob

@@ -50,3 +50,22 @@ def test_no_jobs_starts_no_worker() -> None:
 @pytest.mark.parametrize("workers", [1, 4])
 def test_any_number_of_workers(workers: int) -> None:
     assert list(run_isolated(square_or_fail, [2, 4], workers=workers)) == [(2, 4), (4, 16)]
+
+
+def sleep_or_square(n: int) -> int:
+    """Job 1 never finishes (as a reader looping on a damaged file would)."""
+    if n == 1:
+        import time
+
+        time.sleep(3600)
+    return n * n
+
+
+def test_a_job_over_its_time_limit_has_its_worker_stopped() -> None:
+    import time
+
+    started = time.monotonic()
+    results = dict(run_isolated(sleep_or_square, [0, 1, 2], workers=2, time_limit_s=1))
+    assert time.monotonic() - started < 30  # not an hour
+    assert results[0] == 0 and results[2] == 4
+    assert isinstance(results[1], WorkerDied)

@@ -155,3 +155,38 @@ def test_validation_never_runs_in_the_process_of_the_run(tmp_path: Path) -> None
     outcome = run_sync(config, validator=dying_validator)  # the test process survives
     assert [(r["file"], r["code"]) for r in outcome.result["rejected"]] == [
         ("Bo Y te.xlsx", "file-crashed-reader")]
+
+
+def hanging_validator(path: Path, year: int | None, display_name: str) -> Any:
+    """Never returns for the Bộ Y tế file (a reader looping on a damaged file)."""
+    import time
+
+    from tests.sync_support import fake_validator
+
+    if display_name.startswith("Bo Y te"):
+        time.sleep(3600)
+    return fake_validator(path, year, display_name)
+
+
+def test_a_file_that_hangs_its_reader_is_stopped_and_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import nscl.isolation
+    from tests.sync_support import write_fake
+
+    bct = ["bo-cong-thuong", "Bộ Công Thương", "ministry"]
+    monkeypatch.setattr(nscl.isolation, "TIME_LIMIT_S", 1)
+    write_fake(tmp_path / "inbox" / "Bo Y te.xlsx", {"agency": bct, "rows": []})
+    write_fake(tmp_path / "inbox" / "Bo Cong Thuong.xlsx",
+               {"agency": bct, "rows": [["Nhiệm vụ", 100, 50]]})
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                        state=tmp_path / "state", year=2027, workers=2,
+                        expected=("bo-cong-thuong",))
+    started = time.monotonic()
+    outcome = run_sync(config, validator=hanging_validator)
+    assert time.monotonic() - started < 60
+    assert [(r["file"], r["code"]) for r in outcome.result["rejected"]] == [
+        ("Bo Y te.xlsx", "file-crashed-reader")]
+    assert outcome.result["totals"]["tasks"] == 1
