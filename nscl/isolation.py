@@ -72,21 +72,35 @@ def start_worker(megabytes: int) -> None:
         pass
 
 
-def time_limited(fn: Callable[..., R], seconds: float, *args: Any) -> R:
-    """``fn(*args)`` in a worker, which the system stops after ``seconds`` (0: no limit;
-    no effect where there is no SIGALRM). Stopping the process is the only way to end a
-    loop inside a native reader; the pool then sees the worker die."""
+def _has_alarm() -> bool:
     import signal
 
-    alarm = seconds > 0 and hasattr(signal, "SIGALRM")
-    if alarm:
+    return hasattr(signal, "SIGALRM")
+
+
+def time_limited(fn: Callable[..., R], seconds: float, *args: Any) -> R:
+    """``fn(*args)`` in a worker, which is stopped after ``seconds`` (0: no limit); the
+    pool then sees the worker die. SIGALRM (Linux, macOS) stops the process even inside a
+    native reader's loop; elsewhere (Windows) a watchdog thread ends the process, which it
+    can do whenever the reader lets other Python threads run."""
+    if seconds <= 0:
+        return fn(*args)
+    if _has_alarm():
+        import signal
+
         signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the default action: terminate
         signal.alarm(max(1, int(seconds)))
+        try:
+            return fn(*args)
+        finally:
+            signal.alarm(0)
+    watchdog = threading.Timer(seconds, os._exit, args=(70,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         return fn(*args)
     finally:
-        if alarm:
-            signal.alarm(0)
+        watchdog.cancel()
 
 
 def _limit_memory(megabytes: int) -> None:

@@ -69,3 +69,18 @@ def test_a_job_over_its_time_limit_has_its_worker_stopped() -> None:
     assert time.monotonic() - started < 30  # not an hour
     assert results[0] == 0 and results[2] == 4
     assert isinstance(results[1], WorkerDied)
+
+
+def test_where_there_is_no_alarm_a_watchdog_stops_the_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Windows has no SIGALRM: the worker's watchdog thread ends it instead.
+    import time
+
+    import nscl.isolation
+
+    monkeypatch.setattr(nscl.isolation, "_has_alarm", lambda: False)
+    started = time.monotonic()
+    results = dict(run_isolated(sleep_or_square, [1, 2], workers=1, time_limit_s=1))
+    assert time.monotonic() - started < 30
+    assert isinstance(results[1], WorkerDied) and results[2] == 4
