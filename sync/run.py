@@ -191,6 +191,7 @@ class _Pipeline:
                     last is not None
                     and last.fingerprint == fp
                     and last.summary is not None
+                    and not _had_crashes(last.summary)  # those files are read again
                     and last.master == str(config.master)
                     and _master_untouched(config.master, last.master_size, last.master_mtime_ns)
                 ):
@@ -329,8 +330,13 @@ class _Pipeline:
                 if job.key in discarded:
                     continue
                 with gc_paused():  # thousands of acyclic rows: nothing for the collector
-                    reports[job.key] = report_from_blob(blob)
-                batch.append((versions[job.key].sha256, self._cache_key(engine, job.key), blob))
+                    report = reports[job.key] = report_from_blob(blob)
+                # A reader that crashed or ran out of time says nothing final about the
+                # file (the machine may have been short of memory that night): such a
+                # result is not cached, so the file is read again on the next run.
+                if not any(p.code == "file-crashed-reader" for p in report.problems):
+                    batch.append((versions[job.key].sha256, self._cache_key(engine, job.key),
+                                  blob))
                 if len(batch) >= 16:
                     self._store(batch)
                 if self.progress:
@@ -529,6 +535,12 @@ class _Pipeline:
             return report_from_blob(blob)
         except CacheError:
             return None
+
+
+def _had_crashes(summary: dict[str, Any]) -> bool:
+    """Whether a run's result rejected a file because its reader crashed or ran out of
+    time (such files are read again: see the cache in :meth:`_Pipeline._full`)."""
+    return any(r.get("code") == "file-crashed-reader" for r in summary.get("rejected", []))
 
 
 def _unreadable(rel: str, exc: OSError) -> Any:

@@ -190,3 +190,20 @@ def test_a_file_that_hangs_its_reader_is_stopped_and_rejected(
     assert [(r["file"], r["code"]) for r in outcome.result["rejected"]] == [
         ("Bo Y te.xlsx", "file-crashed-reader")]
     assert outcome.result["totals"]["tasks"] == 1
+
+
+def test_a_crashed_reading_is_tried_again_on_the_next_run(tmp_path: Path) -> None:
+    from tests.sync_support import fake_validator, write_fake
+
+    bct = ["bo-cong-thuong", "Bộ Công Thương", "ministry"]
+    write_fake(tmp_path / "inbox" / "Bo Cong Thuong.xlsx",
+               {"agency": bct, "rows": [["Nhiệm vụ", 100, 50]]})
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                        state=tmp_path / "state", year=2027, workers=1,
+                        expected=("bo-cong-thuong",))
+    first = run_sync(config, validator=dying_validator)
+    assert [r["code"] for r in first.result["rejected"]] == ["file-crashed-reader"]
+    # Same file, next night, the reader works: it is read again and counted.
+    second = run_sync(config, validator=fake_validator)
+    assert second.result["rejected"] == []
+    assert second.result["totals"]["tasks"] == 1
