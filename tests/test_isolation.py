@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,62 @@ def test_where_there_is_no_alarm_a_watchdog_stops_the_worker(
     results = dict(run_isolated(sleep_or_square, [1, 2], workers=1, time_limit_s=1))
     assert time.monotonic() - started < 30
     assert isinstance(results[1], WorkerDied) and results[2] == 4
+
+
+def test_spawned_workers_as_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows has no fork: workers are spawned, so the function and the jobs travel by
+    # pickle and the worker imports everything itself; a dying worker is still contained.
+    import multiprocessing
+
+    import nscl.isolation
+
+    monkeypatch.setattr(nscl.isolation, "context",
+                        lambda: multiprocessing.get_context("spawn"))
+    results = dict(run_isolated(square_or_fail, [2, 3, 4], workers=2, memory_limit_mb=0))
+    assert results[2] == 4 and results[4] == 16
+    assert isinstance(results[3], WorkerDied)
+
+
+def test_validate_command_with_spawned_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from typer.testing import CliRunner
+
+    import nscl.isolation
+    from nscl.cli import app
+
+    monkeypatch.setattr(nscl.isolation, "context",
+                        lambda: multiprocessing.get_context("spawn"))
+    fixture = Path(__file__).parent / "fixtures" / "validate" / "a_clean_ministry.xlsx"
+    result = CliRunner().invoke(app, ["validate", str(fixture), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"form": "A"' in result.output
+
+
+def test_nightly_run_with_spawned_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    import nscl.isolation
+    from sync.config import SyncConfig
+    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from sync.run import run_sync
+
+    monkeypatch.setattr(nscl.isolation, "context",
+                        lambda: multiprocessing.get_context("spawn"))
+    tasks = generate_tasks(2, seed=3)
+    write_submission_xlsx(tmp_path / "inbox" / "Bo Y te.xlsx", agency_code="bo-y-te",
+                          agency_name="Bộ Y tế", year=2027,
+                          tasks=[tasks[0], replace(tasks[1], counter=None)])
+    write_submission_xlsx(tmp_path / "inbox" / "Ha Noi.xlsx", agency_code="tp-ha-noi",
+                          agency_name="Thành phố Hà Nội", year=2027, tasks=tasks)
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
+                        state=tmp_path / "state", year=2027, workers=2,
+                        expected=("bo-y-te", "tp-ha-noi"))
+    outcome = run_sync(config)
+    status = {a["code"]: a["status"] for a in outcome.result["agencies"]}
+    assert status == {"bo-y-te": "invalid", "tp-ha-noi": "ok"}
+    assert Path(outcome.result["feedback"]["bo-y-te"]).exists()  # marked in a worker
