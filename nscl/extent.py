@@ -69,11 +69,9 @@ class SheetReach:
 
 def cell_ref(row: int, col: int) -> str:
     """A1 reference of 1-based ``row`` and ``col``."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters or 'A'}{max(row, 1)}"
+    from nscl.locate import column_letter
+
+    return f"{column_letter(max(col, 1) - 1)}{max(row, 1)}"
 
 
 def _column_number(letters: bytes) -> int:

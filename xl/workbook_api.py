@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from nscl.locate import column_letter as zero_based_column_letter
+from nscl.reading import ReadLimits
 
 __all__ = [
     "MAX_READ_CELLS",
@@ -39,9 +40,9 @@ CellValue = str | int | float | bool | datetime | date | None
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
-# Cells a sheet may span (from A1) to be read at once: the validation engine's limit
-# (nscl.reading.ReadLimits.max_sheet_cells), so that both refuse the same sheets.
-MAX_READ_CELLS = 2_000_000
+# Cells a sheet may span (from A1) to be read at once: the validation engine's limit, so
+# that both refuse the same sheets.
+MAX_READ_CELLS = ReadLimits.max_sheet_cells
 
 
 class SheetTooLarge(Exception):
