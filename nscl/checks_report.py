@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.checks_table import FOOTER_PATTERN, format_number
+from nscl.checks_table import FOOTER_PATTERN, MAX_AMOUNT, format_number
 from nscl.forms import Indicator, OutlineItem, ReportForm, fill
 from nscl.legacy import to_unicode
 from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
@@ -111,6 +111,11 @@ def check_indicators(
             if parsed.invalid:
                 add("indicator-not-number", cell, r + 1, name=indicator.name, period=label,
                     value=cell_text(value)[:60])
+            elif number is not None and abs(number) > MAX_AMOUNT:
+                shown = cell_text(value)[:60] if isinstance(value, str) else format_number(number)
+                add("indicator-too-large", cell, r + 1, name=indicator.name, period=label,
+                    value=shown, limit=format_number(MAX_AMOUNT))
+                number = None  # left out of the sums (see MAX_AMOUNT)
             elif number is not None:
                 if parsed.style != "native":
                     add("number-as-text", cell, r + 1, header=f"{indicator.name} ({label})",

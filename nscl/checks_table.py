@@ -28,9 +28,14 @@ from nscl.problems import Problem, get_rule
 from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.text import canonical_tone_placement, compare_key
 
-__all__ = ["FOOTER_PATTERN", "TableOptions", "TableResult", "check_table", "format_number"]
+__all__ = [
+    "FOOTER_PATTERN", "MAX_AMOUNT", "TableOptions", "TableResult", "check_table", "format_number",
+]
 
 MONEY_TOLERANCE = 0.001  # million VND
+# Larger amounts cannot be a task's budget (10^18 đồng): they are reported and left out of
+# the sums, which would otherwise lose their precision or overflow. Not a budget ceiling.
+MAX_AMOUNT = 1e12  # million VND
 _TOTALS_LABEL = re.compile(r"^(?:tổng cộng|cộng|tổng|tổng số|tổng cộng kinh phí)\s*[:.]?$")
 # Signature footer lines (on compare_key text): the end of a table or of a report.
 FOOTER_PATTERN = re.compile(
@@ -60,9 +65,12 @@ class TableResult:
 
 
 def format_number(value: float) -> str:
-    """A number the Vietnamese way: "1.250,5", "12.000", "0,25"."""
-    if value != value:  # NaN
+    """A number the Vietnamese way: "1.250,5", "12.000", "0,25"; as Excel shows a number
+    too long for its cell from 10^15 on ("1,5E+20"); "?" when not a number at all."""
+    if not math.isfinite(value):  # NaN, or a sum of huge values
         return "?"
+    if abs(value) >= 1e15:
+        return f"{value:.6G}".replace(".", ",")
     rounded = round(value, 3)
     if rounded == int(rounded):
         text = f"{int(rounded):,}"
@@ -260,6 +268,11 @@ class _Checker:
             self.add("not-a-number", key, line, header=col.header, value=_short(value))
             return None
         number = parsed.value
+        if abs(number) > MAX_AMOUNT:  # no budget: left out, so that every sum stays exact
+            shown = _short(value) if isinstance(value, str) else format_number(number)
+            self.add("amount-too-large", key, line, header=col.header, value=shown,
+                     limit=format_number(MAX_AMOUNT))
+            return None
         if parsed.style != "native":
             self.add(
                 "number-as-text", key, line,
@@ -333,7 +346,7 @@ class _Checker:
     def _money_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
         slow = self._money_slow
         out = [
-            float(v) if type(v) is float and v >= 0 else slow(col, v, lines[j])
+            float(v) if type(v) is float and 0 <= v <= MAX_AMOUNT else slow(col, v, lines[j])
             for j, v in enumerate(raw)
         ]
         if col.required:

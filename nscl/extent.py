@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import IO
 
 __all__ = [
-    "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "xls_reaches", "xlsx_reaches",
+    "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "sheet_parts", "xls_reaches",
+    "xlsx_reaches",
 ]
 
 # Quick checks over the raw XML. (Patterns start with their literal part, which the
@@ -166,7 +167,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         return member.read()
 
 
-def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships."""
     from defusedxml import ElementTree as SafeET
 
@@ -201,7 +202,7 @@ def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
             over[info.filename] = reach
     if not over:
         return {}
-    sheets = _sheet_parts(zf, set(zf.namelist()))
+    sheets = sheet_parts(zf, set(zf.namelist()))
     return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 

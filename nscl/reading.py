@@ -93,6 +93,9 @@ class Workbook:
     has_external_links: bool = False
     # Sheets reaching too far to be read (name -> reach), found before reading.
     oversized: dict[str, SheetReach] = field(default_factory=dict)
+    # Rows the reader could not convert (sheet name -> 0-based row indexes), found while
+    # reading: such a row is an empty list in the grid (see :meth:`read`).
+    unreadable_rows: dict[str, list[int]] = field(default_factory=dict)
     max_sheet_cells: int = ReadLimits.max_sheet_cells
     _book: Any = field(default=None, repr=False)
 
@@ -100,6 +103,10 @@ class Workbook:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
 
         Empty cells are ``""``; numbers are ``float`` (or ``int``), dates ``datetime``.
+        A row holding a value the reader cannot convert (a number formatted as a date or
+        a duration but far outside any date: python-calamine raises ``OverflowError`` or
+        panics on the whole sheet) is an empty list, and its index is recorded in
+        :attr:`unreadable_rows`: the rest of the sheet is still read.
         Raises :class:`ReadFailure`: ``sheet-too-large`` (with the sheet and its farthest
         cell) when the sheet reaches too far to be held in memory, ``file-corrupt`` when
         it cannot be parsed.
@@ -115,7 +122,52 @@ class Workbook:
                 raise
             if "cell limit" in str(exc).lower():  # calamine's own guard (.ods, .xls)
                 raise self._too_large(name, None) from exc
-            raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
+            rows = self._read_rows_apart(name, exc)
+        return rows
+
+    def _read_rows_apart(self, name: str, error: BaseException) -> Grid:
+        """The sheet read row by row after reading it whole failed with ``error``: rows
+        that fail alone are left empty and recorded; ``file-corrupt`` when the sheet
+        cannot even be gone through (the sheet itself is broken, not one of its values)."""
+        failure = ReadFailure("file-corrupt", reason=describe_error(error))
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            start, end = sheet.start, sheet.end
+            iterator = iter(sheet.iter_rows())
+        except BaseException as exc:
+            if not _reader_error(exc):
+                raise
+            raise failure from error
+        if start is None or end is None:
+            raise failure from error
+        last_row = end[0]
+        rows: Grid = []
+        failed: list[int] = []
+        # Bounded by the sheet's extent: an iterator that kept failing without moving on
+        # must not loop for ever.
+        while len(rows) <= last_row:
+            try:
+                row = next(iterator)
+            except StopIteration:
+                break
+            except BaseException as exc:
+                if not _reader_error(exc):
+                    raise
+                failed.append(len(rows))
+                rows.append([])
+                continue
+            rows.append(list(row))
+        # Rows of iter_rows start at the sheet's first column holding something (and,
+        # should a version start them at its first row too, are moved down to it), so
+        # that the grid is the one reading the sheet whole gives: from A1.
+        if len(rows) == last_row - start[0] + 1 and start[0] > 0:
+            rows[:0] = [[] for _ in range(start[0])]
+            failed = [r + start[0] for r in failed]
+        width = end[1] + 1
+        for r, row in enumerate(rows):
+            if row and len(row) < width:
+                rows[r] = [""] * (width - len(row)) + row
+        self.unreadable_rows[name] = failed
         return rows
 
     def _too_large(self, name: str, reach: SheetReach | None) -> ReadFailure:

@@ -104,6 +104,17 @@ RULES: tuple[Rule, ...] = (
         " nó; các tệp khác vẫn được kiểm tra.",
     ),
     rule(
+        "row-unreadable", "error", "Dòng không đọc được",
+        "Không đọc được {rows} của trang tính, thường do một ô được định dạng ngày hoặc giờ"
+        " nhưng chứa một số vượt mọi ngày giờ (Excel hiện ######); nội dung {these} không"
+        " được kiểm tra và không được tổng hợp.",
+        "tìm ô hiện ###### trong dòng, chọn ô, mở Định dạng ô (Ctrl+1), chọn kiểu Số"
+        " (Number) rồi sửa giá trị; lưu lại và gửi lại.",
+        SCOPE_FILE,
+        "Chương trình đọc bảng tính dừng ở những giá trị như vậy; các dòng đó được bỏ riêng"
+        " và báo lỗi, các dòng khác của trang vẫn được đọc.",
+    ),
+    rule(
         "sheet-too-large", "error", "Trang tính trải quá rộng",
         "Trang tính có dữ liệu{reach}, vượt giới hạn {limit} ô nên không đọc được; thường do"
         " gõ nhầm vào một ô ở rất xa bảng.",
@@ -221,6 +232,14 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FORM_A,
     ),
     rule(
+        "amount-too-large", "error", "Số quá lớn",
+        '"{header}" ghi {value}, vượt {limit} triệu đồng: không thể là kinh phí của một'
+        " nhiệm vụ, nên không được cộng vào tổng.",
+        "kiểm tra lại số đã nhập (đơn vị triệu đồng, ví dụ 1250,5).",
+        SCOPE_FORM_A,
+        "Giới hạn kỹ thuật để các phép cộng luôn chính xác, không phải mức trần kinh phí.",
+    ),
+    rule(
         "budget-mismatch", "error", "Tổng số khác NSNN + Đối ứng",
         "Tổng số {total} khác NSNN + Đối ứng = {expected} (chênh {diff} triệu đồng).",
         "sửa để Tổng số = NSNN + Đối ứng, hoặc để trống ô Tổng số cho nscl tự tính.",
@@ -295,6 +314,14 @@ RULES: tuple[Rule, ...] = (
         'Chỉ tiêu "{name}" ({period}) phải là số, nhưng ô ghi "{value}".',
         "nhập một số.",
         SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-too-large", "error", "Chỉ tiêu quá lớn",
+        'Chỉ tiêu "{name}" ({period}) ghi {value}, vượt {limit}: không thể là giá trị của'
+        " chỉ tiêu, nên không được cộng vào tổng.",
+        "kiểm tra lại số đã nhập (đúng đơn vị tính của chỉ tiêu).",
+        SCOPE_FORM_B,
+        "Giới hạn kỹ thuật để các phép cộng luôn chính xác.",
     ),
     rule(
         "indicator-negative", "error", "Chỉ tiêu âm",

@@ -18,7 +18,7 @@ from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rule catalogue)
 from nscl.checks_report import check_indicators, read_narratives
-from nscl.checks_table import TableOptions, check_table
+from nscl.checks_table import TableOptions, check_table, format_number
 from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c
 from nscl.gc_pause import gc_paused
 from nscl.identity import (
@@ -32,6 +32,7 @@ from nscl.locate import (
     IndicatorLocation,
     TableLocation,
     a1,
+    column_letter,
     locate_indicators,
     locate_table,
 )
@@ -66,6 +67,8 @@ _HEADER_SKIP = re.compile(
     r"\(tên bộ|\(kèm theo|[-_=.…\s]+$)|ngày\s*\S*\s*tháng"
 )
 _PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
+# Rows the reader could not convert, reported one by one up to this many per sheet.
+_MAX_ROW_PROBLEMS = 100
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -127,7 +130,7 @@ class _Run:
         """A sheet's cells; None (and one problem for the sheet) when it reaches too far
         to be read: the other sheets are still read."""
         try:
-            return book.read(name)
+            grid = book.read(name)
         except ReadFailure as failure:
             if failure.code != "sheet-too-large":
                 raise
@@ -135,6 +138,27 @@ class _Run:
                        for p in self.report.problems):
                 self.add(failure.code, **failure.params)
             return None
+        unreadable = book.unreadable_rows.get(name)
+        if unreadable and not any(p.code == "row-unreadable" and p.sheet == name
+                                  for p in self.report.problems):
+            self._unreadable_rows(name, grid, unreadable)
+        return grid
+
+    def _unreadable_rows(self, sheet: str, grid: Grid, rows: list[int]) -> None:
+        """One ``row-unreadable`` error per row the reader could not convert (the whole
+        row is marked on the feedback copy); past :data:`_MAX_ROW_PROBLEMS`, one for
+        the rest."""
+        last = column_letter(max(1, max(len(row) for row in grid)) - 1)
+        for r in rows[:_MAX_ROW_PROBLEMS]:
+            self.add("row-unreadable", sheet=sheet, cell=f"A{r + 1}:{last}{r + 1}",
+                     at_row=r + 1, rows=f"dòng {r + 1}", these="dòng này")
+        rest = rows[_MAX_ROW_PROBLEMS:]
+        if rest:
+            count, first, final = (format_number(n) for n in (len(rest), rest[0] + 1,
+                                                              rest[-1] + 1))
+            self.add("row-unreadable", sheet=sheet,
+                     rows=f"{count} dòng khác (từ dòng {first} đến dòng {final})",
+                     these="các dòng này")
 
     def _validate(self, book: Workbook) -> None:
         if book.has_macros:

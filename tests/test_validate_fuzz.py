@@ -1,9 +1,10 @@
 """Whatever a clerk types into the official table, validation reports it and never breaks.
 
 Random cell contents (Vietnamese text, NFD text, numbers as text, dates, booleans, formula
-look-alikes, huge numbers, blanks) go under a real Form A header; `validate_path` must
-return a report with no internal error, every started row either a task or a problem,
-the budget identity must hold for the summary, and the marked copy must open.
+look-alikes, huge numbers, numbers under date formats, blanks) go under a real Form A
+header; `validate_path` must return a report with no internal error, every started row
+either a task or a problem, the budget identity must hold for the summary, and the marked
+copy must open.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import math
 import tempfile
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,11 @@ cell: st.SearchStrategy[Any] = st.one_of(
     st.from_regex(r"\A-?[0-9]{1,3}(\.[0-9]{3}){0,3}(,[0-9]{1,2})?( triệu đồng)?\Z"),
     st.from_regex(r"\A[0-9]{1,2} (tháng|năm)\Z"),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+    # Any number, up to 1E+308 (sums must not overflow), and numbers under a date or
+    # duration format, also far outside every date (Excel shows "######").
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.tuples(st.floats(allow_nan=False, allow_infinity=False),
+              st.sampled_from(["dd/mm/yyyy", "hh:mm:ss", "[h]:mm", "yyyy-mm-dd hh:mm"])),
     st.integers(min_value=-(10**12), max_value=10**12),
     st.booleans(),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
@@ -54,8 +61,10 @@ def _write(path: Path, data: list[list[Any]]) -> None:
     sheet.append([c.header for c in form_a().columns])
     for values in data:
         # A string starting with "=" is written as text (data_type "s"), as typed data.
-        sheet.append(values)
-        for c in sheet[sheet.max_row]:
+        sheet.append([v[0] if isinstance(v, tuple) else v for v in values])
+        for c, value in zip(sheet[sheet.max_row], values, strict=False):
+            if isinstance(value, tuple):
+                c.number_format = value[1]
             if isinstance(c.value, str) and c.value.startswith("="):
                 c.data_type = "s"
     book.save(path)
@@ -70,7 +79,9 @@ def test_random_tables_are_reported_never_crash(data: list[list[Any]]) -> None:
         report = validate_path(path, year=2027)
         # The marked copy sent back to the agency is written and opens again.
         marked = annotate_copy(report, path, Path(tmp) / "out")
-        reopened = openpyxl.load_workbook(marked)
+        with warnings.catch_warnings():  # openpyxl warns of numbers outside every date
+            warnings.simplefilter("ignore", UserWarning)
+            reopened = openpyxl.load_workbook(marked)
         assert "Kết quả kiểm tra" in reopened.sheetnames
         reopened.close()
     assert report.readable, [p.full_message for p in report.problems]

@@ -456,6 +456,7 @@ def annotate_copy(
     from openpyxl import load_workbook
 
     from xl.openpyxl_book import OpenpyxlBook
+    from xl.raw_numbers import loading_dates, restore_numbers
 
     source = Path(source)
     out_dir = Path(out_dir)
@@ -483,7 +484,10 @@ def annotate_copy(
         keep_vba = suffix == ".xlsm"
         _check_cell_count(readable, source.name)
         try:
-            workbook = load_workbook(readable, keep_vba=keep_vba, keep_links=True)
+            with loading_dates() as out_of_range:
+                workbook = load_workbook(readable, keep_vba=keep_vba, keep_links=True)
+            if out_of_range:  # numbers openpyxl loaded as #VALUE!: the copy keeps them
+                restore_numbers(workbook, readable)
         except Exception as exc:  # any unreadable/corrupt/encrypted file
             raise AnnotationError(
                 f'Không mở được tệp "{source.name}" để đánh dấu: {describe_error(exc)}'
