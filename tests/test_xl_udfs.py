@@ -31,6 +31,10 @@ def test_nscl_tong() -> None:
     assert udfs.NSCL_TONG(None, 500) == 500
     assert udfs.NSCL_TONG(None, None) == ""
     assert str(udfs.NSCL_TONG("abc", 1)).startswith("#")
+    # Too large to be an amount (the engine's amount-too-large): a message, never infinity.
+    assert str(udfs.NSCL_TONG(1e308, 1e308)).startswith("#")
+    assert str(udfs.NSCL_TYLE_DOIUNG(1, -1e308)).startswith("#")
+    assert udfs.NSCL_TONG(1e12, 1) == 1e12 + 1
 
 
 def test_nscl_tyle_doiung() -> None:

@@ -66,6 +66,17 @@ def _number(value: Any) -> float | str | None:
     return f"#KHÔNG PHẢI SỐ: {str(value)[:60]}"
 
 
+def _money(value: Any) -> float | str | None:
+    """:func:`_number` for an amount: a "#…" message too when it is too large to be one
+    (the engine's ``amount-too-large``), so that a sum never overflows."""
+    from nscl.checks_table import MAX_AMOUNT, format_number
+
+    number = _number(value)
+    if isinstance(number, float) and abs(number) > MAX_AMOUNT:
+        return f"#SỐ QUÁ LỚN: {format_number(number)}"
+    return number
+
+
 def _clean_float(value: float) -> float:
     rounded = round(value, 9)
     return 0.0 if rounded == 0 else rounded
@@ -74,8 +85,8 @@ def _clean_float(value: float) -> float:
 @xw.func(category=CATEGORY)
 def NSCL_TONG(nsnn: Money, doi_ung: Money) -> Any:
     """Tổng số kinh phí = NSNN + Đối ứng (triệu đồng). Ô trống được tính là 0."""
-    state_budget = _number(nsnn)
-    counterpart = _number(doi_ung)
+    state_budget = _money(nsnn)
+    counterpart = _money(doi_ung)
     for part in (state_budget, counterpart):
         if isinstance(part, str):
             return part
@@ -87,8 +98,8 @@ def NSCL_TONG(nsnn: Money, doi_ung: Money) -> Any:
 @xw.func(category=CATEGORY)
 def NSCL_TYLE_DOIUNG(nsnn: Money, doi_ung: Money) -> Any:
     """Tỷ lệ Đối ứng / Tổng số (0 đến 1; định dạng ô kiểu %). Rỗng khi Tổng số bằng 0."""
-    state_budget = _number(nsnn)
-    counterpart = _number(doi_ung)
+    state_budget = _money(nsnn)
+    counterpart = _money(doi_ung)
     for part in (state_budget, counterpart):
         if isinstance(part, str):
             return part
