@@ -313,3 +313,41 @@ def test_openpyxl_book_refuses_to_read_a_sheet_reaching_too_far(tmp_path: Path) 
     with pytest.raises(SheetTooLarge) as info:
         OpenpyxlBook(wb, "xa.xlsx").read_values(ws.title)
     assert (info.value.sheet, info.value.corner) == (ws.title, "XFD1048576")
+
+
+def test_the_marked_copy_keeps_pictures_and_charts(tmp_path: Path) -> None:
+    """A logo or a scanned stamp in an agency's file stays in its marked copy (openpyxl
+    keeps pictures only with Pillow installed), and so does a chart."""
+    import io
+    import zipfile
+
+    import xlsxwriter
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 0, 0)).save(picture, format="PNG")
+    rows = [row_values(seq=1)]
+    plain = make_form_a(tmp_path / "plain.xlsx", rows)
+    source = tmp_path / "f.xlsx"
+    # The same table written again with a picture and a chart beside it.
+    ws_plain = load_workbook(plain)[SHEET]
+    wb = xlsxwriter.Workbook(str(source), {"strings_to_formulas": False})
+    ws = wb.add_worksheet(SHEET)
+    for row in ws_plain.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                ws.write(cell.row - 1, cell.column - 1, cell.value)
+    ws.insert_image("N2", "stamp.png", {"image_data": picture})
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": f"='{SHEET}'!$I${FIRST_DATA_ROW}:$J${FIRST_DATA_ROW}"})
+    ws.insert_chart("N10", chart)
+    wb.close()
+    problem = Problem(code="negative-budget", severity="error", message="NSNN âm.",
+                      file="f.xlsx", sheet=SHEET, cell=f"{L['state_budget']}{FIRST_DATA_ROW}")
+    out = annotate_copy(_report(source, rows, [problem]), source, tmp_path / "out")
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        pictures = [n for n in names if n.startswith("xl/media/")]
+        assert pictures and Image.open(io.BytesIO(zf.read(pictures[0]))).size == (4, 4)
+    assert any(n.startswith("xl/charts/chart") for n in names)
+    assert _fill(_ws(out), f"{L['state_budget']}{FIRST_DATA_ROW}") is not None
