@@ -49,6 +49,7 @@ def _fail(message: str) -> None:
 def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
     """Run a sync and print its result; return the exit code."""
     from sync.config import ConfigError
+    from sync.ledger import LedgerError
     from sync.lock import SyncLockedError
     from sync.master import MasterLockedError
     from sync.run import EXIT_FAILED, run_sync
@@ -62,7 +63,7 @@ def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
             progress.stop()
         _fail(str(exc))
         return EXIT_FAILED
-    except MasterLockedError as exc:
+    except (MasterLockedError, LedgerError) as exc:
         if progress is not None:
             progress.stop()
         _fail(str(exc))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LEDGER_NAME", "Ledger", "RunRecord", "VersionRecord"]
+__all__ = ["LEDGER_NAME", "Ledger", "LedgerError", "RunRecord", "VersionRecord"]
 
 LEDGER_NAME = "nscl-ledger.sqlite3"
 SCHEMA_VERSION = "1"
@@ -126,25 +126,62 @@ class RunRecord:
     current: dict[str, str]
 
 
+class LedgerError(Exception):
+    """The ledger cannot be used: damaged, not a ledger, held by another program, or
+    written by a newer nscl. The message (Vietnamese) says what to do; the ledger is never
+    overwritten, so that the history it holds is not lost."""
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> LedgerError:
+    text = str(exc)
+    if "locked" in text.lower():
+        return LedgerError(
+            f"sổ theo dõi «{path}» đang bị một chương trình khác giữ ({text}); đóng chương"
+            " trình đang mở tệp này (ví dụ công cụ xem SQLite) rồi chạy lại."
+        )
+    return LedgerError(
+        f"sổ theo dõi «{path}» bị hỏng hoặc không phải sổ theo dõi của nscl (mã lỗi kỹ thuật:"
+        f" {type(exc).__name__}: {text}). nscl không ghi đè để khỏi mất lịch sử: khôi phục"
+        " tệp này từ bản sao lưu, hoặc đổi tên nó để lần chạy sau tạo sổ mới (các tệp đã"
+        " nhận vẫn còn trong thư mục archive cạnh nó)."
+    )
+
+
 class Ledger:
-    """Open (and create when needed) the ledger database of a state folder."""
+    """Open (and create when needed) the ledger database of a state folder.
+
+    Raises :class:`LedgerError` when the file cannot be used as a ledger."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        # WAL: readers never block, commits are cheap, a killed writer leaves the last
-        # committed state. NORMAL sync: a power cut may lose the last commits, never
-        # the database's consistency.
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        with self.transaction():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.conn.execute(statement)
-            self.conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?)", (SCHEMA_VERSION,)
+        try:
+            # WAL: readers never block, commits are cheap, a killed writer leaves the last
+            # committed state. NORMAL sync: a power cut may lose the last commits, never
+            # the database's consistency.
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            with self.transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?)",
+                    (SCHEMA_VERSION,),
+                )
+                found = self.conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise _unusable(path, exc) from exc
+        if found != SCHEMA_VERSION:
+            self.conn.close()
+            raise LedgerError(
+                f"sổ theo dõi «{path}» do một phiên bản nscl khác tạo (cấu trúc {found}, phiên"
+                f" bản này dùng cấu trúc {SCHEMA_VERSION}); hãy chạy bằng phiên bản nscl đã"
+                " tạo sổ, hoặc nâng cấp nscl."
             )
 
     def close(self) -> None:

@@ -73,6 +73,20 @@ def test_a_master_path_through_a_file_fails_with_a_vietnamese_reason(tmp_path: P
     assert str(tmp_path / "afile") in result.output and "Errno" not in result.output
 
 
+
+def test_a_damaged_ledger_exits_two_with_what_to_do(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    assert runner.invoke(app, _args(tmp_path)).exit_code == 0
+    ledger = tmp_path / "state" / "nscl-ledger.sqlite3"
+    for leftover in ledger.parent.glob("nscl-ledger.sqlite3-*"):
+        leftover.unlink()
+    ledger.write_bytes(b"\x00" * 4096)
+    result = runner.invoke(app, _args(tmp_path))
+    assert result.exit_code == 2
+    assert str(ledger) in result.output and "lỗi nội bộ" not in result.output
+    assert ledger.read_bytes() == b"\x00" * 4096
+
+
 def test_an_internal_failure_exits_two_naming_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

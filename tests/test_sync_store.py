@@ -124,6 +124,49 @@ def test_ledger_records_versions_runs_and_survives_reopen(tmp_path: Path) -> Non
     assert rows == [("bo-y-te", "ok")]
 
 
+
+def _zeroed_header(data: bytes) -> bytes:
+    return b"\x00" * 100 + data[100:]
+
+
+def _text_file(data: bytes) -> bytes:
+    return "Sổ theo dõi\n".encode() * 40
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[:200]
+
+
+@pytest.mark.parametrize("damage", [_zeroed_header, _text_file, _truncated])
+def test_a_damaged_ledger_stops_the_run_and_is_left_as_it_was(
+    tmp_path: Path, damage: Any
+) -> None:
+    from sync.ledger import LedgerError
+
+    db = tmp_path / "l.sqlite3"
+    with Ledger(db) as ledger:
+        ledger.begin_run("t", "s")
+    damaged = damage(db.read_bytes())
+    db.write_bytes(damaged)
+    with pytest.raises(LedgerError):
+        Ledger(db)
+    assert db.read_bytes() == damaged  # never overwritten: the history may be recovered
+
+
+def test_a_ledger_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    from sync.ledger import LedgerError
+
+    db = tmp_path / "l.sqlite3"
+    with Ledger(db):
+        pass
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(LedgerError):
+        Ledger(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("99",)
+
+
 def test_ledger_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite3") as ledger:
         with pytest.raises(RuntimeError), ledger.transaction() as conn:
