@@ -373,6 +373,15 @@ class Ledger:
                 ],
             )
 
+    def blob_paths(self) -> dict[str, str]:
+        """Every recorded content's archived copy (SHA-256 -> path)."""
+        return dict(self.conn.execute("SELECT sha256, archived FROM blobs").fetchall())
+
+    def set_blob_path(self, sha256: str, archived: str) -> None:
+        """Record where a content's archived copy is now (it was archived again)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE blobs SET archived=? WHERE sha256=?", (archived, sha256))
+
     def blob_path(self, sha256: str) -> str | None:
         """The archived copy of a content, if recorded."""
         row = self.conn.execute("SELECT archived FROM blobs WHERE sha256=?", (sha256,)).fetchone()

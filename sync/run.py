@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,6 +183,8 @@ class _Pipeline:
         # Fast path: nothing new, nothing changed, master untouched.
         if ledger is not None and not self.dry_run:
             seen = [known.get((c.rel, c.size, c.mtime_ns)) for c in candidates]
+            self._heal_archive(ledger, [(c, v) for c, v in zip(candidates, seen, strict=True)
+                                        if v is not None])
             if all(v is not None for v in seen):
                 files = [(c.rel, v.sha256, c.mtime_ns)
                          for c, v in zip(candidates, seen, strict=True) if v is not None]
@@ -488,6 +491,30 @@ class _Pipeline:
     @staticmethod
     def _cache_key(engine: str, rel: str) -> str:
         return f"{engine}|{rel}"
+
+    def _heal_archive(self, ledger: Ledger,
+                      known: list[tuple[Candidate, VersionRecord]]) -> None:
+        """Archive again, from the inbox, the known files whose archived copy is missing
+        (deleted by hand, a backup restored without it), when the inbox file still holds
+        the same bytes: the archive keeps every version, and the marked copies are made
+        from it."""
+        archived = ledger.blob_paths()
+        for cand, rec in known:
+            path = archived.get(rec.sha256)
+            if path is not None and os.path.isfile(path):
+                continue
+            try:
+                again = archive_file(cand.path, self.config.state / "archive",
+                                     expected_size=cand.size, expected_mtime_ns=cand.mtime_ns,
+                                     expected_sha256=rec.sha256)
+            except (FileChangedError, OSError) as exc:
+                LOGGER.warning("archived copy of %s is missing and could not be made again: %s",
+                               cand.rel, exc)
+                continue
+            ledger.set_blob_path(rec.sha256, str(again.path))
+            archived[rec.sha256] = str(again.path)
+            LOGGER.warning("archived copy of %s was missing: archived again as %s", cand.rel,
+                           again.path)
 
     def _record(self, cand: Candidate, run_id: int, sha256: str) -> VersionRecord:
         """Archive a new file and record its version; ``sha256`` is the hash taken when

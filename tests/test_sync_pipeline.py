@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,6 +108,34 @@ def test_rerun_with_nothing_changed_parses_nothing_and_keeps_the_master(tmp_path
     third = run_sync(config, validator=fake_validator)
     assert sync_support.CALLS == [] and third.master_written and master.exists()
     assert third.result["totals"] == first.result["totals"]
+
+
+
+def test_archived_copies_deleted_by_hand_are_made_again(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    config = _config(tmp_path)
+    run_sync(config, validator=fake_validator)
+    archive = config.state / "archive"
+    before = sorted(p.relative_to(archive) for p in archive.rglob("*") if p.is_file())
+    assert before
+    shutil.rmtree(archive)
+    # A file whose bytes changed since they were archived is not archived under the old
+    # hash (its new version is recorded as such when it is next read).
+    changed = inbox / "Nghe An.xlsx"
+    stat = changed.stat()
+    changed.write_bytes(changed.read_bytes().replace(b"1300", b"1301"))
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = run_sync(config, validator=fake_validator)
+    assert again.unchanged  # nothing new: the archive is healed on the fast path too
+    after = sorted(p.relative_to(archive) for p in archive.rglob("*") if p.is_file())
+    with sqlite3.connect(config.state / LEDGER_NAME) as conn:
+        nghe_an = conn.execute(
+            "SELECT b.archived FROM versions v JOIN blobs b USING(sha256)"
+            " WHERE v.path = 'Nghe An.xlsx'").fetchone()[0]
+    assert Path(nghe_an).relative_to(archive) not in after
+    assert set(after) == set(before) - {Path(nghe_an).relative_to(archive)}
+    for path in after:
+        assert hashlib.sha256((archive / path).read_bytes()).hexdigest() == path.stem
 
 
 def test_newest_version_counts_and_changes_are_listed(tmp_path: Path) -> None:
