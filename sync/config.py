@@ -51,6 +51,9 @@ class ConfigError(ValueError):
     """The configuration is missing a setting or holds an invalid value (Vietnamese message)."""
 
 
+MAX_WORKERS = 64
+
+
 @dataclass(frozen=True)
 class SyncConfig:
     """Everything one run needs to know. Paths are absolute after :meth:`resolved`."""
@@ -86,6 +89,17 @@ class SyncConfig:
         if self.deadline is not None:
             return self.deadline.astimezone(self.tz).date()
         return datetime.now(self.tz).date()
+
+    def check(self) -> None:
+        """:class:`ConfigError` for settings out of range (from a file or from flags)."""
+        if not 0 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(f"Số tiến trình «workers» phải từ 0 (tự chọn) đến {MAX_WORKERS}"
+                              f" (đang ghi {self.workers}).")
+        if self.memory_limit_mb < 0:
+            raise ConfigError(
+                "Giới hạn bộ nhớ «memory_limit_mb» phải là 0 (không giới hạn) hoặc một số MB,"
+                f" ví dụ 2048 (đang ghi {self.memory_limit_mb})."
+            )
 
     def resolved(self) -> SyncConfig:
         """A copy with every path absolute."""
@@ -198,10 +212,18 @@ def load_config(path: Path) -> SyncConfig:
         form=form,
         expected=_codes(agencies["expected"], "expected") if "expected" in agencies else None,
         exclude=_codes(agencies.get("exclude", []), "exclude"),
-        workers=int(sync.get("workers", 0)),
-        memory_limit_mb=int(sync.get("memory_limit_mb", 2048)),
+        workers=_integer(sync, "workers", 0),
+        memory_limit_mb=_integer(sync, "memory_limit_mb", 2048),
         source=path.resolve(),
     )
+
+
+def _integer(table: dict[str, Any], key: str, default: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"Mục «{key}» phải là một số nguyên (ví dụ {key} = {default};"
+                          " không đặt trong dấu nháy).")
+    return value
 
 
 def now_utc() -> datetime:

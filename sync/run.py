@@ -115,6 +115,7 @@ def run_sync(
     """Run one consolidation. Raises :class:`ConfigError` or
     :class:`~sync.lock.SyncLockedError` for problems of the run itself (exit code 2)."""
     config = config.resolved()
+    config.check()
     if not config.inbox.is_dir():
         raise ConfigError(f"Không tìm thấy thư mục nhận tệp «{config.inbox}».")
     if dry_run:

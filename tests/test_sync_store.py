@@ -254,6 +254,37 @@ def test_config_errors_are_reported(tmp_path: Path) -> None:
         load_config(cfg)
 
 
+
+@pytest.mark.parametrize(
+    "line",
+    ['workers = "hai"', "workers = 2.5", "workers = true", "workers = -1", "workers = 65",
+     'memory_limit_mb = "2GB"', "memory_limit_mb = -5"],
+)
+def test_numeric_settings_are_checked(tmp_path: Path, line: str) -> None:
+    """A typo in a number is a Vietnamese configuration error (exit 2), not a traceback."""
+    from sync.run import run_sync
+
+    (tmp_path / "inbox").mkdir()
+    cfg = tmp_path / "nscl.toml"
+    cfg.write_text(f'[sync]\ninbox = "inbox"\nmaster = "m.xlsx"\nstate = "s"\n{line}\n',
+                   encoding="utf-8")
+    with pytest.raises(ConfigError):
+        run_sync(load_config(cfg))
+    assert not (tmp_path / "s").exists()
+
+
+def test_flags_out_of_range_are_configuration_errors(tmp_path: Path) -> None:
+    from sync.config import SyncConfig
+    from sync.run import run_sync
+
+    (tmp_path / "inbox").mkdir()
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "m.xlsx",
+                        state=tmp_path / "s")
+    with pytest.raises(ConfigError):
+        run_sync(config.with_overrides(workers=-3))
+    assert run_sync(config.with_overrides(workers=1, memory_limit_mb=0)).exit_code == 0
+
+
 def test_parse_deadline_defaults_to_vietnam_time() -> None:
     assert parse_deadline("2027-03-29T17:00+07:00") == parse_deadline("2027-03-29T17:00")
     assert parse_deadline("2027-03-29").utcoffset() == timedelta(hours=7)
