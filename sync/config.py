@@ -95,6 +95,19 @@ class SyncConfig:
         if not 0 <= self.workers <= MAX_WORKERS:
             raise ConfigError(f"Số tiến trình «workers» phải từ 0 (tự chọn) đến {MAX_WORKERS}"
                               f" (đang ghi {self.workers}).")
+        listed = [*(self.expected or ()), *self.exclude]
+        if listed:  # before any work: a typo in a code must not cost a night's run
+            from nscl.registry import get_agency
+
+            unknown = []
+            for code in dict.fromkeys(listed):
+                try:
+                    get_agency(code)
+                except KeyError:
+                    unknown.append(f"«{code}»")
+            if unknown:
+                raise ConfigError(f"Mã đơn vị {', '.join(unknown)} trong tệp cấu hình không có"
+                                  " trong danh mục đơn vị (nscl/data/agencies.csv).")
         if self.memory_limit_mb < 0:
             raise ConfigError(
                 "Giới hạn bộ nhớ «memory_limit_mb» phải là 0 (không giới hạn) hoặc một số MB,"

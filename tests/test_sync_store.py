@@ -282,6 +282,10 @@ def test_flags_out_of_range_are_configuration_errors(tmp_path: Path) -> None:
                         state=tmp_path / "s")
     with pytest.raises(ConfigError):
         run_sync(config.with_overrides(workers=-3))
+    for codes in ({"expected": ("bo-y-te", "bo-khong-co")}, {"exclude": ("tinh-khong-co",)}):
+        with pytest.raises(ConfigError, match="khong-co"):
+            run_sync(config.with_overrides(**codes))
+    assert not (tmp_path / "s").exists()  # refused before any work
     assert run_sync(config.with_overrides(workers=1, memory_limit_mb=0)).exit_code == 0
 
 
