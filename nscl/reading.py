@@ -143,9 +143,12 @@ class Workbook:
         last_row = end[0]
         rows: Grid = []
         failed: list[int] = []
-        # Bounded by the sheet's extent: an iterator that kept failing without moving on
-        # must not loop for ever.
-        while len(rows) <= last_row:
+        while True:
+            # Bounded by the sheet's extent: an iterator that kept failing without moving
+            # on must not loop for ever, and rows past the end are not to be trusted (nor
+            # dropped in silence).
+            if len(rows) > last_row + 1:
+                raise failure from error
             try:
                 row = next(iterator)
             except StopIteration:

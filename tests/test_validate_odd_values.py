@@ -130,6 +130,37 @@ def test_a_sheet_that_cannot_be_gone_through_is_a_corrupt_file() -> None:
     assert info.value.code == "file-corrupt"
 
 
+
+def test_a_reader_that_never_moves_on_is_a_corrupt_file_not_a_hang() -> None:
+    from nscl.reading import Workbook
+
+    class Stuck:
+        """Fails on the whole sheet, then on every row for ever."""
+
+        start, end = (0, 0), (3, 2)
+
+        def to_python(self, **kwargs: Any) -> Any:
+            raise OverflowError("whole sheet")
+
+        def iter_rows(self) -> Any:
+            return self
+
+        def __iter__(self) -> Any:
+            return self
+
+        def __next__(self) -> Any:
+            raise OverflowError("this row")
+
+    class Book:
+        def get_sheet_by_name(self, name: str) -> Stuck:
+            return Stuck()
+
+    book = Workbook(path=CLEAN, kind="xlsx", sheets=[], _book=Book())
+    with pytest.raises(ReadFailure) as info:
+        book.read("Trang 1")
+    assert info.value.code == "file-corrupt"
+
+
 def test_many_unreadable_rows_are_reported_once_each_up_to_a_limit(tmp_path: Path) -> None:
     path = _with_cells(tmp_path / "a.xlsx", {}, extra_sheet=[DURATION_OVERFLOW] * 130)
     problems = _codes(path)["row-unreadable"]
