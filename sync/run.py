@@ -112,8 +112,9 @@ def run_sync(
     validator: Callable[..., Any] | None = None,
     now: Callable[[], datetime] = _now,
 ) -> RunOutcome:
-    """Run one consolidation. Raises :class:`ConfigError` or
-    :class:`~sync.lock.SyncLockedError` for problems of the run itself (exit code 2)."""
+    """Run one consolidation. Raises :class:`ConfigError`,
+    :class:`~sync.lock.SyncLockedError` or :class:`~sync.ledger.LedgerError` for problems
+    of the run itself (exit code 2)."""
     config = config.resolved()
     config.check()
     if not config.inbox.is_dir():
