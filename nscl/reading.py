@@ -257,7 +257,9 @@ def describe_error(exc: BaseException, *, with_path: bool = False) -> str:
         what = "tệp bị cắt cụt"
     elif isinstance(exc, zipfile.BadZipFile) or "zip" in name.lower() or "zip" in text:
         what = "cấu trúc tệp nén của bảng tính bị hỏng"
-    elif "xml" in name.lower() or "xml" in text:
+    elif "xml" in name.lower() or "xml" in text or (
+        isinstance(exc, LookupError) and "encoding" in text
+    ):
         what = "nội dung XML bên trong tệp bị hỏng"
     elif "ole" in text or "sector" in text or "fat" in text:
         what = "cấu trúc tệp Excel đời cũ (.xls) bị hỏng"
@@ -439,8 +441,10 @@ def _inspect_zip(
             return kind, has_macros, has_links, oversized
     except ReadFailure:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError,
-            ValueError, SyntaxError) as exc:  # SyntaxError: defusedxml's ParseError
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, LookupError,
+            ValueError, SyntaxError) as exc:
+        # SyntaxError: defusedxml's ParseError; LookupError: a missing member (KeyError) or
+        # an XML declaration naming an encoding that does not exist.
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 

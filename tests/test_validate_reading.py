@@ -169,3 +169,21 @@ def test_an_interrupt_still_goes_through_the_reader() -> None:
     book = Workbook(path=CLEAN, kind="xlsx", sheets=[], _book=Interrupting())
     with pytest.raises(KeyboardInterrupt):
         book.read("Trang 1")
+
+
+def test_an_xml_part_declaring_an_unknown_encoding_is_a_corrupt_file(tmp_path: Path) -> None:
+    """Found by fuzzing: content.xml of an .ods saying encoding="ZZZZ1" made the XML
+    parser raise LookupError, reported as an internal error of nscl."""
+    source = FIXTURES / "a_errors.ods"
+    target = tmp_path / "enc.ods"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(b'encoding="UTF-8"', b'encoding="ZZZZ1"', 1)
+                assert b"ZZZZ1" in data
+            zout.writestr(item, data, compress_type=zipfile.ZIP_STORED
+                          if item.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+    failure = _failure(target)
+    assert failure.code == "file-corrupt"
+    assert "LookupError" in failure.params["reason"]
