@@ -10,6 +10,7 @@ rules in :mod:`nscl.rules`. Per-cell work is kept light: this is the hot path of
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -77,6 +78,21 @@ def format_number(value: float) -> str:
         return text.replace(",", ".")
     text = f"{rounded:,.3f}".rstrip("0")
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def shown_as_date(value: Any) -> str | None:
+    """How Excel shows a number under a date, time or duration format (what the reader
+    turned it into), or None when ``value`` is not such a value."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return None
 
 
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
@@ -265,7 +281,11 @@ class _Checker:
         parsed: ParsedNumber = parse_number(value)
         key = col.key
         if parsed.value is None:
-            self.add("not-a-number", key, line, header=col.header, value=_short(value))
+            shown = shown_as_date(value)
+            if shown is not None:
+                self.add("number-formatted-as-date", key, line, header=col.header, shown=shown)
+            else:
+                self.add("not-a-number", key, line, header=col.header, value=_short(value))
             return None
         number = parsed.value
         if abs(number) > MAX_AMOUNT:  # no budget: left out, so that every sum stays exact
@@ -304,7 +324,11 @@ class _Checker:
             self.add("duration-missing", key, line, line=line)
             return None
         if parsed.months is None:
-            self.add("duration-invalid", key, line, value=_short(value))
+            shown = shown_as_date(value)
+            if shown is not None:
+                self.add("number-formatted-as-date", key, line, header=col.header, shown=shown)
+            else:
+                self.add("duration-invalid", key, line, value=_short(value))
             return None
         months = parsed.whole_months
         if months is None:

@@ -209,6 +209,15 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FORM_A,
     ),
     rule(
+        "number-formatted-as-date", "error", "Số bị định dạng ngày giờ",
+        '"{header}" phải là số, nhưng ô được định dạng ngày giờ nên đang hiện "{shown}".',
+        "chọn ô (hoặc cả cột), mở Định dạng ô (Ctrl+1), chọn kiểu Số (Number), kiểm tra lại"
+        " số rồi lưu.",
+        SCOPE_FORM_A,
+        "Excel lưu ngày giờ dưới dạng số; cột số bị định dạng ngày giờ thường do dán định"
+        " dạng từ nơi khác.",
+    ),
+    rule(
         "number-as-text", "warning", "Số ghi dạng chữ",
         '"{header}" được ghi dạng chữ "{value}"; nscl đọc là {number}.',
         "nhập số trực tiếp vào ô (định dạng Number), không gõ dấu chấm phân cách hay đơn vị.",

@@ -56,6 +56,8 @@ def test_a_conversion_that_runs_too_long_is_stopped_with_a_vietnamese_reason(
                 text = cmdline.read_bytes().replace(b"\0", b" ")
             except OSError:
                 continue
-            if b"nscl-lo-" in text:
+            # This conversion's processes only (their command line names tmp_path as the
+            # output folder): other conversions may be running on the machine meanwhile.
+            if b"nscl-lo-" in text and str(tmp_path).encode() in text:
                 left.append(text)
         assert left == []

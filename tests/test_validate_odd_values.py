@@ -171,6 +171,24 @@ def test_many_unreadable_rows_are_reported_once_each_up_to_a_limit(tmp_path: Pat
     assert "file-corrupt" not in _codes(path)
 
 
+
+@pytest.mark.parametrize(
+    ("cell", "value", "number_format", "shown"),
+    [("I9", 2550, "dd/mm/yyyy", "24/12/1906"), ("J9", 800.5, "dd/mm/yyyy hh:mm",
+                                                  "10/03/1902 12:00"),
+     ("G9", 24, "[h]:mm", "576:00"), ("G10", 0.5, "hh:mm:ss", "12:00:00")],
+)
+def test_a_number_under_a_date_format_says_so(
+    tmp_path: Path, cell: str, value: float, number_format: str, shown: str
+) -> None:
+    """A money or duration cell formatted as a date shows a date in Excel: the problem
+    says that the cell is date-formatted and what it shows, not "not a number"."""
+    path = _with_cells(tmp_path / "a.xlsx", {cell: (value, number_format)})
+    problems = [p for p in validate_path(path, year=2026).problems if p.cell == cell]
+    assert [(p.code, p.params["shown"]) for p in problems] == [
+        ("number-formatted-as-date", shown)]
+
+
 # ---- numbers too large to be a budget -------------------------------------------------
 
 HEADER = ["Stt", "Tên nhiệm vụ", "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
