@@ -24,7 +24,14 @@ from nscl.forms import Column, TableForm
 from nscl.gc_pause import gc_paused
 from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
 from nscl.locate import TableLocation, a1, cell_text, column_letter
-from nscl.numbers import ParsedNumber, parse_duration, parse_number
+from nscl.numbers import (
+    MILLION,
+    ParsedNumber,
+    declared_money_unit,
+    parse_duration,
+    parse_number,
+    to_million,
+)
 from nscl.problems import Problem, get_rule
 from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.text import canonical_tone_placement, compare_key
@@ -63,6 +70,7 @@ class TableResult:
     problems: list[Problem] = field(default_factory=list)
     summary: BudgetSummary = field(default_factory=BudgetSummary)
     totals_row: int | None = None  # 1-based sheet row of "Tổng cộng"
+    money_unit: str = MILLION  # the unit the table declares; amounts are converted from it
 
 
 def format_number(value: float) -> str:
@@ -195,6 +203,7 @@ class _Checker:
         if options.year is not None:
             duration_max = min(duration_max, (options.program_end_year + 1 - options.year) * 12)
         self.quick_months = float(duration_max)
+        self.money_unit = MILLION  # the table's own unit (see _find_money_unit)
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -288,6 +297,8 @@ class _Checker:
                 self.add("not-a-number", key, line, header=col.header, value=_short(value))
             return None
         number = parsed.value
+        if parsed.unit is None and self.money_unit != MILLION:  # in the table's own unit
+            number = to_million(number, self.money_unit)
         if abs(number) > MAX_AMOUNT:  # no budget: left out, so that every sum stays exact
             shown = _short(value) if isinstance(value, str) else format_number(number)
             self.add("amount-too-large", key, line, header=col.header, value=shown,
@@ -369,10 +380,14 @@ class _Checker:
 
     def _money_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
         slow = self._money_slow
-        out = [
-            float(v) if type(v) is float and 0 <= v <= MAX_AMOUNT else slow(col, v, lines[j])
-            for j, v in enumerate(raw)
-        ]
+        if self.money_unit != MILLION:  # every amount is converted: no fast path
+            out = [slow(col, v, lines[j]) for j, v in enumerate(raw)]
+        else:
+            out = [
+                float(v) if type(v) is float and 0 <= v <= MAX_AMOUNT
+                else slow(col, v, lines[j])
+                for j, v in enumerate(raw)
+            ]
         if col.required:
             for j in [j for j, v in enumerate(out) if v is None and _is_blank(raw[j])]:
                 self.add("required-missing", col.key, lines[j], line=lines[j], header=col.header)
@@ -463,7 +478,34 @@ class _Checker:
                          name=_short(name))
 
     # -- the table -------------------------------------------------------------------------
+    def _find_money_unit(self, grid: Sequence[Sequence[Any]]) -> None:
+        """The unit the table declares for its amounts, when not million VND: in a money
+        header ("Dự kiến kinh phí (đồng)", "NSNN (nghìn đồng)"; a group header merged over
+        the money columns sits above the first of them), else in a "Đơn vị tính: …" line
+        above the table. Amounts are then converted, with a warning at that cell."""
+        money = [index for col, index, _ in self.columns
+                 if col.type == "money" and index is not None]
+        places = [(r, c) for r in self.loc.header_rows for c in money]
+        labelled = [(r, c) for r in range(min(self.loc.header_row, len(grid)))
+                    for c in range(len(grid[r]))]
+        for cells, labelled_only in ((places, False), (labelled, True)):
+            for r, c in cells:
+                value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+                if not isinstance(value, str):
+                    continue
+                unit = declared_money_unit(value, labelled_only=labelled_only)
+                if unit is None:
+                    continue
+                if unit != MILLION:
+                    self.money_unit = unit
+                    problem = get_rule("money-unit-converted").problem(
+                        file=self.file, sheet=self.sheet, cell=a1(r, c), unit=unit,
+                        example=format_number(to_million(1_000_000, unit)))
+                    self.problems.append((r + 1, -1, len(self.problems), problem))
+                return
+
     def run(self, grid: Sequence[Sequence[Any]]) -> TableResult:
+        self._find_money_unit(grid)
         task_indices: list[int] = []
         totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         after_totals = False
@@ -557,6 +599,7 @@ class _Checker:
                 counterpart=counterpart_sum,
             ),
             totals_row=totals_at[0][0] + 1 if totals_at else None,
+            money_unit=self.money_unit,
         )
 
     def _totals(
@@ -569,7 +612,10 @@ class _Checker:
         for col, index, _ in self.columns:
             if col.type != "money" or index is None or index >= len(row):
                 continue
-            found = parse_number(row[index]).value
+            typed = parse_number(row[index])
+            found = typed.value
+            if found is not None and typed.unit is None:
+                found = to_million(found, self.money_unit)
             want = expected.get(col.key)
             if found is None or want is None:
                 continue

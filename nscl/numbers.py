@@ -21,6 +21,10 @@ Reading rules for numbers typed as text (Vietnamese first):
 * a unit may follow: "triệu đồng", "triệu", "tr.đ", "trđ" (million VND, the form's unit),
   "tỷ đồng" (× 1000), "nghìn đồng" (÷ 1000), "đồng", "đ", "VNĐ" (÷ 1 000 000), "%";
 * a leading minus sign ("-", "−") or accounting parentheses "(1.250)" make it negative.
+
+A table may also declare another unit for all its amounts ("Dự kiến kinh phí (đồng)",
+"NSNN (nghìn đồng)", "Đơn vị tính: đồng"): :func:`declared_money_unit` reads it and
+:func:`to_million` / :func:`from_million` convert exactly (by powers of ten).
 """
 
 from __future__ import annotations
@@ -32,11 +36,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "MILLION",
     "NumberStyle",
     "ParsedDuration",
     "ParsedNumber",
+    "declared_money_unit",
+    "from_million",
     "parse_duration",
     "parse_number",
+    "to_million",
 ]
 
 NumberStyle = Literal["native", "plain", "vietnamese", "english", "ambiguous"]
@@ -54,6 +62,59 @@ _UNITS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"(?:đồng|vnđ|vnd|đ)\.?$"), "đồng", 0.000001),
     (re.compile(r"%$"), "%", 1.0),
 )
+# Units a table may declare for its amounts: name -> (multiplier, divisor) to million VND.
+MILLION = "triệu đồng"
+_MONEY_UNITS: dict[str, tuple[int, int]] = {
+    MILLION: (1, 1), "tỷ đồng": (1000, 1), "nghìn đồng": (1, 1000), "đồng": (1, 1_000_000),
+}
+_UNIT_WORDS = (
+    r"(?P<unit>triệu\s*(?:đồng|vnđ|vnd)|tr\.?\s*đ(?:ồng)?|trđ|(?:tỷ|tỉ)\s*(?:đồng|vnđ|vnd)"
+    r"|(?:nghìn|ngàn)\s*(?:đồng|vnđ|vnd)|1\.000\.000\s*(?:đồng|vnđ|vnd|đ)"
+    r"|1\.000\s*(?:đồng|vnđ|vnd|đ)|đồng|vnđ|vnd|đ(?=\s*\)))"
+)
+_LABEL = r"(?:đơn\s*vị(?:\s*tính)?|đvt)"
+# "(triệu đồng)", "(đơn vị: đồng)" in a header; "Đơn vị tính: đồng", "ĐVT: 1.000 đồng".
+_IN_PARENTHESES = re.compile(rf"\(\s*(?:{_LABEL}\s*:?\s*)?{_UNIT_WORDS}\s*\)")
+_LABELLED = re.compile(rf"{_LABEL}\s*:\s*{_UNIT_WORDS}(?![\w])")
+
+
+def _unit_name(word: str) -> str:
+    word = " ".join(word.split())
+    if word.startswith(("triệu", "tr", "1.000.000")):
+        return MILLION
+    if word.startswith(("tỷ", "tỉ")):
+        return "tỷ đồng"
+    if word.startswith(("nghìn", "ngàn", "1.000")):
+        return "nghìn đồng"
+    return "đồng"
+
+
+def declared_money_unit(text: str, *, labelled_only: bool = False) -> str | None:
+    """The unit ``text`` declares for amounts ("triệu đồng", "tỷ đồng", "nghìn đồng" or
+    "đồng"), or None. A header declares it in parentheses ("Dự kiến kinh phí (đồng)");
+    a line of its own after a label ("Đơn vị tính: đồng"), which is all that is looked
+    for when ``labelled_only`` (text above a table)."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    if "đ" not in lowered and "vnd" not in lowered:
+        return None
+    found = _LABELLED.search(lowered)
+    if found is None and not labelled_only:
+        found = _IN_PARENTHESES.search(lowered)
+    return _unit_name(found["unit"]) if found else None
+
+
+def to_million(value: float, unit: str) -> float:
+    """An amount in ``unit`` (a name from :func:`declared_money_unit`) in million VND."""
+    multiplier, divisor = _MONEY_UNITS[unit]
+    return value * multiplier / divisor if unit != MILLION else value
+
+
+def from_million(value: float, unit: str) -> float:
+    """An amount in million VND in ``unit`` (the inverse of :func:`to_million`)."""
+    multiplier, divisor = _MONEY_UNITS[unit]
+    return value * divisor / multiplier if unit != MILLION else value
+
+
 _HAS_UNIT_CHAR = re.compile(r"[^\d.,\s()+\-\u2212\u2013]")
 
 _PLAIN = re.compile(r"\d+")

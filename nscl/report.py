@@ -146,6 +146,9 @@ class FileReport:
     summary: BudgetSummary = field(default_factory=BudgetSummary)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
+    # The unit the table declares for its amounts ("đồng", …); the amounts in ``rows`` and
+    # ``summary`` are always in million VND (nscl.numbers.from_million goes back).
+    money_unit: str = "triệu đồng"
 
     @property
     def errors(self) -> list[Problem]:

@@ -218,6 +218,17 @@ RULES: tuple[Rule, ...] = (
         " dạng từ nơi khác.",
     ),
     rule(
+        "money-unit-converted", "warning", "Kinh phí không ghi theo triệu đồng",
+        "Bảng ghi kinh phí theo đơn vị {unit}, không phải triệu đồng như mẫu; nscl đã đổi"
+        " mọi số tiền sang triệu đồng để kiểm tra và tổng hợp (1.000.000 {unit} = {example}"
+        " triệu đồng).",
+        "ghi kinh phí theo đơn vị triệu đồng và sửa tiêu đề cột như mẫu.",
+        SCOPE_FORM_A,
+        'Đơn vị được đọc ở tiêu đề các cột kinh phí ("Dự kiến kinh phí (đồng)", "NSNN (nghìn'
+        ' đồng)") hoặc ở dòng "Đơn vị tính: …" phía trên bảng; số có ghi đơn vị riêng trong'
+        " ô được đọc theo đơn vị đó.",
+    ),
+    rule(
         "number-as-text", "warning", "Số ghi dạng chữ",
         '"{header}" được ghi dạng chữ "{value}"; nscl đọc là {number}.',
         "nhập số trực tiếp vào ô (định dạng Number), không gõ dấu chấm phân cách hay đơn vị.",

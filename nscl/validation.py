@@ -346,6 +346,7 @@ class _Run:
         )
         self.report.rows = result.rows
         self.report.summary = result.summary
+        self.report.money_unit = result.money_unit
         self.report.problems.extend(result.problems)
         if not result.rows:
             self.add("table-empty", sheet=sheet, cell=a1(loc.data_start, 0),

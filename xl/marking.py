@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.numbers import from_million
 from nscl.problems import SEVERITY_LABELS, Problem
 from nscl.reading import describe_error
 from nscl.report import FileReport
@@ -261,7 +262,9 @@ def _fill_totals(
                 continue
             if not ours and not is_blank(book.get_value(sheet, cell)):
                 continue
-            value = round(float(state_budget) + float(counterpart), 6)
+            # In the sheet's own unit (the report's amounts are in million VND).
+            total = from_million(float(state_budget) + float(counterpart), report.money_unit)
+            value = round(total, 6)
             book.set_value(sheet, cell, int(value) if value.is_integer() else value)
         except (KeyError, ValueError):
             continue

@@ -1,0 +1,147 @@
+"""A table whose amounts are not in million VND, as its header says ("(đồng)").
+
+Before, such a table was read as if in million VND: a province writing its budget in
+đồng counted a million times too much in the master. The declared unit is now read from
+the money headers or a "Đơn vị tính: …" line, every amount is converted (exactly, by
+powers of ten), and a warning says so.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from nscl.numbers import declared_money_unit, from_million, to_million
+from nscl.validation import validate_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+CLEAN = FIXTURES / "a_clean_ministry.xlsx"  # tasks in rows 9, 10 and 12; header H6
+SHEET = "DM de xuat 2026"
+GROUP_HEADER = "H6"
+CLEAN_TOTALS = (7300.5, 6200.5, 1100.0)  # total, NSNN, đối ứng in million VND
+
+
+@pytest.mark.parametrize(
+    ("text", "labelled_only", "unit"),
+    [
+        ("Dự kiến kinh phí (triệu đồng)", False, "triệu đồng"),
+        ("Dự kiến kinh phí (Tr.đ)", False, "triệu đồng"),
+        ("Dự kiến kinh phí (đồng)", False, "đồng"),
+        ("NSNN (nghìn đồng)", False, "nghìn đồng"),
+        ("Tổng số (tỷ đồng)", False, "tỷ đồng"),
+        ("(Đơn vị: VNĐ)", False, "đồng"),
+        ("Kinh phí (đ)", False, "đồng"),
+        ("Đơn vị tính: đồng", True, "đồng"),
+        ("ĐVT: 1.000 đồng", True, "nghìn đồng"),
+        ("ĐVT: Triệu đồng", True, "triệu đồng"),
+        ("Dự kiến kinh phí (đồng)", True, None),  # above a table, only a labelled line
+        ("Đơn vị đề xuất: Bộ Công Thương", True, None),
+        ("Tổng số", False, None),
+        ("BẢNG TỔNG HỢP DANH MỤC ĐỀ XUẤT", False, None),
+    ],
+)
+def test_declared_money_unit(text: str, labelled_only: bool, unit: str | None) -> None:
+    assert declared_money_unit(text, labelled_only=labelled_only) == unit
+
+
+def test_conversions_are_exact_powers_of_ten() -> None:
+    assert to_million(2_550_000_000, "đồng") == 2550.0
+    assert to_million(1_250_500, "nghìn đồng") == 1250.5
+    assert to_million(2.5, "tỷ đồng") == 2500.0
+    assert from_million(3350.0, "đồng") == 3_350_000_000
+    assert from_million(1250.5, "nghìn đồng") == 1_250_500
+    assert to_million(7.5, "triệu đồng") == 7.5 == from_million(7.5, "triệu đồng")
+
+
+def _in_unit(target: Path, unit: str, *, header: bool = True, blank_totals: bool = False,
+             extra: dict[str, Any] | None = None) -> Path:
+    """The clean file with its amounts in ``unit``, declared in the group header (or in a
+    "Đơn vị tính" line above the table)."""
+    wb = openpyxl.load_workbook(CLEAN)
+    ws = wb[SHEET]
+    assert "(triệu đồng)" in str(ws[GROUP_HEADER].value)
+    if header:
+        ws[GROUP_HEADER] = str(ws[GROUP_HEADER].value).replace("(triệu đồng)", f"({unit})")
+    else:  # the group header without a unit, and a line above the table
+        ws[GROUP_HEADER] = str(ws[GROUP_HEADER].value).replace(" (triệu đồng)", "")
+        ws["K3"] = f"Đơn vị tính: {unit}"
+    for row in ws.iter_rows(min_row=9, min_col=8, max_col=10):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.value = from_million(float(cell.value), unit)
+                if blank_totals and cell.column == 8:
+                    cell.value = None
+    for ref, value in (extra or {}).items():
+        ws[ref] = value
+    wb.save(target)
+    return target
+
+
+@pytest.mark.parametrize("unit", ["đồng", "nghìn đồng", "tỷ đồng"])
+def test_amounts_in_another_unit_are_converted_with_a_warning(
+    tmp_path: Path, unit: str
+) -> None:
+    report = validate_path(_in_unit(tmp_path / "a.xlsx", unit), year=2026)
+    assert [(p.code, p.cell, p.severity) for p in report.problems] == [
+        ("money-unit-converted", GROUP_HEADER, "warning")]
+    assert report.money_unit == unit
+    summary = report.summary
+    assert (summary.total, summary.state_budget, summary.counterpart) == pytest.approx(
+        CLEAN_TOTALS)
+    first = report.rows[0]
+    assert first.values["state_budget"] == pytest.approx(
+        to_million(float(first.raw["state_budget"]), unit))
+
+
+def test_a_unit_line_above_the_table_counts_too(tmp_path: Path) -> None:
+    report = validate_path(_in_unit(tmp_path / "a.xlsx", "nghìn đồng", header=False),
+                           year=2026)
+    assert [(p.code, p.cell) for p in report.problems] == [("money-unit-converted", "K3")]
+    assert report.summary.total == pytest.approx(CLEAN_TOTALS[0])
+
+
+def test_the_official_unit_changes_nothing(tmp_path: Path) -> None:
+    report = validate_path(_in_unit(tmp_path / "a.xlsx", "triệu đồng"), year=2026)
+    assert report.problems == [] and report.money_unit == "triệu đồng"
+    assert report.summary.total == pytest.approx(CLEAN_TOTALS[0])
+
+
+def test_a_cell_with_its_own_unit_is_not_converted_twice(tmp_path: Path) -> None:
+    path = _in_unit(tmp_path / "a.xlsx", "đồng", extra={"I9": "2.000 triệu đồng"})
+    report = validate_path(path, year=2026)
+    assert report.rows[0].values["state_budget"] == 2000.0
+    assert "number-as-text" in {p.code for p in report.problems}
+
+
+def test_the_marked_copy_fills_totals_in_the_sheet_s_own_unit(tmp_path: Path) -> None:
+    from xl.marking import annotate_copy
+
+    path = _in_unit(tmp_path / "a.xlsx", "đồng", blank_totals=True)
+    report = validate_path(path, year=2026)
+    out = annotate_copy(report, path, tmp_path / "out")
+    ws = openpyxl.load_workbook(out)[SHEET]
+    for row in report.rows:
+        typed = ws[row.cells["state_budget"]].value + ws[row.cells["counterpart"]].value
+        assert ws[row.cells["total"]].value == typed  # in đồng, as the sheet
+        assert math.isclose(row.values["total"], to_million(typed, "đồng"))
+
+
+def test_the_master_counts_million_vnd(tmp_path: Path) -> None:
+    from sync.config import SyncConfig
+    from sync.run import run_sync
+    from tests.sync_support import master_task_rows
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _in_unit(inbox / "bct.xlsx", "đồng")
+    outcome = run_sync(SyncConfig(inbox=inbox, master=tmp_path / "m.xlsx",
+                                  state=tmp_path / "s", year=2026, expected=("bo-cong-thuong",)))
+    (agency,) = outcome.result["agencies"]
+    assert agency["total"] == pytest.approx(CLEAN_TOTALS[0])
+    assert agency["warnings"] == 1 and agency["status"] == "ok"
+    rows = master_task_rows(tmp_path / "m.xlsx")
+    assert sum(r["state_budget"] for r in rows) == pytest.approx(CLEAN_TOTALS[1])
