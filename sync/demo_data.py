@@ -65,6 +65,7 @@ class Agency:
     nfd: bool = False  # typed with a decomposed-Unicode input method
     story: str = ""  # what the demo shows with this file (Vietnamese)
     later: bool = False  # arrives after the first consolidation run
+    money_unit: str = "triệu đồng"  # unit in a retyped table's money header
 
 
 def _at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
@@ -198,10 +199,11 @@ AGENCIES: tuple[Agency, ...] = (
         Task("Hỗ trợ doanh nghiệp sản xuất xi măng áp dụng ISO 50001 quản lý năng lượng",
              "Sở Khoa học và Công nghệ tỉnh Thanh Hóa",
              "Giảm 5% tiêu hao năng lượng tại 06 doanh nghiệp", "Đánh giá năng lượng; tư vấn "
-             "ISO 50001", "06 doanh nghiệp áp dụng ISO 50001", "18 tháng", 950, 550,
-             total=1500),
-    ), header="ỦY BAN NHÂN DÂN TỈNH THANH HOÁ",
-       story="bảng tự gõ; tên tỉnh viết «Thanh Hoá» (dấu đặt kiểu cũ)"),
+             "ISO 50001", "06 doanh nghiệp áp dụng ISO 50001", "18 tháng", 950_000_000,
+             550_000_000, total=1_500_000_000),
+    ), header="ỦY BAN NHÂN DÂN TỈNH THANH HOÁ", money_unit="đồng",
+       story="bảng tự gõ; tên tỉnh viết «Thanh Hoá» (dấu đặt kiểu cũ); kinh phí ghi theo "
+             "đồng, không theo triệu đồng"),
     Agency("tinh-quang-ninh", "Quang Ninh/Quang Ninh - ban 1.xlsx", "template",
            _at(19, 10, 0), (
         Task("Hỗ trợ doanh nghiệp du lịch, dịch vụ áp dụng tiêu chuẩn quốc gia về dịch vụ "
@@ -355,7 +357,8 @@ def _retyped_file(path: Path, agency: Agency, year: int) -> None:
     for j, col in enumerate(form.columns, start=1):
         header = col.aliases[0] if col.aliases else col.header
         if col.group:
-            ws.cell(row=5, column=j, value=text(col.group)).font = bold
+            group = col.group.replace("(triệu đồng)", f"({agency.money_unit})")
+            ws.cell(row=5, column=j, value=text(group)).font = bold
             ws.cell(row=6, column=j, value=text(header)).font = bold
         else:
             ws.cell(row=5, column=j, value=text(header)).font = bold

@@ -170,6 +170,9 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
         assert status[code] == "invalid"
     for code in ("bo-tai-chinh", "bo-xay-dung", "tinh-ha-tinh", "tp-can-tho", "tinh-ca-mau"):
         assert status[code] == "missing"
+    # Thanh Hoá's table is in đồng: counted in million VND, with a warning.
+    thanh_hoa = next(a for a in data["agencies"] if a["code"] == "tinh-thanh-hoa")
+    assert (thanh_hoa["status"], thanh_hoa["warnings"], thanh_hoa["total"]) == ("ok", 1, 1500)
     files = {a["code"]: a["file"] for a in data["agencies"]}
     assert files["tp-ho-chi-minh"].endswith(".xls")  # the legacy file, converted by LO
     assert files["tinh-quang-ninh"].endswith("ban 2 (da sua).xlsx")
