@@ -88,6 +88,20 @@ def format_number(value: float) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+_YEARS_HEADER = re.compile(r"\(\s*(?:(?:đơn\s*vị(?:\s*tính)?|đvt)\s*:?\s*)?năm\s*\)")
+_PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
+
+
+def _years_as_months(value: Any) -> Any:
+    """A plain number of years as months (a float); anything else (text with its own
+    unit, "2025-2026" …) unchanged, for the duration parser."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value) * 12
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        return float(value.strip().replace(",", ".")) * 12
+    return value
+
+
 def shown_as_date(value: Any) -> str | None:
     """How Excel shows a number under a date, time or duration format (what the reader
     turned it into), or None when ``value`` is not such a value."""
@@ -204,6 +218,7 @@ class _Checker:
             duration_max = min(duration_max, (options.program_end_year + 1 - options.year) * 12)
         self.quick_months = float(duration_max)
         self.money_unit = MILLION  # the table's own unit (see _find_money_unit)
+        self.duration_in_years = False  # the duration header says "(năm)"
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -394,6 +409,8 @@ class _Checker:
         return out
 
     def _duration_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        if self.duration_in_years:
+            raw = [_years_as_months(v) for v in raw]
         quick = self.quick_months
         clean = self.duration_clean
         slow = self._duration_slow
@@ -504,8 +521,26 @@ class _Checker:
                     self.problems.append((r + 1, -1, len(self.problems), problem))
                 return
 
+    def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
+        """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
+        numbers are then converted to months, with a warning at the header."""
+        index = self.loc.columns.get("duration_months")
+        if index is None:
+            return
+        for r in self.loc.header_rows:
+            value = grid[r][index] if r < len(grid) and index < len(grid[r]) else None
+            if isinstance(value, str) and _YEARS_HEADER.search(
+                    unicodedata.normalize("NFC", value).lower()):
+                self.duration_in_years = True
+                problem = get_rule("duration-unit-converted").problem(
+                    file=self.file, sheet=self.sheet, cell=a1(r, index),
+                    header=self.form.column("duration_months").header)
+                self.problems.append((r + 1, -1, len(self.problems), problem))
+                return
+
     def run(self, grid: Sequence[Sequence[Any]]) -> TableResult:
         self._find_money_unit(grid)
+        self._find_duration_unit(grid)
         task_indices: list[int] = []
         totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         after_totals = False

@@ -229,6 +229,15 @@ RULES: tuple[Rule, ...] = (
         " ô được đọc theo đơn vị đó.",
     ),
     rule(
+        "duration-unit-converted", "warning", "Thời gian ghi theo năm",
+        'Cột "{header}" ghi thời gian theo năm, không phải số tháng như mẫu; nscl đã đổi'
+        " sang tháng (1 năm = 12 tháng) để kiểm tra và tổng hợp.",
+        "ghi số tháng (ví dụ 24) và sửa tiêu đề cột như mẫu.",
+        SCOPE_FORM_A,
+        'Đọc ở tiêu đề cột ("Thời gian thực hiện (năm)"); ô ghi kèm đơn vị ("18 tháng",'
+        ' "2 năm") hay khoảng năm ("2025-2026") được đọc theo cách ghi của ô.',
+    ),
+    rule(
         "number-as-text", "warning", "Số ghi dạng chữ",
         '"{header}" được ghi dạng chữ "{value}"; nscl đọc là {number}.',
         "nhập số trực tiếp vào ô (định dạng Number), không gõ dấu chấm phân cách hay đơn vị.",

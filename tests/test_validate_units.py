@@ -1,9 +1,11 @@
-"""A table whose amounts are not in million VND, as its header says ("(đồng)").
+"""A table whose amounts are not in million VND, or whose durations are not in months,
+as its header says ("(đồng)", "(năm)").
 
-Before, such a table was read as if in million VND: a province writing its budget in
-đồng counted a million times too much in the master. The declared unit is now read from
-the money headers or a "Đơn vị tính: …" line, every amount is converted (exactly, by
-powers of ten), and a warning says so.
+Before, such a table was read as if in the form's units: a province writing its budget
+in đồng counted a million times too much in the master, and "2" under "Thời gian thực
+hiện (năm)" was 2 months. The declared unit is now read from the headers (or a "Đơn vị
+tính: …" line for amounts), values are converted (amounts exactly, by powers of ten), and
+a warning says so.
 """
 
 from __future__ import annotations
@@ -145,3 +147,25 @@ def test_the_master_counts_million_vnd(tmp_path: Path) -> None:
     assert agency["warnings"] == 1 and agency["status"] == "ok"
     rows = master_task_rows(tmp_path / "m.xlsx")
     assert sum(r["state_budget"] for r in rows) == pytest.approx(CLEAN_TOTALS[1])
+
+
+def test_durations_in_years_are_converted_to_months(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(CLEAN)
+    ws = wb[SHEET]
+    ws["G6"] = "Thời gian thực hiện (năm)"
+    ws["G9"], ws["G10"], ws["G12"] = 2, "1,5", "18 tháng"  # a cell's own unit still counts
+    wb.save(tmp_path / "a.xlsx")
+    report = validate_path(tmp_path / "a.xlsx", year=2026)
+    assert [(p.code, p.cell) for p in report.problems] == [("duration-unit-converted", "G6")]
+    assert [row.values["duration_months"] for row in report.rows] == [24, 18, 18]
+    assert report.rows[0].raw["duration_months"] == 2  # what the cell holds is kept
+
+
+def test_years_over_the_limit_are_reported_in_months(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(CLEAN)
+    ws = wb[SHEET]
+    ws["G6"] = "Thời gian thực hiện (năm)"
+    ws["G9"] = 7  # 84 months: over the 72 allowed
+    wb.save(tmp_path / "a.xlsx")
+    codes = {(p.code, p.cell) for p in validate_path(tmp_path / "a.xlsx", year=2026).problems}
+    assert ("duration-out-of-range", "G9") in codes
