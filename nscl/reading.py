@@ -98,6 +98,8 @@ class Workbook:
     unreadable_rows: dict[str, list[int]] = field(default_factory=dict)
     max_sheet_cells: int = ReadLimits.max_sheet_cells
     _book: Any = field(default=None, repr=False)
+    _ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = field(
+        default=None, repr=False)
 
     def read(self, name: str) -> Grid:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
@@ -177,9 +179,18 @@ class Workbook:
         return sheet_too_large(name, reach, self.max_sheet_cells)
 
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-        """Merged ranges of a sheet as 0-based ((row, col), (row, col)); empty for .ods."""
+        """Merged ranges of a sheet as 0-based ((row, col), (row, col))."""
         if name in self.oversized:
             return []
+        if self.kind == "ods":  # python-calamine reports them for .xlsx and .xls only
+            if self._ods_merges is None:
+                from nscl.ods_merges import ods_merged_ranges
+
+                try:
+                    self._ods_merges = ods_merged_ranges(self.path)
+                except Exception:  # merged ranges are a nicety: never fail on them
+                    self._ods_merges = {}
+            return list(self._ods_merges.get(name, []))
         try:
             ranges = self._book.get_sheet_by_name(name).merged_cell_ranges
         except BaseException as exc:  # merged ranges are a nicety: never fail on them

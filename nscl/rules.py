@@ -269,6 +269,16 @@ RULES: tuple[Rule, ...] = (
         "Giới hạn kỹ thuật để các phép cộng luôn chính xác, không phải mức trần kinh phí.",
     ),
     rule(
+        "amount-merged", "error", "Ô kinh phí gộp nhiều nhiệm vụ",
+        '"{header}" là một ô gộp qua các dòng {first}–{last}: một số tiền chung không chia'
+        " được cho từng nhiệm vụ; nscl chỉ tính số đó cho nhiệm vụ ở dòng {first}.",
+        "bỏ gộp ô (Trang đầu > Hợp nhất và Căn giữa > Bỏ hợp nhất các ô) rồi ghi kinh phí"
+        " riêng của từng nhiệm vụ.",
+        SCOPE_FORM_A,
+        "Ô văn bản hay thời gian gộp qua nhiều nhiệm vụ (cùng tổ chức chủ trì, cùng thời gian)"
+        " được đọc cho từng nhiệm vụ như trên màn hình; ô kinh phí thì không.",
+    ),
+    rule(
         "budget-mismatch", "error", "Tổng số khác NSNN + Đối ứng",
         "Tổng số {total} khác NSNN + Đối ứng = {expected} (chênh {diff} triệu đồng).",
         "sửa để Tổng số = NSNN + Đối ứng, hoặc để trống ô Tổng số cho nscl tự tính.",

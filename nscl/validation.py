@@ -36,6 +36,7 @@ from nscl.locate import (
     locate_indicators,
     locate_table,
 )
+from nscl.merges import fill_merged_down
 from nscl.problems import Problem, get_rule
 from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
@@ -336,6 +337,12 @@ class _Run:
             if col.required and col.key not in loc.columns:
                 self.add("column-missing", sheet=sheet, cell=a1(loc.header_row, spare),
                          at_row=loc.header_row + 1, header=col.header)
+        # Cells merged down over several tasks are read as the clerk sees them.
+        for amount in fill_merged_down(grid, book.merged_ranges(sheet), loc):
+            first, last = amount.first_row, amount.last_row
+            self.add("amount-merged", sheet=sheet,
+                     cell=f"{a1(first, amount.col)}:{a1(last, amount.col)}", at_row=first + 1,
+                     header=amount.column.header, first=first + 1, last=last + 1)
         result = check_table(
             grid, loc, sheet=sheet, file=self.file,
             options=TableOptions(
