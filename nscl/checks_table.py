@@ -151,6 +151,13 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     return maker
 
 
+# A section heading's number: a Roman numeral or a capital letter ("I", "II.", "A)").
+_SECTION_NUMBER = re.compile(r"\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*[.)]?\s*")
+# Columns that describe a task: a section heading fills none of them.
+_DESCRIPTIVE = ("lead_org", "objectives", "main_content", "expected_results",
+                "duration_months")
+
+
 def _looks_like_totals(value: Any) -> bool:
     if not isinstance(value, str) or len(value) > 40:
         return False
@@ -219,6 +226,7 @@ class _Checker:
         self.quick_months = float(duration_max)
         self.money_unit = MILLION  # the table's own unit (see _find_money_unit)
         self.duration_in_years = False  # the duration header says "(năm)"
+        self.section_starts: set[int] = set()  # task indexes a section heading precedes
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -250,6 +258,24 @@ class _Checker:
             if not _is_blank(value):
                 return _looks_like_totals(value)
         return False
+
+    def _is_section(self, row: Sequence[Any]) -> bool:
+        """A heading grouping the tasks below it ("I | Nhiệm vụ chuyển tiếp", "A | Lĩnh vực
+        tiêu chuẩn"): a Roman numeral or a letter as Stt, a label, and nothing that
+        describes a task (it may carry its section's subtotal)."""
+        seq, name = self.loc.columns.get("seq"), self.loc.columns.get("task_name")
+        if seq is None or name is None or max(seq, name) >= len(row):
+            return False
+        label = row[seq]
+        if not isinstance(label, str) or not _SECTION_NUMBER.fullmatch(label):
+            return False
+        if _is_blank(row[name]):
+            return False
+        return all(
+            (index := self.loc.columns.get(key)) is None or index >= len(row)
+            or _is_blank(row[index])
+            for key in _DESCRIPTIVE
+        )
 
     def _started(self, row: Sequence[Any]) -> bool:
         width = len(row)
@@ -442,6 +468,8 @@ class _Checker:
                 seq = int(found.group(1)) if found else None
             else:
                 seq = None
+            if seq == 1 and j in self.section_starts:  # numbering restarts in each section
+                expected = 1
             if seq != expected:
                 self.add("seq-order", col.key, lines[j], value=_short(cell_text(value)),
                          expected=expected)
@@ -521,6 +549,19 @@ class _Checker:
                     self.problems.append((r + 1, -1, len(self.problems), problem))
                 return
 
+    def _section(self, row: Sequence[Any], line: int) -> None:
+        """A section heading is not a task; amounts on it (a subtotal) are not counted,
+        and a warning says so, so that nothing is left out unseen."""
+        amounts = [
+            col.key for col, index, _ in self.columns
+            if col.type == "money" and index is not None and index < len(row)
+            and not _is_blank(row[index])
+        ]
+        if amounts:
+            name = row[self.loc.columns["task_name"]]
+            self.add("section-row", "seq", line, line=line,
+                     label=_short(f"{str(row[self.loc.columns['seq']]).strip()} {name}"))
+
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
         numbers are then converted to months, with a warning at the header."""
@@ -567,6 +608,10 @@ class _Checker:
             if self._is_totals(row):
                 totals_at.append((r, len(task_indices)))
                 after_totals = True
+                continue
+            if self._is_section(row):
+                self._section(row, r + 1)
+                self.section_starts.add(len(task_indices))
                 continue
             if after_totals and filled <= 1:
                 continue

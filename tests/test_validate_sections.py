@@ -1,0 +1,82 @@
+"""Section headings inside a Form A table ("I | Nhiệm vụ chuyển tiếp", "A | Lĩnh vực …").
+
+Before, such a heading was read as a task: a cascade of false errors (no lead
+organisation, no duration …) and, when it carried its section's subtotal, the amounts
+counted twice in the master.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nscl.checks_table import TableOptions, TableResult, check_table
+from nscl.forms import form_a
+from nscl.locate import locate_table
+
+HEADER = ["Stt", "Tên nhiệm vụ", "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
+          "Dự kiến kết quả/ sản phẩm và yêu cầu đạt được", "Thời gian thực hiện", "Tổng số",
+          "NSNN", "Đối ứng", "Ghi chú"]
+
+
+def _task(seq: Any, name: str, state: float, counterpart: float) -> list[Any]:
+    return [seq, name, "Viện Năng suất Việt Nam", "Mục tiêu", "Nội dung", "Kết quả", 24,
+            state + counterpart, state, counterpart, ""]
+
+
+def _heading(seq: str, label: str, *amounts: float) -> list[Any]:
+    money = list(amounts) if amounts else ["", "", ""]
+    return [seq, label, "", "", "", "", "", *money, ""]
+
+
+def _check(rows: list[list[Any]]) -> TableResult:
+    grid: list[list[Any]] = [["BỘ CÔNG THƯƠNG"], HEADER, *rows]
+    loc = locate_table(grid, form_a())
+    assert loc is not None
+    return check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
+
+
+def test_headings_are_not_tasks_and_numbering_may_restart() -> None:
+    result = _check([
+        _heading("I", "Nhiệm vụ chuyển tiếp"),
+        _task(1, "Nhiệm vụ A", 100, 50),
+        _task(2, "Nhiệm vụ B", 200, 0),
+        _heading("II.", "Nhiệm vụ mở mới"),
+        _task(1, "Nhiệm vụ C", 300, 100),
+    ])
+    assert result.problems == []
+    assert [row.values["task_name"] for row in result.rows] == [
+        "Nhiệm vụ A", "Nhiệm vụ B", "Nhiệm vụ C"]
+    assert result.summary.total == 750
+
+
+def test_a_heading_with_a_subtotal_is_not_counted_and_says_so() -> None:
+    result = _check([
+        _heading("A", "Lĩnh vực tiêu chuẩn", 350, 300, 50),
+        _task(1, "Nhiệm vụ A", 300, 50),
+        _task(2, "Nhiệm vụ B", 0, 0),
+    ])
+    assert [(p.code, p.cell) for p in result.problems] == [("section-row", "A3")]
+    assert result.summary.total == 350  # not 700
+
+
+def test_numbering_that_goes_on_across_sections_is_fine_too() -> None:
+    result = _check([
+        _heading("I", "Nhiệm vụ chuyển tiếp"),
+        _task(1, "Nhiệm vụ A", 100, 50),
+        _heading("II", "Nhiệm vụ mở mới"),
+        _task(2, "Nhiệm vụ B", 200, 0),
+    ])
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("row", [
+    _task("A", "Nhiệm vụ đánh số bằng chữ", 100, 0),  # a task: its columns are filled
+    ["I", "", "", "", "", "", "", 100, 100, 0, ""],  # no label: not a heading
+    [1, "Nhiệm vụ chỉ có tên", "", "", "", "", "", 100, 100, 0, ""],  # a number: a task
+])
+def test_rows_that_are_not_headings_stay_tasks(row: list[Any]) -> None:
+    result = _check([row])
+    assert len(result.rows) == 1
+    assert "section-row" not in {p.code for p in result.problems}
