@@ -648,7 +648,9 @@ class _Checker:
         states = parsed.get("state_budget", [])
         counterparts = parsed.get("counterpart", [])
         for r, before in totals_at:
-            self._totals(grid[r], r + 1, states[:before], counterparts[:before])
+            # A "Tổng cộng" row above every task (a common layout) totals all of them.
+            count = before or n
+            self._totals(grid[r], r + 1, states[:count], counterparts[:count])
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
             first = self.letters[self.position[key]] + str(line)

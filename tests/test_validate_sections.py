@@ -80,3 +80,13 @@ def test_rows_that_are_not_headings_stay_tasks(row: list[Any]) -> None:
     result = _check([row])
     assert len(result.rows) == 1
     assert "section-row" not in {p.code for p in result.problems}
+
+
+def test_a_grand_total_above_the_tasks_totals_all_of_them() -> None:
+    grand = ["", "TỔNG CỘNG", "", "", "", "", "", 450, 400, 50, ""]
+    result = _check([grand, _task(1, "Nhiệm vụ A", 100, 50), _task(2, "Nhiệm vụ B", 300, 0)])
+    assert result.problems == [] and result.summary.total == 450
+    wrong = ["", "Tổng cộng", "", "", "", "", "", 500, 450, 50, ""]
+    result = _check([wrong, _task(1, "Nhiệm vụ A", 100, 50), _task(2, "Nhiệm vụ B", 300, 0)])
+    assert {(p.code, p.cell) for p in result.problems} == {
+        ("totals-mismatch", "H3"), ("totals-mismatch", "I3")}
