@@ -51,6 +51,8 @@ FOOTER_PATTERN = re.compile(
     r"^kt\.|^tm\.|^giám đốc|^chủ tịch|^bộ trưởng"
 )
 _SEQ_TEXT = re.compile(r"^\s*(\d{1,5})\s*\.?\s*$")
+# A note line under (or above) a table, alone on its row: "Ghi chú: …", "Lưu ý: …", "(*) …".
+_NOTE_LINE = re.compile(r"^(?:ghi chú|lưu ý|chú thích|chú giải|nguồn)\s*[:.\-]|^\(?\*+\)?\s")
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,12 @@ class _Checker:
     def _is_footer(self, row: Sequence[Any]) -> bool:
         return any(
             isinstance(v, str) and v and FOOTER_PATTERN.search(compare_key(v)) for v in row
+        )
+
+    def _is_note(self, row: Sequence[Any]) -> bool:
+        """A note alone on its row ("Ghi chú: …", "(*) …"): not a task."""
+        return any(
+            isinstance(v, str) and v and _NOTE_LINE.match(compare_key(v.strip())) for v in row
         )
 
     def _is_totals(self, row: Sequence[Any]) -> bool:
@@ -605,6 +613,8 @@ class _Checker:
                 continue
             if filled <= 2 and self._is_footer(row):
                 break
+            if filled == 1 and self._is_note(row):
+                continue
             if self._is_totals(row):
                 totals_at.append((r, len(task_indices)))
                 after_totals = True

@@ -1,4 +1,5 @@
-"""Section headings inside a Form A table ("I | Nhiệm vụ chuyển tiếp", "A | Lĩnh vực …").
+"""Rows of a Form A table that are not tasks: section headings ("I | Nhiệm vụ chuyển
+tiếp", "A | Lĩnh vực …"), a grand total above the tasks, note lines ("Ghi chú: …").
 
 Before, such a heading was read as a task: a cascade of false errors (no lead
 organisation, no duration …) and, when it carried its section's subtotal, the amounts
@@ -90,3 +91,24 @@ def test_a_grand_total_above_the_tasks_totals_all_of_them() -> None:
     result = _check([wrong, _task(1, "Nhiệm vụ A", 100, 50), _task(2, "Nhiệm vụ B", 300, 0)])
     assert {(p.code, p.cell) for p in result.problems} == {
         ("totals-mismatch", "H3"), ("totals-mismatch", "I3")}
+
+
+@pytest.mark.parametrize("note", [
+    "Ghi chú: kinh phí đối ứng do doanh nghiệp đóng góp",
+    "* Nhiệm vụ số 2 là nhiệm vụ chuyển tiếp",
+    "(*) Nhiệm vụ chuyển tiếp",
+    "Lưu ý: số liệu tạm tính",
+    "Nguồn: Sở Khoa học và Công nghệ",
+])
+@pytest.mark.parametrize("column", [1, 10])
+def test_a_note_line_under_the_table_is_not_a_task(note: str, column: int) -> None:
+    line = [""] * 11
+    line[column] = note
+    result = _check([_task(1, "Nhiệm vụ A", 100, 50), _task(2, "Nhiệm vụ B", 300, 0),
+                     [""] * 11, line])
+    assert result.problems == [] and len(result.rows) == 2
+
+
+def test_a_task_that_merely_starts_with_a_star_word_stays_a_task() -> None:
+    result = _check([_task(1, "Ghi chú về nhiệm vụ đặc biệt", 100, 50)])  # a full row
+    assert len(result.rows) == 1
