@@ -20,7 +20,8 @@ Reading rules for numbers typed as text (Vietnamese first):
 * spaces between three-digit groups are thousands separators ("1 250 000");
 * a unit may follow: "triệu đồng", "triệu", "tr.đ", "trđ" (million VND, the form's unit),
   "tỷ đồng" (× 1000), "nghìn đồng" (÷ 1000), "đồng", "đ", "VNĐ" (÷ 1 000 000), "%";
-* a leading minus sign ("-", "−") or accounting parentheses "(1.250)" make it negative.
+* a leading minus sign ("-", "−") or accounting parentheses "(1.250)" make it negative;
+* a dash alone ("-", "–") or "không" / "không có" means none: 0 (as text, so flagged);
 
 A table may also declare another unit for all its amounts ("Dự kiến kinh phí (đồng)",
 "NSNN (nghìn đồng)", "Đơn vị tính: đồng"): :func:`declared_money_unit` reads it and
@@ -115,6 +116,9 @@ def from_million(value: float, unit: str) -> float:
     return value * divisor / multiplier if unit != MILLION else value
 
 
+# What Vietnamese tables write for "none" in an amount: a dash, "không", "không có".
+_NIL = frozenset({"-", "\u2013", "\u2014", "--", "không", "không có", "ko"})
+
 _HAS_UNIT_CHAR = re.compile(r"[^\d.,\s()+\-\u2212\u2013]")
 
 _PLAIN = re.compile(r"\d+")
@@ -157,6 +161,7 @@ class ParsedNumber:
 
 _EMPTY = ParsedNumber(None, empty=True)
 _INVALID = ParsedNumber(None)
+_ZERO_AS_TEXT = ParsedNumber(0.0, style="plain")
 
 
 def _parse_body(body: str) -> tuple[float, NumberStyle] | None:
@@ -220,6 +225,8 @@ def parse_number(value: object) -> ParsedNumber:
     text = value.strip(_SPACE_CHARS)
     if not text:
         return _EMPTY
+    if text in _NIL or unicodedata.normalize("NFC", text).lower() in _NIL:  # "-", "không"
+        return _ZERO_AS_TEXT
     text = _ODD_SPACES.sub(" ", text)
     negative = False
     if text[0] == "(" and text[-1] == ")":

@@ -245,7 +245,7 @@ RULES: tuple[Rule, ...] = (
         'Quy tắc đọc: dấu chấm trước nhóm 3 chữ số là phân cách hàng nghìn ("1.250" ='
         ' 1250), dấu phẩy là dấu thập phân ("1.250,5" = 1250,5); khi có cả hai dấu, dấu'
         ' đứng sau là dấu thập phân ("1,250.5" kiểu Anh = 1250,5); chấp nhận đơn vị'
-        ' "triệu đồng", "tỷ đồng", "đồng".',
+        ' "triệu đồng", "tỷ đồng", "đồng"; gạch ngang "-" hay "không" được đọc là 0.',
     ),
     rule(
         "number-ambiguous", "warning", "Số có thể hiểu hai cách",

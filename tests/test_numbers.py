@@ -52,6 +52,12 @@ def test_native_numbers_pass_through() -> None:
     assert not parse_number(3.25).from_text
 
 
+@pytest.mark.parametrize("value", ["-", "–", "không", "Không có", "KHÔNG", " - "])
+def test_a_dash_or_khong_is_zero_written_as_text(value: str) -> None:
+    parsed = parse_number(value)
+    assert parsed.value == 0.0 and parsed.from_text
+
+
 @pytest.mark.parametrize("value", ["abc", "1.2.3", "12,34,5", "1..2", "x12", True, float("nan")])
 def test_not_numbers(value: object) -> None:
     parsed = parse_number(value)

@@ -51,7 +51,8 @@ def test_nscl_so() -> None:
     assert udfs.NSCL_SO("1.200 triệu đồng") == 1200
     assert udfs.NSCL_SO(42) == 42
     assert udfs.NSCL_SO(None) == ""
-    assert str(udfs.NSCL_SO("không có")).startswith("#")
+    assert udfs.NSCL_SO("không có") == 0 == udfs.NSCL_SO("-")  # "none", as tables write it
+    assert str(udfs.NSCL_SO("chưa xác định")).startswith("#")
 
 
 def test_nscl_chuan_hoa() -> None:
