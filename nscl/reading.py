@@ -100,6 +100,10 @@ class Workbook:
     _book: Any = field(default=None, repr=False)
     _ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = field(
         default=None, repr=False)
+    # Merged ranges taken while a sheet is read: asking for them later would make the
+    # reader parse the whole sheet again.
+    _merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
+        default_factory=dict, repr=False)
 
     def read(self, name: str) -> Grid:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
@@ -124,7 +128,13 @@ class Workbook:
                 raise
             if "cell limit" in str(exc).lower():  # calamine's own guard (.ods, .xls)
                 raise self._too_large(name, None) from exc
-            rows = self._read_rows_apart(name, exc)
+            return self._read_rows_apart(name, exc)
+        if self.kind != "ods":
+            try:
+                self._merged[name] = list(sheet.merged_cell_ranges or [])
+            except BaseException as exc:  # merged ranges are a nicety: never fail on them
+                if not _reader_error(exc):
+                    raise
         return rows
 
     def _read_rows_apart(self, name: str, error: BaseException) -> Grid:
@@ -191,6 +201,8 @@ class Workbook:
                 except Exception:  # merged ranges are a nicety: never fail on them
                     self._ods_merges = {}
             return list(self._ods_merges.get(name, []))
+        if name in self._merged:
+            return list(self._merged[name])
         try:
             ranges = self._book.get_sheet_by_name(name).merged_cell_ranges
         except BaseException as exc:  # merged ranges are a nicety: never fail on them
