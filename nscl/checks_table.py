@@ -333,17 +333,24 @@ class _Checker:
             )
         return final
 
+    def _not_of_its_kind(self, code: str, col: Column, line: int, cell: Any, /,
+                         **params: Any) -> None:
+        """A number cell that could not be read: ``number-formatted-as-date`` when the
+        reader gave a date or a time (the cell shows one in Excel), else ``code``."""
+        shown = shown_as_date(cell)
+        if shown is not None:
+            self.add("number-formatted-as-date", col.key, line, header=col.header, shown=shown)
+        else:
+            self.add(code, col.key, line, **params)
+
     def _money_slow(self, col: Column, value: Any, line: int) -> float | None:
         if value is None or value == "":
             return None
         parsed: ParsedNumber = parse_number(value)
         key = col.key
         if parsed.value is None:
-            shown = shown_as_date(value)
-            if shown is not None:
-                self.add("number-formatted-as-date", key, line, header=col.header, shown=shown)
-            else:
-                self.add("not-a-number", key, line, header=col.header, value=_short(value))
+            self._not_of_its_kind("not-a-number", col, line, value, header=col.header,
+                                  value=_short(value))
             return None
         number = parsed.value
         if parsed.unit is None and self.money_unit != MILLION:  # in the table's own unit
@@ -384,11 +391,7 @@ class _Checker:
             self.add("duration-missing", key, line, line=line)
             return None
         if parsed.months is None:
-            shown = shown_as_date(value)
-            if shown is not None:
-                self.add("number-formatted-as-date", key, line, header=col.header, shown=shown)
-            else:
-                self.add("duration-invalid", key, line, value=_short(value))
+            self._not_of_its_kind("duration-invalid", col, line, value, value=_short(value))
             return None
         months = parsed.whole_months
         if months is None:
