@@ -538,27 +538,39 @@ class _Checker:
         """The unit the table declares for its amounts, when not million VND: in a money
         header ("Dự kiến kinh phí (đồng)", "NSNN (nghìn đồng)"; a group header merged over
         the money columns sits above the first of them), else in a "Đơn vị tính: …" line
-        above the table. Amounts are then converted, with a warning at that cell."""
+        above the table. Amounts are then converted, with a warning at that cell; a line
+        that says otherwise than the header gets a warning of its own."""
         money = [index for col, index, _ in self.columns
                  if col.type == "money" and index is not None]
         places = [(r, c) for r in self.loc.header_rows for c in money]
         labelled = [(r, c) for r in range(min(self.loc.header_row, len(grid)))
                     for c in range(len(grid[r]))]
+        found: list[tuple[str, int, int]] = []  # (unit, row, col): the header's, the line's
         for cells, labelled_only in ((places, False), (labelled, True)):
             for r, c in cells:
                 value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-                if not isinstance(value, str):
-                    continue
-                unit = declared_money_unit(value, labelled_only=labelled_only)
-                if unit is None:
-                    continue
-                if unit != MILLION:
-                    self.money_unit = unit
-                    problem = get_rule("money-unit-converted").problem(
-                        file=self.file, sheet=self.sheet, cell=a1(r, c), unit=unit,
-                        example=format_number(to_million(1_000_000, unit)))
-                    self.problems.append((r + 1, -1, len(self.problems), problem))
-                return
+                if isinstance(value, str):
+                    unit = declared_money_unit(value, labelled_only=labelled_only)
+                    if unit is not None:
+                        found.append((unit, r, c))
+                        break
+        if not found:
+            return
+        unit, r, c = found[0]
+        if unit != MILLION:
+            self.money_unit = unit
+            self._header_problem("money-unit-converted", r, c, unit=unit,
+                                 example=format_number(to_million(1_000_000, unit)))
+        if len(found) == 2 and found[1][0] != unit:
+            other, r2, c2 = found[1]
+            self._header_problem("money-unit-conflict", r2, c2, line_unit=other,
+                                 header_unit=unit, header_cell=a1(r, c))
+
+    def _header_problem(self, code: str, r: int, c: int, **params: Any) -> None:
+        """A problem at a cell of the header block (0-based), listed before the rows'."""
+        problem = get_rule(code).problem(file=self.file, sheet=self.sheet, cell=a1(r, c),
+                                         **params)
+        self.problems.append((r + 1, -1, len(self.problems), problem))
 
     def _section(self, row: Sequence[Any], line: int) -> None:
         """A section heading is not a task; amounts on it (a subtotal) are not counted,
@@ -584,10 +596,8 @@ class _Checker:
             if isinstance(value, str) and _YEARS_HEADER.search(
                     unicodedata.normalize("NFC", value).lower()):
                 self.duration_in_years = True
-                problem = get_rule("duration-unit-converted").problem(
-                    file=self.file, sheet=self.sheet, cell=a1(r, index),
-                    header=self.form.column("duration_months").header)
-                self.problems.append((r + 1, -1, len(self.problems), problem))
+                self._header_problem("duration-unit-converted", r, index,
+                                     header=self.form.column("duration_months").header)
                 return
 
     def run(self, grid: Sequence[Sequence[Any]]) -> TableResult:

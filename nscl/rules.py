@@ -229,6 +229,15 @@ RULES: tuple[Rule, ...] = (
         " ô được đọc theo đơn vị đó.",
     ),
     rule(
+        "money-unit-conflict", "warning", "Hai đơn vị kinh phí khác nhau",
+        'Dòng này ghi đơn vị {line_unit}, nhưng tiêu đề cột kinh phí (ô {header_cell}) ghi'
+        " {header_unit}; nscl đọc số tiền theo tiêu đề cột ({header_unit}).",
+        "sửa cho tiêu đề cột và dòng đơn vị tính cùng ghi đúng đơn vị của các số tiền"
+        " (mẫu: triệu đồng).",
+        SCOPE_FORM_A,
+        "Hai cách ghi lệch nhau một nghìn hay một triệu lần: cần xem lại các số tiền.",
+    ),
+    rule(
         "duration-unit-converted", "warning", "Thời gian ghi theo năm",
         'Cột "{header}" ghi thời gian theo năm, không phải số tháng như mẫu; nscl đã đổi'
         " sang tháng (1 năm = 12 tháng) để kiểm tra và tổng hợp.",

@@ -169,3 +169,17 @@ def test_years_over_the_limit_are_reported_in_months(tmp_path: Path) -> None:
     wb.save(tmp_path / "a.xlsx")
     codes = {(p.code, p.cell) for p in validate_path(tmp_path / "a.xlsx", year=2026).problems}
     assert ("duration-out-of-range", "G9") in codes
+
+
+def test_a_unit_line_that_contradicts_the_header_is_flagged(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(CLEAN)
+    ws = wb[SHEET]
+    ws["K3"] = "Đơn vị tính: đồng"  # the header still says (triệu đồng)
+    wb.save(tmp_path / "a.xlsx")
+    report = validate_path(tmp_path / "a.xlsx", year=2026)
+    assert [(p.code, p.cell, p.params["header_cell"]) for p in report.problems] == [
+        ("money-unit-conflict", "K3", GROUP_HEADER)]
+    assert report.summary.total == pytest.approx(CLEAN_TOTALS[0])  # read as the header says
+    ws["K3"] = "Đơn vị tính: triệu đồng"  # the same unit: nothing to say
+    wb.save(tmp_path / "b.xlsx")
+    assert validate_path(tmp_path / "b.xlsx", year=2026).problems == []
