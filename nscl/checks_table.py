@@ -572,18 +572,35 @@ class _Checker:
                                          **params)
         self.problems.append((r + 1, -1, len(self.problems), problem))
 
-    def _section(self, row: Sequence[Any], line: int) -> None:
-        """A section heading is not a task; amounts on it (a subtotal) are not counted,
-        and a warning says so, so that nothing is left out unseen."""
-        amounts = [
-            col.key for col, index, _ in self.columns
-            if col.type == "money" and index is not None and index < len(row)
-            and not _is_blank(row[index])
-        ]
-        if amounts:
-            name = row[self.loc.columns["task_name"]]
-            self.add("section-row", "seq", line, line=line,
-                     label=_short(f"{str(row[self.loc.columns['seq']]).strip()} {name}"))
+    def _section_spans(
+        self, grid: Sequence[Sequence[Any]], sections: list[tuple[int, int]],
+        totals_at: list[tuple[int, int]], n: int,
+    ) -> list[tuple[int, int, int]]:
+        """(grid row, first task, end) of each section heading: its tasks run to the next
+        heading of the same or an outer level (numbering kinds nest in the order they
+        first appear: "A" then "I"), a totals row, or the end of the table."""
+        seq = self.loc.columns["seq"]
+        cores = [str(grid[r][seq]).strip().rstrip(".)").strip() for r, _ in sections]
+        romans = any(len(core) > 1 for core in cores)  # "II": Roman numerals are in use
+        kinds: list[str] = []
+        last_letter = ""
+        for core in cores:
+            # "C" after "B" goes on lettering; otherwise I, V, X, L, C are numerals when
+            # Roman numerals are in use.
+            follows = len(core) == 1 and bool(last_letter) and ord(core) == ord(last_letter) + 1
+            roman = romans and set(core) <= set("IVXLC") and not follows
+            kinds.append("roman" if roman else "letter")
+            if not roman:
+                last_letter = core
+        levels = {kind: level for level, kind in enumerate(dict.fromkeys(kinds))}
+        ends = sorted(before for _, before in totals_at if before)
+        spans = []
+        for k, (r, first) in enumerate(sections):
+            last = next((b for (_, b), kind in zip(sections[k + 1:], kinds[k + 1:], strict=True)
+                         if levels[kind] <= levels[kinds[k]]), n)
+            last = min([last, *(b for b in ends if b > first)])
+            spans.append((r, first, last))
+        return spans
 
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
@@ -605,6 +622,7 @@ class _Checker:
         self._find_duration_unit(grid)
         task_indices: list[int] = []
         totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
+        sections: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         after_totals = False
         # The common task row: a number in Stt and a task name that is not "Tổng cộng".
         seq_col = self.loc.columns.get("seq", -1)
@@ -633,7 +651,7 @@ class _Checker:
                 after_totals = True
                 continue
             if self._is_section(row):
-                self._section(row, r + 1)
+                sections.append((r, len(task_indices)))
                 self.section_starts.add(len(task_indices))
                 continue
             if after_totals and filled <= 1:
@@ -674,6 +692,12 @@ class _Checker:
             # A "Tổng cộng" row above every task (a common layout) totals all of them.
             count = before or n
             self._totals(grid[r], r + 1, states[:count], counterparts[:count])
+        for r, begin, end in self._section_spans(grid, sections, totals_at, n):
+            row = grid[r]
+            label = f"{str(row[self.loc.columns['seq']]).strip()} "
+            label += str(row[self.loc.columns["task_name"]]).strip()
+            self._totals(row, r + 1, states[begin:end], counterparts[begin:end],
+                         code="section-total-mismatch", label=_short(label))
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
             first = self.letters[self.position[key]] + str(line)
@@ -708,7 +732,8 @@ class _Checker:
         )
 
     def _totals(
-        self, row: Sequence[Any], line: int, states: list[Any], counterparts: list[Any]
+        self, row: Sequence[Any], line: int, states: list[Any], counterparts: list[Any],
+        *, code: str = "totals-mismatch", **params: Any,
     ) -> None:
         state = math.fsum(v for v in states if v is not None)
         counterpart = math.fsum(v for v in counterparts if v is not None)
@@ -726,8 +751,8 @@ class _Checker:
                 continue
             if abs(found - want) > MONEY_TOLERANCE * max(1, len(states)):
                 self.add(
-                    "totals-mismatch", col.key, line, header=col.header,
-                    found=format_number(found), expected=format_number(want),
+                    code, col.key, line, header=col.header,
+                    found=format_number(found), expected=format_number(want), **params,
                 )
 
 

@@ -344,15 +344,15 @@ RULES: tuple[Rule, ...] = (
         "So sánh không phân biệt hoa thường, khoảng trắng, kiểu gõ dấu và dạng Unicode.",
     ),
     rule(
-        "section-row", "warning", "Dòng tiêu đề mục có số tiền",
-        'Dòng {line} ("{label}") là dòng tiêu đề mục, không phải nhiệm vụ; số tiền ghi ở'
-        " dòng này (thường là cộng của mục) không được tính thêm vào tổng.",
-        "kiểm tra số tiền của mục bằng tổng các nhiệm vụ trong mục; nếu dòng này là một"
-        " nhiệm vụ, ghi Stt bằng số và điền đủ các cột.",
+        "section-total-mismatch", "warning", "Cộng của mục không khớp",
+        'Dòng mục "{label}" ghi "{header}" là {found}, khác tổng các nhiệm vụ của mục là'
+        " {expected}; số ghi ở dòng mục không được tính vào tổng.",
+        "sửa số của dòng mục bằng tổng các nhiệm vụ trong mục; nếu dòng này là một nhiệm"
+        " vụ, ghi Stt bằng số và điền đủ các cột.",
         SCOPE_FORM_A,
         "Dòng tiêu đề mục: Stt là số La Mã hoặc chữ cái (I, II, A, B …), có tên mục và không"
         " có tổ chức chủ trì, mục tiêu, nội dung, kết quả, thời gian. Dòng như vậy không phải"
-        " nhiệm vụ; chỉ khi có số tiền mới được báo.",
+        " nhiệm vụ; số tiền của nó (cộng của mục) được đối chiếu với các nhiệm vụ của mục.",
     ),
     rule(
         "seq-order", "warning", "Stt không liên tục",

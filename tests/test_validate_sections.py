@@ -52,14 +52,50 @@ def test_headings_are_not_tasks_and_numbering_may_restart() -> None:
     assert result.summary.total == 750
 
 
-def test_a_heading_with_a_subtotal_is_not_counted_and_says_so() -> None:
+def test_a_heading_s_subtotal_is_not_counted_and_is_checked() -> None:
+    tasks = [_task(1, "Nhiệm vụ A", 300, 50), _task(2, "Nhiệm vụ B", 0, 0)]
+    right = _check([_heading("A", "Lĩnh vực tiêu chuẩn", 350, 300, 50), *tasks])
+    assert right.problems == [] and right.summary.total == 350  # not 700
+    wrong = _check([_heading("A", "Lĩnh vực tiêu chuẩn", 400, 350, 50), *tasks])
+    assert {(p.code, p.cell) for p in wrong.problems} == {
+        ("section-total-mismatch", "H3"), ("section-total-mismatch", "I3")}
+    assert wrong.summary.total == 350
+
+
+def test_nested_sections_are_summed_at_their_own_level() -> None:
     result = _check([
-        _heading("A", "Lĩnh vực tiêu chuẩn", 350, 300, 50),
-        _task(1, "Nhiệm vụ A", 300, 50),
-        _task(2, "Nhiệm vụ B", 0, 0),
+        _heading("A", "Lĩnh vực năng suất", 450, 400, 50),
+        _heading("I", "Nhiệm vụ chuyển tiếp", 150, 100, 50),
+        _task(1, "Nhiệm vụ A", 100, 50),
+        _heading("II", "Nhiệm vụ mở mới", 300, 300, 0),
+        _task(1, "Nhiệm vụ B", 300, 0),
+        _heading("B", "Lĩnh vực chất lượng", 70, 70, 0),
+        _heading("I", "Nhiệm vụ mở mới", 70, 70, 0),
+        _task(1, "Nhiệm vụ C", 70, 0),
+        ["", "Tổng cộng", "", "", "", "", "", 520, 470, 50, ""],
     ])
-    assert [(p.code, p.cell) for p in result.problems] == [("section-row", "A3")]
-    assert result.summary.total == 350  # not 700
+    assert result.problems == [] and result.summary.total == 520
+
+
+def test_lettered_sections_may_reach_c_beside_roman_ones() -> None:
+    result = _check([
+        _heading("A", "Lĩnh vực 1", 10, 10, 0), _heading("I", "Mục", 10, 10, 0),
+        _task(1, "Nhiệm vụ A", 10, 0),
+        _heading("B", "Lĩnh vực 2", 20, 20, 0), _heading("I", "Mục", 20, 20, 0),
+        _task(1, "Nhiệm vụ B", 20, 0),
+        _heading("C", "Lĩnh vực 3", 30, 30, 0), _heading("I", "Mục", 12, 12, 0),
+        _task(1, "Nhiệm vụ C", 12, 0), _heading("II", "Mục", 18, 18, 0),
+        _task(1, "Nhiệm vụ D", 18, 0),
+    ])
+    assert result.problems == [] and result.summary.total == 60
+
+
+def test_a_lone_lettered_row_with_amounts_is_not_lost_unseen() -> None:
+    """A task numbered "A" with nothing but its name and amounts looks like a heading: its
+    amounts are not counted, and the mismatch with its (empty) section says so."""
+    result = _check([_task(1, "Nhiệm vụ A", 100, 50),
+                     ["B", "Nhiệm vụ chỉ có tên", "", "", "", "", "", 80, 80, 0, ""]])
+    assert {p.code for p in result.problems} == {"section-total-mismatch"}
 
 
 def test_numbering_that_goes_on_across_sections_is_fine_too() -> None:
@@ -80,7 +116,7 @@ def test_numbering_that_goes_on_across_sections_is_fine_too() -> None:
 def test_rows_that_are_not_headings_stay_tasks(row: list[Any]) -> None:
     result = _check([row])
     assert len(result.rows) == 1
-    assert "section-row" not in {p.code for p in result.problems}
+    assert "section-total-mismatch" not in {p.code for p in result.problems}
 
 
 def test_a_grand_total_above_the_tasks_totals_all_of_them() -> None:
