@@ -23,7 +23,14 @@ import nscl.rules  # noqa: F401  (registers the rules used here)
 from nscl.forms import Column, TableForm
 from nscl.gc_pause import gc_paused
 from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
-from nscl.locate import TableLocation, a1, cell_text, column_letter
+from nscl.locate import (
+    TableLocation,
+    a1,
+    cell_text,
+    column_letter,
+    is_header_row,
+    is_number_row,
+)
 from nscl.numbers import (
     MILLION,
     ParsedNumber,
@@ -645,6 +652,8 @@ class _Checker:
             if filled <= 2 and self._is_footer(row):
                 break
             if filled == 1 and self._is_note(row):
+                continue
+            if is_number_row(row) or is_header_row(row, self.form):  # repeated per page
                 continue
             if self._is_totals(row):
                 totals_at.append((r, len(task_indices)))

@@ -27,6 +27,7 @@ __all__ = [
     "cell_text",
     "column_letter",
     "header_key",
+    "is_header_row",
     "is_number_row",
     "locate_indicators",
     "locate_table",
@@ -184,6 +185,12 @@ def _row_matches(row: Sequence[Any], index: _HeaderIndex) -> dict[str, int]:
         if key is not None and key not in found:
             found[key] = col
     return found
+
+
+def is_header_row(row: Sequence[Any], form: TableForm) -> bool:
+    """Whether every non-empty cell of ``row`` is a header of ``form`` (or of one of its
+    column groups): the header repeated inside a table (a table pasted page by page)."""
+    return _is_header_row(row, _header_index(form))
 
 
 def _is_header_row(row: Sequence[Any], index: _HeaderIndex) -> bool:

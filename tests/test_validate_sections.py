@@ -1,5 +1,6 @@
 """Rows of a Form A table that are not tasks: section headings ("I | Nhiệm vụ chuyển
-tiếp", "A | Lĩnh vực …"), a grand total above the tasks, note lines ("Ghi chú: …").
+tiếp", "A | Lĩnh vực …"), a grand total above the tasks, note lines ("Ghi chú: …"), the
+header and column-number rows repeated inside the table.
 
 Before, such a heading was read as a task: a cascade of false errors (no lead
 organisation, no duration …) and, when it carried its section's subtotal, the amounts
@@ -148,3 +149,13 @@ def test_a_note_line_under_the_table_is_not_a_task(note: str, column: int) -> No
 def test_a_task_that_merely_starts_with_a_star_word_stays_a_task() -> None:
     result = _check([_task(1, "Ghi chú về nhiệm vụ đặc biệt", 100, 50)])  # a full row
     assert len(result.rows) == 1
+
+
+def test_header_rows_repeated_inside_the_table_are_not_tasks() -> None:
+    """A table pasted page by page repeats its header and "(1) (2) …" rows: they were
+    tasks, with fifteen errors, and "(8)" read as -8 changed the totals."""
+    numbers = [f"({i})" for i in range(1, 12)]
+    result = _check([_task(1, "Nhiệm vụ A", 100, 50), HEADER, numbers,
+                     _task(2, "Nhiệm vụ B", 300, 0), numbers, _task(3, "Nhiệm vụ C", 1, 1)])
+    assert result.problems == []
+    assert len(result.rows) == 3 and result.summary.total == 452
