@@ -52,6 +52,10 @@ MONEY_TOLERANCE = 0.001  # million VND
 # the sums, which would otherwise lose their precision or overflow. Not a budget ceiling.
 MAX_AMOUNT = 1e12  # million VND
 _TOTALS_LABEL = re.compile(r"^(?:tổng cộng|cộng|tổng|tổng số|tổng cộng kinh phí)\s*[:.]?$")
+# A subtotal's label: "Cộng mục I", "Cộng (I)", "Tổng cộng (I+II)", "Cộng nhiệm vụ chuyển
+# tiếp" — but "Cộng đồng …", "Cộng tác …" begin task names, hence the row must describe
+# no task either (see _Checker._is_totals).
+_SUBTOTAL_LABEL = re.compile(r"^(?:tổng cộng|cộng)(?!\s*(?:đồng|tác|hòa|hoà|hưởng|sự)\b)\b")
 # Signature footer lines (on compare_key text): the end of a table or of a report.
 FOOTER_PATTERN = re.compile(
     r"ngày\s*\S*\s*tháng|xác nhận của|ký,? ghi rõ|thủ trưởng|người lập|nơi nhận|"
@@ -262,17 +266,31 @@ class _Checker:
         )
 
     def _is_totals(self, row: Sequence[Any]) -> bool:
+        label: Any = None
         width = len(row)
         for c in self.label_cols:
-            if c < width:
-                value = row[c]
-                if value not in _EMPTY:
-                    return _looks_like_totals(value)
-        # A label merged over the first columns sits in the first non-empty cell.
-        for value in row:
-            if not _is_blank(value):
-                return _looks_like_totals(value)
-        return False
+            if c < width and row[c] not in _EMPTY:
+                label = row[c]
+                break
+        else:  # a label merged over the first columns sits in the first non-empty cell
+            label = next((value for value in row if not _is_blank(value)), None)
+        if label is None:
+            return False
+        if _looks_like_totals(label):
+            return True
+        # A section's subtotal ("Cộng mục I"): the label, and nothing describing a task.
+        return (
+            isinstance(label, str) and len(label) <= 60
+            and bool(_SUBTOTAL_LABEL.match(compare_key(label.strip())))
+            and not self._describes_a_task(row)
+        )
+
+    def _describes_a_task(self, row: Sequence[Any]) -> bool:
+        return any(
+            (index := self.loc.columns.get(key)) is not None and index < len(row)
+            and not _is_blank(row[index])
+            for key in _DESCRIPTIVE
+        )
 
     def _is_section(self, row: Sequence[Any]) -> bool:
         """A heading grouping the tasks below it ("I | Nhiệm vụ chuyển tiếp", "A | Lĩnh vực
@@ -286,11 +304,7 @@ class _Checker:
             return False
         if _is_blank(row[name]):
             return False
-        return all(
-            (index := self.loc.columns.get(key)) is None or index >= len(row)
-            or _is_blank(row[index])
-            for key in _DESCRIPTIVE
-        )
+        return not self._describes_a_task(row)
 
     def _started(self, row: Sequence[Any]) -> bool:
         width = len(row)
@@ -697,15 +711,18 @@ class _Checker:
             self._duplicates(parsed["task_name"], lines)
         states = parsed.get("state_budget", [])
         counterparts = parsed.get("counterpart", [])
+        starts = sorted({first for _, first in sections})
         for r, before in totals_at:
-            # A "Tổng cộng" row above every task (a common layout) totals all of them.
+            # A "Tổng cộng" row above every task (a common layout) totals all of them; one
+            # after a section may total that section only (its tasks since a heading).
             count = before or n
-            self._totals(grid[r], r + 1, states[:count], counterparts[:count])
+            scopes = [(0, count), *((first, count) for first in starts if first < count)]
+            self._totals(grid[r], r + 1, states, counterparts, scopes=scopes)
         for r, begin, end in self._section_spans(grid, sections, totals_at, n):
             row = grid[r]
             label = f"{str(row[self.loc.columns['seq']]).strip()} "
             label += str(row[self.loc.columns["task_name"]]).strip()
-            self._totals(row, r + 1, states[begin:end], counterparts[begin:end],
+            self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
@@ -742,27 +759,39 @@ class _Checker:
 
     def _totals(
         self, row: Sequence[Any], line: int, states: list[Any], counterparts: list[Any],
-        *, code: str = "totals-mismatch", **params: Any,
+        *, scopes: list[tuple[int, int]], code: str = "totals-mismatch", **params: Any,
     ) -> None:
-        state = math.fsum(v for v in states if v is not None)
-        counterpart = math.fsum(v for v in counterparts if v is not None)
-        expected = {"state_budget": state, "counterpart": counterpart,
-                    "total": state + counterpart}
+        """Compare a totals row with the sums of its tasks: ``scopes`` are the candidate
+        ranges of tasks (begin, end); the row is right when it matches one of them, and
+        is reported against the closest one otherwise."""
+        found: dict[str, float] = {}
         for col, index, _ in self.columns:
             if col.type != "money" or index is None or index >= len(row):
                 continue
             typed = parse_number(row[index])
-            found = typed.value
-            if found is not None and typed.unit is None:
-                found = to_million(found, self.money_unit)
-            want = expected.get(col.key)
-            if found is None or want is None:
-                continue
-            if abs(found - want) > MONEY_TOLERANCE * max(1, len(states)):
-                self.add(
-                    code, col.key, line, header=col.header,
-                    found=format_number(found), expected=format_number(want), **params,
-                )
+            if typed.value is not None:
+                found[col.key] = (to_million(typed.value, self.money_unit)
+                                  if typed.unit is None else typed.value)
+
+        def expected(begin: int, end: int) -> dict[str, float]:
+            state = math.fsum(v for v in states[begin:end] if v is not None)
+            counterpart = math.fsum(v for v in counterparts[begin:end] if v is not None)
+            return {"state_budget": state, "counterpart": counterpart,
+                    "total": state + counterpart}
+
+        def wrong(begin: int, end: int) -> list[tuple[str, float, float]]:
+            want = expected(begin, end)
+            tolerance = MONEY_TOLERANCE * max(1, end - begin)
+            return [(key, value, want[key]) for key, value in found.items()
+                    if key in want and abs(value - want[key]) > tolerance]
+
+        mismatches = [wrong(begin, end) for begin, end in scopes]
+        if not found or any(not m for m in mismatches):
+            return
+        closest = min(mismatches, key=lambda m: sum(abs(value - want) for _, value, want in m))
+        for key, value, want in closest:
+            self.add(code, key, line, header=self.form.column(key).header,
+                     found=format_number(value), expected=format_number(want), **params)
 
 
 def check_table(

@@ -159,3 +159,31 @@ def test_header_rows_repeated_inside_the_table_are_not_tasks() -> None:
                      _task(2, "Nhiệm vụ B", 300, 0), numbers, _task(3, "Nhiệm vụ C", 1, 1)])
     assert result.problems == []
     assert len(result.rows) == 3 and result.summary.total == 452
+
+
+@pytest.mark.parametrize("label", ["Cộng mục I", "Cộng (I)", "Cộng I", "Tổng cộng mục I",
+                                   "Cộng nhiệm vụ chuyển tiếp", "Cộng:"])
+def test_section_subtotal_rows_are_not_tasks(label: str) -> None:
+    """A "Cộng mục I" row after each section was a task: errors, and counted twice."""
+    def subtotal(text: str, *amounts: float) -> list[Any]:
+        return ["", text, "", "", "", "", "", *amounts, ""]
+
+    result = _check([
+        _heading("I", "Nhiệm vụ chuyển tiếp"),
+        _task(1, "Nhiệm vụ A", 100, 50), _task(2, "Nhiệm vụ B", 300, 0),
+        subtotal(label, 450, 400, 50),
+        _heading("II", "Nhiệm vụ mở mới"), _task(1, "Nhiệm vụ C", 10, 0),
+        subtotal("Cộng mục II", 10, 10, 0),
+        subtotal("Tổng cộng (I+II)", 460, 410, 50),
+    ])
+    assert result.problems == [] and result.summary.total == 460
+    wrong = _check([_task(1, "Nhiệm vụ A", 100, 50), subtotal("Cộng mục I", 160, 110, 50)])
+    assert {(p.code, p.cell, p.params["expected"]) for p in wrong.problems} == {
+        ("totals-mismatch", "H4", "150"), ("totals-mismatch", "I4", "100")}
+
+
+def test_tasks_about_the_community_are_tasks() -> None:
+    """"Cộng đồng …" begins many task names; a row describing a task is never a total."""
+    result = _check([_task(1, "Cộng đồng doanh nghiệp áp dụng ISO", 100, 50),
+                     ["", "Cộng tác viên năng suất", "Viện", "", "", "", "", 20, 20, 0, ""]])
+    assert len(result.rows) == 2
