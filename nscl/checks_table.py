@@ -659,6 +659,7 @@ class _Checker:
                 and not _looks_like_totals(name)
             ):
                 task_indices.append(r)
+                after_totals = False  # tasks go on: that total was not the table's end
                 continue
             filled = len(row) - row.count("") - row.count(None)
             if not filled:
@@ -676,11 +677,13 @@ class _Checker:
             if self._is_section(row):
                 sections.append((r, len(task_indices)))
                 self.section_starts.add(len(task_indices))
+                after_totals = False  # a section's subtotal was not the table's end
                 continue
-            if after_totals and filled <= 1:
+            if after_totals and filled <= 1:  # a stray cell under the table's total
                 continue
             if self._started(row):
                 task_indices.append(r)
+                after_totals = False
         rows = [grid[r] for r in task_indices]
         lines = [r + 1 for r in task_indices]
         n = len(rows)

@@ -187,3 +187,16 @@ def test_tasks_about_the_community_are_tasks() -> None:
     result = _check([_task(1, "Cộng đồng doanh nghiệp áp dụng ISO", 100, 50),
                      ["", "Cộng tác viên năng suất", "Viện", "", "", "", "", 20, 20, 0, ""]])
     assert len(result.rows) == 2
+
+
+def test_a_task_begun_after_a_section_subtotal_is_still_reported() -> None:
+    """Only a stray cell under the table's own total is ignored: under a section's
+    subtotal, the next section's half-typed task is a task (with its errors)."""
+    result = _check([
+        _heading("I", "Nhiệm vụ chuyển tiếp"), _task(1, "Nhiệm vụ A", 100, 50),
+        ["", "Cộng mục I", "", "", "", "", "", 150, 100, 50, ""],
+        _heading("II", "Nhiệm vụ mở mới"),
+        ["", "Nhiệm vụ mới chỉ có tên", "", "", "", "", "", "", "", "", ""],
+    ])
+    assert [row.values["task_name"] for row in result.rows] == [
+        "Nhiệm vụ A", "Nhiệm vụ mới chỉ có tên"]
