@@ -224,17 +224,23 @@ def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
     return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 
+# OpenDocument names of content.xml (also used by nscl.ods_merges).
+ODS_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODS_TABLE, ODS_ROW = f"{{{ODS_TABLE_NS}}}table", f"{{{ODS_TABLE_NS}}}table-row"
+ODS_CELL = f"{{{ODS_TABLE_NS}}}table-cell"
+ODS_COVERED_CELL = f"{{{ODS_TABLE_NS}}}covered-table-cell"
+ODS_NAME = f"{{{ODS_TABLE_NS}}}name"
+ODS_ROWS_REPEATED = f"{{{ODS_TABLE_NS}}}number-rows-repeated"
+ODS_COLS_REPEATED = f"{{{ODS_TABLE_NS}}}number-columns-repeated"
+
+
 def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:
     from defusedxml.ElementTree import iterparse
 
-    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-    t_table, t_row = f"{{{table_ns}}}table", f"{{{table_ns}}}table-row"
-    t_cell = f"{{{table_ns}}}table-cell"
-    t_covered = f"{{{table_ns}}}covered-table-cell"
-    rows_rep = f"{{{table_ns}}}number-rows-repeated"
-    cols_rep = f"{{{table_ns}}}number-columns-repeated"
-    value_type, t_name = f"{{{office_ns}}}value-type", f"{{{table_ns}}}name"
+    t_table, t_row, t_cell, t_covered = ODS_TABLE, ODS_ROW, ODS_CELL, ODS_COVERED_CELL
+    rows_rep, cols_rep, t_name = ODS_ROWS_REPEATED, ODS_COLS_REPEATED, ODS_NAME
+    value_type = f"{{{ODS_OFFICE_NS}}}value-type"
     row = col = 0
     max_row = max_col = 0
     name = ""

@@ -107,13 +107,13 @@ def declared_money_unit(text: str, *, labelled_only: bool = False) -> str | None
 def to_million(value: float, unit: str) -> float:
     """An amount in ``unit`` (a name from :func:`declared_money_unit`) in million VND."""
     multiplier, divisor = _MONEY_UNITS[unit]
-    return value * multiplier / divisor if unit != MILLION else value
+    return value * multiplier / divisor
 
 
 def from_million(value: float, unit: str) -> float:
     """An amount in million VND in ``unit`` (the inverse of :func:`to_million`)."""
     multiplier, divisor = _MONEY_UNITS[unit]
-    return value * divisor / multiplier if unit != MILLION else value
+    return value * divisor / multiplier
 
 
 # What Vietnamese tables write for "none" in an amount: a dash, "không", "không có".

@@ -12,18 +12,25 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from nscl.extent import (
+    ODS_CELL,
+    ODS_COLS_REPEATED,
+    ODS_COVERED_CELL,
+    ODS_NAME,
+    ODS_ROW,
+    ODS_ROWS_REPEATED,
+    ODS_TABLE,
+    ODS_TABLE_NS,
+)
+
 __all__ = ["ods_merged_ranges"]
 
 Range = tuple[tuple[int, int], tuple[int, int]]
 
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_T_TABLE, _T_ROW = f"{{{_TABLE}}}table", f"{{{_TABLE}}}table-row"
-_T_CELL, _T_COVERED = f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"
-_NAME = f"{{{_TABLE}}}name"
-_ROWS_REPEATED = f"{{{_TABLE}}}number-rows-repeated"
-_COLS_REPEATED = f"{{{_TABLE}}}number-columns-repeated"
-_ROWS_SPANNED = f"{{{_TABLE}}}number-rows-spanned"
-_COLS_SPANNED = f"{{{_TABLE}}}number-columns-spanned"
+_T_TABLE, _T_ROW, _T_CELL, _T_COVERED = ODS_TABLE, ODS_ROW, ODS_CELL, ODS_COVERED_CELL
+_NAME, _ROWS_REPEATED, _COLS_REPEATED = ODS_NAME, ODS_ROWS_REPEATED, ODS_COLS_REPEATED
+_ROWS_SPANNED = f"{{{ODS_TABLE_NS}}}number-rows-spanned"
+_COLS_SPANNED = f"{{{ODS_TABLE_NS}}}number-columns-spanned"
 _MAX_RANGES = 10_000  # per sheet: more is not a table a clerk typed
 
 
