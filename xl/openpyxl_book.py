@@ -113,6 +113,10 @@ class OpenpyxlBook:
             rows.append([_as_cell_value(c.value) for c in row])
         return rows
 
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """The sheet's merged ranges (``"C9:C11"``)."""
+        return [str(rng) for rng in self._ws(sheet).merged_cells.ranges]
+
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The stored value (formula text for a formula cell)."""
         return _as_cell_value(self._cell(sheet, cell).value)

@@ -6,8 +6,9 @@ copy through Excel, which changes its "saved" state and is not available on ever
 engine), the button reads every sheet's values through the workbook interface and
 writes them, at the same cells, into a temporary .xlsx that ``validate_path`` reads
 with exactly the rules of ``nscl validate``. Formula cells contribute their computed
-values, as in a saved file read by the engine. The template identity (hidden sheet
-``_nscl``) is copied too, both as the sheet and as custom document properties.
+values, as in a saved file read by the engine; merged ranges are copied as well. The
+template identity (hidden sheet ``_nscl``) is copied too, both as the sheet and as custom
+document properties.
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ def snapshot_to_xlsx(
                 if value is None or (name, a1(r, c)) in blank_set:
                     continue
                 write_literal(ws.cell(row=r, column=c), value)
+        # Merged ranges too, so that a value merged down over several tasks (the same
+        # lead organisation) is read for each of them, as in the saved file.
+        for rng in book.merged_ranges(name):
+            try:
+                ws.merge_cells(rng)
+            except ValueError:  # not a range openpyxl can hold: the values stay as read
+                continue
         if name == IDENTITY_SHEET:
             ws.sheet_state = "veryHidden"
             identity_rows = [list(row) for row in values]

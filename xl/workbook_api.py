@@ -80,6 +80,11 @@ class WorkbookAccess(Protocol):
         :data:`MAX_READ_CELLS`."""
         ...
 
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """The sheet's merged ranges in A1 notation (``"C9:C11"``); empty when there are
+        none or the engine cannot tell."""
+        ...
+
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The value of one cell (a formula cell gives its computed value when known)."""
         ...

@@ -14,6 +14,7 @@ into a formula, a number or a date ("=…", "+…", "1/2", "'…") gets Excel's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,10 @@ __all__ = ["XlwingsBook", "excel_literal"]
 _XL_SHEET_VERY_HIDDEN = 2
 # Excel's Find arguments (XlFindLookIn, XlLookAt, XlSearchOrder, XlSearchDirection).
 _XL_FORMULAS, _XL_PART, _XL_BY_ROWS, _XL_BY_COLUMNS, _XL_PREVIOUS = -4123, 2, 1, 2, 2
+_XL_NEXT = 1
+# Merged areas looked for in one sheet, at most (a guard against a search that never
+# comes back to its start).
+_MAX_MERGED_AREAS = 20_000
 
 
 def excel_literal(value: CellValue) -> CellValue:
@@ -47,6 +52,36 @@ def _as_cell_value(value: Any) -> CellValue:
     if value is None or isinstance(value, str | int | float | bool | dt.date):
         return value
     return str(value)
+
+
+def _merged_areas(used: Any) -> list[str]:
+    """Every merged area of ``used`` (a COM Range), by repeated Find with the search
+    format set to merged cells, row by row from the top, until the search comes back
+    to the first area found."""
+    areas: list[str] = []
+    seen: set[str] = set()
+    after = used.Cells(used.Cells.Count)  # search from the top-left
+    first: str | None = None
+    for _ in range(_MAX_MERGED_AREAS):
+        cell = used.Find(What="", After=after, LookIn=_XL_FORMULAS, LookAt=_XL_PART,
+                         SearchOrder=_XL_BY_ROWS, SearchDirection=_XL_NEXT,
+                         MatchCase=False, SearchFormat=True)
+        if cell is None:
+            break
+        here = workbook_api.a1(int(cell.Row), int(cell.Column))
+        if here == first:
+            break
+        first = first or here
+        area = cell.MergeArea
+        top, left = int(area.Row), int(area.Column)
+        bottom = top + int(area.Rows.Count) - 1
+        right = left + int(area.Columns.Count) - 1
+        address = f"{workbook_api.a1(top, left)}:{workbook_api.a1(bottom, right)}"
+        if address not in seen and (bottom, right) != (top, left):
+            seen.add(address)
+            areas.append(address)
+        after = cell
+    return areas
 
 
 class XlwingsBook:
@@ -117,6 +152,29 @@ class XlwingsBook:
         if by_row is None or by_col is None:
             return 0, 0  # nothing at all
         return int(by_row.Row), int(by_col.Column)
+
+    def merged_ranges(self, sheet: str) -> list[str]:
+        """The sheet's merged ranges, found by Excel's Find on the merged-cells format
+        (the desktop engine; one search per merged area). The remote engine reads merged
+        areas only asynchronously: there, and whenever Excel cannot tell, none."""
+        if not self.is_desktop:
+            return []
+        try:
+            used = self._sheet(sheet).api.UsedRange
+            if used.MergeCells is False:  # None when some cells are merged, True when all
+                return []
+            find_format = used.Application.FindFormat
+        except Exception:  # no COM object model (another engine, a protected sheet …)
+            return []
+        try:
+            find_format.Clear()
+            find_format.MergeCells = True
+            return _merged_areas(used)
+        except Exception:
+            return []
+        finally:
+            with contextlib.suppress(Exception):  # Excel's Find dialog shares this format
+                find_format.Clear()
 
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The cell's (computed) value."""
