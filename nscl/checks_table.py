@@ -10,6 +10,7 @@ rules in :mod:`nscl.rules`. Per-cell work is kept light: this is the hot path of
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -62,6 +63,8 @@ FOOTER_PATTERN = re.compile(
     r"^kt\.|^tm\.|^giám đốc|^chủ tịch|^bộ trưởng"
 )
 _SEQ_TEXT = re.compile(r"^\s*(\d{1,5})\s*\.?\s*$")
+# A sub-item's number under task n: "1.1", "2.3." (one level).
+_SUBTASK_SEQ = re.compile(r"^\s*(\d{1,5})\s*\.\s*(\d{1,3})\s*\.?\s*$")
 # A note line under (or above) a table, alone on its row: "Ghi chú: …", "Lưu ý: …", "(*) …".
 _NOTE_LINE = re.compile(r"^(?:ghi chú|lưu ý|chú thích|chú giải|nguồn)\s*[:.\-]|^\(?\*+\)?\s")
 
@@ -240,6 +243,9 @@ class _Checker:
         self.money_unit = MILLION  # the table's own unit (see _find_money_unit)
         self.duration_in_years = False  # the duration header says "(năm)"
         self.section_starts: set[int] = set()  # task indexes a section heading precedes
+        # Sub-items counted as tasks (task index -> (their group's number, its sheet line)).
+        self.subtask_parent: dict[int, tuple[int, int]] = {}
+        self.group_spans: list[tuple[int, int, int]] = []  # (grid row, first, end) of a group
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -485,7 +491,20 @@ class _Checker:
             return fast
         out: list[int | None] = []
         expected = 1
+        parents = self.subtask_parent
         for j, value in enumerate(raw):
+            group = parents.get(j)
+            if group is not None:  # "1.1" under its group "1": the group's number counts
+                if parents.get(j - 1) != group:
+                    number, group_line = group
+                    if number == 1 and j in self.section_starts:
+                        expected = 1
+                    if number != expected:
+                        self.add("seq-order", col.key, group_line, value=str(number),
+                                 expected=expected)
+                    expected = number + 1
+                out.append(None)
+                continue
             if _is_blank(value):
                 out.append(None)
                 if col.required:
@@ -623,6 +642,85 @@ class _Checker:
             spans.append((r, first, last))
         return spans
 
+    def _subtask_groups(self, grid: Sequence[Sequence[Any]],
+                        task_indices: list[int]) -> list[tuple[int, int, int]]:
+        """Tasks broken into sub-items ("1" then "1.1", "1.2" …) whose sub-items carry
+        amounts of their own: (position of the group's row in ``task_indices``, its
+        number, its number of sub-items). Counting both the group and its sub-items
+        would count the same money twice."""
+        seq = self.loc.columns.get("seq")
+        if seq is None:
+            return []
+        amounts = [i for key in ("state_budget", "counterpart", "total")
+                   if (i := self.loc.columns.get(key)) is not None]
+
+        def number(r: int) -> tuple[int | None, int | None]:
+            """(group number, sub-item's major number) of the task at grid row r."""
+            row = grid[r]
+            value = row[seq] if seq < len(row) else ""
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if float(value).is_integer():
+                    return int(value), None
+                value = format(value, "g")
+            if not isinstance(value, str) or "." not in value:
+                found = _SEQ_TEXT.match(value) if isinstance(value, str) else None
+                return (int(found.group(1)) if found else None), None
+            found = _SUBTASK_SEQ.match(value)
+            if found:
+                return None, int(found.group(1))
+            found = _SEQ_TEXT.match(value)
+            return (int(found.group(1)) if found else None), None
+
+        numbers = [number(r) for r in task_indices]
+        if not any(major is not None for _, major in numbers):
+            return []
+        groups: list[tuple[int, int, int]] = []
+        k = 0
+        while k < len(numbers):
+            own = numbers[k][0]
+            end = k + 1
+            if own is not None:
+                while end < len(numbers) and numbers[end][1] == own:
+                    end += 1
+                if end - k > 1 and any(
+                    i < len(grid[task_indices[c]]) and not _is_blank(grid[task_indices[c]][i])
+                    for c in range(k + 1, end) for i in amounts
+                ):
+                    groups.append((k, own, end - k - 1))
+            k = end
+        return groups
+
+    def _ungroup(
+        self, grid: Sequence[Sequence[Any]], task_indices: list[int],
+        groups: list[tuple[int, int, int]],
+        totals_at: list[tuple[int, int]], sections: list[tuple[int, int]],
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """Leave each group's own row out of the tasks (its sub-items are counted): the
+        task positions recorded so far move up accordingly."""
+        dropped = sorted(k for k, _, _ in groups)
+
+        def moved(count: int) -> int:
+            return count - bisect.bisect_left(dropped, count)
+
+        for k, own, size in groups:
+            begin = moved(k)
+            line = task_indices[k] + 1
+            for c in range(begin, begin + size):
+                self.subtask_parent[c] = (own, line)
+            self.group_spans.append((task_indices[k], begin, begin + size))
+            seq = self.loc.columns["seq"]
+            first = cell_text(grid[task_indices[k + 1]][seq])
+            last = cell_text(grid[task_indices[k + size]][seq])
+            self.add("subtasks-grouped", "seq", line, number=own, count=size,
+                     first=_short(first), last=_short(last))
+        self.section_starts = {moved(c) for c in self.section_starts}
+        skip = set(dropped)
+        return (
+            [r for k, r in enumerate(task_indices) if k not in skip],
+            [(r, moved(c)) for r, c in totals_at],
+            [(r, moved(c)) for r, c in sections],
+        )
+
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
         numbers are then converted to months, with a warning at the header."""
@@ -684,6 +782,10 @@ class _Checker:
             if self._started(row):
                 task_indices.append(r)
                 after_totals = False
+        groups = self._subtask_groups(grid, task_indices)
+        if groups:
+            task_indices, totals_at, sections = self._ungroup(
+                grid, task_indices, groups, totals_at, sections)
         rows = [grid[r] for r in task_indices]
         lines = [r + 1 for r in task_indices]
         n = len(rows)
@@ -727,6 +829,10 @@ class _Checker:
             label += str(row[self.loc.columns["task_name"]]).strip()
             self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
+        for r, begin, end in self.group_spans:
+            self._totals(grid[r], r + 1, states, counterparts, scopes=[(begin, end)],
+                         code="subtask-total-mismatch",
+                         number=self.subtask_parent[begin][0])
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
             first = self.letters[self.position[key]] + str(line)

@@ -355,6 +355,26 @@ RULES: tuple[Rule, ...] = (
         " nhiệm vụ; số tiền của nó (cộng của mục) được đối chiếu với các nhiệm vụ của mục.",
     ),
     rule(
+        "subtasks-grouped", "warning", "Nhiệm vụ có các nhiệm vụ con",
+        "Nhiệm vụ Stt {number} có {count} nhiệm vụ con ({first} … {last}) ghi kinh phí"
+        " riêng: nscl tính từng nhiệm vụ con là một nhiệm vụ, còn dòng Stt {number} là dòng"
+        " nhóm, không được tính vào tổng (số tiền của nó chỉ được đối chiếu với các nhiệm vụ"
+        " con).",
+        "nếu là các nhiệm vụ riêng, đánh Stt 1, 2, 3 … cho từng nhiệm vụ và xoá dòng nhóm;"
+        " nếu là một nhiệm vụ gồm nhiều nội dung, ghi các nội dung vào dòng Stt {number}"
+        " rồi xoá các dòng con.",
+        SCOPE_FORM_A,
+        "Stt dạng 1.1, 1.2 … ngay dưới dòng Stt 1 là nhiệm vụ con. Khi các dòng con có kinh"
+        " phí, chúng được tính (dòng 1 không tính), để không cộng một khoản tiền hai lần.",
+    ),
+    rule(
+        "subtask-total-mismatch", "warning", "Cộng của nhóm nhiệm vụ không khớp",
+        'Dòng nhóm Stt {number} ghi "{header}" là {found}, khác tổng các nhiệm vụ con là'
+        " {expected}; số ghi ở dòng nhóm không được tính vào tổng.",
+        "sửa số của dòng Stt {number} bằng tổng các nhiệm vụ con (hoặc dùng công thức SUM).",
+        SCOPE_FORM_A,
+    ),
+    rule(
         "seq-order", "warning", "Stt không liên tục",
         'Stt là "{value}", đúng ra phải là {expected}.',
         "đánh lại Stt 1, 2, 3 … theo thứ tự ưu tiên.",

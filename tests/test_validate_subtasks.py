@@ -1,0 +1,149 @@
+"""A task broken into sub-items ("1" then "1.1", "1.2" …) with amounts of their own.
+
+Before, the group's row and its sub-items were all tasks: the same money was counted
+twice in the agency's totals and in the master, with nothing but "Stt should be 2"
+warnings to show for it. Now the sub-items are the tasks, the group's row is left out of
+the totals (``subtasks-grouped`` says so at its Stt cell) and its amounts are checked
+against its sub-items (``subtask-total-mismatch``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nscl.validation import validate_path
+from tests.test_validate_sections import _check, _task
+from tests.test_xl_support import FIRST_DATA_ROW, make_form_a, row_values
+
+
+def _group(seq: Any, name: str, *amounts: float) -> list[Any]:
+    """A group's row: a task's columns, with its amounts (if any) as typed."""
+    row = _task(seq, name, 0, 0)
+    row[7:10] = list(amounts) if amounts else ["", "", ""]
+    return row
+
+
+def _codes(result: Any) -> list[tuple[str, str | None]]:
+    return sorted((p.code, p.cell) for p in result.problems)
+
+
+def _names(result: Any) -> list[str]:
+    return [row.values["task_name"] for row in result.rows]
+
+
+def test_sub_items_are_counted_and_their_group_is_not() -> None:
+    result = _check([
+        _group(1, "Chương trình hỗ trợ ngành dệt may", 400, 300, 100),
+        _task("1.1", "Đào tạo Lean cho doanh nghiệp dệt", 200, 50),
+        _task("1.2", "Tư vấn 5S cho doanh nghiệp may", 100, 50),
+        _task(2, "Xây dựng mô hình năng suất xanh", 500, 0),
+    ])
+    assert _names(result) == ["Đào tạo Lean cho doanh nghiệp dệt",
+                              "Tư vấn 5S cho doanh nghiệp may",
+                              "Xây dựng mô hình năng suất xanh"]
+    assert result.summary.total == 900  # not 1,300
+    assert (result.summary.state_budget, result.summary.counterpart) == (800, 100)
+    assert _codes(result) == [("subtasks-grouped", "A3")]  # numbering 1, 1.1, 1.2, 2 is right
+    grouped = result.problems[0]
+    assert (grouped.params["number"], grouped.params["count"]) == (1, 2)
+    assert (grouped.params["first"], grouped.params["last"]) == ("1.1", "1.2")
+    assert [row.raw["seq"] for row in result.rows] == ["1.1", "1.2", 2]
+
+
+def test_a_group_s_amounts_are_checked_against_its_sub_items() -> None:
+    result = _check([
+        _group(1, "Chương trình hỗ trợ ngành dệt may", 500, 400, 100),
+        _task("1.1", "Đào tạo Lean", 200, 50),
+        _task("1.2", "Tư vấn 5S", 100, 50),
+    ])
+    assert _codes(result) == [("subtask-total-mismatch", "H3"),
+                              ("subtask-total-mismatch", "I3"), ("subtasks-grouped", "A3")]
+    assert result.summary.total == 400
+
+
+def test_a_group_without_amounts_or_details_is_no_error() -> None:
+    result = _check([
+        ["1", "Chương trình hỗ trợ ngành dệt may", "", "", "", "", "", "", "", "", ""],
+        _task("1.1", "Đào tạo Lean", 200, 50),
+        _task("1.2.", "Tư vấn 5S", 100, 50),
+        _task("2", "Nhiệm vụ B", 10, 0),
+    ])
+    assert _codes(result) == [("subtasks-grouped", "A3")]
+    assert result.summary.total == 410
+
+
+def test_numbers_typed_as_numbers_and_several_groups() -> None:
+    result = _check([
+        _task(1, "Nhiệm vụ A", 100, 0),
+        _group(2, "Nhóm B", 30, 30, 0),
+        _task(2.1, "Nhiệm vụ B1", 10, 0),
+        _task(2.2, "Nhiệm vụ B2", 20, 0),
+        _group(3, "Nhóm C"),
+        _task("3.1", "Nhiệm vụ C1", 5, 5),
+        _task(4, "Nhiệm vụ D", 1, 0),
+    ])
+    assert _codes(result) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A7")]
+    assert _names(result) == ["Nhiệm vụ A", "Nhiệm vụ B1", "Nhiệm vụ B2", "Nhiệm vụ C1",
+                              "Nhiệm vụ D"]
+    assert result.summary.total == 141
+
+
+def test_a_group_numbered_out_of_order_is_reported_at_its_row() -> None:
+    result = _check([
+        _task(1, "Nhiệm vụ A", 100, 0),
+        _group(3, "Nhóm B"),
+        _task("3.1", "Nhiệm vụ B1", 10, 0),
+        _task(4, "Nhiệm vụ C", 1, 0),
+    ])
+    assert _codes(result) == [("seq-order", "A4"), ("subtasks-grouped", "A4")]
+    assert next(p for p in result.problems if p.code == "seq-order").params["expected"] == 2
+
+
+def test_sub_items_without_amounts_stay_rows_of_their_own() -> None:
+    """Sub-items carrying no money are not counted instead of their group: every row is
+    still a task, and what is missing is reported on it (nothing is left out unseen)."""
+    empty = ["1.1", "Nội dung đào tạo", "Viện Năng suất Việt Nam", "Mục tiêu", "Nội dung",
+             "Kết quả", 12, "", "", "", ""]
+    result = _check([_task(1, "Nhiệm vụ A", 100, 0), empty])
+    assert "subtasks-grouped" not in {p.code for p in result.problems}
+    assert len(result.rows) == 2
+    assert result.summary.total == 100
+
+
+def test_sub_items_with_sections_and_a_grand_total() -> None:
+    heading = ["I", "Nhiệm vụ chuyển tiếp", "", "", "", "", "", 330, 300, 30, ""]
+    result = _check([
+        heading,
+        _group(1, "Nhóm A", 300, 270, 30),
+        _task("1.1", "Nhiệm vụ A1", 200, 30),
+        _task("1.2", "Nhiệm vụ A2", 70, 0),
+        _task(2, "Nhiệm vụ B", 30, 0),
+        ["II", "Nhiệm vụ mở mới", "", "", "", "", "", "", "", "", ""],
+        _group(1, "Nhóm C"),
+        _task("1.1", "Nhiệm vụ C1", 5, 0),
+        ["", "Tổng cộng", "", "", "", "", "", 335, 305, 30, ""],
+    ])
+    assert _codes(result) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A9")]
+    assert result.summary.total == 335
+
+
+def test_on_a_real_workbook_the_totals_are_not_counted_twice(tmp_path: Path) -> None:
+    rows = [
+        row_values(seq=1, task_name="Chương trình hỗ trợ doanh nghiệp ngành dệt may",
+                   state_budget=3000, counterpart=1000),
+        row_values(seq="1.1", task_name="Đào tạo Lean cho doanh nghiệp dệt",
+                   state_budget=1500, counterpart=500),
+        row_values(seq="1.2", task_name="Tư vấn 5S cho doanh nghiệp may",
+                   state_budget=1500, counterpart=500),
+        row_values(seq=2, task_name="Xây dựng mô hình điểm năng suất xanh"),
+    ]
+    report = validate_path(make_form_a(tmp_path / "Bo_Cong_Thuong.xlsx", rows))
+    assert [(p.code, p.cell) for p in report.problems] == [
+        ("subtasks-grouped", f"A{FIRST_DATA_ROW}")]
+    assert report.valid
+    state = 3000 + row_values()["state_budget"]
+    counterpart = 1000 + row_values()["counterpart"]
+    assert (report.summary.state_budget, report.summary.counterpart) == (state, counterpart)
+    assert len(report.rows) == 3
+
