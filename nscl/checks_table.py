@@ -651,13 +651,14 @@ class _Checker:
         seq = self.loc.columns.get("seq")
         if seq is None:
             return []
+        values = [grid[r][seq] if seq < len(grid[r]) else "" for r in task_indices]
+        if set(map(type, values)) <= {float} and all(map(float.is_integer, values)):
+            return []  # the common table: every Stt a whole number
         amounts = [i for key in ("state_budget", "counterpart", "total")
                    if (i := self.loc.columns.get(key)) is not None]
 
-        def number(r: int) -> tuple[int | None, int | None]:
-            """(group number, sub-item's major number) of the task at grid row r."""
-            row = grid[r]
-            value = row[seq] if seq < len(row) else ""
+        def number(value: Any) -> tuple[int | None, int | None]:
+            """(group number, sub-item's major number) of a task's Stt."""
             if isinstance(value, int | float) and not isinstance(value, bool):
                 if float(value).is_integer():
                     return int(value), None
@@ -671,7 +672,7 @@ class _Checker:
             found = _SEQ_TEXT.match(value)
             return (int(found.group(1)) if found else None), None
 
-        numbers = [number(r) for r in task_indices]
+        numbers = [number(v) for v in values]
         if not any(major is not None for _, major in numbers):
             return []
         groups: list[tuple[int, int, int]] = []
