@@ -104,6 +104,8 @@ def format_number(value: float) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+# The header of a column about money (compared on compare_key text).
+_MONEY_HEADER = re.compile(r"kinh phí|nsnn|ngân sách|\bvốn\b|nguồn|đồng\b|tiền")
 _YEARS_HEADER = re.compile(r"\(\s*(?:(?:đơn\s*vị(?:\s*tính)?|đvt)\s*:?\s*)?năm\s*\)")
 _PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 
@@ -606,6 +608,32 @@ class _Checker:
             self._header_problem("money-unit-conflict", r2, c2, line_unit=other,
                                  header_unit=unit, header_cell=a1(r, c))
 
+    def _extra_columns(self, grid: Sequence[Sequence[Any]],
+                       rows: Sequence[Sequence[Any]]) -> None:
+        """Columns the agency added to the table (under a header the form does not have)
+        holding something on a task row: what they hold is neither checked nor
+        consolidated, which must not pass unseen (an amount there: an error)."""
+        mapped = set(self.loc.columns.values())
+        headers: dict[int, tuple[int, str]] = {}  # column -> (header row, text)
+        for r in self.loc.header_rows:
+            if r >= len(grid):
+                continue
+            for c, value in enumerate(grid[r]):
+                if c not in mapped and isinstance(value, str) and value.strip():
+                    headers[c] = (r, " ".join(value.split()))
+        for c in sorted(headers):
+            filled = [row[c] for row in rows if c < len(row) and not _is_blank(row[c])]
+            if not filled:
+                continue
+            r, text = headers[c]
+            numbers = [v for v in filled if parse_number(v).value is not None]
+            money = bool(numbers) and bool(_MONEY_HEADER.search(compare_key(text)))
+            self._header_problem(
+                "amount-column-not-in-form" if money else "column-not-in-form", r, c,
+                letter=column_letter(c), header=_short(text),
+                count=len(numbers) if money else len(filled),
+            )
+
     def _header_problem(self, code: str, r: int, c: int, **params: Any) -> None:
         """A problem at a cell of the header block (0-based), listed before the rows'."""
         problem = get_rule(code).problem(file=self.file, sheet=self.sheet, cell=a1(r, c),
@@ -651,7 +679,7 @@ class _Checker:
         seq = self.loc.columns.get("seq")
         if seq is None:
             return []
-        values = [grid[r][seq] if seq < len(grid[r]) else "" for r in task_indices]
+        values: list[Any] = [grid[r][seq] if seq < len(grid[r]) else "" for r in task_indices]
         if set(map(type, values)) <= {float} and all(map(float.is_integer, values)):
             return []  # the common table: every Stt a whole number
         amounts = [i for key in ("state_budget", "counterpart", "total")
@@ -830,6 +858,7 @@ class _Checker:
             label += str(row[self.loc.columns["task_name"]]).strip()
             self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
+        self._extra_columns(grid, rows)
         for r, begin, end in self.group_spans:
             self._totals(grid[r], r + 1, states, counterparts, scopes=[(begin, end)],
                          code="subtask-total-mismatch",

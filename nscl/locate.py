@@ -194,8 +194,10 @@ def is_header_row(row: Sequence[Any], form: TableForm) -> bool:
 
 
 def _is_header_row(row: Sequence[Any], index: _HeaderIndex) -> bool:
-    """Every non-empty cell of the row is a header of the form (or its group header)."""
-    seen = False
+    """Text only, and every cell a header of the form (or its group header); or at least
+    two of them when the agency added a column of its own ("NSNN địa phương" next to
+    NSNN): refusing the whole row for it would lose the form's columns it holds."""
+    known = unknown = 0
     for value in row:
         text = cell_text(value)
         if not text:
@@ -203,9 +205,10 @@ def _is_header_row(row: Sequence[Any], index: _HeaderIndex) -> bool:
         if not isinstance(value, str):
             return False
         if index.match(text) is None and header_key(text) not in index.groups:
-            return False
-        seen = True
-    return seen
+            unknown += 1
+        else:
+            known += 1
+    return known >= 2 or (known == 1 and unknown == 0)
 
 
 def locate_table(

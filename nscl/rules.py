@@ -355,6 +355,24 @@ RULES: tuple[Rule, ...] = (
         " nhiệm vụ; số tiền của nó (cộng của mục) được đối chiếu với các nhiệm vụ của mục.",
     ),
     rule(
+        "amount-column-not-in-form", "error", "Cột kinh phí ngoài biểu mẫu",
+        'Cột {letter} "{header}" không có trong biểu mẫu, nhưng {count} nhiệm vụ ghi số ở'
+        " cột này: số đó không được cộng vào NSNN, Đối ứng hay Tổng số, nên kinh phí tổng"
+        " hợp của đơn vị có thể thiếu.",
+        "ghi kinh phí vào đúng các cột của biểu mẫu (NSNN gồm cả ngân sách trung ương và"
+        " địa phương; vốn khác ghi vào Đối ứng) rồi xoá cột này.",
+        SCOPE_FORM_A,
+        "Cột thêm vào bảng có tiêu đề về kinh phí (kinh phí, NSNN, ngân sách, vốn, nguồn,"
+        " đồng) và có số ở dòng nhiệm vụ.",
+    ),
+    rule(
+        "column-not-in-form", "warning", "Cột ngoài biểu mẫu",
+        'Cột {letter} "{header}" không có trong biểu mẫu: nội dung của {count} nhiệm vụ ở'
+        " cột này không được kiểm tra và không được đưa vào bảng tổng hợp.",
+        "nếu cần giữ nội dung này, ghi vào cột Ghi chú; nếu không, xoá cột.",
+        SCOPE_FORM_A,
+    ),
+    rule(
         "subtasks-grouped", "warning", "Nhiệm vụ có các nhiệm vụ con",
         "Nhiệm vụ Stt {number} có {count} nhiệm vụ con ({first} … {last}) ghi kinh phí"
         " riêng: nscl tính từng nhiệm vụ con là một nhiệm vụ, còn dòng Stt {number} là dòng"

@@ -74,12 +74,15 @@ def test_messy_province_reads_clean_data_with_warnings_only(name: str) -> None:
         ("number-as-text", "I7"), ("number-as-text", "J7"), ("number-as-text", "K7"),
         ("number-as-text", "J8"), ("number-as-text", "I9"), ("number-as-text", "K9"),
         ("text-not-nfc", "B7"),
+        ("column-not-in-form", "C6"),  # the extra "LĨNH VỰC" column: not consolidated
     }
+    extra = next(p for p in report.problems if p.code == "column-not-in-form")
+    assert (extra.params["letter"], extra.params["count"]) == ("C", 3)
     values = [row.values for row in report.rows]
     assert [v["total"] for v in values] == [1250.5, 1500.0, 1250.5]
     assert [v["state_budget"] for v in values] == [1000.0, 1200.0, 1000.5]
     assert [v["duration_months"] for v in values] == [24, 24, 24]
-    # Text is stored as NFC; the extra "Lĩnh vực" column is ignored, Ghi chú is absent.
+    # Text is stored as NFC; the extra "Lĩnh vực" column is left out, Ghi chú is absent.
     assert values[0]["task_name"].startswith("Hỗ trợ doanh nghiệp ngành dệt may")
     assert report.rows[0].cells["lead_org"] == "D7"
     assert report.rows[0].cells["notes"] == "L7"  # not in the file: after the last column
