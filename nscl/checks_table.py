@@ -248,6 +248,7 @@ class _Checker:
         # Sub-items counted as tasks (task index -> (their group's number, its sheet line)).
         self.subtask_parent: dict[int, tuple[int, int]] = {}
         self.group_spans: list[tuple[int, int, int]] = []  # (grid row, first, end) of a group
+        self.has_money = any(c.type == "money" for c in self.form.columns)  # not Form C
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -627,7 +628,8 @@ class _Checker:
                 continue
             r, text = headers[c]
             numbers = [v for v in filled if parse_number(v).value is not None]
-            money = bool(numbers) and bool(_MONEY_HEADER.search(compare_key(text)))
+            money = (bool(numbers) and self.has_money
+                     and bool(_MONEY_HEADER.search(compare_key(text))))
             self._header_problem(
                 "amount-column-not-in-form" if money else "column-not-in-form", r, c,
                 letter=column_letter(c), header=_short(text),

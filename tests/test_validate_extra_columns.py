@@ -89,3 +89,22 @@ def test_an_extra_amount_column_under_the_budget_group_of_a_real_workbook(
     letter = ws.cell(row=1, column=extra).column_letter
     assert found == [("amount-column-not-in-form", f"{letter}{HEADER_ROW + 1}", "error")]
     assert not report.valid
+
+
+def test_a_form_without_budget_columns_has_no_amount_to_lose() -> None:
+    """Form C (the selection-results appendix) has no budget: an added "Kinh phí" column
+    is a column outside the form, not budget left out of totals."""
+    from nscl.checks_table import TableOptions, check_table
+    from nscl.forms import form_c
+    from nscl.locate import locate_table
+
+    header = ["TT", "Tên nhiệm vụ", "Tổ chức chủ trì/ Chủ nhiệm nhiệm vụ", "Tóm tắt mục tiêu",
+              "Dự kiến kết quả, sản phẩm chính", "Thời gian thực hiện", "Kinh phí (triệu đồng)",
+              "Ghi chú"]
+    task = [1, "Nhiệm vụ A", "Viện Năng suất Việt Nam; TS. Nguyễn Văn A", "Mục tiêu",
+            "Kết quả", 24, 1500, ""]
+    grid = [["BỘ KHOA HỌC VÀ CÔNG NGHỆ"], header, task]
+    loc = locate_table(grid, form_c())
+    assert loc is not None
+    result = check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
+    assert _codes(result) == [("column-not-in-form", "G2")]
