@@ -29,14 +29,8 @@ def _with_column(at: int, header: str, values: list[Any],
 
 
 def _grid_check(header_and_rows: list[list[Any]]) -> Any:
-    from nscl.checks_table import TableOptions, check_table
-    from nscl.forms import form_a
-    from nscl.locate import locate_table
-
-    grid = [["UBND TỈNH NGHỆ AN"], *header_and_rows]
-    loc = locate_table(grid, form_a())
-    assert loc is not None
-    return check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
+    header, *rows = header_and_rows
+    return _check(rows, header=header)
 
 
 def test_a_split_state_budget_is_an_error_at_the_extra_header() -> None:

@@ -32,8 +32,8 @@ def _heading(seq: str, label: str, *amounts: float) -> list[Any]:
     return [seq, label, "", "", "", "", "", *money, ""]
 
 
-def _check(rows: list[list[Any]]) -> TableResult:
-    grid: list[list[Any]] = [["BỘ CÔNG THƯƠNG"], HEADER, *rows]
+def _check(rows: list[list[Any]], *, header: list[Any] | None = None) -> TableResult:
+    grid: list[list[Any]] = [["BỘ CÔNG THƯƠNG"], header or HEADER, *rows]
     loc = locate_table(grid, form_a())
     assert loc is not None
     return check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
