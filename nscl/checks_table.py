@@ -76,6 +76,9 @@ class TableOptions:
     year: int | None = None
     max_state_budget_share: float | None = None
     program_end_year: int = 2030
+    # (column key, 1-based sheet row) of amount cells covered by a merge that is already
+    # reported (``amount-merged``): their emptiness is that one mistake, not another.
+    merged_amounts: frozenset[tuple[str, int]] = frozenset()
 
 
 @dataclass
@@ -471,8 +474,11 @@ class _Checker:
                 for j, v in enumerate(raw)
             ]
         if col.required:
+            covered = self.options.merged_amounts
             for j in [j for j, v in enumerate(out) if v is None and _is_blank(raw[j])]:
-                self.add("required-missing", col.key, lines[j], line=lines[j], header=col.header)
+                if (col.key, lines[j]) not in covered:
+                    self.add("required-missing", col.key, lines[j], line=lines[j],
+                             header=col.header)
         return out
 
     def _duration_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:

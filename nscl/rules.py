@@ -285,7 +285,8 @@ RULES: tuple[Rule, ...] = (
         " riêng của từng nhiệm vụ.",
         SCOPE_FORM_A,
         "Ô văn bản hay thời gian gộp qua nhiều nhiệm vụ (cùng tổ chức chủ trì, cùng thời gian)"
-        " được đọc cho từng nhiệm vụ như trên màn hình; ô kinh phí thì không.",
+        " được đọc cho từng nhiệm vụ như trên màn hình; ô kinh phí thì không. Các nhiệm vụ"
+        " nằm dưới ô gộp không bị báo thêm lỗi thiếu kinh phí ở cột đó.",
     ),
     rule(
         "budget-mismatch", "error", "Tổng số khác NSNN + Đối ứng",

@@ -338,17 +338,20 @@ class _Run:
                 self.add("column-missing", sheet=sheet, cell=a1(loc.header_row, spare),
                          at_row=loc.header_row + 1, header=col.header)
         # Cells merged down over several tasks are read as the clerk sees them.
+        merged_amounts: set[tuple[str, int]] = set()
         for amount in fill_merged_down(grid, book.merged_ranges(sheet), loc):
             first, last = amount.first_row, amount.last_row
             self.add("amount-merged", sheet=sheet,
                      cell=f"{a1(first, amount.col)}:{a1(last, amount.col)}", at_row=first + 1,
                      header=amount.column.header, first=first + 1, last=last + 1)
+            merged_amounts.update((amount.column.key, r + 1) for r in range(first + 1, last + 1))
         result = check_table(
             grid, loc, sheet=sheet, file=self.file,
             options=TableOptions(
                 year=year,
                 max_state_budget_share=self.options.max_state_budget_share,
                 program_end_year=self.options.program_end_year,
+                merged_amounts=frozenset(merged_amounts),
             ),
         )
         self.report.rows = result.rows

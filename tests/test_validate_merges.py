@@ -53,6 +53,20 @@ def test_an_amount_merged_over_tasks_is_an_error_at_the_merged_range(tmp_path: P
     assert report.summary.state_budget == 2000 + 3000
 
 
+def test_the_tasks_under_a_merged_amount_are_not_also_reported_as_missing_it(
+    tmp_path: Path,
+) -> None:
+    """One mistake, one complaint: the merge is reported; the covered task's empty NSNN
+    is not a second error. An NSNN left empty elsewhere still is."""
+    plain = validate_path(_merged(tmp_path / "plain.xlsx", edit={"I10": None}), year=2026)
+    assert [p.cell for p in plain.problems if p.code == "required-missing"] == ["I10"]
+
+    merged = validate_path(_merged(tmp_path / "merged.xlsx", "I9:I10", edit={"I12": None}),
+                           year=2026)
+    assert [p.cell for p in merged.problems if p.code == "amount-merged"] == ["I9:I10"]
+    assert [p.cell for p in merged.problems if p.code == "required-missing"] == ["I12"]
+
+
 def test_one_task_spread_over_two_rows_is_left_as_it_was(tmp_path: Path) -> None:
     """Stt, name and lead organisation merged over rows 9-10 (one task whose content goes
     on below): row 10 has no task name of its own, so nothing is copied into it."""
