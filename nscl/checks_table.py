@@ -616,10 +616,11 @@ class _Checker:
                                  header_unit=unit, header_cell=a1(r, c))
 
     def _extra_columns(self, grid: Sequence[Sequence[Any]],
-                       rows: Sequence[Sequence[Any]]) -> None:
-        """Columns the agency added to the table (under a header the form does not have)
-        holding something on a task row: what they hold is neither checked nor
-        consolidated, which must not pass unseen (an amount there: an error)."""
+                       rows: Sequence[Sequence[Any]], lines: Sequence[int]) -> None:
+        """Columns the agency added to the table (under a header the form does not have,
+        or under none) holding something on a task row: what they hold is neither
+        checked nor consolidated, which must not pass unseen (an amount there: an
+        error)."""
         mapped = set(self.loc.columns.values())
         headers: dict[int, tuple[int, str]] = {}  # column -> (header row, text)
         for r in self.loc.header_rows:
@@ -628,12 +629,25 @@ class _Checker:
             for c, value in enumerate(grid[r]):
                 if c not in mapped and isinstance(value, str) and value.strip():
                     headers[c] = (r, " ".join(value.split()))
-        for c in sorted(headers):
-            filled = [row[c] for row in rows if c < len(row) and not _is_blank(row[c])]
+        width = max(map(len, rows), default=0)
+        for c in range(width):
+            if c in mapped:
+                continue
+            filled = [(line, row[c]) for row, line in zip(rows, lines, strict=True)
+                      if c < len(row) and not _is_blank(row[c])]
             if not filled:
                 continue
+            if c not in headers:
+                line, _ = filled[0]
+                problem = get_rule("column-without-header").problem(
+                    file=self.file, sheet=self.sheet, cell=f"{column_letter(c)}{line}",
+                    letter=column_letter(c), count=len(filled), first=f"{column_letter(c)}{line}",
+                )
+                self.problems.append((self.loc.header_row + 1, -1, len(self.problems), problem))
+                continue
             r, text = headers[c]
-            numbers = [v for v in filled if parse_number(v).value is not None]
+            filled_values = [value for _, value in filled]
+            numbers = [v for v in filled_values if parse_number(v).value is not None]
             money = (bool(numbers) and self.has_money
                      and bool(_MONEY_HEADER.search(compare_key(text))))
             self._header_problem(
@@ -866,7 +880,7 @@ class _Checker:
             label += str(row[self.loc.columns["task_name"]]).strip()
             self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
-        self._extra_columns(grid, rows)
+        self._extra_columns(grid, rows, lines)
         for r, begin, end in self.group_spans:
             self._totals(grid[r], r + 1, states, counterparts, scopes=[(begin, end)],
                          code="subtask-total-mismatch",

@@ -374,6 +374,15 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FORM_A,
     ),
     rule(
+        "column-without-header", "warning", "Cột không có tiêu đề",
+        "Cột {letter} không có tiêu đề nhưng có nội dung ở {count} nhiệm vụ (đầu tiên ở ô"
+        " {first}): nội dung này không được kiểm tra và không được đưa vào bảng tổng hợp.",
+        "nếu đó là nội dung của một cột trong biểu mẫu, chuyển vào đúng cột; nếu cần giữ làm"
+        " ghi chú, ghi vào cột Ghi chú; nếu không, xoá nội dung ở cột này.",
+        SCOPE_FORM_A,
+        "Thường gặp khi gõ lệch sang cột bên cạnh, hoặc ghi chú viết ra ngoài bảng.",
+    ),
+    rule(
         "subtasks-grouped", "warning", "Nhiệm vụ có các nhiệm vụ con",
         "Nhiệm vụ Stt {number} có {count} nhiệm vụ con ({first} … {last}) ghi kinh phí"
         " riêng: nscl tính từng nhiệm vụ con là một nhiệm vụ, còn dòng Stt {number} là dòng"

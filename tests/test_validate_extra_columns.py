@@ -102,3 +102,42 @@ def test_a_form_without_budget_columns_has_no_amount_to_lose() -> None:
     assert loc is not None
     result = check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
     assert _codes(result) == [("column-not-in-form", "G2")]
+
+
+def test_data_under_no_header_is_a_warning_at_its_first_cell() -> None:
+    """Typed one column too far, or a note written beside the table: not read, so said."""
+    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0),
+             _task(3, "Nhiệm vụ C", 80, 20)]
+    tasks[1].append("đã thống nhất với Sở Tài chính")  # column L: no header
+    tasks[2].append(15)
+    result = _check(tasks)
+    assert _codes(result) == [("column-without-header", "L4")]
+    problem = result.problems[0]
+    assert problem.severity == "warning"
+    assert (problem.params["letter"], problem.params["count"], problem.params["first"]) == (
+        "L", 2, "L4")
+    assert result.summary.tasks == 3 and result.summary.state_budget == 330
+
+
+def test_a_blank_unheaded_column_or_a_note_below_the_tasks_is_nothing() -> None:
+    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0)]
+    tasks[0].append("   ")
+    tasks[1].append(None)
+    below = ["", "Người lập biểu", "", "", "", "", "", "", "", "", "", "Ký tên"]
+    assert _check([*tasks, below]).problems == []
+
+
+def test_data_under_no_header_in_a_real_workbook(tmp_path: Path) -> None:
+    rows = [row_values(seq=1), row_values(seq=2, task_name="Nhiệm vụ thứ hai")]
+    path = make_form_a(tmp_path / "Nghe_An.xlsx", rows, agency="UBND TỈNH NGHỆ AN")
+    wb = load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    extra = ws.max_column + 2  # a blank column between, as when typed off to the side
+    ws.cell(row=FIRST_DATA_ROW + 1, column=extra, value="bổ sung sau")
+    wb.save(path)
+    report = validate_path(path)
+    letter = ws.cell(row=1, column=extra).column_letter
+    assert [(p.code, p.sheet, p.cell) for p in report.problems] == [
+        ("column-without-header", ws.title, f"{letter}{FIRST_DATA_ROW + 1}")]
+    assert report.valid  # a warning: the tasks themselves are complete
