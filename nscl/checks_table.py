@@ -108,7 +108,12 @@ def format_number(value: float) -> str:
 
 
 # The header of a column about money (compared on compare_key text).
-_MONEY_HEADER = re.compile(r"kinh phí|nsnn|ngân sách|\bvốn\b|nguồn|đồng\b|tiền")
+# Words that make an added column's header a money column. "đồng" only as a unit
+# ("(đồng)", "triệu đồng", "đồng/năm"): not "cộng đồng" (community), "hội đồng" (council).
+_MONEY_HEADER = re.compile(
+    r"kinh phí|nsnn|ngân sách|\bvốn\b|nguồn|tiền|\bvn[dđ]\b"
+    r"|(?:[(/:]|triệu|nghìn|ngàn|tỷ|tỉ)\s*đồng\b"
+)
 _YEARS_HEADER = re.compile(r"\(\s*(?:(?:đơn\s*vị(?:\s*tính)?|đvt)\s*:?\s*)?năm\s*\)")
 _PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 

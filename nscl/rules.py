@@ -364,7 +364,8 @@ RULES: tuple[Rule, ...] = (
         " địa phương; vốn khác ghi vào Đối ứng) rồi xoá cột này.",
         SCOPE_FORM_A,
         "Cột thêm vào bảng có tiêu đề về kinh phí (kinh phí, NSNN, ngân sách, vốn, nguồn,"
-        " đồng) và có số ở dòng nhiệm vụ.",
+        " tiền, VNĐ, hay đơn vị đồng như \"(đồng)\", \"triệu đồng\"; không tính \"cộng"
+        " đồng\", \"hội đồng\") và có số ở dòng nhiệm vụ.",
     ),
     rule(
         "column-not-in-form", "warning", "Cột ngoài biểu mẫu",

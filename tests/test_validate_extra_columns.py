@@ -61,6 +61,19 @@ def test_a_money_header_holding_words_is_not_an_amount() -> None:
     assert _codes(result) == [("column-not-in-form", "K2")]
 
 
+def test_numbers_under_community_or_council_headers_are_not_amounts() -> None:
+    """"đồng" is money only as a unit: "Cộng đồng …", "Hội đồng …" hold counts."""
+    tasks = [_task(1, "Nhiệm vụ A", 200, 100)]
+    for header in ("Cộng đồng hưởng lợi (người)", "Hội đồng tư vấn (số thành viên)",
+                   "Đồng chủ trì"):
+        result = _grid_check(_with_column(11, header, [120], tasks))
+        assert _codes(result) == [("column-not-in-form", "L2")], header
+    for header in ("Vốn khác (đồng)", "Kinh phí địa phương", "Số tiền (VNĐ)",
+                   "Huy động (triệu đồng)"):
+        result = _grid_check(_with_column(11, header, [120], tasks))
+        assert _codes(result) == [("amount-column-not-in-form", "L2")], header
+
+
 def test_official_table_has_no_extra_column() -> None:
     assert _check([_task(1, "Nhiệm vụ A", 200, 100)]).problems == []
 
