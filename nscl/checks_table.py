@@ -63,8 +63,8 @@ FOOTER_PATTERN = re.compile(
     r"^kt\.|^tm\.|^giám đốc|^chủ tịch|^bộ trưởng"
 )
 _SEQ_TEXT = re.compile(r"^\s*(\d{1,5})\s*\.?\s*$")
-# A sub-item's number under task n: "1.1", "2.3." (one level).
-_SUBTASK_SEQ = re.compile(r"^\s*(\d{1,5})\s*\.\s*(\d{1,3})\s*\.?\s*$")
+# A task's or sub-item's number as typed: "1", "1.", "1.1", "2.3.", "1.2.1" (4 levels).
+_SEQ_PATH = re.compile(r"^\s*\d{1,5}(?:\s*\.\s*\d{1,3}){0,3}\s*\.?\s*$")
 # A note line under (or above) a table, alone on its row: "Ghi chú: …", "Lưu ý: …", "(*) …".
 _NOTE_LINE = re.compile(r"^(?:ghi chú|lưu ý|chú thích|chú giải|nguồn)\s*[:.\-]|^\(?\*+\)?\s")
 
@@ -161,6 +161,23 @@ def _is_blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
+def _seq_path(value: Any) -> tuple[int, ...] | None:
+    """A Stt as the path of numbers it writes: 3 -> (3,), "1.2" or 1.2 -> (1, 2),
+    "1.2.1." -> (1, 2, 1); None for anything else ("I", "a", "-")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return (int(value),)
+        value = format(value, "g")
+    if isinstance(value, str) and _SEQ_PATH.match(value):
+        return tuple(int(part) for part in re.findall(r"\d+", value))
+    return None
+
+
+def _under(path: tuple[int, ...] | None, group: tuple[int, ...]) -> bool:
+    """Whether ``path`` numbers a sub-item (at any depth) of the item ``group``."""
+    return path is not None and len(path) > len(group) and path[:len(group)] == group
+
+
 @cache
 def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     """A function building ``{keys[0]: a0, keys[1]: a1, …}`` from positional arguments.
@@ -255,7 +272,8 @@ class _Checker:
         self.section_starts: set[int] = set()  # task indexes a section heading precedes
         # Sub-items counted as tasks (task index -> (their group's number, its sheet line)).
         self.subtask_parent: dict[int, tuple[int, int]] = {}
-        self.group_spans: list[tuple[int, int, int]] = []  # (grid row, first, end) of a group
+        # (grid row, first task, end, number) of each group
+        self.group_spans: list[tuple[int, int, int, int | str]] = []
         self.has_money = any(c.type == "money" for c in self.form.columns)  # not Form C
 
     # -- problems ------------------------------------------------------------------------
@@ -698,79 +716,70 @@ class _Checker:
         return spans
 
     def _subtask_groups(self, grid: Sequence[Sequence[Any]],
-                        task_indices: list[int]) -> list[tuple[int, int, int]]:
-        """Tasks broken into sub-items ("1" then "1.1", "1.2" …) whose sub-items carry
-        amounts of their own: (position of the group's row in ``task_indices``, its
-        number, its number of sub-items). Counting both the group and its sub-items
-        would count the same money twice."""
+                        task_indices: list[int]) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Tasks broken into sub-items ("1" then "1.1", "1.2" …, and deeper: "1.1.1")
+        whose sub-items carry amounts of their own: (position of the group's row in
+        ``task_indices``, position after its last sub-item, its number as a path).
+        Counting both a group and its sub-items would count the same money twice."""
         seq = self.loc.columns.get("seq")
         if seq is None:
             return []
         values: list[Any] = [grid[r][seq] if seq < len(grid[r]) else "" for r in task_indices]
         if set(map(type, values)) <= {float} and all(map(float.is_integer, values)):
             return []  # the common table: every Stt a whole number
+        paths = [_seq_path(v) for v in values]
+        if not any(path is not None and len(path) > 1 for path in paths):
+            return []
         amounts = [i for key in ("state_budget", "counterpart", "total")
                    if (i := self.loc.columns.get(key)) is not None]
 
-        def number(value: Any) -> tuple[int | None, int | None]:
-            """(group number, sub-item's major number) of a task's Stt."""
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                if float(value).is_integer():
-                    return int(value), None
-                value = format(value, "g")
-            if not isinstance(value, str) or "." not in value:
-                found = _SEQ_TEXT.match(value) if isinstance(value, str) else None
-                return (int(found.group(1)) if found else None), None
-            found = _SUBTASK_SEQ.match(value)
-            if found:
-                return None, int(found.group(1))
-            found = _SEQ_TEXT.match(value)
-            return (int(found.group(1)) if found else None), None
+        def has_amount(k: int) -> bool:
+            row = grid[task_indices[k]]
+            return any(i < len(row) and not _is_blank(row[i]) for i in amounts)
 
-        numbers = [number(v) for v in values]
-        if not any(major is not None for _, major in numbers):
-            return []
-        groups: list[tuple[int, int, int]] = []
-        k = 0
-        while k < len(numbers):
-            own = numbers[k][0]
+        groups: list[tuple[int, int, tuple[int, ...]]] = []
+        for k, own in enumerate(paths):
+            if own is None:
+                continue
             end = k + 1
-            if own is not None:
-                while end < len(numbers) and numbers[end][1] == own:
-                    end += 1
-                if end - k > 1 and any(
-                    i < len(grid[task_indices[c]]) and not _is_blank(grid[task_indices[c]][i])
-                    for c in range(k + 1, end) for i in amounts
-                ):
-                    groups.append((k, own, end - k - 1))
-            k = end
+            while end < len(paths) and _under(paths[end], own):
+                end += 1
+            if end - k > 1 and any(has_amount(c) for c in range(k + 1, end)):
+                groups.append((k, end, own))
         return groups
 
     def _ungroup(
         self, grid: Sequence[Sequence[Any]], task_indices: list[int],
-        groups: list[tuple[int, int, int]],
+        groups: list[tuple[int, int, tuple[int, ...]]],
         totals_at: list[tuple[int, int]], sections: list[tuple[int, int]],
     ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
-        """Leave each group's own row out of the tasks (its sub-items are counted): the
-        task positions recorded so far move up accordingly."""
+        """Leave each group's own row out of the tasks (its sub-items are counted; in a
+        group of groups, the innermost ones): the task positions recorded so far move up
+        accordingly."""
         dropped = sorted(k for k, _, _ in groups)
+        skip = set(dropped)
 
         def moved(count: int) -> int:
             return count - bisect.bisect_left(dropped, count)
 
-        for k, own, size in groups:
-            begin = moved(k)
+        seq = self.loc.columns["seq"]
+        outer: tuple[int, int] | None = None  # (end, line) of the top-level group
+        for k, end, own in groups:
+            begin, stop = moved(k), moved(end)
             line = task_indices[k] + 1
-            for c in range(begin, begin + size):
-                self.subtask_parent[c] = (own, line)
-            self.group_spans.append((task_indices[k], begin, begin + size))
-            seq = self.loc.columns["seq"]
-            first = cell_text(grid[task_indices[k + 1]][seq])
-            last = cell_text(grid[task_indices[k + size]][seq])
-            self.add("subtasks-grouped", "seq", line, number=own, count=size,
+            label: int | str = own[0] if len(own) == 1 else ".".join(map(str, own))
+            if outer is None or k >= outer[0]:
+                outer = (end, line)
+                if len(own) == 1:  # its number counts in the table's numbering
+                    for c in range(begin, stop):
+                        self.subtask_parent[c] = (own[0], line)
+            self.group_spans.append((task_indices[k], begin, stop, label))
+            leaves = [j for j in range(k + 1, end) if j not in skip]
+            first = cell_text(grid[task_indices[leaves[0]]][seq])
+            last = cell_text(grid[task_indices[leaves[-1]]][seq])
+            self.add("subtasks-grouped", "seq", line, number=label, count=stop - begin,
                      first=_short(first), last=_short(last))
         self.section_starts = {moved(c) for c in self.section_starts}
-        skip = set(dropped)
         return (
             [r for k, r in enumerate(task_indices) if k not in skip],
             [(r, moved(c)) for r, c in totals_at],
@@ -886,10 +895,9 @@ class _Checker:
             self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
         self._extra_columns(grid, rows, lines)
-        for r, begin, end in self.group_spans:
+        for r, begin, end, number in self.group_spans:
             self._totals(grid[r], r + 1, states, counterparts, scopes=[(begin, end)],
-                         code="subtask-total-mismatch",
-                         number=self.subtask_parent[begin][0])
+                         code="subtask-total-mismatch", number=number)
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
             first = self.letters[self.position[key]] + str(line)

@@ -393,8 +393,10 @@ RULES: tuple[Rule, ...] = (
         " nếu là một nhiệm vụ gồm nhiều nội dung, ghi các nội dung vào dòng Stt {number}"
         " rồi xoá các dòng con.",
         SCOPE_FORM_A,
-        "Stt dạng 1.1, 1.2 … ngay dưới dòng Stt 1 là nhiệm vụ con. Khi các dòng con có kinh"
-        " phí, chúng được tính (dòng 1 không tính), để không cộng một khoản tiền hai lần.",
+        "Stt dạng 1.1, 1.2 … ngay dưới dòng Stt 1 là nhiệm vụ con (và 1.1.1, 1.1.2 … dưới"
+        " dòng 1.1, đến bốn cấp). Khi các dòng con có kinh phí, chúng được tính (dòng nhóm"
+        " không tính; nhóm nhiều cấp thì chỉ tính các dòng ở cấp trong cùng), để không cộng"
+        " một khoản tiền hai lần.",
     ),
     rule(
         "subtask-total-mismatch", "warning", "Cộng của nhóm nhiệm vụ không khớp",

@@ -147,3 +147,76 @@ def test_on_a_real_workbook_the_totals_are_not_counted_twice(tmp_path: Path) -> 
     assert (report.summary.state_budget, report.summary.counterpart) == (state, counterpart)
     assert len(report.rows) == 3
 
+
+
+def test_sub_items_nested_deeper_are_counted_once_at_the_innermost_level() -> None:
+    result = _check([
+        _group(1, "Chương trình hỗ trợ ngành dệt may", 1000, 800, 200),
+        _group("1.1", "Đào tạo", 500, 400, 100),
+        _task("1.1.1", "Đào tạo Lean", 200, 50),
+        _task("1.1.2", "Đào tạo Kaizen", 200, 50),
+        _task("1.2", "Tư vấn 5S", 400, 100),
+        _task(2, "Xây dựng mô hình năng suất xanh", 100, 0),
+    ])
+    assert _names(result) == ["Đào tạo Lean", "Đào tạo Kaizen", "Tư vấn 5S",
+                              "Xây dựng mô hình năng suất xanh"]
+    assert result.summary.total == 1100  # not 2,600
+    assert _codes(result) == [("subtasks-grouped", "A3"), ("subtasks-grouped", "A4")]
+    outer, inner = result.problems
+    assert (outer.params["number"], outer.params["count"], outer.params["first"],
+            outer.params["last"]) == (1, 3, "1.1.1", "1.2")
+    assert (inner.params["number"], inner.params["count"], inner.params["first"],
+            inner.params["last"]) == ("1.1", 2, "1.1.1", "1.1.2")
+
+
+def test_a_nested_group_s_amounts_are_checked_against_its_own_sub_items() -> None:
+    result = _check([
+        _group(1, "Chương trình hỗ trợ ngành dệt may", 1000, 800, 200),
+        _group("1.1.", "Đào tạo", 600, 500, 100),  # its sub-items make 500 (400 + 100)
+        _task("1.1.1.", "Đào tạo Lean", 200, 50),
+        _task("1.1.2.", "Đào tạo Kaizen", 200, 50),
+        _task("1.2.", "Tư vấn 5S", 400, 100),
+    ])
+    mismatches = [(p.cell, p.params["number"]) for p in result.problems
+                  if p.code == "subtask-total-mismatch"]
+    assert mismatches == [("H4", "1.1"), ("I4", "1.1")]  # the outer group adds up
+    assert result.summary.total == 1000
+
+
+def test_a_third_level_without_amounts_stays_rows_of_their_own() -> None:
+    """"1.1.1" lines carrying no money under a costed "1.1": "1.1" is a task, and the
+    lines below it are rows of their own whose missing cells are reported."""
+    line = ["1.1.1", "Nội dung đào tạo", "", "", "", "", "", "", "", "", ""]
+    result = _check([
+        _group(1, "Chương trình hỗ trợ ngành dệt may", 300, 250, 50),
+        _task("1.1", "Đào tạo Lean", 250, 50),
+        line,
+    ])
+    assert _names(result) == ["Đào tạo Lean", "Nội dung đào tạo"]
+    assert result.summary.total == 300
+    codes = {code for code, _ in _codes(result)}
+    assert "required-missing" in codes and ("subtasks-grouped", "A3") in _codes(result)
+
+
+def test_nested_sub_items_on_a_real_workbook(tmp_path: Path) -> None:
+    rows = [
+        row_values(seq=1, task_name="Chương trình hỗ trợ doanh nghiệp ngành dệt may",
+                   state_budget=3000, counterpart=1000),
+        row_values(seq="1.1", task_name="Đào tạo cho doanh nghiệp dệt",
+                   state_budget=1500, counterpart=500),
+        row_values(seq="1.1.1", task_name="Đào tạo Lean cho doanh nghiệp dệt",
+                   state_budget=1000, counterpart=250),
+        row_values(seq="1.1.2", task_name="Đào tạo Kaizen cho doanh nghiệp dệt",
+                   state_budget=500, counterpart=250),
+        row_values(seq="1.2", task_name="Tư vấn 5S cho doanh nghiệp may",
+                   state_budget=1500, counterpart=500),
+        row_values(seq=2, task_name="Xây dựng mô hình điểm năng suất xanh"),
+    ]
+    report = validate_path(make_form_a(tmp_path / "Bo_Cong_Thuong.xlsx", rows))
+    assert [(p.code, p.cell) for p in report.problems] == [
+        ("subtasks-grouped", f"A{FIRST_DATA_ROW}"),
+        ("subtasks-grouped", f"A{FIRST_DATA_ROW + 1}")]
+    assert report.valid
+    assert [row.raw["seq"] for row in report.rows] == ["1.1.1", "1.1.2", "1.2", 2]
+    assert (report.summary.state_budget, report.summary.counterpart) == (
+        3000 + row_values()["state_budget"], 1000 + row_values()["counterpart"])
