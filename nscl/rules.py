@@ -161,8 +161,10 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "table-several-sheets", "warning", "Nhiều sheet chứa bảng",
-        'Có {count} sheet chứa bảng theo mẫu ({sheets}); nscl dùng sheet "{chosen}".',
-        "chỉ giữ một bảng tổng hợp trong tệp.",
+        'Có {count} sheet chứa bảng theo mẫu ({sheets}); nscl dùng sheet "{chosen}", các'
+        " sheet còn lại không được kiểm tra và không được đưa vào bảng tổng hợp.",
+        "chỉ giữ một bảng tổng hợp trong tệp; nếu nhiệm vụ đang chia ra nhiều sheet, chép"
+        " chúng vào cùng một bảng (có thể chia mục I, II … trong bảng).",
         SCOPE_FILE,
     ),
     # ---- identity ----------------------------------------------------------------------
