@@ -1,16 +1,21 @@
 """Find the submitted spreadsheets under the inbox folder.
 
-Any file name and any depth of sub-folders; only spreadsheet extensions count. Office
-lock files (``~$x.xlsx``, ``.~lock.x.ods#``) and hidden files or folders are skipped.
-Collecting only calls ``stat``: no file is opened here.
+Any file name and any depth of sub-folders (folders linked into the inbox too); only
+spreadsheet extensions count. Office lock files (``~$x.xlsx``, ``.~lock.x.ods#``) and
+hidden files or folders are skipped; a link to nothing is logged. Collecting only calls
+``stat``: no file is opened here.
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from sync.logs import LOGGER
 
 __all__ = ["SPREADSHEET_EXTENSIONS", "Candidate", "collect", "is_candidate_name"]
 
@@ -44,20 +49,33 @@ def is_candidate_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in SPREADSHEET_EXTENSIONS
 
 
-def _walk(folder: Path, skip: frozenset[Path]) -> Iterator[os.DirEntry[str]]:
+def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.DirEntry[str]]:
+    """Every file under ``folder``; folders reached through a symbolic link are followed
+    (an inbox may link each agency's upload folder), each real folder once (no loops)."""
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except OSError as exc:
+        LOGGER.warning("folder %s cannot be listed: %s", folder, exc)
         return
     for entry in sorted(entries, key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
         try:
-            if entry.is_dir(follow_symlinks=False):
-                if Path(entry.path) not in skip:
-                    yield from _walk(Path(entry.path), skip)
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if Path(entry.path) in skip or Path(real) in skip:
+                    continue
+                if real in seen:
+                    LOGGER.warning("folder %s was already collected (as %s); skipped",
+                                   entry.path, real)
+                    continue
+                seen.add(real)
+                yield from _walk(Path(entry.path), skip, seen)
             elif entry.is_file():
                 yield entry
+            elif entry.is_symlink() and is_candidate_name(entry.name):
+                LOGGER.warning("%s is a link to nothing (%s); skipped", entry.path,
+                               os.readlink(entry.path))
         except OSError:
             continue
 
@@ -66,11 +84,13 @@ def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
     """Every spreadsheet under ``inbox``, sorted by relative path.
 
     ``exclude`` names folders and files never to collect (the master, the state and
-    outbox folders, should they sit inside the inbox).
+    outbox folders, should they sit inside the inbox). Relative paths are NFC (a name
+    written on a Mac arrives decomposed, and is shown, recorded and matched as typed
+    elsewhere), unless two names differ only by that: those keep their own bytes.
     """
     skip = frozenset(exclude)
     found: list[Candidate] = []
-    for entry in _walk(inbox, skip):
+    for entry in _walk(inbox, skip, {os.path.realpath(inbox)}):
         if not is_candidate_name(entry.name) or Path(entry.path) in skip:
             continue
         try:
@@ -80,5 +100,11 @@ def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
         path = Path(entry.path)
         rel = path.relative_to(inbox).as_posix()
         found.append(Candidate(path=path, rel=rel, size=st.st_size, mtime_ns=st.st_mtime_ns))
+    names = Counter(unicodedata.normalize("NFC", c.rel) for c in found)
+    found = [
+        replace(c, rel=nfc) if (nfc := unicodedata.normalize("NFC", c.rel)) != c.rel
+        and names[nfc] == 1 else c
+        for c in found
+    ]
     found.sort(key=lambda c: c.rel)
     return found
