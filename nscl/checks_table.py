@@ -79,6 +79,8 @@ class TableOptions:
     # (column key, 1-based sheet row) of amount cells covered by a merge that is already
     # reported (``amount-merged``): their emptiness is that one mistake, not another.
     merged_amounts: frozenset[tuple[str, int]] = frozenset()
+    # 0-based rows the reader could not convert (``row-unreadable``, reported already).
+    unreadable_rows: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -275,6 +277,7 @@ class _Checker:
         # (grid row, first task, end, number) of each group
         self.group_spans: list[tuple[int, int, int, int | str]] = []
         self.has_money = any(c.type == "money" for c in self.form.columns)  # not Form C
+        self.lost_rows = any(r >= loc.data_start for r in options.unreadable_rows)
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -937,7 +940,10 @@ class _Checker:
     ) -> None:
         """Compare a totals row with the sums of its tasks: ``scopes`` are the candidate
         ranges of tasks (begin, end); the row is right when it matches one of them, and
-        is reported against the closest one otherwise."""
+        is reported against the closest one otherwise. Not when a row of the table could
+        not be read: its amounts are unknown, and that error says so already."""
+        if self.lost_rows:
+            return
         found: dict[str, float] = {}
         for col, index, _ in self.columns:
             if col.type != "money" or index is None or index >= len(row):

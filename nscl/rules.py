@@ -112,7 +112,8 @@ RULES: tuple[Rule, ...] = (
         " (Number) rồi sửa giá trị; lưu lại và gửi lại.",
         SCOPE_FILE,
         "Chương trình đọc bảng tính dừng ở những giá trị như vậy; các dòng đó được bỏ riêng"
-        " và báo lỗi, các dòng khác của trang vẫn được đọc.",
+        " và báo lỗi, các dòng khác của trang vẫn được đọc. Khi đó các dòng cộng của bảng"
+        " không được đối chiếu (số của dòng bị mất chưa biết), cho đến khi sửa xong.",
     ),
     rule(
         "sheet-too-large", "error", "Trang tính trải quá rộng",

@@ -352,6 +352,7 @@ class _Run:
                 max_state_budget_share=self.options.max_state_budget_share,
                 program_end_year=self.options.program_end_year,
                 merged_amounts=frozenset(merged_amounts),
+                unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
             ),
         )
         self.report.rows = result.rows

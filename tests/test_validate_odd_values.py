@@ -78,6 +78,16 @@ def test_an_out_of_range_date_loses_its_row_only(tmp_path: Path) -> None:
     assert not report.valid
 
 
+def test_a_lost_row_does_not_also_make_the_totals_row_wrong(tmp_path: Path) -> None:
+    """One mistake, one complaint: with row 12 unreadable, the table's "Tổng cộng" (row
+    13) cannot be checked; it was reported as not matching the tasks that were read."""
+    clean = validate_path(_with_cells(tmp_path / "c.xlsx", {"I13": (9999, None)}), year=2026)
+    assert [p.cell for p in clean.problems if p.code == "totals-mismatch"] == ["I13"]
+
+    lost = validate_path(_with_cells(tmp_path / "a.xlsx", {"H12": DATE_PANIC}), year=2026)
+    assert sorted(p.code for p in lost.problems) == ["row-unreadable"]
+
+
 def test_the_grid_keeps_its_positions_around_an_unreadable_row(tmp_path: Path) -> None:
     path = _with_cells(tmp_path / "a.xlsx", {"J10": DURATION_OVERFLOW})
     whole = open_workbook(CLEAN)
