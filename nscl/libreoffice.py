@@ -86,7 +86,8 @@ def convert(
         proc = _run(cmd, timeout)
         if proc is None:
             raise LibreOfficeError(
-                f"LibreOffice xử lý tệp «{source.name}» quá {timeout:.0f} giây"
+                f"LibreOffice xử lý tệp «{source.name}» quá "
+                f"{format(timeout, 'g').replace('.', ',')} giây"
             )
     result = out_dir / f"{source.stem}.{extension}"
     if proc.returncode != 0 or not result.exists():
