@@ -65,6 +65,9 @@ FOOTER_PATTERN = re.compile(
 _SEQ_TEXT = re.compile(r"^\s*(\d{1,5})\s*\.?\s*$")
 # A task's or sub-item's number as typed: "1", "1.", "1.1", "2.3.", "1.2.1" (4 levels).
 _SEQ_PATH = re.compile(r"^\s*\d{1,5}(?:\s*\.\s*\d{1,3}){0,3}\s*\.?\s*$")
+# A bullet: alone in the Stt column ("-", "+", "•", "a)") or opening a line of text.
+_BULLET_SEQ = re.compile(r"\s*(?:[-+•*–—·○●▪◦∙]|[a-zđ]\s*[.)]?)\s*")
+_BULLET_TEXT = re.compile(r"\s*(?:[-+•*–—·○●▪◦∙]|[a-zđ]\))\s*\S")
 # A note line under (or above) a table, alone on its row: "Ghi chú: …", "Lưu ý: …", "(*) …".
 _NOTE_LINE = re.compile(r"^(?:ghi chú|lưu ý|chú thích|chú giải|nguồn)\s*[:.\-]|^\(?\*+\)?\s")
 
@@ -255,6 +258,17 @@ class _Checker:
         self.computed_cols = [
             index for col, index, _ in self.columns if index is not None and col.computed
         ]
+        # What a task has and a line of its content does not: who leads it, how long,
+        # how much. And the columns such a line writes in.
+        self.identity_cols = [
+            index for col, index, _ in self.columns
+            if index is not None and col.key != "seq"
+            and (col.type != "text" or col.key.startswith("lead"))
+        ]
+        self.text_cols = [
+            index for col, index, _ in self.columns
+            if index is not None and col.type == "text" and not col.key.startswith("lead")
+        ]
         self.min_width = max(loc.columns.values(), default=-1) + 1
         self.problems: list[tuple[int, int, int, Problem]] = []
         self.nfd_count = 0
@@ -278,6 +292,8 @@ class _Checker:
         self.group_spans: list[tuple[int, int, int, int | str]] = []
         self.has_money = any(c.type == "money" for c in self.form.columns)  # not Form C
         self.lost_rows = any(r >= loc.data_start for r in options.unreadable_rows)
+        # A task's row with the bullet lines under it joined in (grid row -> cells).
+        self.joined_rows: dict[int, list[Any]] = {}
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -782,12 +798,90 @@ class _Checker:
             last = cell_text(grid[task_indices[leaves[-1]]][seq])
             self.add("subtasks-grouped", "seq", line, number=label, count=stop - begin,
                      first=_short(first), last=_short(last))
+        return self._without(task_indices, dropped, totals_at, sections)
+
+    def _without(
+        self, task_indices: list[int], dropped: list[int],
+        totals_at: list[tuple[int, int]], sections: list[tuple[int, int]],
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """The task rows without the positions ``dropped`` (sorted); the positions
+        recorded so far (totals rows, sections) move up accordingly."""
+
+        def moved(count: int) -> int:
+            return count - bisect.bisect_left(dropped, count)
+
+        skip = set(dropped)
         self.section_starts = {moved(c) for c in self.section_starts}
         return (
             [r for k, r in enumerate(task_indices) if k not in skip],
             [(r, moved(c)) for r, c in totals_at],
             [(r, moved(c)) for r, c in sections],
         )
+
+    def _is_bullet_line(self, row: Sequence[Any]) -> bool:
+        """A line of a task's content typed on a row of its own: a bullet ("-", "+",
+        "a)" …) in Stt or opening its text, and nothing that makes a task (no lead
+        organisation, duration or amount)."""
+        seq = self.loc.columns.get("seq")
+        stt = row[seq] if seq is not None and seq < len(row) else None
+        if not _is_blank(stt) and not (isinstance(stt, str) and _BULLET_SEQ.fullmatch(stt)):
+            return False
+        width = len(row)
+        if any(index < width and not _is_blank(row[index]) for index in self.identity_cols):
+            return False
+        texts = [row[index] for index in self.text_cols
+                 if index < width and not _is_blank(row[index])]
+        if not texts:
+            return False
+        return not _is_blank(stt) or (isinstance(texts[0], str)
+                                       and _BULLET_TEXT.match(texts[0]) is not None)
+
+    def _join_bullet_lines(
+        self, grid: Sequence[Sequence[Any]], task_indices: list[int],
+        totals_at: list[tuple[int, int]], sections: list[tuple[int, int]],
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """Bullet lines right under a task (no heading or totals row between) are its
+        content: their text is joined to the task's, in the same columns, and they are
+        not tasks of their own (``task-lines-joined``, once per task)."""
+        seq = self.loc.columns.get("seq")
+        breaks = {count for _, count in totals_at} | {count for _, count in sections}
+        dropped: list[int] = []
+        parent = 0
+        lines_of: dict[int, list[int]] = {}  # task position -> its bullet lines' positions
+        for k, r in enumerate(task_indices):
+            row = grid[r]
+            if (
+                k == 0 or k in breaks
+                or (seq is not None and seq < len(row) and type(row[seq]) is float)  # 1, 2 …
+                or not self._is_bullet_line(row)
+            ):
+                parent = k
+                continue
+            dropped.append(k)
+            lines_of.setdefault(parent, []).append(k)
+        if not dropped:
+            return task_indices, totals_at, sections
+        for k, children in lines_of.items():
+            top = task_indices[k]
+            joined = list(grid[top])
+            for child in children:
+                row = grid[task_indices[child]]
+                stt = row[seq] if seq is not None and seq < len(row) else None
+                bullet = f"{stt.strip()} " if isinstance(stt, str) and stt.strip() else ""
+                for index in self.text_cols:
+                    value = row[index] if index < len(row) else None
+                    if _is_blank(value):
+                        continue
+                    text = f"{bullet}{cell_text(value)}"
+                    if index >= len(joined):
+                        joined.extend([""] * (index + 1 - len(joined)))
+                    before = joined[index]
+                    joined[index] = text if _is_blank(before) else f"{cell_text(before)}\n{text}"
+            self.joined_rows[top] = joined
+            first, last = task_indices[children[0]] + 1, task_indices[children[-1]] + 1
+            self.add("task-lines-joined", "seq", first, count=len(children),
+                     rows=f"{first}" if first == last else f"{first}–{last}", task_line=top + 1)
+        return self._without(task_indices, dropped, totals_at, sections)
 
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
@@ -850,11 +944,16 @@ class _Checker:
             if self._started(row):
                 task_indices.append(r)
                 after_totals = False
+        if len(task_indices) > 1 and self.text_cols:
+            task_indices, totals_at, sections = self._join_bullet_lines(
+                grid, task_indices, totals_at, sections)
         groups = self._subtask_groups(grid, task_indices)
         if groups:
             task_indices, totals_at, sections = self._ungroup(
                 grid, task_indices, groups, totals_at, sections)
-        rows = [grid[r] for r in task_indices]
+        joined = self.joined_rows
+        rows = [joined.get(r) or grid[r] for r in task_indices] if joined else \
+            [grid[r] for r in task_indices]
         lines = [r + 1 for r in task_indices]
         n = len(rows)
         short = any(len(row) < self.min_width for row in rows)

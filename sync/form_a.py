@@ -304,7 +304,7 @@ class FormAConsolidator:
                         v = values.get(key)
                         if type(v) is str and v:
                             write_string(r, i, v if len(v) <= MAX_TEXT else safe_text(v), fmt)
-                            if len(v) >= width:  # wraps: the row grows to show it
+                            if len(v) >= width or "\n" in v:  # wraps: the row grows
                                 n = lines_needed(v, per_line)
                                 if n > lines:
                                     lines = n

@@ -138,6 +138,27 @@ def test_unparsed_cells_keep_what_the_agency_typed(tmp_path: Path) -> None:
     assert tall > (ws.row_dimensions[short.row].height or 15) + 30
 
 
+def test_a_short_text_of_several_lines_gets_a_row_tall_enough(tmp_path: Path) -> None:
+    """A task whose content is a few short lines (bullet lines joined to it) shows every
+    line: the row grows although no line is wider than its column."""
+    name = "ĐT\n- 5S\n- TPM\n- ISO"  # 4 lines, 19 characters: narrower than the column
+    lines = task_row(1, name, 100.0, 0.0)
+    plain = task_row(2, "Tư vấn", 100.0, 0.0)
+    for row in (lines, plain):  # nothing else on the rows wraps
+        row.values.update(lead_org="Viện", objectives="Mục tiêu", main_content="Nội dung",
+                          expected_results="Kết quả")
+    rep = report("bo-cong-thuong", "Bộ Công Thương", "ministry", [lines, plain],
+                 path="BCT.xlsx")
+    cons = _consolidation()
+    cons.statuses[0].submission = submission(rep, order=7, file="BCT.xlsx")
+    out = tmp_path / "master.xlsx"
+    write_master(cons, FormAConsolidator(), out, history=tmp_path / "h", tz=DEFAULT_TZ)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    tall = ws.row_dimensions[cells[name].row].height or 0
+    assert tall >= 4 * 15 > (ws.row_dimensions[cells["Tư vấn"].row].height or 15)
+
+
 def test_status_and_problem_sheets(tmp_path: Path) -> None:
     out = tmp_path / "master.xlsx"
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
