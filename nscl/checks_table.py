@@ -905,6 +905,7 @@ class _Checker:
         totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         sections: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         after_totals = False
+        every_numbered = True  # every task row took the fast path below (a number in Stt)
         # The common task row: a number in Stt and a task name that is not "Tổng cộng".
         seq_col = self.loc.columns.get("seq", -1)
         name_col = self.loc.columns.get("task_name", -1)
@@ -944,7 +945,8 @@ class _Checker:
             if self._started(row):
                 task_indices.append(r)
                 after_totals = False
-        if len(task_indices) > 1 and self.text_cols:
+                every_numbered = False
+        if not every_numbered and len(task_indices) > 1 and self.text_cols:
             task_indices, totals_at, sections = self._join_bullet_lines(
                 grid, task_indices, totals_at, sections)
         groups = self._subtask_groups(grid, task_indices)
