@@ -818,13 +818,15 @@ class _Checker:
             [(r, moved(c)) for r, c in sections],
         )
 
-    def _is_bullet_line(self, row: Sequence[Any]) -> bool:
+    def _is_bullet_line(self, row: Sequence[Any], under: tuple[int, ...] | None) -> bool:
         """A line of a task's content typed on a row of its own: a bullet ("-", "+",
-        "a)" …) in Stt or opening its text, and nothing that makes a task (no lead
-        organisation, duration or amount)."""
+        "a)" …) in Stt or opening its text, or in Stt a sub-number of the task it
+        follows ("1.1" under "1", whose Stt path is ``under``), and nothing that makes a
+        task (no lead organisation, duration or amount)."""
         seq = self.loc.columns.get("seq")
         stt = row[seq] if seq is not None and seq < len(row) else None
-        if not _is_blank(stt) and not (isinstance(stt, str) and _BULLET_SEQ.fullmatch(stt)):
+        if not _is_blank(stt) and not (isinstance(stt, str) and _BULLET_SEQ.fullmatch(stt)) \
+                and not (under is not None and _under(_seq_path(stt), under)):
             return False
         width = len(row)
         if any(index < width and not _is_blank(row[index]) for index in self.identity_cols):
@@ -848,14 +850,16 @@ class _Checker:
         dropped: list[int] = []
         parent = 0
         lines_of: dict[int, list[int]] = {}  # task position -> its bullet lines' positions
+        under: tuple[int, ...] | None = None  # the Stt path of the task lines go under
         for k, r in enumerate(task_indices):
             row = grid[r]
+            stt = row[seq] if seq is not None and seq < len(row) else None
             if (
                 k == 0 or k in breaks
-                or (seq is not None and seq < len(row) and type(row[seq]) is float)  # 1, 2 …
-                or not self._is_bullet_line(row)
+                or (type(stt) is float and stt.is_integer())  # 1, 2 …: a task
+                or not self._is_bullet_line(row, under)
             ):
-                parent = k
+                parent, under = k, _seq_path(stt)
                 continue
             dropped.append(k)
             lines_of.setdefault(parent, []).append(k)
@@ -867,7 +871,7 @@ class _Checker:
             for child in children:
                 row = grid[task_indices[child]]
                 stt = row[seq] if seq is not None and seq < len(row) else None
-                bullet = f"{stt.strip()} " if isinstance(stt, str) and stt.strip() else ""
+                bullet = "" if _is_blank(stt) else f"{cell_text(stt)} "
                 for index in self.text_cols:
                     value = row[index] if index < len(row) else None
                     if _is_blank(value):
@@ -905,7 +909,7 @@ class _Checker:
         totals_at: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         sections: list[tuple[int, int]] = []  # (grid row, number of tasks before it)
         after_totals = False
-        every_numbered = True  # every task row took the fast path below (a number in Stt)
+        every_numbered = True  # every task row took the fast path below (a float in Stt)
         # The common task row: a number in Stt and a task name that is not "Tổng cộng".
         seq_col = self.loc.columns.get("seq", -1)
         name_col = self.loc.columns.get("task_name", -1)
@@ -946,7 +950,10 @@ class _Checker:
                 task_indices.append(r)
                 after_totals = False
                 every_numbered = False
-        if not every_numbered and len(task_indices) > 1 and self.text_cols:
+        if len(task_indices) > 1 and self.text_cols and not (
+            every_numbered  # and whole numbers (1.1 may be a line of task 1)
+            and all(map(float.is_integer, [grid[r][seq_col] for r in task_indices]))
+        ):
             task_indices, totals_at, sections = self._join_bullet_lines(
                 grid, task_indices, totals_at, sections)
         groups = self._subtask_groups(grid, task_indices)

@@ -60,6 +60,24 @@ def test_a_bullet_in_the_stt_column_goes_with_the_text_it_marks() -> None:
     assert task.values["main_content"] == "Nội dung\n- Đào tạo Lean\na) Tư vấn 5S"
 
 
+def test_numbered_lines_under_a_task_are_its_content_too() -> None:
+    """"1.1", "1.2" (as text or as numbers) under task 1, with nothing of a task's: lines
+    of task 1. A "2.1" is not task 1's, and a sub-item with amounts is a sub-task."""
+    result = _check([
+        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+        _line("Khảo sát", seq="1.1"),
+        _line("Đào tạo", seq=1.2),
+        _line("Tư vấn", seq="2.1"),
+        _task(2, "Xây dựng mô hình năng suất xanh", 50, 0),
+    ])
+    assert [row.values["task_name"] for row in result.rows] == [
+        "Hỗ trợ doanh nghiệp dệt may\n1.1 Khảo sát\n1.2 Đào tạo", "Tư vấn",
+        "Xây dựng mô hình năng suất xanh"]
+    joined = next(p for p in result.problems if p.code == "task-lines-joined")
+    assert (joined.cell, joined.params["count"], joined.params["rows"]) == ("A4", 2, "4–5")
+    assert "required-missing" in {p.code for p in result.problems if p.cell == "C6"}
+
+
 def test_rows_that_are_not_bullet_lines_stay_tasks() -> None:
     """Text without a bullet, a bullet line with an amount, and a bullet line right under
     a section heading (no task above it) are rows of their own, reported as before."""

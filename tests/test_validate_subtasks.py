@@ -183,19 +183,18 @@ def test_a_nested_group_s_amounts_are_checked_against_its_own_sub_items() -> Non
     assert result.summary.total == 1000
 
 
-def test_a_third_level_without_amounts_stays_rows_of_their_own() -> None:
-    """"1.1.1" lines carrying no money under a costed "1.1": "1.1" is a task, and the
-    lines below it are rows of their own whose missing cells are reported."""
+def test_a_third_level_with_nothing_of_a_task_is_its_sub_item_s_content() -> None:
+    """A "1.1.1" line carrying only a name under a costed "1.1": a line of 1.1's content,
+    joined to it (``task-lines-joined``); 1.1 is the sub-item counted under group 1."""
     line = ["1.1.1", "Nội dung đào tạo", "", "", "", "", "", "", "", "", ""]
     result = _check([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 300, 250, 50),
         _task("1.1", "Đào tạo Lean", 250, 50),
         line,
     ])
-    assert _names(result) == ["Đào tạo Lean", "Nội dung đào tạo"]
+    assert _names(result) == ["Đào tạo Lean\n1.1.1 Nội dung đào tạo"]
     assert result.summary.total == 300
-    codes = {code for code, _ in _codes(result)}
-    assert "required-missing" in codes and ("subtasks-grouped", "A3") in _codes(result)
+    assert _codes(result) == [("subtasks-grouped", "A3"), ("task-lines-joined", "A5")]
 
 
 def test_nested_sub_items_on_a_real_workbook(tmp_path: Path) -> None:
