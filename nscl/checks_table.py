@@ -84,6 +84,8 @@ class TableOptions:
     merged_amounts: frozenset[tuple[str, int]] = frozenset()
     # 0-based rows the reader could not convert (``row-unreadable``, reported already).
     unreadable_rows: frozenset[int] = frozenset()
+    # 0-based rows hidden or filtered out of view in the spreadsheet.
+    hidden_rows: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -887,6 +889,16 @@ class _Checker:
                      rows=f"{first}" if first == last else f"{first}–{last}", task_line=top + 1)
         return self._without(task_indices, dropped, totals_at, sections)
 
+    def _hidden_tasks(self, lines: list[int]) -> None:
+        """Tasks on rows hidden or filtered out of view are counted like the others: say
+        so, since the clerk (and whoever checks the printout) does not see them."""
+        hidden = self.options.hidden_rows
+        found = [line for line in lines if line - 1 in hidden]
+        if not found:
+            return
+        shown = ", ".join(map(str, found[:8])) + (" …" if len(found) > 8 else "")
+        self.add("rows-hidden", "seq", found[0], count=len(found), rows=shown)
+
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain
         numbers are then converted to months, with a warning at the header."""
@@ -965,6 +977,8 @@ class _Checker:
             [grid[r] for r in task_indices]
         lines = [r + 1 for r in task_indices]
         n = len(rows)
+        if self.options.hidden_rows:
+            self._hidden_tasks(lines)
         short = any(len(row) < self.min_width for row in rows)
         # Column-wise work: transpose once in C when every row is wide enough.
         transposed = None if short or not rows else list(zip(*rows, strict=False))

@@ -17,6 +17,11 @@ cell without a reference is the next one of its row, a row without one the next 
 .ods: ``content.xml``, streamed, with repeated rows and cells expanded arithmetically.
 .xls: the BIFF records of each worksheet substream that hold a cell's value (their row
 and column are the record's first four bytes).
+
+The same pass notes, when asked (``hidden``), the rows hidden or filtered out of view
+(``<row hidden="1">``; ``table:visibility`` "collapse" or "filter"; the BIFF ROW record's
+zero-height flag), which no reader reports: a task on such a row is counted although the
+clerk does not see it.
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ from functools import lru_cache
 from typing import IO
 
 __all__ = [
-    "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "sheet_parts", "xls_reaches",
-    "xlsx_reaches",
+    "HiddenRows", "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "sheet_parts",
+    "xls_reaches", "xlsx_hidden_rows", "xlsx_reaches",
 ]
 
 # Quick checks over the raw XML. (Patterns start with their literal part, which the
@@ -50,6 +55,10 @@ _ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _CELL_WITHOUT_LEADING_REF = re.compile(rb'<c(?! r="[A-Z])[\s>/]')
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)", re.IGNORECASE)
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?!\s*</c>)')
+_HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+HiddenRows = dict[str, list[tuple[int, int]]]  # sheet name -> (first 0-based row, count)
 
 
 @dataclass(frozen=True)
@@ -208,19 +217,40 @@ def sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
+def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
+    """Rows of a worksheet part hidden or filtered out of view, as (0-based row, 1)."""
+    if b'hidden="' not in data:  # the common sheet: one fast search
+        return []
+    out: list[tuple[int, int]] = []
+    for match in _HIDDEN_ROW.finditer(data):
+        number = _ROW_NUMBER.search(match.group(0))
+        if number is not None:
+            out.append((int(number.group(1)) - 1, 1))
+    return out
+
+
 def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
-                 max_cells: int) -> dict[str, SheetReach]:
+                 max_cells: int, hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
     """Of the worksheet parts given (found by their root element, wherever they are
     stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
-    sheet of the workbook names)."""
+    sheet of the workbook names). ``hidden``, when given, receives each sheet's hidden
+    rows."""
     over: dict[str, SheetReach] = {}
+    hidden_parts: dict[str, list[tuple[int, int]]] = {}
     for info in worksheets:
-        reach = _part_reach(_read_member(zf, info), max_cells)
+        data = _read_member(zf, info)
+        reach = _part_reach(data, max_cells)
         if reach is not None:
             over[info.filename] = reach
-    if not over:
+        if hidden is not None and (rows := xlsx_hidden_rows(data)):
+            hidden_parts[info.filename] = rows
+    if not over and not hidden_parts:
         return {}
     sheets = sheet_parts(zf, set(zf.namelist()))
+    if hidden is not None:
+        for part, rows in hidden_parts.items():
+            if part in sheets:
+                hidden[sheets[part]] = rows
     return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 
@@ -235,12 +265,14 @@ ODS_ROWS_REPEATED = f"{{{ODS_TABLE_NS}}}number-rows-repeated"
 ODS_COLS_REPEATED = f"{{{ODS_TABLE_NS}}}number-columns-repeated"
 
 
-def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:
+def _ods_tables(stream: IO[bytes],
+                hidden: HiddenRows | None = None) -> Iterator[tuple[str, SheetReach]]:
     from defusedxml.ElementTree import iterparse
 
     t_table, t_row, t_cell, t_covered = ODS_TABLE, ODS_ROW, ODS_CELL, ODS_COVERED_CELL
     rows_rep, cols_rep, t_name = ODS_ROWS_REPEATED, ODS_COLS_REPEATED, ODS_NAME
     value_type = f"{{{ODS_OFFICE_NS}}}value-type"
+    visibility = f"{{{ODS_TABLE_NS}}}visibility"
     row = col = 0
     max_row = max_col = 0
     name = ""
@@ -252,6 +284,8 @@ def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:
                 name, row, max_row, max_col = elem.get(t_name) or "", 0, 0, 0
             elif tag == t_row:
                 col, row_valued = 0, False
+                if hidden is not None and elem.get(visibility) in ("collapse", "filter"):
+                    hidden.setdefault(name, []).append((row, int(elem.get(rows_rep) or 1)))
             continue
         if tag in (t_cell, t_covered):
             repeat = int(elem.get(cols_rep) or 1)
@@ -271,10 +305,13 @@ def _ods_tables(stream: IO[bytes]) -> Iterator[tuple[str, SheetReach]]:
             elem.clear()
 
 
-def ods_reaches(zf: zipfile.ZipFile, max_cells: int) -> dict[str, SheetReach]:
-    """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name."""
+def ods_reaches(zf: zipfile.ZipFile, max_cells: int,
+                hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
+    """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name (``hidden``,
+    when given, receives each table's hidden rows)."""
     with zf.open("content.xml") as stream:
-        return {name: reach for name, reach in _ods_tables(stream) if reach.cells > max_cells}
+        return {name: reach for name, reach in _ods_tables(stream, hidden)
+                if reach.cells > max_cells}
 
 
 # BIFF (.xls) records that hold a cell's value: NUMBER, RK, LABELSST, LABEL, RSTRING,
@@ -283,6 +320,7 @@ def ods_reaches(zf: zipfile.ZipFile, max_cells: int) -> dict[str, SheetReach]:
 _BIFF_CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0006, 0x0205})
 _BIFF_MULRK = 0x00BD
 _BIFF_BOF, _BIFF_EOF, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x0085
+_BIFF_ROW, _BIFF_ROW_HIDDEN = 0x0208, 0x0020  # ROW record; its fDyZero (zero height) bit
 
 
 def _biff_sheet_name(data: bytes, biff8: bool) -> str:
@@ -296,8 +334,10 @@ def _biff_sheet_name(data: bytes, biff8: bool) -> str:
     return data[1:1 + length].decode("cp1252", "replace")
 
 
-def _biff_reach(stream: bytes, start: int) -> SheetReach:
-    """Reach of the worksheet substream starting at ``start`` (its BOF record)."""
+def _biff_reach(stream: bytes, start: int,
+                hidden: list[tuple[int, int]] | None = None) -> SheetReach:
+    """Reach of the worksheet substream starting at ``start`` (its BOF record); its
+    hidden rows go to ``hidden`` when given."""
     pos, end = start, len(stream)
     max_row = max_col = 0
     depth = 0
@@ -318,11 +358,16 @@ def _biff_reach(stream: bytes, start: int) -> SheetReach:
             if kind == _BIFF_MULRK and len(body) >= 6:
                 col = max(col, int.from_bytes(body[-2:], "little"))
             max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
+        elif (depth == 1 and kind == _BIFF_ROW and hidden is not None and len(body) >= 14
+              and int.from_bytes(body[12:14], "little") & _BIFF_ROW_HIDDEN):
+            hidden.append((int.from_bytes(body[0:2], "little"), 1))
     return SheetReach(max_row, max_col)
 
 
-def xls_reaches(stream: bytes, max_cells: int) -> dict[str, SheetReach]:
-    """Worksheets of a BIFF workbook stream whose reach exceeds ``max_cells``, by name."""
+def xls_reaches(stream: bytes, max_cells: int,
+                hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
+    """Worksheets of a BIFF workbook stream whose reach exceeds ``max_cells``, by name
+    (``hidden``, when given, receives each worksheet's hidden rows)."""
     sheets: list[tuple[str, int]] = []
     pos, end = 0, len(stream)
     biff8 = True
@@ -342,9 +387,12 @@ def xls_reaches(stream: bytes, max_cells: int) -> dict[str, SheetReach]:
     over: dict[str, SheetReach] = {}
     for name, offset in sheets:
         if 0 <= offset < end:
-            reach = _biff_reach(stream, offset)
+            rows: list[tuple[int, int]] = []
+            reach = _biff_reach(stream, offset, rows if hidden is not None else None)
             if reach.cells > max_cells:
                 over[name] = reach
+            if rows and hidden is not None:
+                hidden[name] = rows
     return over
 
 

@@ -387,6 +387,18 @@ RULES: tuple[Rule, ...] = (
         "Thường gặp khi gõ lệch sang cột bên cạnh, hoặc ghi chú viết ra ngoài bảng.",
     ),
     rule(
+        "rows-hidden", "warning", "Nhiệm vụ ở dòng bị ẩn",
+        "{count} nhiệm vụ nằm ở dòng đang bị ẩn hoặc bị lọc khỏi màn hình (dòng {rows}):"
+        " các nhiệm vụ này vẫn được kiểm tra và tính vào tổng hợp, dù người xem bảng không"
+        " thấy.",
+        "nếu các nhiệm vụ này không còn đề xuất, xoá hẳn các dòng; nếu vẫn đề xuất, bỏ ẩn"
+        " (chọn các dòng, nhấp phải > Unhide) hoặc bỏ lọc (Data > Clear) để ai xem bảng"
+        " cũng thấy.",
+        SCOPE_FORM_A,
+        "Dòng bị ẩn hay bị lọc vẫn là dữ liệu của tệp; nscl không đoán ý người gõ mà tính"
+        " như mọi dòng khác và báo để đơn vị quyết định.",
+    ),
+    rule(
         "task-lines-joined", "warning", "Dòng nội dung được ghép vào nhiệm vụ",
         "{count} dòng (dòng {rows}) chỉ có nội dung (gạch đầu dòng hay số con như 1.1), không"
         " có tổ chức chủ trì, thời gian hay kinh phí: nscl coi đó là nội dung của nhiệm vụ ở"

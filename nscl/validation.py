@@ -353,6 +353,10 @@ class _Run:
                 program_end_year=self.options.program_end_year,
                 merged_amounts=frozenset(merged_amounts),
                 unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
+                hidden_rows=frozenset(
+                    r for first, count in book.hidden_rows.get(sheet, ())
+                    for r in range(first, min(first + count, len(grid)))
+                ),
             ),
         )
         self.report.rows = result.rows

@@ -117,6 +117,11 @@ class OpenpyxlBook:
         """The sheet's merged ranges (``"C9:C11"``)."""
         return [str(rng) for rng in self._ws(sheet).merged_cells.ranges]
 
+    def hidden_rows(self, sheet: str) -> list[int]:
+        """Rows marked hidden (by hand or by a filter)."""
+        dims = self._ws(sheet).row_dimensions
+        return sorted(r for r, dim in dims.items() if dim.hidden)
+
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The stored value (formula text for a formula cell)."""
         return _as_cell_value(self._cell(sheet, cell).value)

@@ -6,7 +6,8 @@ copy through Excel, which changes its "saved" state and is not available on ever
 engine), the button reads every sheet's values through the workbook interface and
 writes them, at the same cells, into a temporary .xlsx that ``validate_path`` reads
 with exactly the rules of ``nscl validate``. Formula cells contribute their computed
-values, as in a saved file read by the engine; merged ranges are copied as well. The
+values, as in a saved file read by the engine; merged ranges and hidden rows are copied
+as well. The
 template identity (hidden sheet ``_nscl``) is copied too, both as the sheet and as custom
 document properties.
 """
@@ -78,6 +79,10 @@ def snapshot_to_xlsx(
                 ws.merge_cells(rng)
             except ValueError:  # not a range openpyxl can hold: the values stay as read
                 continue
+        # And the rows hidden or filtered out of view: a task there is counted, and
+        # validation says so (rows-hidden), as for the saved file.
+        for r in book.hidden_rows(name):
+            ws.row_dimensions[r].hidden = True
         if name == IDENTITY_SHEET:
             ws.sheet_state = "veryHidden"
             identity_rows = [list(row) for row in values]

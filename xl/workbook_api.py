@@ -85,6 +85,11 @@ class WorkbookAccess(Protocol):
         none or the engine cannot tell."""
         ...
 
+    def hidden_rows(self, sheet: str) -> list[int]:
+        """The sheet's rows hidden or filtered out of view (1-based); empty when there
+        are none or the engine cannot tell."""
+        ...
+
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The value of one cell (a formula cell gives its computed value when known)."""
         ...

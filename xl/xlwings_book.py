@@ -31,6 +31,8 @@ _XL_NEXT = 1
 # Merged areas looked for in one sheet, at most (a guard against a search that never
 # comes back to its start).
 _MAX_MERGED_AREAS = 20_000
+_XL_CELL_TYPE_VISIBLE = 12
+_MAX_VISIBLE_AREAS = 20_000
 
 
 def excel_literal(value: CellValue) -> CellValue:
@@ -175,6 +177,37 @@ class XlwingsBook:
         finally:
             with contextlib.suppress(Exception):  # Excel's Find dialog shares this format
                 find_format.Clear()
+
+    def hidden_rows(self, sheet: str) -> list[int]:
+        """Rows of the used range hidden or filtered out of view (the desktop engine:
+        one question when none or all are, else the visible areas of its first column).
+        The remote engine cannot tell: none."""
+        if not self.is_desktop:
+            return []
+        try:
+            used = self._sheet(sheet).api.UsedRange
+            top, count = int(used.Row), int(used.Rows.Count)
+            every = used.EntireRow.Hidden  # None when some rows are hidden
+            if every is False:
+                return []
+            rows = range(top, top + count)
+            if every is True:
+                return list(rows)
+            if count == 1:  # SpecialCells of one cell would search the whole sheet
+                return []
+            try:
+                visible = used.Columns(1).SpecialCells(_XL_CELL_TYPE_VISIBLE)
+            except Exception:  # "No cells were found": every row is hidden
+                return list(rows)
+            shown: set[int] = set()
+            areas = visible.Areas
+            for index in range(1, min(int(areas.Count), _MAX_VISIBLE_AREAS) + 1):
+                area = areas(index)
+                first = int(area.Row)
+                shown.update(range(first, first + int(area.Rows.Count)))
+            return [r for r in rows if r not in shown]
+        except Exception:  # no COM object model (another engine, a protected sheet …)
+            return []
 
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The cell's (computed) value."""
