@@ -523,6 +523,16 @@ class _Checker:
                 if (col.key, lines[j]) not in covered:
                     self.add("required-missing", col.key, lines[j], line=lines[j],
                              header=col.header)
+        if col.warn_above is not None:
+            limit = col.warn_above
+            big = [(j, v) for j, v in enumerate(out) if v is not None and v > limit]
+            if big:
+                first, value = big[0]
+                self.add("amount-implausible", col.key, lines[first], header=col.header,
+                         count=len(big), value=format_number(value),
+                         billions=format_number(round(value / 1000, 1)),
+                         as_dong=format_number(round(value / 1_000_000, 3)),
+                         limit=format_number(limit / 1000))
         return out
 
     def _duration_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:

@@ -49,6 +49,9 @@ class Column:
     computed: str | None = None
     min: float | None = None
     max: float | None = None
+    # Above this an amount is allowed but unlikely for one task (a warning): typically
+    # typed in đồng in a column counted in triệu đồng.
+    warn_above: float | None = None
     aliases: tuple[str, ...] = ()
 
     @property
@@ -271,6 +274,7 @@ def _load(letter: str) -> Form:
                 computed=c.get("computed"),
                 min=c.get("min"),
                 max=c.get("max"),
+                warn_above=c.get("warn_above"),
                 aliases=tuple(c.get("aliases", ())),
             )
             for c in data["columns"]

@@ -281,6 +281,16 @@ RULES: tuple[Rule, ...] = (
         "Giới hạn kỹ thuật để các phép cộng luôn chính xác, không phải mức trần kinh phí.",
     ),
     rule(
+        "amount-implausible", "warning", "Kinh phí lớn bất thường",
+        '"{header}" có {count} nhiệm vụ ghi số lớn bất thường (trên {limit} tỷ đồng một'
+        " nhiệm vụ); số đầu tiên là {value} triệu đồng, tức {billions} tỷ đồng. Nếu số đó"
+        " ghi theo đồng thì chỉ là {as_dong} triệu đồng.",
+        "ghi kinh phí theo triệu đồng (1,5 tỷ đồng ghi là 1.500); nếu cả bảng ghi theo đồng,"
+        ' ghi "(đồng)" ở tiêu đề cột kinh phí để nscl tự đổi.',
+        SCOPE_FORM_A,
+        "Số vẫn được tính như đã ghi; cảnh báo để đơn vị và Bộ kiểm tra lại.",
+    ),
+    rule(
         "amount-merged", "error", "Ô kinh phí gộp nhiều nhiệm vụ",
         '"{header}" là một ô gộp qua các dòng {first}–{last}: một số tiền chung không chia'
         " được cho từng nhiệm vụ; nscl chỉ tính số đó cho nhiệm vụ ở dòng {first}.",

@@ -132,6 +132,20 @@ def test_the_marked_copy_fills_totals_in_the_sheet_s_own_unit(tmp_path: Path) ->
         assert math.isclose(row.values["total"], to_million(typed, "đồng"))
 
 
+def test_amounts_typed_in_dong_under_a_million_header_are_flagged(tmp_path: Path) -> None:
+    """The header says triệu đồng, but 1,5 tỷ đồng was typed as 1500000000: counted as
+    typed (the unit is not guessed), and flagged once per column at its first cell.
+    90 tỷ đồng (90.000) is large but plausible: nothing."""
+    path = _in_unit(tmp_path / "a.xlsx", "triệu đồng", blank_totals=True, extra={
+        "I9": 1_500_000_000, "I10": 90_000, "J10": 2_000_000_000, "J12": 3_000_000_000})
+    report = validate_path(path, year=2026)
+    found = [p for p in report.problems if p.code == "amount-implausible"]
+    assert [(p.cell, p.severity, p.params["count"]) for p in found] == [
+        ("I9", "warning", 1), ("J10", "warning", 2)]
+    assert (found[0].params["value"], found[0].params["as_dong"]) == ("1.500.000.000", "1.500")
+    assert report.summary.state_budget == pytest.approx(1_500_000_000 + 90_000 + 2500)
+
+
 def test_the_master_counts_million_vnd(tmp_path: Path) -> None:
     from sync.config import SyncConfig
     from sync.run import run_sync
