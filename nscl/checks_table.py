@@ -86,6 +86,8 @@ class TableOptions:
     unreadable_rows: frozenset[int] = frozenset()
     # 0-based rows hidden or filtered out of view in the spreadsheet.
     hidden_rows: frozenset[int] = frozenset()
+    # (0-based row, 0-based column) of formula cells saved without their result.
+    uncalculated: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass
@@ -296,6 +298,9 @@ class _Checker:
         self.lost_rows = any(r >= loc.data_start for r in options.unreadable_rows)
         # A task's row with the bullet lines under it joined in (grid row -> cells).
         self.joined_rows: dict[int, list[Any]] = {}
+        # (column key, line) of empty cells whose emptiness another problem explains
+        # (an amount merged over them, a formula saved without its result).
+        self.explained: set[tuple[str, int]] = set(options.merged_amounts)
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -465,7 +470,8 @@ class _Checker:
         key = col.key
         parsed = parse_duration(value)
         if parsed.empty:
-            self.add("duration-missing", key, line, line=line)
+            if (key, line) not in self.explained:
+                self.add("duration-missing", key, line, line=line)
             return None
         if parsed.months is None:
             self._not_of_its_kind("duration-invalid", col, line, value, value=_short(value))
@@ -504,7 +510,9 @@ class _Checker:
         ]
         if col.required:
             for j in [j for j, v in enumerate(out) if v is None]:
-                self.add("required-missing", key, lines[j], line=lines[j], header=col.header)
+                if (key, lines[j]) not in self.explained:
+                    self.add("required-missing", key, lines[j], line=lines[j],
+                             header=col.header)
         return out
 
     def _money_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
@@ -518,9 +526,9 @@ class _Checker:
                 for j, v in enumerate(raw)
             ]
         if col.required:
-            covered = self.options.merged_amounts
+            explained = self.explained
             for j in [j for j, v in enumerate(out) if v is None and _is_blank(raw[j])]:
-                if (col.key, lines[j]) not in covered:
+                if (col.key, lines[j]) not in explained:
                     self.add("required-missing", col.key, lines[j], line=lines[j],
                              header=col.header)
         if col.warn_above is not None:
@@ -570,7 +578,7 @@ class _Checker:
                 continue
             if _is_blank(value):
                 out.append(None)
-                if col.required:
+                if col.required and (col.key, lines[j]) not in self.explained:
                     self.add("required-missing", col.key, lines[j], line=lines[j],
                              header=col.header)
                 expected += 1
@@ -899,6 +907,31 @@ class _Checker:
                      rows=f"{first}" if first == last else f"{first}–{last}", task_line=top + 1)
         return self._without(task_indices, dropped, totals_at, sections)
 
+    def _uncalculated(self, grid: Sequence[Sequence[Any]], lines: list[int], end: int) -> None:
+        """Formula cells saved without their result, on the tasks or on rows that read as
+        nothing because of them: read as empty, although Excel shows a value once it
+        recalculates. Reported once, and their emptiness is not reported again as missing
+        data. Computed columns (nscl computes them) and labelled rows (totals, headings)
+        are left out."""
+        key_of = {index: col.key for col, index, _ in self.columns
+                  if index is not None and not col.computed}
+        tasks = set(lines)
+        start = self.loc.data_start
+
+        def counts(row: int) -> bool:
+            return row + 1 in tasks or (start <= row < end and all(
+                _is_blank(value) for value in grid[row]))
+
+        cells = sorted((row + 1, col) for row, col in self.options.uncalculated
+                       if col in key_of and row < len(grid) and counts(row))
+        if not cells:
+            return
+        self.explained.update((key_of[col], line) for line, col in cells)
+        refs = [f"{column_letter(col)}{line}" for line, col in cells]
+        shown = ", ".join(refs[:6]) + (" …" if len(refs) > 6 else "")
+        line, col = cells[0]
+        self.add("formula-not-calculated", key_of[col], line, count=len(cells), cells=shown)
+
     def _hidden_tasks(self, lines: list[int]) -> None:
         """Tasks on rows hidden or filtered out of view are counted like the others: say
         so, since the clerk (and whoever checks the printout) does not see them."""
@@ -936,6 +969,7 @@ class _Checker:
         seq_col = self.loc.columns.get("seq", -1)
         name_col = self.loc.columns.get("task_name", -1)
         fast_width = max(seq_col, name_col) + 1 if min(seq_col, name_col) >= 0 else 1 << 30
+        table_end = len(grid)  # the grid row of the signature footer, if any
         for r in range(self.loc.data_start, len(grid)):
             row = grid[r]
             if (
@@ -952,6 +986,7 @@ class _Checker:
             if not filled:
                 continue
             if filled <= 2 and self._is_footer(row):
+                table_end = r
                 break
             if filled == 1 and self._is_note(row):
                 continue
@@ -989,6 +1024,8 @@ class _Checker:
         n = len(rows)
         if self.options.hidden_rows:
             self._hidden_tasks(lines)
+        if self.options.uncalculated:
+            self._uncalculated(grid, lines, table_end)
         short = any(len(row) < self.min_width for row in rows)
         # Column-wise work: transpose once in C when every row is wide enough.
         transposed = None if short or not rows else list(zip(*rows, strict=False))

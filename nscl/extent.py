@@ -18,10 +18,12 @@ cell without a reference is the next one of its row, a row without one the next 
 .xls: the BIFF records of each worksheet substream that hold a cell's value (their row
 and column are the record's first four bytes).
 
-The same pass notes, when asked (``hidden``), the rows hidden or filtered out of view
-(``<row hidden="1">``; ``table:visibility`` "collapse" or "filter"; the BIFF ROW record's
-zero-height flag), which no reader reports: a task on such a row is counted although the
-clerk does not see it.
+The same pass notes, when asked (:class:`SheetNotes`), what no reader reports: the rows
+hidden or filtered out of view (``<row hidden="1">``; ``table:visibility`` "collapse" or
+"filter"; the BIFF ROW record's zero-height flag), where a task is counted although the
+clerk does not see it; and, in .xlsx/.xlsm, the formula cells saved without their result
+(a file written by a program other than a spreadsheet application), which a reader gives
+as empty although Excel shows a value.
 """
 
 from __future__ import annotations
@@ -32,13 +34,13 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO
 
 __all__ = [
-    "HiddenRows", "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "sheet_parts",
-    "xls_reaches", "xlsx_hidden_rows", "xlsx_reaches",
+    "SheetNotes", "SheetReach", "cell_elements", "cell_ref", "ods_reaches", "sheet_parts",
+    "xls_reaches", "xlsx_hidden_rows", "xlsx_reaches", "xlsx_uncalculated_cells",
 ]
 
 # Quick checks over the raw XML. (Patterns start with their literal part, which the
@@ -57,8 +59,20 @@ _CELL_REF = re.compile(r"([A-Z]+)(\d+)", re.IGNORECASE)
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?!\s*</c>)')
 _HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# How a formula cell saved without its result ends: the formula, maybe an empty value.
+_UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
+_VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
 
-HiddenRows = dict[str, list[tuple[int, int]]]  # sheet name -> (first 0-based row, count)
+
+@dataclass
+class SheetNotes:
+    """What the scan notes besides the reach, by sheet name."""
+
+    # Rows hidden or filtered out of view: (first 0-based row, count).
+    hidden_rows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Formula cells saved without their result: (0-based row, 0-based column).
+    uncalculated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,28 +243,51 @@ def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
     return out
 
 
+def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
+    """Formula cells of a worksheet part saved without their result (no value, or an
+    empty one), as (0-based row, 0-based column). Spreadsheet applications always save
+    the result; a few fast searches find none in their files."""
+    found: set[tuple[int, int]] = set()
+    for marker in _UNCALCULATED_ENDS:
+        pos = data.find(marker)
+        while pos != -1:
+            start = data.rfind(b"<c ", 0, pos)
+            cell = data[start:pos + len(marker)] if start != -1 else b""
+            if b"<f" in cell and not _VALUE_WITH_TEXT.search(cell):
+                ref = _CELL_REF_ATTR.search(cell, 0, cell.find(b">") + 1)
+                if ref is not None:
+                    found.add((int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1))
+            pos = data.find(marker, pos + len(marker))
+    return sorted(found)
+
+
 def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
-                 max_cells: int, hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
+                 max_cells: int, notes: SheetNotes | None = None) -> dict[str, SheetReach]:
     """Of the worksheet parts given (found by their root element, wherever they are
     stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
-    sheet of the workbook names). ``hidden``, when given, receives each sheet's hidden
-    rows."""
+    sheet of the workbook names). ``notes``, when given, receives each sheet's hidden rows
+    and formula cells without a result."""
     over: dict[str, SheetReach] = {}
-    hidden_parts: dict[str, list[tuple[int, int]]] = {}
+    noted: list[tuple[str, list[tuple[int, int]], list[tuple[int, int]]]] = []
     for info in worksheets:
         data = _read_member(zf, info)
         reach = _part_reach(data, max_cells)
         if reach is not None:
             over[info.filename] = reach
-        if hidden is not None and (rows := xlsx_hidden_rows(data)):
-            hidden_parts[info.filename] = rows
-    if not over and not hidden_parts:
+        if notes is not None:
+            hidden, uncalculated = xlsx_hidden_rows(data), xlsx_uncalculated_cells(data)
+            if hidden or uncalculated:
+                noted.append((info.filename, hidden, uncalculated))
+    if not over and not noted:
         return {}
     sheets = sheet_parts(zf, set(zf.namelist()))
-    if hidden is not None:
-        for part, rows in hidden_parts.items():
+    if notes is not None:
+        for part, hidden, uncalculated in noted:
             if part in sheets:
-                hidden[sheets[part]] = rows
+                if hidden:
+                    notes.hidden_rows[sheets[part]] = hidden
+                if uncalculated:
+                    notes.uncalculated[sheets[part]] = uncalculated
     return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 
@@ -266,7 +303,7 @@ ODS_COLS_REPEATED = f"{{{ODS_TABLE_NS}}}number-columns-repeated"
 
 
 def _ods_tables(stream: IO[bytes],
-                hidden: HiddenRows | None = None) -> Iterator[tuple[str, SheetReach]]:
+                notes: SheetNotes | None = None) -> Iterator[tuple[str, SheetReach]]:
     from defusedxml.ElementTree import iterparse
 
     t_table, t_row, t_cell, t_covered = ODS_TABLE, ODS_ROW, ODS_CELL, ODS_COVERED_CELL
@@ -284,8 +321,9 @@ def _ods_tables(stream: IO[bytes],
                 name, row, max_row, max_col = elem.get(t_name) or "", 0, 0, 0
             elif tag == t_row:
                 col, row_valued = 0, False
-                if hidden is not None and elem.get(visibility) in ("collapse", "filter"):
-                    hidden.setdefault(name, []).append((row, int(elem.get(rows_rep) or 1)))
+                if notes is not None and elem.get(visibility) in ("collapse", "filter"):
+                    notes.hidden_rows.setdefault(name, []).append(
+                        (row, int(elem.get(rows_rep) or 1)))
             continue
         if tag in (t_cell, t_covered):
             repeat = int(elem.get(cols_rep) or 1)
@@ -306,11 +344,11 @@ def _ods_tables(stream: IO[bytes],
 
 
 def ods_reaches(zf: zipfile.ZipFile, max_cells: int,
-                hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
-    """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name (``hidden``,
+                notes: SheetNotes | None = None) -> dict[str, SheetReach]:
+    """Tables of an .ods whose reach exceeds ``max_cells``, by sheet name (``notes``,
     when given, receives each table's hidden rows)."""
     with zf.open("content.xml") as stream:
-        return {name: reach for name, reach in _ods_tables(stream, hidden)
+        return {name: reach for name, reach in _ods_tables(stream, notes)
                 if reach.cells > max_cells}
 
 
@@ -365,9 +403,9 @@ def _biff_reach(stream: bytes, start: int,
 
 
 def xls_reaches(stream: bytes, max_cells: int,
-                hidden: HiddenRows | None = None) -> dict[str, SheetReach]:
+                notes: SheetNotes | None = None) -> dict[str, SheetReach]:
     """Worksheets of a BIFF workbook stream whose reach exceeds ``max_cells``, by name
-    (``hidden``, when given, receives each worksheet's hidden rows)."""
+    (``notes``, when given, receives each worksheet's hidden rows)."""
     sheets: list[tuple[str, int]] = []
     pos, end = 0, len(stream)
     biff8 = True
@@ -388,11 +426,11 @@ def xls_reaches(stream: bytes, max_cells: int,
     for name, offset in sheets:
         if 0 <= offset < end:
             rows: list[tuple[int, int]] = []
-            reach = _biff_reach(stream, offset, rows if hidden is not None else None)
+            reach = _biff_reach(stream, offset, rows if notes is not None else None)
             if reach.cells > max_cells:
                 over[name] = reach
-            if rows and hidden is not None:
-                hidden[name] = rows
+            if rows and notes is not None:
+                notes.hidden_rows[name] = rows
     return over
 
 

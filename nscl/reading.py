@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nscl.extent import HiddenRows, SheetReach, ods_reaches, xls_reaches, xlsx_reaches
+from nscl.extent import SheetNotes, SheetReach, ods_reaches, xls_reaches, xlsx_reaches
 
 __all__ = [
     "Grid",
@@ -96,9 +96,9 @@ class Workbook:
     # Rows the reader could not convert (sheet name -> 0-based row indexes), found while
     # reading: such a row is an empty list in the grid (see :meth:`read`).
     unreadable_rows: dict[str, list[int]] = field(default_factory=dict)
-    # Rows hidden or filtered out of view (sheet name -> (first 0-based row, count)),
-    # found before reading (.xlsx, .xlsm, .xls, .ods): no reader reports them.
-    hidden_rows: HiddenRows = field(default_factory=dict)
+    # Rows hidden or filtered out of view, and formula cells saved without a result, by
+    # sheet name, found before reading: no reader reports them.
+    notes: SheetNotes = field(default_factory=SheetNotes)
     max_sheet_cells: int = ReadLimits.max_sheet_cells
     _book: Any = field(default=None, repr=False)
     _ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = field(
@@ -433,7 +433,7 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 
 def _inspect_zip(
-    path: Path, limits: ReadLimits, hidden: HiddenRows
+    path: Path, limits: ReadLimits, notes: SheetNotes
 ) -> tuple[str, bool, bool, dict[str, SheetReach]]:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -457,9 +457,9 @@ def _inspect_zip(
             )
             has_links = any(n.startswith("xl/externalLinks/") for n in names)
             if kind == "ods":
-                oversized = ods_reaches(zf, limits.max_sheet_cells, hidden)
+                oversized = ods_reaches(zf, limits.max_sheet_cells, notes)
             elif kind in ("xlsx", "xlsm"):
-                oversized = xlsx_reaches(zf, worksheets, limits.max_sheet_cells, hidden)
+                oversized = xlsx_reaches(zf, worksheets, limits.max_sheet_cells, notes)
                 if "" in oversized:  # a worksheet part no sheet of the workbook names
                     raise sheet_too_large(None, oversized[""], limits.max_sheet_cells)
             else:
@@ -474,7 +474,7 @@ def _inspect_zip(
         raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 
-def _inspect_ole(path: Path, limits: ReadLimits, hidden: HiddenRows) -> tuple[str, bool]:
+def _inspect_ole(path: Path, limits: ReadLimits, notes: SheetNotes) -> tuple[str, bool]:
     """An OLE compound file: encrypted OOXML, an .xls (maybe encrypted) or something else."""
     import msoffcrypto
     import olefile  # type: ignore[import-untyped]
@@ -487,7 +487,7 @@ def _inspect_ole(path: Path, limits: ReadLimits, hidden: HiddenRows) -> tuple[st
             book = next((s for s in ("Workbook", "Book") if s in streams), None)
             if book is not None and "EncryptedPackage" not in streams:
                 with ole.openstream(book) as stream:
-                    oversized = xls_reaches(stream.read(), limits.max_sheet_cells, hidden)
+                    oversized = xls_reaches(stream.read(), limits.max_sheet_cells, notes)
         finally:
             ole.close()
     except Exception as exc:  # truncated or damaged compound file
@@ -529,11 +529,11 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
     container = sniff(path)
     has_macros = has_links = False
     oversized: dict[str, SheetReach] = {}
-    hidden: HiddenRows = {}
+    notes = SheetNotes()
     if container == "zip":
-        kind, has_macros, has_links, oversized = _inspect_zip(path, limits, hidden)
+        kind, has_macros, has_links, oversized = _inspect_zip(path, limits, notes)
     elif container == "ole":
-        kind, has_macros = _inspect_ole(path, limits, hidden)
+        kind, has_macros = _inspect_ole(path, limits, notes)
     elif container == "empty":
         raise ReadFailure("file-not-spreadsheet", reason="tệp rỗng (0 byte)")
     elif container == "html":
@@ -573,7 +573,7 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
         has_macros=has_macros,
         has_external_links=has_links,
         oversized=oversized,
-        hidden_rows=hidden,
+        notes=notes,
         max_sheet_cells=limits.max_sheet_cells,
         _book=book,
     )

@@ -281,6 +281,17 @@ RULES: tuple[Rule, ...] = (
         "Giới hạn kỹ thuật để các phép cộng luôn chính xác, không phải mức trần kinh phí.",
     ),
     rule(
+        "formula-not-calculated", "error", "Công thức chưa có kết quả",
+        "{count} ô của các nhiệm vụ có công thức nhưng tệp không lưu kết quả tính ({cells}):"
+        " nscl đọc các ô đó là trống, dù Excel hiện số sau khi tính lại. Tệp thường do một"
+        " phần mềm khác (không phải Excel hay LibreOffice) tạo ra.",
+        "mở tệp bằng Excel hoặc LibreOffice, tính lại (Ctrl+Alt+F9), lưu rồi gửi lại; hoặc"
+        " thay công thức bằng giá trị.",
+        SCOPE_FORM_A,
+        "Chỉ với tệp .xlsx/.xlsm: tệp .xls và .ods luôn lưu kết quả của công thức. Cột tự"
+        " tính (Tổng số) không bị báo: nscl tự tính cột đó.",
+    ),
+    rule(
         "amount-implausible", "warning", "Kinh phí lớn bất thường",
         '"{header}" có {count} nhiệm vụ ghi số lớn bất thường (trên {limit} tỷ đồng một'
         " nhiệm vụ); số đầu tiên là {value} triệu đồng, tức {billions} tỷ đồng. Nếu số đó"

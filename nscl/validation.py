@@ -354,9 +354,10 @@ class _Run:
                 merged_amounts=frozenset(merged_amounts),
                 unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
                 hidden_rows=frozenset(
-                    r for first, count in book.hidden_rows.get(sheet, ())
+                    r for first, count in book.notes.hidden_rows.get(sheet, ())
                     for r in range(first, min(first + count, len(grid)))
                 ),
+                uncalculated=frozenset(book.notes.uncalculated.get(sheet, ())),
             ),
         )
         self.report.rows = result.rows
