@@ -99,6 +99,9 @@ class TableResult:
     summary: BudgetSummary = field(default_factory=BudgetSummary)
     totals_row: int | None = None  # 1-based sheet row of "Tổng cộng"
     money_unit: str = MILLION  # the unit the table declares; amounts are converted from it
+    # Whether the table has cells or rows read as empty where data was expected (what
+    # formulas saved without their result would explain: see TableOptions.uncalculated).
+    has_gaps: bool = False
 
 
 def format_number(value: float) -> str:
@@ -301,6 +304,8 @@ class _Checker:
         # (column key, line) of empty cells whose emptiness another problem explains
         # (an amount merged over them, a formula saved without its result).
         self.explained: set[tuple[str, int]] = set(options.merged_amounts)
+        # Amounts above their column's warn_above: column key -> (line, amount).
+        self.implausible: dict[str, list[tuple[int, float]]] = {}
 
     # -- problems ------------------------------------------------------------------------
     def add(self, code: str, key: str | None, line: int | None, /, **params: Any) -> None:
@@ -457,6 +462,8 @@ class _Checker:
             self.add(
                 "negative-budget", key, line, header=col.header, number=format_number(number)
             )
+        if col.warn_above is not None and number > col.warn_above:
+            self.implausible.setdefault(key, []).append((line, number))
         return number
 
     def _duration_slow(self, col: Column, value: Any, line: int) -> int | None:
@@ -520,8 +527,9 @@ class _Checker:
         if self.money_unit != MILLION:  # every amount is converted: no fast path
             out = [slow(col, v, lines[j]) for j, v in enumerate(raw)]
         else:
+            top = MAX_AMOUNT if col.warn_above is None else col.warn_above  # above: slow
             out = [
-                float(v) if type(v) is float and 0 <= v <= MAX_AMOUNT
+                float(v) if type(v) is float and 0 <= v <= top
                 else slow(col, v, lines[j])
                 for j, v in enumerate(raw)
             ]
@@ -531,16 +539,14 @@ class _Checker:
                 if (col.key, lines[j]) not in explained:
                     self.add("required-missing", col.key, lines[j], line=lines[j],
                              header=col.header)
-        if col.warn_above is not None:
-            limit = col.warn_above
-            big = [(j, v) for j, v in enumerate(out) if v is not None and v > limit]
-            if big:
-                first, value = big[0]
-                self.add("amount-implausible", col.key, lines[first], header=col.header,
-                         count=len(big), value=format_number(value),
-                         billions=format_number(round(value / 1000, 1)),
-                         as_dong=format_number(round(value / 1_000_000, 3)),
-                         limit=format_number(limit / 1000))
+        big = self.implausible.get(col.key)
+        if big and col.warn_above is not None:  # found by the slow path, in row order
+            line, value = big[0]
+            self.add("amount-implausible", col.key, line, header=col.header, count=len(big),
+                     value=format_number(value),
+                     billions=format_number(round(value / 1000, 1)),
+                     as_dong=format_number(round(value / 1_000_000, 3)),
+                     limit=format_number(col.warn_above / 1000))
         return out
 
     def _duration_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
@@ -970,6 +976,7 @@ class _Checker:
         name_col = self.loc.columns.get("task_name", -1)
         fast_width = max(seq_col, name_col) + 1 if min(seq_col, name_col) >= 0 else 1 << 30
         table_end = len(grid)  # the grid row of the signature footer, if any
+        blank_rows = False  # a row read as empty inside the table
         for r in range(self.loc.data_start, len(grid)):
             row = grid[r]
             if (
@@ -984,6 +991,7 @@ class _Checker:
                 continue
             filled = len(row) - row.count("") - row.count(None)
             if not filled:
+                blank_rows = True
                 continue
             if filled <= 2 and self._is_footer(row):
                 table_end = r
@@ -1101,6 +1109,9 @@ class _Checker:
             ),
             totals_row=totals_at[0][0] + 1 if totals_at else None,
             money_unit=self.money_unit,
+            has_gaps=blank_rows or any(
+                item[3].code in ("required-missing", "duration-missing")
+                for item in self.problems),
         )
 
     def _totals(

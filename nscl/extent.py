@@ -21,9 +21,9 @@ and column are the record's first four bytes).
 The same pass notes, when asked (:class:`SheetNotes`), what no reader reports: the rows
 hidden or filtered out of view (``<row hidden="1">``; ``table:visibility`` "collapse" or
 "filter"; the BIFF ROW record's zero-height flag), where a task is counted although the
-clerk does not see it; and, in .xlsx/.xlsm, the formula cells saved without their result
-(a file written by a program other than a spreadsheet application), which a reader gives
-as empty although Excel shows a value.
+clerk does not see it. :func:`xlsx_uncalculated_cells` finds, on demand, the formula cells
+saved without their result (an .xlsx written by a program other than a spreadsheet
+application), which a reader gives as empty although Excel shows a value.
 """
 
 from __future__ import annotations
@@ -71,8 +71,6 @@ class SheetNotes:
 
     # Rows hidden or filtered out of view: (first 0-based row, count).
     hidden_rows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    # Formula cells saved without their result: (0-based row, 0-based column).
-    uncalculated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -265,29 +263,24 @@ def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
                  max_cells: int, notes: SheetNotes | None = None) -> dict[str, SheetReach]:
     """Of the worksheet parts given (found by their root element, wherever they are
     stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
-    sheet of the workbook names). ``notes``, when given, receives each sheet's hidden rows
-    and formula cells without a result."""
+    sheet of the workbook names). ``notes``, when given, receives each sheet's hidden
+    rows."""
     over: dict[str, SheetReach] = {}
-    noted: list[tuple[str, list[tuple[int, int]], list[tuple[int, int]]]] = []
+    hidden_parts: dict[str, list[tuple[int, int]]] = {}
     for info in worksheets:
         data = _read_member(zf, info)
         reach = _part_reach(data, max_cells)
         if reach is not None:
             over[info.filename] = reach
-        if notes is not None:
-            hidden, uncalculated = xlsx_hidden_rows(data), xlsx_uncalculated_cells(data)
-            if hidden or uncalculated:
-                noted.append((info.filename, hidden, uncalculated))
-    if not over and not noted:
+        if notes is not None and (hidden := xlsx_hidden_rows(data)):
+            hidden_parts[info.filename] = hidden
+    if not over and not hidden_parts:
         return {}
     sheets = sheet_parts(zf, set(zf.namelist()))
     if notes is not None:
-        for part, hidden, uncalculated in noted:
+        for part, hidden in hidden_parts.items():
             if part in sheets:
-                if hidden:
-                    notes.hidden_rows[sheets[part]] = hidden
-                if uncalculated:
-                    notes.uncalculated[sheets[part]] = uncalculated
+                notes.hidden_rows[sheets[part]] = hidden
     return {sheets.get(part, ""): reach for part, reach in over.items()}
 
 

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nscl.extent import SheetNotes, SheetReach, ods_reaches, xls_reaches, xlsx_reaches
+from nscl.extent import (
+    SheetNotes,
+    SheetReach,
+    ods_reaches,
+    sheet_parts,
+    xls_reaches,
+    xlsx_reaches,
+    xlsx_uncalculated_cells,
+)
 
 __all__ = [
     "Grid",
@@ -96,8 +104,8 @@ class Workbook:
     # Rows the reader could not convert (sheet name -> 0-based row indexes), found while
     # reading: such a row is an empty list in the grid (see :meth:`read`).
     unreadable_rows: dict[str, list[int]] = field(default_factory=dict)
-    # Rows hidden or filtered out of view, and formula cells saved without a result, by
-    # sheet name, found before reading: no reader reports them.
+    # Rows hidden or filtered out of view, by sheet name, found before reading: no reader
+    # reports them.
     notes: SheetNotes = field(default_factory=SheetNotes)
     max_sheet_cells: int = ReadLimits.max_sheet_cells
     _book: Any = field(default=None, repr=False)
@@ -107,6 +115,7 @@ class Workbook:
     # reader parse the whole sheet again.
     _merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
         default_factory=dict, repr=False)
+    _uncalculated: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def read(self, name: str) -> Grid:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
@@ -213,6 +222,25 @@ class Workbook:
                 raise
             return []
         return list(ranges or [])
+
+    def uncalculated_cells(self, name: str) -> list[tuple[int, int]]:
+        """Formula cells of sheet ``name`` saved without their result, 0-based (row,
+        column); .xlsx/.xlsm only (.xls and .ods always store results). The sheet's part
+        is read again for this, so it is asked only when the table has empty cells that
+        such formulas would explain."""
+        if self.kind not in ("xlsx", "xlsm") or name in self.oversized:
+            return []
+        found = self._uncalculated.get(name)
+        if found is None:
+            try:
+                with zipfile.ZipFile(self.path) as zf:
+                    parts = sheet_parts(zf, set(zf.namelist()))
+                    part = next((p for p, sheet in parts.items() if sheet == name), None)
+                    found = xlsx_uncalculated_cells(zf.read(part)) if part else []
+            except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+                found = []  # a nicety: the file was read already, never fail on it
+            self._uncalculated[name] = found
+        return list(found)
 
     def iter_sheets(self, *, hidden: bool = False) -> Iterator[SheetInfo]:
         """Worksheets in workbook order; hidden ones only when ``hidden``."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -345,21 +345,23 @@ class _Run:
                      cell=f"{a1(first, amount.col)}:{a1(last, amount.col)}", at_row=first + 1,
                      header=amount.column.header, first=first + 1, last=last + 1)
             merged_amounts.update((amount.column.key, r + 1) for r in range(first + 1, last + 1))
-        result = check_table(
-            grid, loc, sheet=sheet, file=self.file,
-            options=TableOptions(
-                year=year,
-                max_state_budget_share=self.options.max_state_budget_share,
-                program_end_year=self.options.program_end_year,
-                merged_amounts=frozenset(merged_amounts),
-                unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
-                hidden_rows=frozenset(
-                    r for first, count in book.notes.hidden_rows.get(sheet, ())
-                    for r in range(first, min(first + count, len(grid)))
-                ),
-                uncalculated=frozenset(book.notes.uncalculated.get(sheet, ())),
+        options = TableOptions(
+            year=year,
+            max_state_budget_share=self.options.max_state_budget_share,
+            program_end_year=self.options.program_end_year,
+            merged_amounts=frozenset(merged_amounts),
+            unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
+            hidden_rows=frozenset(
+                r for first, count in book.notes.hidden_rows.get(sheet, ())
+                for r in range(first, min(first + count, len(grid)))
             ),
         )
+        result = check_table(grid, loc, sheet=sheet, file=self.file, options=options)
+        if result.has_gaps and (uncalculated := book.uncalculated_cells(sheet)):
+            # Empty where data was expected, and formulas saved without their result:
+            # checked again, so that those cells are named once for what they are.
+            result = check_table(grid, loc, sheet=sheet, file=self.file, options=replace(
+                options, uncalculated=frozenset(uncalculated)))
         self.report.rows = result.rows
         self.report.summary = result.summary
         self.report.money_unit = result.money_unit
