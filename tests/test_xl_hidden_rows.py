@@ -16,7 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from nscl.validation import validate_path
-from tests.test_xl_support import FIRST_DATA_ROW, ensure_remote_engine, make_form_a, row_values
+from tests.test_validate_hidden_rows import _with_hidden
+from tests.test_xl_support import FIRST_DATA_ROW, ExcelBookStandIn, ensure_remote_engine
 from xl.button import check_workbook
 from xl.marking import RESULTS_SHEET
 from xl.openpyxl_book import OpenpyxlBook
@@ -24,31 +25,19 @@ from xl.snapshot import snapshot_to_xlsx
 from xl.xlwings_book import XlwingsBook
 
 
-def _form(path: Path, *hidden_offsets: int) -> Path:
-    rows = [row_values(seq=n, task_name=f"Nhiệm vụ số {n} về năng suất") for n in (1, 2, 3)]
-    make_form_a(path, rows)
-    wb = load_workbook(path)
-    ws = wb.active
-    assert ws is not None
-    for offset in hidden_offsets:
-        ws.row_dimensions[FIRST_DATA_ROW + offset].hidden = True
-    wb.save(path)
-    return path
-
-
 def test_kiem_tra_warns_about_hidden_tasks_as_the_saved_file_does(tmp_path: Path) -> None:
-    path = _form(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
+    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
     expected = [(p.code, p.cell) for p in validate_path(path).problems]
     assert expected == [("rows-hidden", f"A{FIRST_DATA_ROW + 1}")]
     book = OpenpyxlBook(load_workbook(path), path.name)
     result = check_workbook(book)
-    assert (result.errors, result.warnings, result.tasks) == (0, 1, 3)
+    assert (result.errors, result.warnings, result.tasks) == (0, 1, 4)
     listed = [row for row in book.read_values(RESULTS_SHEET) if row and row[1] == "rows-hidden"]
     assert len(listed) == 1
 
 
 def test_the_snapshot_keeps_the_hidden_rows(tmp_path: Path) -> None:
-    path = _form(tmp_path / "Bo_Cong_Thuong.xlsx", 0, 2)
+    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 0, 2)
     book = OpenpyxlBook(load_workbook(path), path.name)
     sheet = book.sheet_names()[0]
     assert book.hidden_rows(sheet) == [FIRST_DATA_ROW, FIRST_DATA_ROW + 2]
@@ -67,7 +56,7 @@ def test_the_remote_engine_cannot_tell_and_says_none(tmp_path: Path,
 
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     ensure_remote_engine()
-    path = _form(tmp_path / "bo.xlsx", 1)
+    path = _with_hidden(tmp_path / "bo.xlsx", 1)
     book = xw.Book(json=payload_from_file(path))
     try:
         wrapped = XlwingsBook(book)
@@ -139,25 +128,6 @@ class _UsedRange:
         return _Column(self)
 
 
-class _Engine:
-    name = "excel"
-
-
-class _App:
-    engine = _Engine()
-
-
-class _Sheet:
-    def __init__(self, name: str, used: _UsedRange) -> None:
-        self.name = name
-        self.api = type("Api", (), {"UsedRange": used})()
-
-
-class _Book:
-    app = _App()
-
-    def __init__(self, used: _UsedRange) -> None:
-        self.sheets = [_Sheet("Biểu 1", used)]
 
 
 @pytest.mark.parametrize(("top", "count", "hidden", "expected"), [
@@ -170,12 +140,12 @@ class _Book:
 def test_excel_hidden_rows_are_the_used_rows_outside_the_visible_areas(
     top: int, count: int, hidden: set[int], expected: list[int],
 ) -> None:
-    book = XlwingsBook(_Book(_UsedRange(top, count, hidden)))
+    book = XlwingsBook(ExcelBookStandIn(_UsedRange(top, count, hidden)))
     assert book.is_desktop
     assert book.hidden_rows("Biểu 1") == expected
 
 
 def test_excel_without_the_object_model_means_no_hidden_rows() -> None:
     broken = type("Broken", (), {"Row": property(lambda self: 1 / 0)})()
-    book = XlwingsBook(_Book(broken))
+    book = XlwingsBook(ExcelBookStandIn(broken))
     assert book.hidden_rows("Biểu 1") == []

@@ -22,6 +22,7 @@ from nscl.reading import open_workbook
 from nscl.validation import validate_path
 from tests.test_xl_support import (
     FIRST_DATA_ROW,
+    ExcelBookStandIn,
     column_letters,
     ensure_remote_engine,
     make_form_a,
@@ -218,32 +219,13 @@ class _ComRange:
         return _ComCell(self, *following[0])
 
 
-class _Engine:
-    name = "excel"
-
-
-class _App:
-    engine = _Engine()
-
-
-class _Sheet:
-    def __init__(self, name: str, used: _ComRange) -> None:
-        self.name = name
-        self.api = type("Api", (), {"UsedRange": used})()
-
-
-class _Book:
-    app = _App()
-
-    def __init__(self, used: _ComRange) -> None:
-        self.sheets = [_Sheet("Biểu 1", used)]
 
 
 @pytest.mark.parametrize("covered_found", [False, True])
 def test_excel_merged_areas_are_found_by_the_merged_cells_format(covered_found: bool) -> None:
     areas = [(9, 3, 11, 3), (9, 7, 10, 7), (4, 1, 4, 11), (6, 8, 6, 10)]
     used = _ComRange(40, 12, areas, covered_found=covered_found)
-    book = XlwingsBook(_Book(used))
+    book = XlwingsBook(ExcelBookStandIn(used))
     assert book.is_desktop
     assert book.merged_ranges("Biểu 1") == ["A4:K4", "H6:J6", "C9:C11", "G9:G10"]
     # Excel's Find dialog shares the search format: it is left empty afterwards.
@@ -253,11 +235,11 @@ def test_excel_merged_areas_are_found_by_the_merged_cells_format(covered_found: 
 
 def test_a_sheet_without_merges_asks_excel_once() -> None:
     used = _ComRange(40, 12, [])
-    assert XlwingsBook(_Book(used)).merged_ranges("Biểu 1") == []
+    assert XlwingsBook(ExcelBookStandIn(used)).merged_ranges("Biểu 1") == []
     assert used.finds == 0
 
 
 def test_excel_failing_to_search_means_no_merges_and_a_clean_find_format() -> None:
     used = _ComRange(40, 12, [(9, 3, 11, 3)], fail=True)
-    assert XlwingsBook(_Book(used)).merged_ranges("Biểu 1") == []
+    assert XlwingsBook(ExcelBookStandIn(used)).merged_ranges("Biểu 1") == []
     assert used.Application.FindFormat.MergeCells is None

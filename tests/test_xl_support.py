@@ -120,3 +120,27 @@ def make_form_a(
     ws.cell(row=footer + 2, column=8, value=form.footer_signature_note)
     wb.save(path)
     return path
+
+
+class _ExcelEngine:
+    name = "excel"
+
+
+class _ExcelApp:
+    engine = _ExcelEngine()
+
+
+class _ExcelSheet:
+    def __init__(self, name: str, used: Any) -> None:
+        self.name = name
+        self.api = type("Api", (), {"UsedRange": used})()
+
+
+class ExcelBookStandIn:
+    """What ``XlwingsBook`` sees of an ``xlwings.Book`` on desktop Excel: one sheet whose
+    COM ``UsedRange`` is ``used`` (a test's stand-in of the COM objects it needs)."""
+
+    app = _ExcelApp()
+
+    def __init__(self, used: Any, sheet: str = "Biểu 1") -> None:
+        self.sheets = [_ExcelSheet(sheet, used)]
