@@ -40,7 +40,7 @@ from nscl.numbers import (
     parse_number,
     to_million,
 )
-from nscl.problems import Problem, get_rule
+from nscl.problems import Problem, get_rule, listed
 from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.text import canonical_tone_placement, compare_key
 
@@ -933,10 +933,9 @@ class _Checker:
         if not cells:
             return
         self.explained.update((key_of[col], line) for line, col in cells)
-        refs = [f"{column_letter(col)}{line}" for line, col in cells]
-        shown = ", ".join(refs[:6]) + (" …" if len(refs) > 6 else "")
         line, col = cells[0]
-        self.add("formula-not-calculated", key_of[col], line, count=len(cells), cells=shown)
+        self.add("formula-not-calculated", key_of[col], line, count=len(cells),
+                 cells=listed([f"{column_letter(col)}{line}" for line, col in cells]))
 
     def _hidden_tasks(self, lines: list[int]) -> None:
         """Tasks on rows hidden or filtered out of view are counted like the others: say
@@ -945,8 +944,7 @@ class _Checker:
         found = [line for line in lines if line - 1 in hidden]
         if not found:
             return
-        shown = ", ".join(map(str, found[:8])) + (" …" if len(found) > 8 else "")
-        self.add("rows-hidden", "seq", found[0], count=len(found), rows=shown)
+        self.add("rows-hidden", "seq", found[0], count=len(found), rows=listed(found, 8))
 
     def _find_duration_unit(self, grid: Sequence[Sequence[Any]]) -> None:
         """Whether the duration header counts in years ("Thời gian thực hiện (năm)"): plain

@@ -8,7 +8,7 @@ catalogue in ``docs/rules.md`` is generated from the registered rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ __all__ = [
     "Severity",
     "all_rules",
     "get_rule",
+    "listed",
     "position_label",
     "register",
 ]
@@ -40,6 +41,12 @@ def position_label(file: str | None, sheet: str | None, cell: str | None) -> str
     if cell:
         parts.append(f"ô {cell}")
     return ", ".join(parts)
+
+
+def listed(items: Sequence[object], limit: int = 6) -> str:
+    """Items for a message, the first ``limit`` of them: "I8, J9, K12 …"."""
+    shown = ", ".join(map(str, items[:limit]))
+    return f"{shown} …" if len(items) > limit else shown
 
 
 @dataclass(frozen=True)

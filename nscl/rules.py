@@ -282,14 +282,15 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "formula-not-calculated", "error", "Công thức chưa có kết quả",
-        "{count} ô của các nhiệm vụ có công thức nhưng tệp không lưu kết quả tính ({cells}):"
-        " nscl đọc các ô đó là trống, dù Excel hiện số sau khi tính lại. Tệp thường do một"
-        " phần mềm khác (không phải Excel hay LibreOffice) tạo ra.",
+        "{count} ô có công thức nhưng tệp không lưu kết quả tính ({cells}): nscl đọc các ô"
+        " đó là trống, dù Excel hiện số sau khi tính lại. Tệp thường do một phần mềm khác"
+        " (không phải Excel hay LibreOffice) tạo ra.",
         "mở tệp bằng Excel hoặc LibreOffice, tính lại (Ctrl+Alt+F9), lưu rồi gửi lại; hoặc"
         " thay công thức bằng giá trị.",
-        SCOPE_FORM_A,
-        "Chỉ với tệp .xlsx/.xlsm: tệp .xls và .ods luôn lưu kết quả của công thức. Cột tự"
-        " tính (Tổng số) không bị báo: nscl tự tính cột đó.",
+        SCOPE_FILE,
+        "Chỉ với tệp .xlsx/.xlsm (tệp .xls và .ods luôn lưu kết quả của công thức), ở các ô"
+        " nscl đọc: dữ liệu của nhiệm vụ (mẫu A, trừ cột tự tính Tổng số) và giá trị chỉ"
+        " tiêu (mẫu B).",
     ),
     rule(
         "amount-implausible", "warning", "Kinh phí lớn bất thường",

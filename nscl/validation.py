@@ -37,7 +37,7 @@ from nscl.locate import (
     locate_table,
 )
 from nscl.merges import fill_merged_down
-from nscl.problems import Problem, get_rule
+from nscl.problems import Problem, get_rule, listed
 from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
 from nscl.text import compare_key
@@ -407,6 +407,18 @@ class _Run:
         result = check_indicators(grid, loc, form, sheet=sheet, file=self.file)
         self.report.indicators = result.indicators
         self.report.problems.extend(result.problems)
+        # Indicator values that are formulas saved without their result read as empty:
+        # nothing else would say so (an empty value is not an error in the report). The
+        # computed ones (the budget total) are left out: nscl computes them itself.
+        computed = {ind.key for ind in form.indicators if ind.computed_from}
+        rows = {int(entry["row"]) - 1 for key, entry in result.indicators.items()
+                if key not in computed}
+        cells = sorted((r, c) for r, c in book.uncalculated_cells(sheet)
+                       if r in rows and c in (loc.year_col, loc.cumulative_col))
+        if cells:
+            self.add("formula-not-calculated", sheet=sheet, cell=a1(*cells[0]),
+                     at_row=cells[0][0] + 1, count=len(cells),
+                     cells=listed([a1(r, c) for r, c in cells]))
         if best_headings:
             self.report.problems.extend(narrative_problems)
         if not result.indicators:

@@ -93,3 +93,31 @@ def test_the_scan_reads_every_way_of_saving_a_formula_without_result() -> None:
         b'<c r="D3" s="1"/><c r="E3"><v>7</v></c></row>'
     )
     assert xlsx_uncalculated_cells(data) == [(1, 0), (1, 1), (2, 2)]
+
+
+def test_an_indicator_formula_without_result_in_a_report(tmp_path: Path) -> None:
+    """Form B: an empty indicator value is no error of itself, so a formula saved without
+    its result would have gone unseen (and counted as nothing in the budget)."""
+    from nscl.forms import form_b
+    from nscl.locate import locate_indicators
+    from nscl.reading import open_workbook
+    from xl.workbook_api import a1
+
+    source = Path(__file__).parent / "fixtures" / "validate" / "b_report_2024.xlsx"
+    assert "formula-not-calculated" not in {p.code for p in validate_path(source).problems}
+    report = validate_path(source)
+    assert report.sheet is not None
+    book = open_workbook(source)
+    try:
+        loc = locate_indicators(book.read(report.sheet), form_b())
+    finally:
+        book.close()
+    assert loc is not None
+    entry = report.indicators["budget_central"]
+    cell = a1(int(entry["row"]), loc.year_col + 1)
+    wb = load_workbook(source)
+    wb[report.sheet][cell] = "=1000+500"
+    wb.save(tmp_path / "b.xlsx")
+    found = [(p.code, p.cell) for p in validate_path(tmp_path / "b.xlsx").problems
+             if p.code == "formula-not-calculated"]
+    assert found == [("formula-not-calculated", cell)]
