@@ -63,6 +63,7 @@ _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 # How a formula cell saved without its result ends: the formula, maybe an empty value.
 _UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
 _VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
+_MAX_UNCALCULATED = 100_000  # per sheet: enough to name the first ones and count
 
 
 @dataclass
@@ -229,15 +230,28 @@ def sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
+_MAX_HIDDEN_RANGES = 100_000  # per sheet; a hostile file may hide a million rows apart
+
+
+def _add_hidden(ranges: list[tuple[int, int]], row: int) -> None:
+    """Add 0-based ``row`` to ``ranges`` of (first row, count), merging a row that
+    follows the last range (rows come in order)."""
+    if ranges and ranges[-1][0] + ranges[-1][1] == row:
+        ranges[-1] = (ranges[-1][0], ranges[-1][1] + 1)
+    elif len(ranges) < _MAX_HIDDEN_RANGES:
+        ranges.append((row, 1))
+
+
 def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
-    """Rows of a worksheet part hidden or filtered out of view, as (0-based row, 1)."""
+    """Rows of a worksheet part hidden or filtered out of view, as (first 0-based row,
+    count) ranges."""
     if b'hidden="' not in data:  # the common sheet: one fast search
         return []
     out: list[tuple[int, int]] = []
     for match in _HIDDEN_ROW.finditer(data):
         number = _ROW_NUMBER.search(match.group(0))
         if number is not None:
-            out.append((int(number.group(1)) - 1, 1))
+            _add_hidden(out, int(number.group(1)) - 1)
     return out
 
 
@@ -248,7 +262,7 @@ def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for marker in _UNCALCULATED_ENDS:
         pos = data.find(marker)
-        while pos != -1:
+        while pos != -1 and len(found) < _MAX_UNCALCULATED:
             start = data.rfind(b"<c ", 0, pos)
             cell = data[start:pos + len(marker)] if start != -1 else b""
             if b"<f" in cell and not _VALUE_WITH_TEXT.search(cell):
@@ -315,8 +329,9 @@ def _ods_tables(stream: IO[bytes],
             elif tag == t_row:
                 col, row_valued = 0, False
                 if notes is not None and elem.get(visibility) in ("collapse", "filter"):
-                    notes.hidden_rows.setdefault(name, []).append(
-                        (row, int(elem.get(rows_rep) or 1)))
+                    ranges = notes.hidden_rows.setdefault(name, [])
+                    if len(ranges) < _MAX_HIDDEN_RANGES:
+                        ranges.append((row, int(elem.get(rows_rep) or 1)))
             continue
         if tag in (t_cell, t_covered):
             repeat = int(elem.get(cols_rep) or 1)
@@ -391,7 +406,7 @@ def _biff_reach(stream: bytes, start: int,
             max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
         elif (depth == 1 and kind == _BIFF_ROW and hidden is not None and len(body) >= 14
               and int.from_bytes(body[12:14], "little") & _BIFF_ROW_HIDDEN):
-            hidden.append((int.from_bytes(body[0:2], "little"), 1))
+            _add_hidden(hidden, int.from_bytes(body[0:2], "little"))
     return SheetReach(max_row, max_col)
 
 

@@ -80,3 +80,11 @@ def test_the_xml_scan_finds_hidden_rows_in_any_spelling() -> None:
         b'<x:row hidden="true" r="12"/><row r="13" hidden="0"/>'
         b'<row r="14" customHeight="1" ht="12.75" hidden="1">'
     ) == [(2, 1), (11, 1), (13, 1)]
+
+
+def test_consecutive_hidden_rows_are_one_range_and_a_flood_is_bounded() -> None:
+    rows = b"".join(b'<row r="%d" hidden="1"/>' % r for r in range(5, 200_006))
+    assert xlsx_hidden_rows(rows) == [(4, 200_001)]
+    apart = b"".join(b'<row r="%d" hidden="1"/>' % r for r in range(1, 400_000, 2))
+    found = xlsx_hidden_rows(apart)
+    assert len(found) == 100_000 and found[:2] == [(0, 1), (2, 1)]
