@@ -185,6 +185,12 @@ def _seq_path(value: Any) -> tuple[int, ...] | None:
     return None
 
 
+def _moved(dropped: list[int], position: int) -> int:
+    """Where task ``position`` (or a count of tasks) is once the sorted positions
+    ``dropped`` are left out of the tasks."""
+    return position - bisect.bisect_left(dropped, position)
+
+
 def _under(path: tuple[int, ...] | None, group: tuple[int, ...]) -> bool:
     """Whether ``path`` numbers a sub-item (at any depth) of the item ``group``."""
     return path is not None and len(path) > len(group) and path[:len(group)] == group
@@ -803,14 +809,10 @@ class _Checker:
         accordingly."""
         dropped = sorted(k for k, _, _ in groups)
         skip = set(dropped)
-
-        def moved(count: int) -> int:
-            return count - bisect.bisect_left(dropped, count)
-
         seq = self.loc.columns["seq"]
         outer: tuple[int, int] | None = None  # (end, line) of the top-level group
         for k, end, own in groups:
-            begin, stop = moved(k), moved(end)
+            begin, stop = _moved(dropped, k), _moved(dropped, end)
             line = task_indices[k] + 1
             label: int | str = own[0] if len(own) == 1 else ".".join(map(str, own))
             if outer is None or k >= outer[0]:
@@ -832,16 +834,12 @@ class _Checker:
     ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
         """The task rows without the positions ``dropped`` (sorted); the positions
         recorded so far (totals rows, sections) move up accordingly."""
-
-        def moved(count: int) -> int:
-            return count - bisect.bisect_left(dropped, count)
-
         skip = set(dropped)
-        self.section_starts = {moved(c) for c in self.section_starts}
+        self.section_starts = {_moved(dropped, c) for c in self.section_starts}
         return (
             [r for k, r in enumerate(task_indices) if k not in skip],
-            [(r, moved(c)) for r, c in totals_at],
-            [(r, moved(c)) for r, c in sections],
+            [(r, _moved(dropped, c)) for r, c in totals_at],
+            [(r, _moved(dropped, c)) for r, c in sections],
         )
 
     def _is_bullet_line(self, row: Sequence[Any], under: tuple[int, ...] | None) -> bool:
