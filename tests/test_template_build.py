@@ -268,6 +268,32 @@ def test_form_a_conditional_formatting(built: dict[str, BuiltWorkbook],
                for f in missing_rules)
 
 
+def test_form_a_marks_unlikely_amounts_as_validation_warns(
+    built: dict[str, BuiltWorkbook], books: dict[str, Workbook],
+) -> None:
+    """An amount above the column's warn_above (100 tỷ đồng for one task) turns light
+    yellow while typing: the same limit as validation's amount-implausible warning."""
+    form = form_a()
+    layout = built["A"].table
+    assert layout is not None
+    ws = books["A"][form.sheet]
+    first, last = layout.first_input_row + 1, layout.last_input_row + 1
+    found: dict[int, str] = {}
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            formula = rule.formula[0]
+            if formula.startswith("AND(ISNUMBER("):  # not the "text in a number column" one
+                assert rule.dxf.fill.bgColor.rgb.endswith("FFEB9C")
+                (rng,) = cf.sqref.ranges
+                min_col, min_row, max_col, max_row = range_boundaries(str(rng))
+                assert (min_row, max_row) == (first, last) and min_col == max_col
+                found[min_col - 1] = formula
+    expected = {i: c for i, c in enumerate(form.columns) if c.warn_above is not None}
+    assert set(found) == set(expected) and len(expected) == 2  # NSNN, Đối ứng
+    for i, column in expected.items():
+        assert found[i].endswith(f">{column.warn_above:g})")
+
+
 def test_form_a_print_setup_protection_and_panes(built: dict[str, BuiltWorkbook],
                                                  books: dict[str, Workbook]) -> None:
     layout = built["A"].table

@@ -40,6 +40,8 @@ WORKBOOK_DEFAULT_FORMAT: dict[str, Any] = {"font_name": FONT_NAME, "font_size": 
 # Light red of "required cell left empty", the usual Excel "bad" style.
 MISSING_FILL = "#FFC7CE"
 MISSING_FONT = "#9C0006"
+UNLIKELY_FILL = "#FFEB9C"  # Excel's "Neutral": allowed, but look again
+UNLIKELY_FONT = "#9C5700"
 HEADER_FILL = "#F2F2F2"
 COMPUTED_FILL = "#F2F2F2"
 
@@ -145,6 +147,10 @@ class Styles:
     def missing(self) -> Any:
         """Conditional format of a required cell left empty in a started row."""
         return self._workbook.add_format({"bg_color": MISSING_FILL, "font_color": MISSING_FONT})
+
+    def unlikely(self) -> Any:
+        """Conditional format of an amount allowed but unlikely (Excel's "Neutral")."""
+        return self._workbook.add_format({"bg_color": UNLIKELY_FILL, "font_color": UNLIKELY_FONT})
 
     # ---- report outline -------------------------------------------------------------
     def outline_number(self, level: int) -> Any:

@@ -33,6 +33,7 @@ from nscl.template_build.validation import (
     add_column_validation,
     mark_missing_required,
     mark_non_numbers,
+    mark_unlikely_amounts,
 )
 
 __all__ = ["TableLayout", "column_num_format", "write_table_sheet"]
@@ -178,6 +179,7 @@ def write_table_sheet(
         add_column_validation(worksheet, column, c, first_input, last_input)
     mark_missing_required(worksheet, styles, form, first_input, last_input)
     mark_non_numbers(worksheet, styles, form, first_input, last_input)
+    mark_unlikely_amounts(worksheet, styles, form, first_input, last_input)
 
     row = last_input + 1
     totals_row: int | None = None

@@ -4,7 +4,8 @@ Data validation shows each column's ``help`` text (Vietnamese) as the input mess
 and refuses values outside the column's type and bounds with a stop alert.
 Conditional formatting paints light red a required cell left empty in a started row
 (a row where any input cell is filled) and a number column holding text (pasted
-values skip data validation).
+values skip data validation), and light yellow an amount above its column's
+``warn_above`` (what validation reports as ``amount-implausible``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "input_segments",
     "mark_missing_required",
     "mark_non_numbers",
+    "mark_unlikely_amounts",
     "short_title",
 ]
 
@@ -147,6 +149,26 @@ def mark_non_numbers(
             {
                 "type": "formula",
                 "criteria": f'=AND({top_left}<>"",NOT(ISNUMBER({top_left})))',
+                "format": fmt,
+            },
+        )
+
+
+def mark_unlikely_amounts(
+    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+) -> None:
+    """Light yellow on an amount above its column's ``warn_above`` (most likely typed in
+    đồng under a triệu đồng header): allowed, as validation allows it with a warning."""
+    fmt = styles.unlikely()
+    for i, column in enumerate(form.columns):
+        if column.warn_above is None or column.computed:
+            continue
+        top_left = f"{xl_col_to_name(i)}{first_row + 1}"
+        worksheet.conditional_format(
+            xl_range(first_row, i, last_row, i),
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({top_left}),{top_left}>{column.warn_above:g})",
                 "format": fmt,
             },
         )
