@@ -285,8 +285,8 @@ RULES: tuple[Rule, ...] = (
         "{count} ô có công thức nhưng tệp không lưu kết quả tính ({cells}): nscl đọc các ô"
         " đó là trống, dù Excel hiện số sau khi tính lại. Tệp thường do một phần mềm khác"
         " (không phải Excel hay LibreOffice) tạo ra.",
-        "mở tệp bằng Excel hoặc LibreOffice, tính lại (Ctrl+Alt+F9), lưu rồi gửi lại; hoặc"
-        " thay công thức bằng giá trị.",
+        "mở tệp bằng Excel hoặc LibreOffice, tính lại (Excel: Ctrl+Alt+F9; LibreOffice:"
+        " Ctrl+Shift+F9), lưu rồi gửi lại; hoặc thay công thức bằng giá trị.",
         SCOPE_FILE,
         "Chỉ với tệp .xlsx/.xlsm (tệp .xls và .ods luôn lưu kết quả của công thức), ở các ô"
         " nscl đọc: dữ liệu của nhiệm vụ (mẫu A, trừ cột tự tính Tổng số) và giá trị chỉ"
@@ -294,7 +294,7 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "amount-implausible", "warning", "Kinh phí lớn bất thường",
-        '"{header}" có {count} nhiệm vụ ghi số lớn bất thường (trên {limit} tỷ đồng một'
+        'Cột "{header}" có {count} nhiệm vụ ghi số lớn bất thường (trên {limit} tỷ đồng một'
         " nhiệm vụ); số đầu tiên là {value} triệu đồng, tức {billions} tỷ đồng. Nếu số đó"
         " ghi theo đồng thì chỉ là {as_dong} triệu đồng.",
         "ghi kinh phí theo triệu đồng (1,5 tỷ đồng ghi là 1.500); nếu cả bảng ghi theo đồng,"
@@ -414,8 +414,8 @@ RULES: tuple[Rule, ...] = (
         " các nhiệm vụ này vẫn được kiểm tra và tính vào tổng hợp, dù người xem bảng không"
         " thấy.",
         "nếu các nhiệm vụ này không còn đề xuất, xoá hẳn các dòng; nếu vẫn đề xuất, bỏ ẩn"
-        " (chọn các dòng, nhấp phải > Unhide) hoặc bỏ lọc (Data > Clear) để ai xem bảng"
-        " cũng thấy.",
+        " (chọn các dòng, nhấp phải > Bỏ ẩn/Unhide) hoặc bỏ lọc (Dữ liệu > Xoá/Data >"
+        " Clear) để ai xem bảng cũng thấy.",
         SCOPE_FORM_A,
         "Dòng bị ẩn hay bị lọc vẫn là dữ liệu của tệp; nscl không đoán ý người gõ mà tính"
         " như mọi dòng khác và báo để đơn vị quyết định.",
