@@ -357,11 +357,17 @@ class _Run:
             ),
         )
         result = check_table(grid, loc, sheet=sheet, file=self.file, options=options)
-        if result.has_gaps and (uncalculated := book.uncalculated_cells(sheet)):
-            # Empty where data was expected, and formulas saved without their result:
+        if result.has_gaps:
+            # Empty where data was expected: formulas saved without their result (outside
+            # the computed columns, which nscl computes itself) would explain it. If so,
             # checked again, so that those cells are named once for what they are.
-            result = check_table(grid, loc, sheet=sheet, file=self.file, options=replace(
-                options, uncalculated=frozenset(uncalculated)))
+            computed = {loc.columns[c.key] for c in form.columns
+                        if c.computed and c.key in loc.columns}
+            uncalculated = frozenset(cell for cell in book.uncalculated_cells(sheet)
+                                     if cell[1] not in computed)
+            if uncalculated:
+                result = check_table(grid, loc, sheet=sheet, file=self.file,
+                                     options=replace(options, uncalculated=uncalculated))
         self.report.rows = result.rows
         self.report.summary = result.summary
         self.report.money_unit = result.money_unit
