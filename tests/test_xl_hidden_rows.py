@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from nscl.validation import validate_path
 from tests.test_validate_hidden_rows import _with_hidden
-from tests.test_xl_support import FIRST_DATA_ROW, ExcelBookStandIn, ensure_remote_engine
+from tests.test_xl_support import FIRST_DATA_ROW, ExcelBookStandIn
 from xl.button import check_workbook
 from xl.marking import RESULTS_SHEET
 from xl.openpyxl_book import OpenpyxlBook
@@ -46,24 +46,6 @@ def test_the_snapshot_keeps_the_hidden_rows(tmp_path: Path) -> None:
     assert OpenpyxlBook(load_workbook(snap), snap.name).hidden_rows(sheet) == [
         FIRST_DATA_ROW, FIRST_DATA_ROW + 2]
     assert [p.code for p in validate_path(snap).problems] == ["rows-hidden"]
-
-
-def test_the_remote_engine_cannot_tell_and_says_none(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import xlwings as xw
-
-    from tests.test_xl_button import payload_from_file
-
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    ensure_remote_engine()
-    path = _with_hidden(tmp_path / "bo.xlsx", 1)
-    book = xw.Book(json=payload_from_file(path))
-    try:
-        wrapped = XlwingsBook(book)
-        assert not wrapped.is_desktop
-        assert wrapped.hidden_rows(wrapped.sheet_names()[0]) == []
-    finally:
-        book.close()
 
 
 # ----------------------------------------------------------------- Excel's COM objects

@@ -111,6 +111,8 @@ def test_the_snapshot_keeps_the_merged_ranges(tmp_path: Path) -> None:
 
 def test_the_remote_engine_cannot_tell_and_says_none(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nor merged areas nor hidden rows (tests/test_xl_hidden_rows.py): the remote engine
+    reads them only asynchronously."""
     import xlwings as xw
 
     from tests.test_xl_button import payload_from_file
@@ -118,11 +120,16 @@ def test_the_remote_engine_cannot_tell_and_says_none(tmp_path: Path,
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     ensure_remote_engine()
     path = _merged_form(tmp_path / "bo.xlsx", f"{L['lead_org']}{F}:{L['lead_org']}{F + 2}")
+    wb = load_workbook(path)
+    assert wb.active is not None
+    wb.active.row_dimensions[F + 1].hidden = True
+    wb.save(path)
     book = xw.Book(json=payload_from_file(path))
     try:
         wrapped = XlwingsBook(book)
         assert not wrapped.is_desktop
-        assert wrapped.merged_ranges(wrapped.sheet_names()[0]) == []
+        sheet = wrapped.sheet_names()[0]
+        assert wrapped.merged_ranges(sheet) == [] and wrapped.hidden_rows(sheet) == []
     finally:
         book.close()
 

@@ -10,7 +10,8 @@ values skip data validation), and light yellow an amount above its column's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_range
@@ -105,6 +106,21 @@ def input_segments(form: TableForm) -> list[tuple[int, int]]:
     return _runs([i for i, c in enumerate(form.columns) if not c.computed])
 
 
+def _paint(worksheet: Any, first_row: int, last_row: int, first_col: int, last_col: int,
+           fmt: Any, criteria: Callable[[str], str]) -> None:
+    """Conditional format ``fmt`` on the input rows of columns ``first_col``…``last_col``
+    where the formula ``criteria(top-left cell)`` (relative to that cell) holds."""
+    top_left = f"{xl_col_to_name(first_col)}{first_row + 1}"
+    worksheet.conditional_format(
+        xl_range(first_row, first_col, last_row, last_col),
+        {"type": "formula", "criteria": criteria(top_left), "format": fmt},
+    )
+
+
+def _above(cell: str, *, limit: str) -> str:
+    return f"=AND(ISNUMBER({cell}),{cell}>{limit})"
+
+
 def _started_test(form: TableForm, row: int) -> str:
     """``COUNTA($A9:$G9,$I9:$K9)>0``: the row has any typed-in value."""
     parts = [
@@ -122,15 +138,8 @@ def mark_missing_required(
     fmt = styles.missing()
     started = _started_test(form, first_row)
     for a, b in _runs(required):
-        top_left = f"{xl_col_to_name(a)}{first_row + 1}"
-        worksheet.conditional_format(
-            xl_range(first_row, a, last_row, b),
-            {
-                "type": "formula",
-                "criteria": f"=AND({started},LEN(TRIM({top_left}))=0)",
-                "format": fmt,
-            },
-        )
+        _paint(worksheet, first_row, last_row, a, b, fmt,
+               lambda cell: f"=AND({started},LEN(TRIM({cell}))=0)")
 
 
 def mark_non_numbers(
@@ -143,15 +152,8 @@ def mark_non_numbers(
     ]
     fmt = styles.missing()
     for a, b in _runs(numeric):
-        top_left = f"{xl_col_to_name(a)}{first_row + 1}"
-        worksheet.conditional_format(
-            xl_range(first_row, a, last_row, b),
-            {
-                "type": "formula",
-                "criteria": f'=AND({top_left}<>"",NOT(ISNUMBER({top_left})))',
-                "format": fmt,
-            },
-        )
+        _paint(worksheet, first_row, last_row, a, b, fmt,
+               lambda cell: f'=AND({cell}<>"",NOT(ISNUMBER({cell})))')
 
 
 def mark_unlikely_amounts(
@@ -163,12 +165,5 @@ def mark_unlikely_amounts(
     for i, column in enumerate(form.columns):
         if column.warn_above is None or column.computed:
             continue
-        top_left = f"{xl_col_to_name(i)}{first_row + 1}"
-        worksheet.conditional_format(
-            xl_range(first_row, i, last_row, i),
-            {
-                "type": "formula",
-                "criteria": f"=AND(ISNUMBER({top_left}),{top_left}>{column.warn_above:g})",
-                "format": fmt,
-            },
-        )
+        _paint(worksheet, first_row, last_row, i, i, fmt,
+               partial(_above, limit=f"{column.warn_above:g}"))
