@@ -522,6 +522,14 @@ RULES: tuple[Rule, ...] = (
         SCOPE_FORM_B,
     ),
     rule(
+        "indicator-rows-hidden", "warning", "Chỉ tiêu ở dòng bị ẩn",
+        "{count} chỉ tiêu có số liệu nằm ở dòng đang bị ẩn hoặc bị lọc khỏi màn hình (dòng"
+        " {rows}): số liệu vẫn được đọc và tổng hợp, dù người xem báo cáo không thấy.",
+        "bỏ ẩn các dòng (chọn các dòng, nhấp phải > Bỏ ẩn/Unhide) hoặc bỏ lọc (Dữ liệu >"
+        " Xoá/Data > Clear); nếu số liệu không đúng, sửa hoặc xoá.",
+        SCOPE_FORM_B,
+    ),
+    rule(
         "indicator-unknown", "warning", "Chỉ tiêu lạ",
         'Dòng "{name}" không phải chỉ tiêu của mẫu; nscl bỏ qua dòng này.',
         "dùng đúng tên chỉ tiêu theo mẫu, ghi thông tin khác vào phần báo cáo.",

@@ -425,6 +425,16 @@ class _Run:
             self.add("formula-not-calculated", sheet=sheet, cell=a1(*cells[0]),
                      at_row=cells[0][0] + 1, count=len(cells),
                      cells=listed([a1(r, c) for r, c in cells]))
+        hidden = sorted(
+            int(entry["row"]) for entry in result.indicators.values()
+            if any(isinstance(entry.get(period), float)
+                   for period in ("report_year", "cumulative"))
+            and any(first < int(entry["row"]) <= first + count
+                    for first, count in book.notes.hidden_rows.get(sheet, ()))
+        )
+        if hidden:
+            self.add("indicator-rows-hidden", sheet=sheet, cell=a1(hidden[0] - 1, loc.name_col),
+                     at_row=hidden[0], count=len(hidden), rows=listed(hidden, 8))
         if best_headings:
             self.report.problems.extend(narrative_problems)
         if not result.indicators:

@@ -88,3 +88,20 @@ def test_consecutive_hidden_rows_are_one_range_and_a_flood_is_bounded() -> None:
     apart = b"".join(b'<row r="%d" hidden="1"/>' % r for r in range(1, 400_000, 2))
     found = xlsx_hidden_rows(apart)
     assert len(found) == 100_000 and found[:2] == [(0, 1), (2, 1)]
+
+
+def test_a_hidden_indicator_row_in_a_report(tmp_path: Path) -> None:
+    """Form B: an indicator whose row is hidden is still read, and said to be hidden."""
+    source = Path(__file__).parent / "fixtures" / "validate" / "b_report_2024.xlsx"
+    report = validate_path(source)
+    assert report.sheet is not None
+    assert "indicator-rows-hidden" not in {p.code for p in report.problems}
+    row = int(report.indicators["budget_central"]["row"])
+    wb = load_workbook(source)
+    wb[report.sheet].row_dimensions[row].hidden = True
+    wb.save(tmp_path / "b.xlsx")
+    again = validate_path(tmp_path / "b.xlsx")
+    found = [(p.code, p.params["count"], p.params["rows"]) for p in again.problems
+             if p.code == "indicator-rows-hidden"]
+    assert found == [("indicator-rows-hidden", 1, str(row))]
+    assert again.summary.state_budget == report.summary.state_budget  # still counted
