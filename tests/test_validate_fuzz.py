@@ -47,6 +47,9 @@ cell: st.SearchStrategy[Any] = st.one_of(
     st.booleans(),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.sampled_from(["Tổng cộng", "Cộng", "=SUM(A1:A3)", "#N/A", "  ", "0", "-0"]),
+    # Stt and content lines as agencies type them: sub-items, bullets, headings.
+    st.sampled_from(["1.1", "1.2.", "2.1.3", "1.1.1.1.1", "-", "+", "a)", "b.", "I", "II",
+                     "- Đào tạo Lean", "a) Tư vấn 5S", "• Khảo sát", 1.1, 2.25]),
 )
 rows = st.lists(st.lists(cell, min_size=11, max_size=11), min_size=0, max_size=8)
 
