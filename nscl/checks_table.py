@@ -23,7 +23,7 @@ from typing import Any
 import nscl.rules  # noqa: F401  (registers the rules used here)
 from nscl.forms import Column, TableForm
 from nscl.gc_pause import gc_paused
-from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy
+from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy, surely_unicode
 from nscl.locate import (
     TableLocation,
     a1,
@@ -513,7 +513,25 @@ class _Checker:
         return months
 
     # -- columns ---------------------------------------------------------------------------
+    def _admit_clean(self, raw: list[Any]) -> None:
+        """Cache, in one pass, the column's new texts when together they are NFC and
+        hold nothing of a legacy encoding (the common column): each is then its own
+        stripped self, as :meth:`_text_slow` would find one by one."""
+        clean = self.text_clean
+        fresh = [v for v in dict.fromkeys(raw) if type(v) is str and v not in clean]
+        if len(fresh) < 64:  # not worth a batch
+            return
+        joined = "\0".join(fresh)
+        if (joined.count("\0") != len(fresh) - 1 or not surely_unicode(joined)
+                or not unicodedata.is_normalized("NFC", joined)):
+            return  # each text takes the slow path, which says what is wrong where
+        for value in fresh:
+            text = value.strip()
+            if text:
+                clean[value] = text
+
     def _text_column(self, col: Column, raw: list[Any], lines: list[int]) -> list[Any]:
+        self._admit_clean(raw)
         get = self.text_clean.get  # only ever holds non-empty text, so "or" is safe
         slow = self._text_slow
         key = col.key

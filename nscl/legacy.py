@@ -33,6 +33,7 @@ __all__ = [
     "convert_legacy",
     "detect_legacy",
     "encode_legacy",
+    "surely_unicode",
     "to_unicode",
 ]
 
@@ -218,6 +219,13 @@ def encode_legacy(text: str, encoding: LegacyEncoding) -> str:
         encode, _ = _vni_tables()
         return "".join(encode.get(ch, ch) for ch in nfc_text)
     raise ValueError(f"unknown legacy encoding {encoding!r}")
+
+
+def surely_unicode(text: str) -> bool:
+    """True when no part of ``text`` can be in a legacy encoding: it holds none of the
+    Latin-1 letters Vietnamese does not use (so :func:`detect_legacy` finds nothing in
+    any piece of it). One search over many texts joined together."""
+    return _SUSPECT.search(text) is None
 
 
 def detect_legacy(text: str) -> LegacyEncoding | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
+from typing import Any
 
 import pytest
 
@@ -97,3 +99,31 @@ def test_tcvn3_table_matches_glibc() -> None:
         check=True,
     )
     assert proc.stdout.decode("utf-8") == letters
+
+
+def _long_table(names: list[str]) -> Any:
+    from tests.test_validate_sections import _check, _task
+
+    return _check([_task(n, name, 100, 0) for n, name in enumerate(names, start=1)])
+
+
+def test_a_long_column_checked_at_once_finds_what_each_text_alone_would() -> None:
+    """Columns of many distinct texts are admitted in one pass when together they are
+    NFC and free of legacy letters; one NFD or legacy text among them sends every text
+    through the one-by-one path, which reports it where it is."""
+    names = [f"Nhiệm vụ nâng cao năng suất số {n} cho doanh nghiệp" for n in range(1, 121)]
+    clean = _long_table(names)
+    assert clean.problems == []
+    assert [row.values["task_name"] for row in clean.rows] == names
+
+    decomposed = list(names)
+    decomposed[69] = unicodedata.normalize("NFD", names[69])
+    found = _long_table(decomposed)
+    assert [(p.code, p.params["first"]) for p in found.problems] == [("text-not-nfc", "B72")]
+    assert [row.values["task_name"] for row in found.rows] == names  # stored NFC
+
+    legacy = list(names)
+    legacy[99] = encode_legacy("Đào tạo chuyên gia năng suất cho doanh nghiệp", "tcvn3")
+    found = _long_table(legacy)
+    assert [(p.code, p.cell) for p in found.problems] == [("text-legacy-encoding", "B102")]
+    assert found.rows[99].values["task_name"] == "Đào tạo chuyên gia năng suất cho doanh nghiệp"
