@@ -413,28 +413,7 @@ class _Run:
         result = check_indicators(grid, loc, form, sheet=sheet, file=self.file)
         self.report.indicators = result.indicators
         self.report.problems.extend(result.problems)
-        # Indicator values that are formulas saved without their result read as empty:
-        # nothing else would say so (an empty value is not an error in the report). The
-        # computed ones (the budget total) are left out: nscl computes them itself.
-        computed = {ind.key for ind in form.indicators if ind.computed_from}
-        rows = {int(entry["row"]) - 1 for key, entry in result.indicators.items()
-                if key not in computed}
-        cells = sorted((r, c) for r, c in book.uncalculated_cells(sheet)
-                       if r in rows and c in (loc.year_col, loc.cumulative_col))
-        if cells:
-            self.add("formula-not-calculated", sheet=sheet, cell=a1(*cells[0]),
-                     at_row=cells[0][0] + 1, count=len(cells),
-                     cells=listed([a1(r, c) for r, c in cells]))
-        hidden = sorted(
-            int(entry["row"]) for entry in result.indicators.values()
-            if any(isinstance(entry.get(period), float)
-                   for period in ("report_year", "cumulative"))
-            and any(first < int(entry["row"]) <= first + count
-                    for first, count in book.notes.hidden_rows.get(sheet, ()))
-        )
-        if hidden:
-            self.add("indicator-rows-hidden", sheet=sheet, cell=a1(hidden[0] - 1, loc.name_col),
-                     at_row=hidden[0], count=len(hidden), rows=listed(hidden, 8))
+        self._indicator_notes(book, sheet, loc, form, result.indicators)
         if best_headings:
             self.report.problems.extend(narrative_problems)
         if not result.indicators:
@@ -442,6 +421,34 @@ class _Run:
                      at_row=loc.header_row + 2)
         self.report.summary = _report_budget(result.indicators)
 
+
+    def _indicator_notes(
+        self, book: Workbook, sheet: str, loc: IndicatorLocation, form: ReportForm,
+        indicators: dict[str, dict[str, Any]],
+    ) -> None:
+        """What the file says of the indicator rows and no reader reports: values that
+        are formulas saved without their result (read as empty, which is no error of
+        itself in a report, so nothing else would say so; computed indicators such as
+        the budget total are left out: nscl computes them), and rows hidden from view."""
+        computed = {ind.key for ind in form.indicators if ind.computed_from}
+        rows = {int(entry["row"]) - 1 for key, entry in indicators.items()
+                if key not in computed}
+        cells = sorted((r, c) for r, c in book.uncalculated_cells(sheet)
+                       if r in rows and c in (loc.year_col, loc.cumulative_col))
+        if cells:
+            self.add("formula-not-calculated", sheet=sheet, cell=a1(*cells[0]),
+                     at_row=cells[0][0] + 1, count=len(cells),
+                     cells=listed([a1(r, c) for r, c in cells]))
+        ranges = book.notes.hidden_rows.get(sheet, ())
+        hidden = sorted(
+            int(entry["row"]) for entry in indicators.values()
+            if any(isinstance(entry.get(period), float) for period in ("report_year",
+                                                                         "cumulative"))
+            and any(first < int(entry["row"]) <= first + count for first, count in ranges)
+        )
+        if hidden:
+            self.add("indicator-rows-hidden", sheet=sheet, cell=a1(hidden[0] - 1, loc.name_col),
+                     at_row=hidden[0], count=len(hidden), rows=listed(hidden, 8))
 
 def _report_budget(indicators: dict[str, dict[str, Any]]) -> BudgetSummary:
     def value(key: str) -> float:
