@@ -33,6 +33,7 @@ from nscl.extent import (
 )
 
 __all__ = [
+    "SPREADSHEET_SUFFIXES",
     "Grid",
     "ReadFailure",
     "ReadLimits",
@@ -45,6 +46,10 @@ __all__ = [
 ]
 
 Grid = list[list[Any]]
+
+# The file types read (lower-case suffixes): what ``nscl validate`` picks in a folder and
+# what the nightly run collects from its inbox.
+SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

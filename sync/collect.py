@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from nscl.reading import SPREADSHEET_SUFFIXES
 from sync.logs import LOGGER
 
 __all__ = ["SPREADSHEET_EXTENSIONS", "Candidate", "collect", "is_candidate_name"]
 
-SPREADSHEET_EXTENSIONS: frozenset[str] = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+SPREADSHEET_EXTENSIONS: frozenset[str] = frozenset(SPREADSHEET_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def test_collect_finds_spreadsheets_in_subfolders_and_skips_lock_and_hidden(tmp_
         "a/nghe an.XLSM",
         "a/b/old.xls",
         "a/b/lo.ods",
+        "a/b/nhi phan.XLSB",  # Excel's binary workbook: read too, as by nscl validate
         "~$Bo Cong Thuong.xlsx",
         ".~lock.lo.ods#",
         ".secret.xlsx",
@@ -39,7 +40,8 @@ def test_collect_finds_spreadsheets_in_subfolders_and_skips_lock_and_hidden(tmp_
     ]:
         (tmp_path / rel).write_bytes(b"x")
     found = [c.rel for c in collect(tmp_path)]
-    assert found == ["Bo Cong Thuong.xlsx", "a/b/lo.ods", "a/b/old.xls", "a/nghe an.XLSM"]
+    assert found == ["Bo Cong Thuong.xlsx", "a/b/lo.ods", "a/b/nhi phan.XLSB", "a/b/old.xls",
+                     "a/nghe an.XLSM"]
 
 
 def test_archive_keeps_bytes_by_hash_and_is_idempotent(tmp_path: Path) -> None:

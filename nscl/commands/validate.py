@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 
     from nscl.report import FileReport
 
-__all__ = ["SPREADSHEET_SUFFIXES", "expand_paths", "register"]
+__all__ = ["expand_paths", "register"]
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ class _Line:
 
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files to validate: files as given, folders expanded to their spreadsheets (sorted)."""
+    from nscl.reading import SPREADSHEET_SUFFIXES  # (not at start-up: it pulls in zipfile)
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
