@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".xls
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ARCHIVE_MAGIC = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -332,7 +334,8 @@ def describe_error(exc: BaseException, *, with_path: bool = False) -> str:
 
 
 def sniff(path: Path) -> str:
-    """The real container type from the first bytes: "zip", "ole", "html", "text", "empty"."""
+    """The real container type from the first bytes: "zip", "ole", "html", "pdf",
+    "archive" (RAR, 7-Zip), "text", "empty"."""
     with path.open("rb") as fh:
         head = fh.read(512)
     if not head:
@@ -341,6 +344,10 @@ def sniff(path: Path) -> str:
         return "zip"
     if head.startswith(_OLE_MAGIC):
         return "ole"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(_ARCHIVE_MAGIC):
+        return "archive"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<")):
         return "html"
@@ -462,6 +469,13 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
         return "xlsb"
     if "word/document.xml" in names:
         raise ReadFailure("file-not-spreadsheet", reason="tệp Word (.docx)")
+    inside = sorted(n for n in names if n.lower().endswith(SPREADSHEET_SUFFIXES))
+    if inside:
+        name = posixpath.basename(inside[0])
+        more = f" và {len(inside) - 1} tệp khác" if len(inside) > 1 else ""
+        raise ReadFailure("file-not-spreadsheet",
+                          reason=f"tệp nén .zip, bên trong có «{name}»{more}: giải nén rồi gửi"
+                                 " tệp bảng tính")
     raise ReadFailure("file-not-spreadsheet", reason="tệp nén không chứa bảng tính")
 
 
@@ -573,6 +587,11 @@ def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
         raise ReadFailure(
             "file-not-spreadsheet", reason="tệp HTML/XML đổi đuôi thành bảng tính"
         )
+    elif container == "pdf":
+        raise ReadFailure("file-not-spreadsheet", reason="tệp PDF: cần gửi tệp bảng tính")
+    elif container == "archive":
+        raise ReadFailure("file-not-spreadsheet",
+                          reason="tệp nén RAR hoặc 7z: giải nén rồi gửi tệp bảng tính bên trong")
     else:
         raise ReadFailure("file-not-spreadsheet", reason="tệp văn bản hoặc định dạng khác")
     if kind == "ods" and oversized:

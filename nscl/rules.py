@@ -54,7 +54,8 @@ RULES: tuple[Rule, ...] = (
         "Tệp không phải bảng tính Excel hoặc LibreOffice ({reason}).",
         "mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx rồi gửi lại.",
         SCOPE_FILE,
-        "Loại tệp được xác định từ nội dung, không theo đuôi tệp: .xlsx, .xlsm, .xls, .ods.",
+        "Loại tệp được xác định từ nội dung, không theo đuôi tệp: .xlsx, .xlsm, .xlsb, .xls,"
+        " .ods. Tệp PDF, Word hay tệp nén được gọi đúng tên.",
     ),
     rule(
         "file-corrupt", "error", "Tệp hỏng",

@@ -187,3 +187,33 @@ def test_an_xml_part_declaring_an_unknown_encoding_is_a_corrupt_file(tmp_path: P
     failure = _failure(target)
     assert failure.code == "file-corrupt"
     assert "LookupError" in failure.params["reason"]
+
+
+@pytest.mark.parametrize(("head", "container", "says"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "pdf", "tệp PDF"),
+    (b"Rar!\x1a\x07\x01\x00" + bytes(40), "archive", "tệp nén RAR hoặc 7z"),
+    (b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(40), "archive", "tệp nén RAR hoặc 7z"),
+])
+def test_what_agencies_send_instead_of_a_spreadsheet_is_named(
+    tmp_path: Path, head: bytes, container: str, says: str,
+) -> None:
+    """A signed PDF or a compressed folder in place of the table: the reason says which,
+    not "a text file or another format"."""
+    path = tmp_path / "De xuat.xlsx"
+    path.write_bytes(head)
+    assert sniff(path) == container
+    failure = _failure(path)
+    assert failure.code == "file-not-spreadsheet" and says in failure.params["reason"]
+
+
+def test_a_zip_holding_the_spreadsheet_says_to_unpack_it(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "Ho so Nghe An.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.write(CLEAN, "Ho so/De xuat 2027.xlsx")
+        zf.writestr("Ho so/Cong van.pdf", b"%PDF-1.7")
+    failure = _failure(path)
+    assert failure.code == "file-not-spreadsheet"
+    assert "«De xuat 2027.xlsx»" in failure.params["reason"]
+    assert "giải nén" in failure.params["reason"]
