@@ -863,8 +863,9 @@ class _Checker:
     def _is_bullet_line(self, row: Sequence[Any], under: tuple[int, ...] | None) -> bool:
         """A line of a task's content typed on a row of its own: a bullet ("-", "+",
         "a)" …) in Stt or opening its text, or in Stt a sub-number of the task it
-        follows ("1.1" under "1", whose Stt path is ``under``), and nothing that makes a
-        task (no lead organisation, duration or amount)."""
+        follows ("1.1" under "1", whose Stt path is ``under``), or neither number nor
+        name (the task's text continued); and nothing that makes a task (no lead
+        organisation, duration or amount)."""
         seq = self.loc.columns.get("seq")
         stt = row[seq] if seq is not None and seq < len(row) else None
         if not _is_blank(stt) and not (isinstance(stt, str) and _BULLET_SEQ.fullmatch(stt)) \
@@ -877,6 +878,9 @@ class _Checker:
                  if index < width and not _is_blank(row[index])]
         if not texts:
             return False
+        name = self.loc.columns.get("task_name")
+        if _is_blank(stt) and name is not None and (name >= width or _is_blank(row[name])):
+            return True  # no number and no name: the task's text goes on (a cell too small)
         return not _is_blank(stt) or (isinstance(texts[0], str)
                                        and _BULLET_TEXT.match(texts[0]) is not None)
 

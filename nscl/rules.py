@@ -423,15 +423,17 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "task-lines-joined", "warning", "Dòng nội dung được ghép vào nhiệm vụ",
-        "{count} dòng (dòng {rows}) chỉ có nội dung (gạch đầu dòng hay số con như 1.1), không"
-        " có tổ chức chủ trì, thời gian hay kinh phí: nscl coi đó là nội dung của nhiệm vụ ở"
-        " dòng {task_line} và ghép vào nhiệm vụ đó, không tính là nhiệm vụ riêng.",
+        "{count} dòng (dòng {rows}) chỉ có nội dung (gạch đầu dòng, số con như 1.1, hay phần"
+        " viết tiếp không có Stt và tên), không có tổ chức chủ trì, thời gian hay kinh phí:"
+        " nscl coi đó là nội dung của nhiệm vụ ở dòng {task_line} và ghép vào nhiệm vụ đó,"
+        " không tính là nhiệm vụ riêng.",
         "nếu đúng là nội dung của nhiệm vụ, ghi vào cùng ô của nhiệm vụ (xuống dòng trong ô"
         " bằng Alt+Enter) rồi xoá các dòng này; nếu là nhiệm vụ riêng, ghi đủ Stt, tổ chức"
         " chủ trì, thời gian và kinh phí.",
         SCOPE_FORM_A,
         'Dòng nội dung: có "-", "+", "•" hay "a)" ở cột Stt hoặc ở đầu nội dung, hoặc Stt là'
-        " số con của nhiệm vụ ngay trên (1.1, 1.2 … dưới nhiệm vụ 1), ngay dưới nhiệm vụ đó"
+        " số con của nhiệm vụ ngay trên (1.1, 1.2 … dưới nhiệm vụ 1), hoặc không có cả Stt"
+        " lẫn tên nhiệm vụ (nội dung viết tiếp xuống dòng dưới); ngay dưới nhiệm vụ đó"
         " (không cách bởi dòng mục hay dòng cộng). Số con có kinh phí riêng thì là nhiệm vụ"
         " con (xem subtasks-grouped).",
     ),

@@ -78,6 +78,20 @@ def test_numbered_lines_under_a_task_are_its_content_too() -> None:
     assert "required-missing" in {p.code for p in result.problems if p.cell == "C6"}
 
 
+def test_text_continued_on_the_next_row_without_number_or_name_is_joined() -> None:
+    """The task's content ran out of its cell and went on below, with no Stt and no
+    name: no task of its own (a task has a name), so it is the task's text continued."""
+    result = _check([
+        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+        _line("và tư vấn áp dụng 5S tại 10 doanh nghiệp", column=4),  # Nội dung chính
+        _task(2, "Xây dựng mô hình năng suất xanh", 50, 0),
+    ])
+    assert _codes(result) == [("task-lines-joined", "A4")]
+    first, _ = result.rows
+    assert first.values["main_content"] == "Nội dung\nvà tư vấn áp dụng 5S tại 10 doanh nghiệp"
+    assert result.summary.tasks == 2
+
+
 def test_rows_that_are_not_bullet_lines_stay_tasks() -> None:
     """Text without a bullet, a bullet line with an amount, and a bullet line right under
     a section heading (no task above it) are rows of their own, reported as before."""
