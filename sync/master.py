@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -422,7 +423,10 @@ def write_master(
         # whose workbooks are cyclic) runs with the collector on.
         with gc_paused():
             st = Styles(wb)
-            rows = consolidator.write_table(wb, st, cons)
+            # The table's "cập nhật lúc …" is in the configured time zone, as every other
+            # time the master shows (the run's clock is UTC).
+            local = replace(cons, generated_at=cons.generated_at.astimezone(tz))
+            rows = consolidator.write_table(wb, st, local)
             context = _write_by_agency(wb, st, cons, consolidator, tz)
             status_rows = _write_status(wb, st, cons, tz)
             _write_problems(wb, st, cons)
@@ -431,7 +435,7 @@ def write_master(
             wb.close()
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
-        previous = _keep_previous(path, history, cons.generated_at)
+        previous = _keep_previous(path, history, cons.generated_at.astimezone(tz))
         _replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:

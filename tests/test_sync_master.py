@@ -82,6 +82,20 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
     assert len(wb["Biểu đồ"]._charts) == 2
 
 
+def test_every_time_the_master_shows_is_in_the_configured_time_zone(tmp_path: Path) -> None:
+    """The run's clock is UTC (19:00 on 30/03); Hà Nội reads 02:00 on 31/03, in the table's
+    subtitle as on the status sheet. The table showed the UTC time."""
+    out = tmp_path / "master.xlsx"
+    write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
+                 tz=DEFAULT_TZ)
+    wb = openpyxl.load_workbook(out)
+    subtitle = wb["Tổng hợp"]["A5"].value
+    assert isinstance(subtitle, str) and subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
+    status = {wb["Tình hình nộp"].cell(r, 1).value: wb["Tình hình nộp"].cell(r, 2).value
+              for r in range(1, 8)}
+    assert status["Cập nhật:"] == "02:00 ngày 31/03/2026"
+
+
 def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
     out = tmp_path / "master.xlsx"
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
@@ -188,9 +202,12 @@ def test_previous_master_is_kept_and_replacement_is_atomic(tmp_path: Path) -> No
     cons = _consolidation()
     write_master(cons, FormAConsolidator(), out, history=tmp_path / "h", tz=DEFAULT_TZ)
     first = out.read_bytes()
+    written_at = datetime.fromtimestamp(out.stat().st_mtime, tz=DEFAULT_TZ)
     second = write_master(cons, FormAConsolidator(), out, history=tmp_path / "h",
                           tz=DEFAULT_TZ)
     assert second.previous_copy is not None and second.previous_copy.read_bytes() == first
+    # Named after the previous master's time in the configured zone (as the master shows).
+    assert second.previous_copy.name == f"master_{written_at:%Y%m%d-%H%M%S}.xlsx"
     assert not list(tmp_path.glob(".nscl-tmp-*"))
     openpyxl.load_workbook(out)
 
