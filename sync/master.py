@@ -92,13 +92,18 @@ def _write_by_agency(
         ws.write_datetime(r, c + 2, _local(sub.received, tz), st.datetime)
         ws.write_number(r, c + 3, len(sub.report.errors), st.count)
         ws.write_number(r, c + 4, len(sub.report.warnings), st.count)
+        # A long file path or agency name wraps: the row grows to show it (no
+        # spreadsheet application sizes rows on opening).
+        height = row_height([(sub.file, widths[c + 1]), (sub.agency.name, widths[1])])
+        if height is not None:
+            ws.set_row(r, height)
         r += 1
     last = r - 1
     totals = consolidator.totals(cons)
     ws.merge_range(r, 0, r, 2, "Tổng cộng", st.total)
+    total_fmt = {"money": st.total_money, "percent": st.total_percent}
     for f in figs:
-        write_cell(ws, r, fig_cols[f.key], totals.get(f.key),
-                   st.total_money if f.kind == "money" else st.total)
+        write_cell(ws, r, fig_cols[f.key], totals.get(f.key), total_fmt.get(f.kind, st.total))
     for j in range(3 + len(figs), len(head)):
         ws.write_blank(r, j, None, st.total)
     if last >= first:

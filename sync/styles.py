@@ -69,6 +69,8 @@ class Styles:
         self.total = fmt(bold=True, bg_color="#F2F2F2", **border)
         self.total_money = fmt(bold=True, bg_color="#F2F2F2", num_format=MONEY_FORMAT,
                                **border)
+        self.total_percent = fmt(bold=True, bg_color="#F2F2F2", num_format=PERCENT_FORMAT,
+                                 **border)
         self.text = fmt(text_wrap=True, **border)
         self.center = fmt(align="center", text_wrap=True, **border)
         self.integer = fmt(align="center", num_format="0", **border)

@@ -96,6 +96,24 @@ def test_every_time_the_master_shows_is_in_the_configured_time_zone(tmp_path: Pa
     assert status["Cập nhật:"] == "02:00 ngày 31/03/2026"
 
 
+def test_the_by_agency_sheet_shows_long_paths_and_the_total_share(tmp_path: Path) -> None:
+    """A long file path wraps in a row tall enough to show it (text overlapped the next
+    rows on the printout), and the total's counterpart share is a percentage like the
+    agencies' (it showed 0.303113)."""
+    cons = _consolidation()
+    long_path = "Bo Cong Thuong/Van thu/De xuat nhiem vu 2027 - Bo Cong Thuong (ban cuoi).xlsx"
+    cons.submissions[0].file = long_path
+    out = tmp_path / "master.xlsx"
+    write_master(cons, FormAConsolidator(), out, history=tmp_path / "h", tz=DEFAULT_TZ)
+    ws = openpyxl.load_workbook(out)["Theo đơn vị"]
+    rows = {c.value: c.row for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert (ws.row_dimensions[rows[long_path]].height or 0) >= 2 * 14.5
+    assert ws.row_dimensions[rows["BYT.xlsx"]].height is None  # one line: default height
+    total = rows["Tổng cộng"]
+    share = next(c for c in ws[total] if isinstance(c.value, float) and 0 < c.value < 1)
+    assert share.number_format == "0.0%"
+
+
 def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
     out = tmp_path / "master.xlsx"
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
