@@ -94,9 +94,11 @@ _MAX_ROW_POINTS = 409.0  # Excel's limit
 
 
 def chars_per_line(width: float) -> int:
-    """How many characters of Times New Roman 11 pt fit on one line of a column of
-    ``width`` (about 1.5 per unit of column width)."""
-    return max(1, int(width * 1.5 - 1))
+    """How many characters of Times New Roman 11 pt a line of a column of ``width``
+    holds once wrapped at word boundaries: about 1.5 per unit of column width fit, and a
+    line ends on average a word early (a file path such as "Nghe An/UBND tinh Nghe An -
+    de xuat.xlsx", 40 characters, needs two lines at width 28)."""
+    return max(1, int(width * 1.4 - 1))
 
 
 def lines_needed(text: str, per_line: int) -> int:

@@ -114,6 +114,15 @@ def test_the_by_agency_sheet_shows_long_paths_and_the_total_share(tmp_path: Path
     assert share.number_format == "0.0%"
 
 
+def test_row_heights_allow_for_lines_ending_a_word_early() -> None:
+    """Seen on the printout: 40 characters at width 28 (about 41 fit) took two lines,
+    because lines break between words."""
+    from sync.styles import row_height
+
+    assert row_height([("Nghe An/UBND tinh Nghe An - de xuat.xlsx", 28)]) == 2 * 14.5 + 3
+    assert row_height([("Ha Noi.xlsx", 28)]) is None
+
+
 def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
     out = tmp_path / "master.xlsx"
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
