@@ -33,7 +33,9 @@ def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> N
     assert agency["status"] == "invalid" and agency["errors"] >= 1
     marked = Path(first.result["feedback"]["bo-y-te"])
     assert marked == tmp_path / "phan-hoi" / "bo-y-te" / "Bo Y te.xlsx"
-    assert "Kết quả kiểm tra" in openpyxl.load_workbook(marked).sheetnames
+    results = openpyxl.load_workbook(marked)["Kết quả kiểm tra"]
+    # The agency's own file name, not that of the archived copy (named by its hash).
+    assert [results["A2"].value, results["B2"].value] == ["Tệp", "Bo Y te.xlsx"]
     stamp = marked.stat().st_mtime_ns
 
     # Nothing changed: the copy is not made again.

@@ -463,10 +463,13 @@ def annotate_copy(
 
     source = Path(source)
     out_dir = Path(out_dir)
+    # The name the agency gave its file (the nightly run marks the archived copy, named
+    # by its hash): shown on the results sheet and in the messages.
+    shown = Path(report.path).name or source.name
     out_dir.mkdir(parents=True, exist_ok=True)
     if out_dir.resolve() == source.parent.resolve():
         raise AnnotationError(
-            f'Thư mục ghi bản đánh dấu phải khác thư mục chứa tệp gốc "{source.name}".'
+            f'Thư mục ghi bản đánh dấu phải khác thư mục chứa tệp gốc "{shown}".'
         )
     suffix = source.suffix.lower()
     with tempfile.TemporaryDirectory(prefix="nscl-annotate-") as tmp:
@@ -478,14 +481,14 @@ def annotate_copy(
                 readable = convert(source, "xlsx", Path(tmp))
             except LibreOfficeError as exc:
                 raise AnnotationError(
-                    f'Không chuyển được tệp "{source.name}" sang .xlsx để đánh dấu: {exc}'
+                    f'Không chuyển được tệp "{shown}" sang .xlsx để đánh dấu: {exc}'
                 ) from exc
         elif suffix not in _OPENPYXL_SUFFIXES:
             raise AnnotationError(
-                f'Không đánh dấu được tệp "{source.name}": chỉ hỗ trợ .xlsx, .xlsm, .xls, .ods.'
+                f'Không đánh dấu được tệp "{shown}": chỉ hỗ trợ .xlsx, .xlsm, .xlsb, .xls, .ods.'
             )
         keep_vba = suffix == ".xlsm"
-        _check_cell_count(readable, source.name)
+        _check_cell_count(readable, shown)
         try:
             with loading_dates() as out_of_range:
                 workbook = load_workbook(readable, keep_vba=keep_vba, keep_links=True)
@@ -493,9 +496,9 @@ def annotate_copy(
                 restore_numbers(workbook, readable)
         except Exception as exc:  # any unreadable/corrupt/encrypted file
             raise AnnotationError(
-                f'Không mở được tệp "{source.name}" để đánh dấu: {describe_error(exc)}'
+                f'Không mở được tệp "{shown}" để đánh dấu: {describe_error(exc)}'
             ) from exc
-        apply_report(OpenpyxlBook(workbook, source.name), report)
+        apply_report(OpenpyxlBook(workbook, shown), report)
         target = out_dir / ((stem or source.stem) + (".xlsm" if keep_vba else ".xlsx"))
         try:
             workbook.save(target)
