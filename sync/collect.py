@@ -56,7 +56,7 @@ def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.Di
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
-        LOGGER.warning("folder %s cannot be listed: %s", folder, exc)
+        LOGGER.warning("không đọc được danh sách thư mục %s: %s", folder, exc)
         return
     for entry in sorted(entries, key=lambda e: e.name):
         if entry.name.startswith("."):
@@ -67,7 +67,7 @@ def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.Di
                 if Path(entry.path) in skip or Path(real) in skip:
                     continue
                 if real in seen:
-                    LOGGER.warning("folder %s was already collected (as %s); skipped",
+                    LOGGER.warning("thư mục %s đã được thu thập (là %s); bỏ qua",
                                    entry.path, real)
                     continue
                 seen.add(real)
@@ -75,7 +75,7 @@ def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.Di
             elif entry.is_file():
                 yield entry
             elif entry.is_symlink() and is_candidate_name(entry.name):
-                LOGGER.warning("%s is a link to nothing (%s); skipped", entry.path,
+                LOGGER.warning("%s là liên kết tới tệp không còn (%s); bỏ qua", entry.path,
                                os.readlink(entry.path))
         except OSError:
             continue

@@ -68,13 +68,13 @@ def send_feedback(
                                     memory_limit_mb=memory_limit_mb):
         sub = sub_of[id(job)]
         if isinstance(result, BaseException):  # marking must never stop the run
-            LOGGER.warning("no marked copy for %s: %s", sub.file, result)
+            LOGGER.warning("không tạo được bản đánh dấu cho %s: %s", sub.file, result)
         else:
             out[sub.agency.code] = result
             sub.marked_copy = result
             if ledger is not None:
                 ledger.record_feedback(sub.sha256, _key(engine, sub), result, now)
-            LOGGER.info("marked copy for %s: %s", sub.agency.code, result)
+            LOGGER.info("bản đánh dấu cho %s: %s", sub.agency.code, result)
         if progress is not None:
             progress.advance(sub.file)
     return out
@@ -102,9 +102,9 @@ def remove_stale(
         try:
             path.unlink()
             removed.append(path)
-            LOGGER.info("removed outdated marked copy %s", path)
+            LOGGER.info("đã xoá bản đánh dấu cũ %s", path)
         except OSError as exc:
-            LOGGER.warning("cannot remove outdated marked copy %s: %s", path, exc)
+            LOGGER.warning("không xoá được bản đánh dấu cũ %s: %s", path, exc)
             continue
         # The agency's folder too, once it holds nothing more to send (a folder that is
         # not empty, or already gone, stays as it is).

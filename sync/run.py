@@ -125,14 +125,16 @@ def run_sync(
                              now=now).run()
     config.state.mkdir(parents=True, exist_ok=True)
     with run_lock(config.state), run_logging(config.state) as log:
-        log.info("run start: inbox=%s master=%s", config.inbox, config.master)
+        log.info("bắt đầu tổng hợp: thư mục nhận %s, bảng tổng hợp %s", config.inbox,
+                 config.master)
         try:
             outcome = _Pipeline(config, dry_run=False, progress=progress, validator=validator,
                                 now=now).run()
         except Exception:
-            log.exception("run failed")
+            log.exception("lần tổng hợp dừng vì lỗi")
             raise
-        log.info("run end: exit=%s unchanged=%s", outcome.exit_code, outcome.unchanged)
+        log.info("kết thúc: mã thoát %s%s", outcome.exit_code,
+                 " (không có gì thay đổi)" if outcome.unchanged else "")
         return outcome
 
 
@@ -220,7 +222,7 @@ class _Pipeline:
             master=str(self.config.master), master_size=size, master_mtime_ns=mtime_ns,
             summary=summary, current=None, files=[(v, "seen", None) for v in version_ids],
         )
-        LOGGER.info("nothing changed since the last run; master kept")
+        LOGGER.info("không có gì thay đổi từ lần trước: giữ nguyên bảng tổng hợp")
         return RunOutcome(exit_code=exit_code, result=result, unchanged=True, run_id=run_id)
 
     # -- full run -----------------------------------------------------------------------
@@ -251,7 +253,7 @@ class _Pipeline:
 
             clean_temporary_masters(config.master.parent)
             run_id = ledger.begin_run(now_iso, config.settings_key())
-        LOGGER.info("run %s: %d file(s) in the inbox", run_id, len(candidates))
+        LOGGER.info("lần chạy %s: %d tệp trong thư mục nhận", run_id, len(candidates))
 
         # 1-3. Identify every file's content, archive and record new versions; files
         # the cache does not know are validated in worker processes meanwhile.
@@ -313,7 +315,7 @@ class _Pipeline:
                     rec = self._record(cand, run_id, sha)
                 except (FileChangedError, OSError) as exc:
                     if isinstance(exc, FileChangedError):
-                        LOGGER.warning("%s is being written; skipped this run", cand.rel)
+                        LOGGER.warning("%s đang được ghi: để lần chạy sau", cand.rel)
                         rejected.append(Rejected(cand.rel, changing, "file-changing"))
                     else:
                         rejected.append(_unreadable(cand.rel, exc))
@@ -327,7 +329,7 @@ class _Pipeline:
                 versions[cand.rel] = rec
             if ledger is not None and not self.dry_run and versions:
                 ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
-            LOGGER.info("%d file(s) to validate, %d from cache", queued, len(reports))
+            LOGGER.info("%d tệp cần kiểm tra, %d tệp dùng kết quả đã lưu", queued, len(reports))
             if self.progress and queued:
                 self.progress.start(queued, "Kiểm tra tệp")
             batch: list[tuple[str, str, bytes]] = []
@@ -349,7 +351,7 @@ class _Pipeline:
             self._store(batch)
         finally:
             pool.close()
-        LOGGER.info("files identified and validated in %.2f s",
+        LOGGER.info("đã nhận diện và kiểm tra các tệp sau %.2f giây",
                     (self.now() - self.started).total_seconds())
 
         # 4. Classify, pick the newest version per agency.
@@ -444,7 +446,8 @@ class _Pipeline:
             master_written = True
             st = config.master.stat()
             master_size, master_mtime = st.st_size, st.st_mtime_ns
-            LOGGER.info("master written: %s (%d task rows) at %.2f s", config.master, rows_out,
+            LOGGER.info("đã ghi bảng tổng hợp %s (%d dòng nhiệm vụ) sau %.2f giây", config.master,
+                        rows_out,
                         (self.now() - self.started).total_seconds())
             if self.progress:
                 self.progress.advance()
@@ -477,7 +480,8 @@ class _Pipeline:
                 master_mtime_ns=master_mtime, summary=result,
                 current={code: s.sha256 for code, s in submissions.items()}, files=roles,
             )
-        LOGGER.info("agencies counted: %d, rejected files: %d, exit %d", len(submissions),
+        LOGGER.info("số đơn vị được tổng hợp: %d; tệp bị từ chối: %d; mã thoát %d",
+                    len(submissions),
                     len(rejected), exit_code)
         return RunOutcome(exit_code=exit_code, result=result, master_written=master_written,
                           run_id=run_id or None, rows_in=rows_in, rows_out=rows_out)
@@ -510,12 +514,12 @@ class _Pipeline:
                                      expected_size=cand.size, expected_mtime_ns=cand.mtime_ns,
                                      expected_sha256=rec.sha256)
             except (FileChangedError, OSError) as exc:
-                LOGGER.warning("archived copy of %s is missing and could not be made again: %s",
+                LOGGER.warning("bản lưu trữ của %s bị mất và không lưu lại được: %s",
                                cand.rel, exc)
                 continue
             ledger.set_blob_path(rec.sha256, str(again.path))
             archived[rec.sha256] = str(again.path)
-            LOGGER.warning("archived copy of %s was missing: archived again as %s", cand.rel,
+            LOGGER.warning("bản lưu trữ của %s bị mất: đã lưu lại thành %s", cand.rel,
                            again.path)
 
     def _record(self, cand: Candidate, run_id: int, sha256: str) -> VersionRecord:
@@ -527,7 +531,7 @@ class _Pipeline:
         archived = archive_file(cand.path, self.config.state / "archive",
                                 expected_size=cand.size, expected_mtime_ns=cand.mtime_ns,
                                 expected_sha256=sha256)
-        LOGGER.info("new version %s sha256=%s", cand.rel, archived.sha256)
+        LOGGER.info("phiên bản mới %s (sha256 %s)", cand.rel, archived.sha256)
         return self.ledger.record_version(
             path=cand.rel, sha256=archived.sha256, size=cand.size, mtime_ns=cand.mtime_ns,
             archived=str(archived.path), now=_iso(self.now()), run_id=run_id,
@@ -576,7 +580,7 @@ def _unreadable(rel: str, exc: OSError) -> Any:
     """The rejection of a file that could not be read (gone, locked, no permission …)."""
     from sync.model import Rejected
 
-    LOGGER.warning("%s cannot be read: %s", rel, exc)
+    LOGGER.warning("không đọc được %s: %s", rel, exc)
     return Rejected(rel, f"Không đọc được tệp ({describe_error(exc)}).", "file-not-accessible")
 
 

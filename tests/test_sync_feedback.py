@@ -92,5 +92,5 @@ def test_a_file_that_kills_or_exhausts_its_marking_worker_loses_only_its_copy(
     assert set(outcome.result["feedback"]) == {"bo-cong-thuong"}
     assert Path(outcome.result["feedback"]["bo-cong-thuong"]).exists()
     log = (tmp_path / "state" / "logs" / "nscl-sync.log").read_text(encoding="utf-8")
-    assert "no marked copy for Bo Y te.xlsx" in log
-    assert "no marked copy for Bo Tu phap.xlsx: " in log
+    assert "không tạo được bản đánh dấu cho Bo Y te.xlsx" in log
+    assert "không tạo được bản đánh dấu cho Bo Tu phap.xlsx: " in log
