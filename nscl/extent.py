@@ -64,6 +64,8 @@ _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
 _VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
 _MAX_UNCALCULATED = 100_000  # per sheet: enough to name the first ones and count
+_MAX_CELL_BYTES = 8_192  # back from a formula's end to its cell's start: any real cell
+_AFTER_TAG_NAME = (b" ", b"\t", b"\n", b"\r", b">")
 
 
 @dataclass
@@ -260,11 +262,17 @@ def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
     empty one), as (0-based row, 0-based column). Spreadsheet applications always save
     the result; a few fast searches find none in their files."""
     found: set[tuple[int, int]] = set()
+    looked = 0  # hits examined, bounded too: a hostile file may repeat a marker alone
     for marker in _UNCALCULATED_ENDS:
         pos = data.find(marker)
-        while pos != -1 and len(found) < _MAX_UNCALCULATED:
-            start = data.rfind(b"<c ", 0, pos)
-            cell = data[start:pos + len(marker)] if start != -1 else b""
+        while pos != -1 and len(found) < _MAX_UNCALCULATED and looked < 2 * _MAX_UNCALCULATED:
+            looked += 1
+            # The cell's start tag is near (a formula rarely runs past a few hundred
+            # characters), so the search back is bounded: a hostile file cannot make it
+            # quadratic.
+            start = data.rfind(b"<c", max(0, pos - _MAX_CELL_BYTES), pos)
+            cell = (data[start:pos + len(marker)]
+                    if start != -1 and data[start + 2:start + 3] in _AFTER_TAG_NAME else b"")
             if b"<f" in cell and not _VALUE_WITH_TEXT.search(cell):
                 ref = _CELL_REF_ATTR.search(cell, 0, cell.find(b">") + 1)
                 if ref is not None:

@@ -121,3 +121,15 @@ def test_an_indicator_formula_without_result_in_a_report(tmp_path: Path) -> None
     found = [(p.code, p.cell) for p in validate_path(tmp_path / "b.xlsx").problems
              if p.code == "formula-not-calculated"]
     assert found == [("formula-not-calculated", cell)]
+
+
+def test_a_flood_of_formula_ends_without_cells_finds_nothing() -> None:
+    """A hostile part repeating "</f></c>" with no cell around it: nothing is named, and
+    the search back for each cell's start is bounded (it was a scan to the part's start
+    for every hit, quadratic in the part's size)."""
+    flood = b'<row r="1">' + b"</f></c>" * 300_000 + b"</row>"
+    assert xlsx_uncalculated_cells(flood) == []
+    far = b'<c r="C3"><f>' + b"A1+" * 5000 + b"1</f></c>"  # 15 KB formula: past the window
+    assert xlsx_uncalculated_cells(far) == []
+    near = b'<c r="C3"><f>' + b"A1+" * 100 + b"1</f></c>"
+    assert xlsx_uncalculated_cells(near) == [(2, 2)]
