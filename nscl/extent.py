@@ -57,7 +57,9 @@ _ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _CELL_WITHOUT_LEADING_REF = re.compile(rb'<c(?! r="[A-Z])[\s>/]')
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)", re.IGNORECASE)
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?!\s*</c>)')
-_HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+# A row's start tag holds a dozen short attributes at most: the bounded spans keep a
+# hostile run of "<row" without ">" from making the search quadratic.
+_HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]{0,400}?\bhidden="(?:1|true)"[^>]{0,400}>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 # How a formula cell saved without its result ends: the formula, maybe an empty value.
