@@ -943,10 +943,14 @@ class _Checker:
                   if index is not None and not col.computed}
         tasks = set(lines)
         start = self.loc.data_start
+        blank: dict[int, bool] = {}  # each row looked at once, however many cells it has
 
         def counts(row: int) -> bool:
-            return row + 1 in tasks or (start <= row < end and all(
-                _is_blank(value) for value in grid[row]))
+            if row + 1 in tasks:
+                return True
+            if row not in blank:
+                blank[row] = start <= row < end and all(_is_blank(v) for v in grid[row])
+            return blank[row]
 
         cells = sorted((row + 1, col) for row, col in self.options.uncalculated
                        if col in key_of and row < len(grid) and counts(row))
