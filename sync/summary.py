@@ -123,22 +123,29 @@ def summary_text(result: dict[str, Any]) -> str:
         lines.append(f"Đơn vị ngoài danh sách phải nộp (vẫn được tổng hợp): {names}.")
     if result.get("totals_text"):
         lines.append(result["totals_text"])
+    feedback = result.get("feedback", {})
+    dry_run = bool(result.get("dry_run"))
+
+    def copy_of(agency: dict[str, Any]) -> str:
+        """Where the agency's marked copy went (none in a trial run; a copy that could
+        not be made is in the log)."""
+        if dry_run:
+            return ""
+        where = feedback.get(agency["code"])
+        return f" → {where}" if where else " (chưa tạo được bản đánh dấu, xem nhật ký)"
+
+    sent = "" if dry_run else " (đã gửi bản đánh dấu vào thư mục phản hồi)"
     invalid = [a for a in agencies if a["status"] == "invalid"]
     if invalid:
-        lines.append("Đơn vị có lỗi (đã gửi bản đánh dấu vào thư mục phản hồi):")
-        feedback = result.get("feedback", {})
+        lines.append(f"Đơn vị có lỗi{sent}:")
         for a in invalid:
-            where = feedback.get(a["code"])
-            suffix = f" → {where}" if where else ""
-            lines.append(f"  - {a['name']}: {a['errors']} lỗi, {a['warnings']} cảnh báo{suffix}")
+            lines.append(f"  - {a['name']}: {a['errors']} lỗi, {a['warnings']} cảnh báo"
+                         f"{copy_of(a)}")
     warned = [a for a in agencies if a["status"] != "invalid" and a["warnings"]]
     if warned:
-        feedback = result.get("feedback", {})
         lines.append("Đơn vị chỉ có cảnh báo (vẫn tổng hợp bình thường):")
         for a in warned:
-            where = feedback.get(a["code"])
-            suffix = f" → {where}" if where else ""
-            lines.append(f"  - {a['name']}: {a['warnings']} cảnh báo{suffix}")
+            lines.append(f"  - {a['name']}: {a['warnings']} cảnh báo{copy_of(a)}")
     late = [a["name"] for a in agencies if a.get("late")]
     if late:
         lines.append(f"Nộp muộn: {', '.join(late)}.")

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -335,3 +336,31 @@ def test_a_rejected_file_is_tied_to_its_agency_in_the_status(tmp_path: Path) -> 
     assert "UBND tinh Ha Tinh.xlsx" in rows["Tỉnh Hà Tĩnh"][9]
     assert "bao-cao.xlsx" in rows["Bộ Y tế"][9]  # its Form B report, sent to this inbox
     assert not rows["Tỉnh Nghệ An"][9]
+
+
+def test_the_summary_says_what_was_sent_only_when_it_was() -> None:
+    """A trial run sends no marked copy, and a copy that could not be made is not
+    announced as sent: the summary said "đã gửi bản đánh dấu" in both cases."""
+    def agency(code: str, name: str, status: str, errors: int, warnings: int) -> dict[str, Any]:
+        return {"code": code, "name": name, "kind": "ministry", "status": status,
+                "tasks": 1, "total": 1.0, "state_budget": 1.0, "counterpart": 0.0,
+                "errors": errors, "warnings": warnings, "file": f"{code}.xlsx",
+                "expected": True}
+
+    result: dict[str, Any] = {
+        "form": "A", "year": 2027, "master": "m.xlsx",
+        "agencies": [agency("bo-y-te", "Bộ Y tế", "invalid", 2, 0),
+                     agency("bo-tu-phap", "Bộ Tư pháp", "invalid", 1, 0),
+                     agency("bo-cong-thuong", "Bộ Công Thương", "ok", 0, 3)],
+        "feedback": {"bo-y-te": "phan-hoi/bo-y-te/BYT.xlsx",
+                     "bo-cong-thuong": "phan-hoi/bo-cong-thuong/BCT.xlsx"},
+        "rejected": [], "dry_run": False,
+    }
+    text = summary_text(result)
+    assert "Đơn vị có lỗi (đã gửi bản đánh dấu vào thư mục phản hồi):" in text
+    assert "  - Bộ Y tế: 2 lỗi, 0 cảnh báo → phan-hoi/bo-y-te/BYT.xlsx" in text
+    assert "  - Bộ Tư pháp: 1 lỗi, 0 cảnh báo (chưa tạo được bản đánh dấu, xem nhật ký)" in text
+    assert "  - Bộ Công Thương: 3 cảnh báo → phan-hoi/bo-cong-thuong/BCT.xlsx" in text
+
+    trial = summary_text({**result, "feedback": {}, "dry_run": True})
+    assert "Đơn vị có lỗi:" in trial and "bản đánh dấu" not in trial and "→" not in trial
