@@ -13,6 +13,7 @@ application uses :class:`VietnameseGroup`, every command :class:`VietnameseComma
 
 from __future__ import annotations
 
+import copy
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +26,9 @@ USAGE = "Cách dùng:"
 PANEL_ARGUMENTS = "Đối số"
 PANEL_OPTIONS = "Tùy chọn"
 PANEL_COMMANDS = "Lệnh"
+# The kind of value a parameter takes, by Click's type name.
+_KINDS = {"path": "đường dẫn", "int": "số", "integer": "số", "float": "số", "str": "giá trị",
+          "text": "giá trị"}
 _USAGE_WORDS = (
     ("Usage:", USAGE), ("[OPTIONS]", "[TÙY CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [ĐỐI SỐ]..."),
 )
@@ -70,6 +74,15 @@ def _vietnamese_param(param: Any) -> None:
         param.rich_help_panel = (
             PANEL_ARGUMENTS if isinstance(param, TyperArgument) else PANEL_OPTIONS
         )
+    kind = _KINDS.get(getattr(param.type, "name", ""))
+    if kind is not None:  # the kind of value taken ("<path>", "<int>" in Typer's English)
+        if isinstance(param, TyperArgument):
+            # An argument's kind is its type's name: this parameter's own copy is renamed
+            # (Click shares one instance of each simple type between parameters).
+            param.type = copy.copy(param.type)
+            param.type.name = kind
+        elif param.metavar is None:
+            param.metavar = f"<{kind}>"
     if getattr(param, "_nscl_default_shown", False):
         return
     param._nscl_default_shown = True

@@ -102,7 +102,8 @@ def test_command_line_process_reports_a_usage_error_in_vietnamese() -> None:
 HELP_SCREENS = [[], ["template"], ["template", "build"], ["validate"], ["sync"], ["demo"],
                 ["addin"], ["addin", "build"], ["addin", "install"]]
 ENGLISH_FRAME = ("Usage", "Options", "Commands", "Arguments", "Show this message",
-                 "[default", "[required]", "[OPTIONS]", "COMMAND", "[ARGS]")
+                 "[default", "[required]", "[OPTIONS]", "COMMAND", "[ARGS]", "<path>",
+                 "<int>", "<str>", "<text>", "<float>", "<integer>", "paths")
 
 
 @pytest.mark.parametrize("args", HELP_SCREENS, ids=lambda a: " ".join(a) or "nscl")

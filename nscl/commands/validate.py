@@ -248,7 +248,8 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[
             list[Path] | None,
             typer.Argument(
-                help="Tệp bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp"
+                metavar="TỆP...",
+                help="Tệp bảng tính (.xlsx, .xlsm, .xlsb, .xls, .ods) hoặc thư mục chứa các tệp"
                 " (ít nhất một).",
                 show_default=False,
             ),
