@@ -214,3 +214,16 @@ def test_cli_build_and_dry_run_install(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "x" / f"{ADDIN_NAME}.xlam").exists()
     assert os.path.exists(tmp_path / "c" / f"{ADDIN_NAME}.conf")
+
+
+def test_install_without_appdata_says_what_to_give_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nscl.cli import app
+
+    monkeypatch.delenv("APPDATA", raising=False)
+    result = CliRunner().invoke(app, ["addin", "install", "--dry-run", "--config-dir",
+                                      str(tmp_path / "c")])
+    assert result.exit_code != 0
+    assert "APPDATA" in result.output and "--xlstart" in result.output
+    assert "is not set" not in result.output  # (it was an English message)

@@ -70,14 +70,14 @@ def xlwings_vba_source() -> str:
 
     path = Path(xlwings.__file__).parent / "xlwings_custom_addin.bas"
     if not path.exists():
-        raise BuildError(f"xlwings' VBA module is missing: {path}")
+        raise BuildError(f"thiếu mô-đun VBA của xlwings: {path}")
     text = path.read_text(encoding="ascii")
     renamed = text.replace(
         'Public Const PROJECT_NAME As String = "myaddin"',
         f'Public Const PROJECT_NAME As String = "{ADDIN_NAME}"',
     )
     if renamed == text:
-        raise BuildError("xlwings' VBA module has no PROJECT_NAME constant to set")
+        raise BuildError("mô-đun VBA của xlwings không có hằng PROJECT_NAME để đặt")
     return renamed
 
 
@@ -94,7 +94,7 @@ def _vba_sources(macros_dir: Path) -> list[tuple[str, str]]:
             raise BuildError(f"{path.name}: VBA source must be ASCII (VBA reads it as cp1252)")
         sources.append((path.stem, text))
     if len(sources) == 1:
-        raise BuildError(f"no .bas module in {macros_dir}")
+        raise BuildError(f"không có mô-đun .bas nào trong {macros_dir}")
     return sources
 
 
@@ -103,7 +103,7 @@ def build_vba_project(sources: Sequence[tuple[str, str]], work_dir: Path) -> Pat
     try:
         import ms_ovba
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
-        raise BuildError("the ms-ovba package is required: pip install ms-ovba") from exc
+        raise BuildError("cần gói ms-ovba: pip install ms-ovba") from exc
 
     work_dir.mkdir(parents=True, exist_ok=True)
     blank = Path(ms_ovba.__file__).parent / "blank_files"
@@ -172,7 +172,7 @@ def _write_project(sources: Sequence[tuple[str, str]], work_dir: Path, blank: Pa
         ProjectOleFile.write_file(project)
     result = work_dir / "vbaProject.bin"
     if not result.exists():
-        raise BuildError("ms-ovba produced no vbaProject.bin")
+        raise BuildError("ms-ovba không tạo ra vbaProject.bin")
     return result
 
 
@@ -203,7 +203,8 @@ def _to_addin(xlsm: Path, custom_ui: str, target: Path) -> None:
             if info.filename == "[Content_Types].xml":
                 text = data.decode("utf-8")
                 if _MAIN_TYPE_XLSM not in text:
-                    raise BuildError("unexpected content types in the XlsxWriter package")
+                    raise BuildError("phần [Content_Types] của tệp XlsxWriter tạo ra không"
+                                     " như dự kiến")
                 data = text.replace(_MAIN_TYPE_XLSM, _MAIN_TYPE_XLAM).encode("utf-8")
             elif info.filename == "_rels/.rels":
                 text = data.decode("utf-8")
@@ -221,7 +222,7 @@ def build_addin(out_dir: Path, *, macros_dir: Path | None = None) -> Path:
     macros = Path(macros_dir or MACROS_DIR)
     ui_path = macros / "customUI.xml"
     if not ui_path.exists():
-        raise BuildError(f"missing ribbon description {ui_path}")
+        raise BuildError(f"thiếu mô tả ribbon {ui_path}")
     custom_ui = ui_path.read_text(encoding="utf-8")
     if not ribbon_callbacks(custom_ui):
         raise BuildError(f"{ui_path.name} names no onAction callback")

@@ -88,7 +88,8 @@ def plan_install(
     if xlstart is None:
         appdata = os.environ.get("APPDATA")
         if not appdata:
-            raise RuntimeError("APPDATA is not set: give the XLSTART folder explicitly")
+            raise RuntimeError("không có biến môi trường APPDATA (máy không phải Windows?): "
+                               "chỉ rõ thư mục XLSTART bằng --xlstart")
         xlstart = Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
     if config_dir is None:
         config_dir = Path.home() / f".{ADDIN_NAME}"
@@ -121,7 +122,7 @@ def config_file_text(config: dict[str, str]) -> str:
     lines = []
     for key, value in config.items():
         if '"' in key or '"' in value:
-            raise ValueError(f"a double quote cannot be stored in xlwings config: {key}")
+            raise ValueError(f"cấu hình xlwings không chứa được dấu ngoặc kép: {key}")
         lines.append(f'"{key}","{value}"')
     return "\r\n".join(lines) + "\r\n"
 
@@ -149,5 +150,5 @@ def apply_install(plan: InstallPlan, addin: Path) -> None:
     plan.config_file.write_text(config_file_text(plan.config), encoding=encoding, newline="")
     if plan.registry:
         if sys.platform != "win32":
-            raise RuntimeError("registry settings can only be written on Windows")
+            raise RuntimeError("chỉ ghi được thiết lập registry trên Windows")
         _set_registry(plan.registry)
