@@ -387,10 +387,12 @@ class FormAConsolidator:
     # -- differences --------------------------------------------------------------------
 
     def _keyed(self, report: FileReport) -> dict[str, TaskRow]:
+        """Tasks by name (their first line: content lines joined below a name, "- Đào
+        tạo …", are part of the task, not of what identifies it)."""
         out: dict[str, TaskRow] = {}
         for row in report.rows:
             name = row.values.get("task_name") or row.raw.get("task_name") or ""
-            base = compare_key(str(name)) or f"#dòng {row.sheet_row}"
+            base = compare_key(str(name).split("\n", 1)[0]) or f"#dòng {row.sheet_row}"
             key, n = base, 1
             while key in out:
                 n += 1
@@ -404,8 +406,8 @@ class FormAConsolidator:
         out: list[tuple[str, str, str]] = []
 
         def label(row: TaskRow) -> str:
-            return str(row.values.get("task_name") or row.raw.get("task_name") or
-                       f"(dòng {row.sheet_row})")
+            name = row.values.get("task_name") or row.raw.get("task_name")
+            return str(name).split("\n", 1)[0] if name else f"(dòng {row.sheet_row})"
 
         for key, row in after.items():
             if key not in before:

@@ -292,3 +292,15 @@ def test_master_open_elsewhere_gives_a_clear_error(tmp_path: Path,
     monkeypatch.setattr(master_module.os, "replace", locked)
     with pytest.raises(master_module.MasterLockedError):
         master_module._replace(tmp_path / "x.xlsx", out, attempts=2, pause=0)
+
+
+def test_a_task_whose_content_lines_changed_is_changed_not_replaced() -> None:
+    """Content lines joined under a task's name are part of the task: adding one is a
+    change to the task, named by its first line, not a task removed and another added."""
+    old = report("bo-cong-thuong", "Bộ Công Thương", "ministry", [
+        task_row(1, "Hỗ trợ doanh nghiệp dệt may\n- Đào tạo Lean", 100, 0)])
+    new = report("bo-cong-thuong", "Bộ Công Thương", "ministry", [
+        task_row(1, "Hỗ trợ doanh nghiệp dệt may\n- Đào tạo Lean\n- Tư vấn 5S", 100, 0)])
+    assert FormAConsolidator().diff(old, new) == [
+        ("task-changed", "Hỗ trợ doanh nghiệp dệt may", "Tên nhiệm vụ (sắp xếp theo thứ tự ưu"
+         " tiên): đã sửa")]
