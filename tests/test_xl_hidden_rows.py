@@ -127,6 +127,20 @@ def test_excel_hidden_rows_are_the_used_rows_outside_the_visible_areas(
     assert book.hidden_rows("Biểu 1") == expected
 
 
+def test_too_many_visible_areas_means_excel_cannot_tell_not_every_row_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the cap on areas read, the rows beyond were counted as hidden; now none are
+    reported (the engine cannot tell), rather than tasks that are in view."""
+    import xl.xlwings_book as module
+
+    hidden = set(range(2, 60, 2))  # every other row: 30 visible areas
+    book = XlwingsBook(ExcelBookStandIn(_UsedRange(1, 60, hidden)))
+    assert book.hidden_rows("Biểu 1") == sorted(hidden)
+    monkeypatch.setattr(module, "_MAX_VISIBLE_AREAS", 10)
+    assert book.hidden_rows("Biểu 1") == []
+
+
 def test_excel_without_the_object_model_means_no_hidden_rows() -> None:
     broken = type("Broken", (), {"Row": property(lambda self: 1 / 0)})()
     book = XlwingsBook(ExcelBookStandIn(broken))

@@ -7,9 +7,8 @@ engine), the button reads every sheet's values through the workbook interface an
 writes them, at the same cells, into a temporary .xlsx that ``validate_path`` reads
 with exactly the rules of ``nscl validate``. Formula cells contribute their computed
 values, as in a saved file read by the engine; merged ranges and hidden rows are copied
-as well. The
-template identity (hidden sheet ``_nscl``) is copied too, both as the sheet and as custom
-document properties.
+as well. The template identity (hidden sheet ``_nscl``) is copied too, both as the sheet
+and as custom document properties.
 """
 
 from __future__ import annotations

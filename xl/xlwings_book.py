@@ -201,7 +201,9 @@ class XlwingsBook:
                 return list(rows)
             shown: set[int] = set()
             areas = visible.Areas
-            for index in range(1, min(int(areas.Count), _MAX_VISIBLE_AREAS) + 1):
+            if int(areas.Count) > _MAX_VISIBLE_AREAS:  # rows hidden one in two: cannot tell
+                return []
+            for index in range(1, int(areas.Count) + 1):
                 area = areas(index)
                 first = int(area.Row)
                 shown.update(range(first, first + int(area.Rows.Count)))
