@@ -6,6 +6,13 @@ generational passes walks every tracked object, so they cost a large share of su
 work (about 35 % of writing the master's table) and free nothing: reference counting
 still frees everything as usual. Pauses nest; the collector resumes when the outermost
 pause ends.
+
+A pause that ends with ``keep=True`` also moves everything then alive out of the
+collector's generations (``gc.freeze``): for data that lives on until the end of a run
+(the nightly run's reports), which each later full pass would otherwise walk again for
+nothing, and for what a pause leaves in the youngest generation, which the first pass
+after it would walk whole. :func:`release_kept` hands it all back to the collector
+(``gc.unfreeze``), at the end of the run.
 """
 
 from __future__ import annotations
@@ -14,19 +21,28 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused", "spare_final_collections"]
+__all__ = ["gc_paused", "release_kept", "spare_final_collections"]
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """Disable the cyclic garbage collector for the ``with`` block, then restore it."""
+def gc_paused(*, keep: bool = False) -> Iterator[None]:
+    """Disable the cyclic garbage collector for the ``with`` block, then restore it; with
+    ``keep``, first move every object then alive out of its reach (see the module)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def release_kept() -> None:
+    """Give the objects kept by :func:`gc_paused` back to the collector (the oldest
+    generation, which it walks rarely)."""
+    gc.unfreeze()
 
 
 def spare_final_collections() -> None:

@@ -425,8 +425,10 @@ def write_master(
         # XlsxWriter keeps a small tuple per cell: with the collector running, each of its
         # passes would walk all of them (and every report) for nothing to free. The pause
         # covers this workbook only; the rest of the run (feedback copies through openpyxl,
-        # whose workbooks are cyclic) runs with the collector on.
-        with gc_paused():
+        # whose workbooks are cyclic) runs with the collector on. What the workbook leaves
+        # is kept out of the collector's reach (the first pass after the pause would walk
+        # it whole) until the run ends.
+        with gc_paused(keep=True):
             st = Styles(wb)
             # The table's "cập nhật lúc …" is in the configured time zone, as every other
             # time the master shows (the run's clock is UTC).

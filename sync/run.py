@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from nscl.gc_pause import gc_paused
+from nscl.gc_pause import gc_paused, release_kept
 from nscl.reading import describe_error
 from sync.archive import FileChangedError, archive_file, clean_temporary, file_sha256
 from sync.collect import Candidate, collect
@@ -168,6 +168,7 @@ class _Pipeline:
         try:
             return self._run()
         finally:
+            release_kept()  # what the reports and the master kept from the collector
             if self.ledger is not None:
                 self.ledger.close()
             if self.progress is not None:
@@ -336,7 +337,9 @@ class _Pipeline:
             for job, blob in pool.drain():
                 if job.key in discarded:
                     continue
-                with gc_paused():  # thousands of acyclic rows: nothing for the collector
+                # Thousands of acyclic rows that live until the end of the run: nothing
+                # for the collector, now or later (kept out of its reach until the end).
+                with gc_paused(keep=True):
                     report = reports[job.key] = report_from_blob(blob)
                 # A reader that crashed or ran out of time says nothing final about the
                 # file (the machine may have been short of memory that night): such a

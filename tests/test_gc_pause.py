@@ -34,6 +34,22 @@ def test_pause_ends_on_error_and_leaves_a_disabled_collector_alone() -> None:
         gc.enable()
 
 
+def test_a_kept_pause_freezes_what_is_alive_until_released() -> None:
+    # In a child process: freezing is process-wide.
+    code = (
+        "import gc\n"
+        "from nscl.gc_pause import gc_paused, release_kept\n"
+        "with gc_paused(keep=True):\n"
+        "    rows = [[i] for i in range(20000)]\n"
+        "kept = gc.get_freeze_count()\n"
+        "release_kept()\n"
+        "print(kept >= 20000, gc.get_freeze_count(), gc.isenabled(), len(rows))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.split() == ["True", "0", "True", "20000"]
+
+
 def test_command_line_process_spares_its_final_collections() -> None:
     # The ``nscl`` entry point freezes what is alive when the command ends, so that the
     # interpreter's shut-down collections do not walk it; an at-exit hook registered

@@ -317,6 +317,31 @@ def test_feedback_copies_are_made_with_the_garbage_collector_on(
     assert gc.isenabled()
 
 
+def test_reports_are_kept_from_the_collector_during_the_run_and_released_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports live until the end of the run: kept out of the collector's passes
+    while the master is written, handed back to it when the run ends."""
+    import gc
+
+    import sync.master
+
+    frozen_while_writing: list[int] = []
+    real = sync.master.write_master
+
+    def spy(*args: object, **kwargs: object) -> object:
+        frozen_while_writing.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync.master, "write_master", spy)
+    _inbox(tmp_path)
+    assert gc.get_freeze_count() == 0
+    run_sync(_config(tmp_path), validator=fake_validator)
+    assert len(frozen_while_writing) == 1 and frozen_while_writing[0] > 0
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
 def test_a_rejected_file_is_tied_to_its_agency_in_the_status(tmp_path: Path) -> None:
     """An agency whose only file was rejected is still "not submitted", but the status
     sheet, the JSON and the summary say that it did send something."""
