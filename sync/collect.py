@@ -1,9 +1,12 @@
 """Find the submitted spreadsheets under the inbox folder.
 
 Any file name and any depth of sub-folders (folders linked into the inbox too); only
-spreadsheet extensions count. Office lock files (``~$x.xlsx``, ``.~lock.x.ods#``) and
-hidden files or folders are skipped; a link to nothing is logged. Collecting only calls
-``stat``: no file is opened here.
+spreadsheet extensions count. Office lock files (``~$x.xlsx``, ``.~lock.x.ods#``), hidden
+files or folders and the system's own (``Thumbs.db``, ``desktop.ini``) are skipped; a
+link to nothing is logged. Every other file (a .zip, a scanned letter in PDF, a Word
+document) is listed by :func:`scan` as an :class:`~sync.model.OtherFile` with what it is
+and what to do, for the master and the summary: never consolidated, never a reason to
+fail the run. Collecting only calls ``stat``: no file is opened here.
 """
 
 from __future__ import annotations
@@ -17,10 +20,41 @@ from pathlib import Path
 
 from nscl.reading import SPREADSHEET_SUFFIXES
 from sync.logs import LOGGER
+from sync.model import OtherFile
 
-__all__ = ["SPREADSHEET_EXTENSIONS", "Candidate", "collect", "is_candidate_name"]
+__all__ = [
+    "SPREADSHEET_EXTENSIONS", "Candidate", "InboxContents", "collect", "is_candidate_name",
+    "other_file_kind", "scan",
+]
 
 SPREADSHEET_EXTENSIONS: frozenset[str] = frozenset(SPREADSHEET_SUFFIXES)
+
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+_SUPPORTED = ", ".join(SPREADSHEET_SUFFIXES)
+_SEND_SPREADSHEET = "số liệu phải được gửi bằng tệp bảng tính theo mẫu"
+
+# (code, extensions, reason): what a file of another type in the inbox is, and what to do.
+_OTHER_KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("other-archive",
+     frozenset({".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz"}),
+     "Tệp nén: không được mở khi tổng hợp; nếu bên trong là tệp đề xuất, cần giải nén rồi "
+     "đặt tệp bảng tính vào thư mục nhận."),
+    ("other-pdf", frozenset({".pdf"}),
+     f"Tệp PDF (văn bản hoặc bản chụp): không tổng hợp; {_SEND_SPREADSHEET}."),
+    ("other-document", frozenset({".doc", ".docx", ".docm", ".odt", ".rtf"}),
+     f"Văn bản (Word …): không tổng hợp; {_SEND_SPREADSHEET}."),
+    ("other-image",
+     frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"}),
+     f"Ảnh: không tổng hợp; {_SEND_SPREADSHEET}."),
+    ("other-text", frozenset({".csv", ".tsv", ".txt"}),
+     "Tệp văn bản, CSV: không tổng hợp; mở bằng Excel rồi lưu lại thành tệp .xlsx theo mẫu."),
+    ("other-spreadsheet-format",
+     frozenset({".xlt", ".xltx", ".xltm", ".ots", ".fods", ".numbers", ".xlk", ".et"}),
+     "Định dạng bảng tính không dùng để nộp (tệp mẫu, bản sao lưu hoặc của chương trình "
+     f"khác): mở rồi lưu lại thành tệp .xlsx ({_SUPPORTED} được nhận)."),
+)
+_OTHER_DEFAULT = ("other-file",
+                  f"Không phải tệp bảng tính ({_SUPPORTED}): không tổng hợp.")
 
 
 @dataclass(frozen=True)
@@ -43,11 +77,33 @@ class Candidate:
         return self.mtime_ns / 1e9
 
 
+@dataclass(frozen=True)
+class InboxContents:
+    """What :func:`scan` found: the spreadsheets, and every other file."""
+
+    candidates: list[Candidate]
+    others: list[OtherFile]
+
+
 def is_candidate_name(name: str) -> bool:
     """Whether a file name is a spreadsheet to consider (not hidden, not a lock file)."""
     if name.startswith((".", "~$", "~")):
         return False
     return os.path.splitext(name)[1].lower() in SPREADSHEET_EXTENSIONS
+
+
+def _skipped(name: str) -> bool:
+    """Hidden, lock and system files: neither a submission nor worth listing."""
+    return name.startswith((".", "~")) or name.lower() in _SYSTEM_FILES
+
+
+def other_file_kind(name: str) -> tuple[str, str]:
+    """(code, Vietnamese reason) for a file of the inbox that is not a spreadsheet."""
+    suffix = os.path.splitext(name)[1].lower()
+    for code, suffixes, reason in _OTHER_KINDS:
+        if suffix in suffixes:
+            return code, reason
+    return _OTHER_DEFAULT
 
 
 def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.DirEntry[str]]:
@@ -82,7 +138,13 @@ def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.Di
 
 
 def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
-    """Every spreadsheet under ``inbox``, sorted by relative path.
+    """Every spreadsheet under ``inbox``, sorted by relative path (see :func:`scan`)."""
+    return scan(inbox, exclude=exclude).candidates
+
+
+def scan(inbox: Path, *, exclude: Iterable[Path] = ()) -> InboxContents:
+    """Every spreadsheet under ``inbox``, and every other file, each sorted by relative
+    path.
 
     ``exclude`` names folders and files never to collect (the master, the state and
     outbox folders, should they sit inside the inbox). Relative paths are NFC (a name
@@ -91,8 +153,12 @@ def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
     """
     skip = frozenset(exclude)
     found: list[Candidate] = []
+    others: list[Candidate] = []
     for entry in _walk(inbox, skip, {os.path.realpath(inbox)}):
-        if not is_candidate_name(entry.name) or Path(entry.path) in skip:
+        if Path(entry.path) in skip:
+            continue
+        spreadsheet = is_candidate_name(entry.name)
+        if not spreadsheet and _skipped(entry.name):
             continue
         try:
             st = entry.stat()
@@ -100,7 +166,19 @@ def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
             continue
         path = Path(entry.path)
         rel = path.relative_to(inbox).as_posix()
-        found.append(Candidate(path=path, rel=rel, size=st.st_size, mtime_ns=st.st_mtime_ns))
+        (found if spreadsheet else others).append(
+            Candidate(path=path, rel=rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        )
+    found, others = _nfc_names(found), _nfc_names(others)
+    listed: list[OtherFile] = []
+    for other in others:
+        code, reason = other_file_kind(other.path.name)
+        listed.append(OtherFile(other.rel, reason, code, other.size, other.mtime_ns))
+        LOGGER.info("%s không phải tệp bảng tính: không tổng hợp", other.rel)
+    return InboxContents(found, listed)
+
+
+def _nfc_names(found: list[Candidate]) -> list[Candidate]:
     names = Counter(unicodedata.normalize("NFC", c.rel) for c in found)
     found = [
         replace(c, rel=nfc) if (nfc := unicodedata.normalize("NFC", c.rel)) != c.rel

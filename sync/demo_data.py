@@ -8,7 +8,8 @@ training productivity experts, and national standards (TCVN) for smart productio
 chips, halal, OCOP. The files mix the official template (``nscl.template_build``) and
 tables retyped by clerks (other header spellings, NFD text, numbers typed as text), one
 legacy .xls (LibreOffice), two versions of one agency, one late file, typical mistakes,
-two files that cannot be read, and expected agencies that sent nothing.
+two files that cannot be read, one workbook sent inside a .zip, and expected agencies
+that sent nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -243,7 +245,8 @@ AGENCIES: tuple[Agency, ...] = (
     ), story="mẫu chính thức; thời gian thực hiện 84 tháng (quá 72)"),
 )
 
-# Expected agencies that send nothing (Cà Mau's file is unreadable, so it counts as missing).
+# Expected agencies that send nothing they can be counted for (Cà Mau's file is
+# unreadable, Hà Tĩnh's is a .zip: both count as missing).
 SILENT = ("bo-tai-chinh", "bo-xay-dung", "tinh-ha-tinh", "tp-can-tho", "tinh-ca-mau")
 
 
@@ -443,9 +446,17 @@ def write_demo(out: Path, *, year: int = DEMO_YEAR) -> DemoOutput:
     not_sheet.write_text("Báo cáo tiến độ: xem thư điện tử kèm theo.\n", encoding="utf-8")
     _touch(not_sheet, _at(25, 8, 0))
     notes.append(f"{not_sheet.relative_to(inbox)}: không phải bảng tính")
+    # Hà Tĩnh sends its workbook inside a .zip: listed, not consolidated (still missing).
+    packed = inbox / "Ha Tinh" / "De xuat 2027 - UBND tinh Ha Tinh.zip"
+    packed.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("De xuat 2027 - UBND tinh Ha Tinh.xlsx", good)
+    _touch(packed, _at(26, 9, 30))
+    notes.append(f"{packed.relative_to(inbox)}: gửi tệp nén thay vì tệp bảng tính (được liệt "
+                 "kê, không tổng hợp)")
     lock = inbox / "BCT" / "~$De xuat nhiem vu 2027 - Bo Cong Thuong.xlsx"
     lock.write_bytes(b"\x00" * 162)
-    files.extend([truncated, not_sheet])
+    files.extend([truncated, not_sheet, packed])
 
     expected = list(dict.fromkeys([a.code for a in AGENCIES] + list(SILENT)))
     config_path = out / "nscl.toml"

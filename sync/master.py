@@ -20,7 +20,7 @@ from typing import Any
 from nscl.gc_pause import gc_paused
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
-from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, Rejected
+from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, OtherFile, Rejected
 from sync.styles import Styles, row_height, safe_text, setup_print, write_cell
 
 __all__ = [
@@ -50,6 +50,18 @@ class MasterWritten:
         self.path = path
         self.previous_copy = previous_copy
         self.rows = rows
+
+
+def _agency_name(code: str, known: dict[str, str]) -> str:
+    """An agency's name: from the run's statuses, else the registry, else its code."""
+    if code in known:
+        return known[code]
+    from nscl.registry import get_agency
+
+    try:
+        return get_agency(code).name
+    except KeyError:
+        return code
 
 
 def _local(dt: datetime, tz: timezone) -> datetime:
@@ -169,6 +181,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     for rej in cons.rejected:
         if rej.agency is not None:
             rejected_of.setdefault(rej.agency, []).append(rej)
+    others_of: dict[str, list[OtherFile]] = {}
+    for other in cons.others:
+        if other.agency is not None:
+            others_of.setdefault(other.agency, []).append(other)
     for n, line in enumerate(cons.statuses, start=1):
         r += 1
         sub = line.submission
@@ -188,6 +204,9 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         notes = [] if line.agency.expected else ["Ngoài danh sách phải nộp"]
         notes += [f"Tệp «{rej.file}» bị từ chối (xem mục tệp bị từ chối)"
                   for rej in rejected_of.get(line.agency.code, ())]
+        if sub is None:  # why nothing counts: a .zip, a PDF … sent instead
+            notes += [f"Có tệp «{other.file}» nhưng không phải tệp bảng tính (xem mục tệp "
+                      "khác)" for other in others_of.get(line.agency.code, ())]
         note = "; ".join(notes)
         ws.write_string(r, 9, safe_text(note), st.text)
         height = row_height([(note, widths[9]), (sub.file if sub else "", widths[8]),
@@ -237,6 +256,35 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     if not cons.superseded:
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
+
+    # Files that are not spreadsheets: listed only when there are some (a .zip sent in
+    # place of the workbook is the case that matters).
+    if cons.others:
+        r += 2
+        ws.write_string(r, 0, "TỆP KHÁC TRONG THƯ MỤC NHẬN, KHÔNG PHẢI BẢNG TÍNH, KHÔNG TỔNG "
+                              f"HỢP ({len(cons.others)})", st.label)
+        r += 1
+        ws.write_string(r, 0, "Stt", st.header)
+        ws.write_string(r, 1, "Tệp", st.header)
+        ws.merge_range(r, 2, r, 6, "Ghi chú", st.header)
+        ws.write_string(r, 7, "Thời điểm nhận", st.header)
+        ws.write_string(r, 8, "Đơn vị (theo tên tệp)", st.header)
+        ws.write_string(r, 9, "Mã", st.header)
+        names = {line.agency.code: line.agency.name for line in cons.statuses}
+        for n, other in enumerate(cons.others, start=1):
+            r += 1
+            ws.write_number(r, 0, n, st.integer)
+            ws.write_string(r, 1, safe_text(other.file), st.text)
+            ws.merge_range(r, 2, r, 6, other.reason, st.text)
+            when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
+            ws.write_datetime(r, 7, _local(when, tz), st.datetime)
+            agency = _agency_name(other.agency, names) if other.agency else ""
+            ws.write_string(r, 8, agency, st.text)
+            ws.write_string(r, 9, other.code, st.text)
+            height = row_height([(other.reason, sum(widths[2:7])), (other.file, widths[1]),
+                                 (agency, widths[8])])
+            if height is not None:
+                ws.set_row(r, height)
     return chart_first, chart_last
 
 

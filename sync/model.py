@@ -21,6 +21,7 @@ __all__ = [
     "AgencyStatus",
     "Change",
     "Consolidation",
+    "OtherFile",
     "Rejected",
     "Status",
     "Submission",
@@ -96,6 +97,20 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class OtherFile:
+    """A file in the inbox that is not a spreadsheet (a .zip, a scanned letter in PDF …):
+    not consolidated, but listed, so that an agency whose only file is a .zip does not
+    simply show as "chưa nộp" with nobody knowing why."""
+
+    file: str  # path relative to the inbox
+    reason: str  # Vietnamese: what it is and what to do
+    code: str  # stable kebab-case kind: "other-archive", "other-pdf" …
+    size: int
+    mtime_ns: int
+    agency: str | None = None  # the agency its name suggests
+
+
+@dataclass(frozen=True)
 class Superseded:
     """An older version of an agency's file, not counted because a newer one exists."""
 
@@ -152,6 +167,7 @@ class Consolidation:
     rejected: list[Rejected] = field(default_factory=list)
     superseded: list[Superseded] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    others: list[OtherFile] = field(default_factory=list)
     previous_run_at: datetime | None = None
     first_run: bool = True
 

@@ -29,11 +29,12 @@ from typing import Any, Protocol
 from nscl.gc_pause import gc_paused, release_kept
 from nscl.reading import describe_error
 from sync.archive import FileChangedError, archive_file, clean_temporary, file_sha256
-from sync.collect import Candidate, collect
+from sync.collect import Candidate, scan
 from sync.config import ConfigError, SyncConfig
 from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
 from sync.lock import run_lock
 from sync.logs import LOGGER, log_path, run_logging
+from sync.model import OtherFile
 
 __all__ = [
     "EXIT_CLEAN",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
-_MASTER_WRITER_VERSION = "2"  # bump when the master's content or layout changes
+_MASTER_WRITER_VERSION = "3"  # bump when the master's content or layout changes
 
 
 class Progress(Protocol):
@@ -83,10 +84,15 @@ def _iso(dt: datetime) -> str:
     return dt.isoformat(timespec="seconds")
 
 
-def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, int]]) -> str:
+def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, int]],
+                 others: list[OtherFile]) -> str:
+    """What the master shows depends on: the engine, the settings, every spreadsheet's
+    content and time, and the other files listed (a new .zip makes a new master)."""
     digest = hashlib.sha256(f"{_MASTER_WRITER_VERSION}|{engine}|{config.settings_key()}".encode())
     for rel, sha, mtime_ns in sorted(files):
         digest.update(f"\n{rel}\t{sha}\t{mtime_ns}".encode())
+    for other in others:
+        digest.update(f"\n{other.file}\tother:{other.size}\t{other.mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -178,10 +184,9 @@ class _Pipeline:
         from sync.validate import engine_fingerprint
 
         config, ledger = self.config, self.ledger
-        candidates = collect(
-            config.inbox,
-            exclude=(config.master, config.state, config.outbox_dir),
-        )
+        inbox = scan(config.inbox, exclude=(config.master, config.state, config.outbox_dir))
+        candidates = inbox.candidates
+        others = [_attributed(other) for other in inbox.others]
         engine = engine_fingerprint(f"year={config.year}")
         known = ledger.known_versions() if ledger else {}
 
@@ -193,7 +198,7 @@ class _Pipeline:
             if all(v is not None for v in seen):
                 files = [(c.rel, v.sha256, c.mtime_ns)
                          for c, v in zip(candidates, seen, strict=True) if v is not None]
-                fp = _fingerprint(engine, config, files)
+                fp = _fingerprint(engine, config, files, others)
                 last = ledger.last_complete_run()
                 if (
                     last is not None
@@ -206,7 +211,7 @@ class _Pipeline:
                     return self._unchanged(last.summary, fp, last.exit_code or 0,
                                            last.master_size, last.master_mtime_ns,
                                            [v.id for v in seen if v is not None])
-        return self._full(candidates, known, engine)
+        return self._full(candidates, others, known, engine)
 
     def _unchanged(
         self, summary: dict[str, Any], fp: str, exit_code: int, size: int | None,
@@ -229,7 +234,7 @@ class _Pipeline:
     # -- full run -----------------------------------------------------------------------
 
     def _full(
-        self, candidates: list[Candidate],
+        self, candidates: list[Candidate], others: list[OtherFile],
         known: dict[tuple[str, int, int], VersionRecord], engine: str,
     ) -> RunOutcome:
         from sync.completeness import build_statuses, expected_agencies, is_late
@@ -308,8 +313,9 @@ class _Pipeline:
             if queued and not self.dry_run:
                 # The master's writer (XlsxWriter and the sheets' code) is imported while
                 # the workers validate, not on the critical path after them (~45 ms).
-                import sync.master  # noqa: F401
                 import xlsxwriter  # noqa: F401
+
+                import sync.master  # noqa: F401
             # b) Archive and record the new versions; a file whose bytes changed since
             # they were hashed is being written: left for the next run.
             for cand, sha in new:
@@ -415,7 +421,7 @@ class _Pipeline:
         statuses = build_statuses(expected, submissions)
 
         files = [(rel, versions[rel].sha256, rec.mtime_ns) for rel, rec in versions.items()]
-        fp = _fingerprint(engine, config, files)
+        fp = _fingerprint(engine, config, files, others)
 
         # Changes since the previous master (a run with different inputs).
         from sync.changes import compute_changes
@@ -431,7 +437,7 @@ class _Pipeline:
             form=config.form, year=year, deadline=config.deadline, generated_at=generated,
             statuses=statuses, rejected=rejected, superseded=superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
-            first_run=previous is None,
+            first_run=previous is None, others=others,
         )
         rows_in = sum(consolidator.row_count(s.report) for s in submissions.values())
 
@@ -589,8 +595,9 @@ def _unreadable(rel: str, exc: OSError) -> Any:
 
 
 def _attributed(rejected: Any) -> Any:
-    """A rejected file with the agency its name suggests, when its content did not say
-    (so that the status sheet can tell "sent, but rejected" from "not sent")."""
+    """A rejected file (or another file of the inbox) with the agency its name suggests,
+    when its content did not say (so that the status sheet can tell "sent, but rejected"
+    from "not sent")."""
     if rejected.agency is not None:
         return rejected
     from dataclasses import replace

@@ -6,12 +6,15 @@ The JSON shape (``nscl sync --format json``)::
      "agencies": [{"code", "name", "kind", "status", "tasks", "total", "state_budget",
                    "counterpart", "errors", "warnings", "file"}],
      "totals": {"tasks", "total", "state_budget", "counterpart"},
-     "rejected": [{"file", "reason"}]}
+     "rejected": [{"file", "reason"}],
+     "others": [{"file", "reason", "code", "agency"}]}
 
 with ``status`` one of ok, invalid, late, missing. The figure keys ("tasks" …
 "counterpart" for Form A) are the consolidator's :class:`~sync.consolidate.FigureColumn`
-keys. A few more keys help the operator (``year``, ``generated_at``, ``unchanged``,
-``changes``, ``feedback``, ``log``, ``totals_text``).
+keys. ``others`` lists the files of the inbox that are not spreadsheets (a .zip, a
+scanned letter): never consolidated, and not a reason for exit code 1. A few more keys
+help the operator (``year``, ``generated_at``, ``unchanged``, ``changes``, ``feedback``,
+``log``, ``totals_text``).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -24,6 +27,8 @@ from sync.consolidate import Consolidator, Figure
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
 
 __all__ = ["build_result", "summary_text", "vn_number"]
+
+_OTHERS_SHOWN = 10  # other files of the inbox named in the summary (the master lists all)
 
 
 def vn_number(value: float, decimals: int = 1) -> str:
@@ -84,6 +89,8 @@ def build_result(
                       "agency": r.agency} for r in cons.rejected],
         "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
                        for s in cons.superseded],
+        "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency}
+                   for o in cons.others],
         "changes": change_counts,
         "feedback": feedback or {},
         "unchanged": False,
@@ -154,8 +161,26 @@ def summary_text(result: dict[str, Any]) -> str:
         lines.append(f"Tệp bị từ chối: {len(rejected)}")
         for r in rejected:
             lines.append(f"  - {r['file']}: {r['reason']}")
+    others = result.get("others", [])
+    if others:
+        lines.append(f"Tệp khác trong thư mục nhận, không phải bảng tính (không tổng hợp): "
+                     f"{len(others)}")
+        for o in others[:_OTHERS_SHOWN]:
+            lines.append(f"  - {o['file']}: {o['reason']}")
+        if len(others) > _OTHERS_SHOWN:
+            lines.append(f"  - và {len(others) - _OTHERS_SHOWN} tệp khác (xem bảng tổng hợp, "
+                         "sheet Tình hình nộp)")
     sent_rejected = {r.get("agency") for r in rejected}
-    missing = [a["name"] + (" (tệp gửi bị từ chối)" if a["code"] in sent_rejected else "")
+    sent_other = {o.get("agency") for o in others}
+
+    def why_missing(code: str) -> str:
+        if code in sent_rejected:
+            return " (tệp gửi bị từ chối)"
+        if code in sent_other:
+            return " (có tệp không phải bảng tính)"
+        return ""
+
+    missing = [a["name"] + why_missing(a["code"])
                for a in expected if a["status"] == "missing"]
     if missing:
         shown = ", ".join(missing[:12]) + (f" và {len(missing) - 12} đơn vị khác"

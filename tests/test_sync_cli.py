@@ -177,6 +177,9 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert files["tp-ho-chi-minh"].endswith(".xls")  # the legacy file, converted by LO
     assert files["tinh-quang-ninh"].endswith("ban 2 (da sua).xlsx")
     assert len(data["rejected"]) == 2
+    # Hà Tĩnh sent a .zip: listed with its agency, not consolidated.
+    assert [(o["code"], o["agency"]) for o in data["others"]] == [
+        ("other-archive", "tinh-ha-tinh")]
     assert (out / "outbox" / "bo-y-te").is_dir()
     # The second run saw Quảng Ninh's corrected file: changes listed, first master kept.
     assert data["changes"] == {"agency-updated": 1, "task-added": 1, "task-changed": 1}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.collect import collect
+from sync.collect import collect, scan
 from sync.config import SyncConfig
 from sync.demo_data import generate_tasks, write_submission_xlsx
 from sync.run import run_sync
@@ -74,3 +74,26 @@ def test_the_master_names_a_decomposed_file_in_nfc(tmp_path: Path) -> None:
     assert [row["file"] for row in rows] == [NAME, NAME]
     # The next run finds the same file under the same name: nothing changed.
     assert run_sync(config).unchanged
+
+
+def test_files_that_are_not_spreadsheets_are_listed_with_what_to_do(tmp_path: Path) -> None:
+    for name in ("Bo Y te.xlsx", "Tinh Ha Tinh.zip", "cong van.PDF", "ghi chu.docx",
+                 "so lieu.csv", "mau.xltx", "README", "anh/chup.jpg", "Thumbs.db",
+                 "desktop.ini", "~$Bo Y te.xlsx", ".an.zip", "~tam.pdf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    contents = scan(tmp_path)
+    assert [c.rel for c in contents.candidates] == ["Bo Y te.xlsx"]
+    kinds = {o.file: o.code for o in contents.others}
+    assert kinds == {
+        "Tinh Ha Tinh.zip": "other-archive", "cong van.PDF": "other-pdf",
+        "ghi chu.docx": "other-document", "so lieu.csv": "other-text",
+        "mau.xltx": "other-spreadsheet-format", "README": "other-file",
+        "anh/chup.jpg": "other-image",
+    }
+    assert [o.file for o in contents.others] == sorted(kinds)
+    for other in contents.others:
+        assert other.reason and unicodedata.is_normalized("NFC", other.reason)
+        assert other.size == 1 and other.mtime_ns > 0
+    assert "giải nén" in dict((o.file, o.reason) for o in contents.others)["Tinh Ha Tinh.zip"]
+    assert collect(tmp_path) == contents.candidates

@@ -389,3 +389,43 @@ def test_the_summary_says_what_was_sent_only_when_it_was() -> None:
 
     trial = summary_text({**result, "feedback": {}, "dry_run": True})
     assert "Đơn vị có lỗi:" in trial and "bản đánh dấu" not in trial and "→" not in trial
+
+
+def test_a_zip_sent_instead_of_a_workbook_is_listed_not_consolidated(tmp_path: Path) -> None:
+    """An agency whose only file is a .zip shows as not submitted, with the reason next to
+    it; the file is listed in the master and the summary, and the run's exit code does not
+    change for it. A new such file makes a new master."""
+    import zipfile
+
+    inbox = tmp_path / "inbox"
+    write_fake(inbox / "Bo Cong Thuong.xlsx", {"agency": BCT, "rows": [["X", 1, 1]]},
+               mtime=ON_TIME)
+    with zipfile.ZipFile(inbox / "Tinh Ha Tinh - de xuat.zip", "w") as zf:
+        zf.writestr("Tinh Ha Tinh.xlsx", b"x")
+    (inbox / "Thumbs.db").write_bytes(b"x")
+    config = _config(tmp_path)
+    first = run_sync(config, validator=fake_validator)
+    result = first.result
+    assert first.exit_code == 0 and result["rejected"] == []
+    (other,) = result["others"]
+    assert other["file"] == "Tinh Ha Tinh - de xuat.zip"
+    assert other["code"] == "other-archive" and other["agency"] == "tinh-ha-tinh"
+    status = {a["code"]: a["status"] for a in result["agencies"]}
+    assert status["tinh-ha-tinh"] == "missing"
+    text = summary_text(result)
+    assert "Tinh Ha Tinh - de xuat.zip" in text
+    assert "Hà Tĩnh (có tệp không phải bảng tính)" in text
+
+    ws = openpyxl.load_workbook(result["master"], read_only=True)["Tình hình nộp"]
+    cells = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    (ha_tinh,) = [row for row in cells if "Tỉnh Hà Tĩnh" in row and "Chưa nộp" in row]
+    assert any("Tinh Ha Tinh - de xuat.zip" in str(c) for c in ha_tinh)
+    (listed,) = [row for row in cells if "Tinh Ha Tinh - de xuat.zip" in row]
+    assert "other-archive" in listed and "Tỉnh Hà Tĩnh" in listed
+    assert not any("Thumbs.db" in str(c) for row in cells for c in row)
+
+    assert run_sync(config, validator=fake_validator).unchanged
+    (inbox / "cong van.pdf").write_bytes(b"%PDF-1.4")
+    third = run_sync(config, validator=fake_validator)
+    assert not third.unchanged and third.master_written
+    assert [o["code"] for o in third.result["others"]] == ["other-archive", "other-pdf"]
