@@ -186,7 +186,7 @@ class _Pipeline:
         config, ledger = self.config, self.ledger
         inbox = scan(config.inbox, exclude=(config.master, config.state, config.outbox_dir))
         candidates = inbox.candidates
-        others = [_attributed(other) for other in inbox.others]
+        others = inbox.others
         engine = engine_fingerprint(f"year={config.year}")
         known = ledger.known_versions() if ledger else {}
 
@@ -437,7 +437,7 @@ class _Pipeline:
             form=config.form, year=year, deadline=config.deadline, generated_at=generated,
             statuses=statuses, rejected=rejected, superseded=superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
-            first_run=previous is None, others=others,
+            first_run=previous is None, others=[_attributed(other) for other in others],
         )
         rows_in = sum(consolidator.row_count(s.report) for s in submissions.values())
 
