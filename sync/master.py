@@ -52,6 +52,20 @@ class MasterWritten:
         self.rows = rows
 
 
+def _section_head(ws: Any, st: Styles, r: int, title: str,
+                  heads: list[tuple[int, int, str]]) -> int:
+    """A listing's title on row ``r`` and its column heads below it, each head spanning
+    columns ``first``–``last``; return the row of the heads."""
+    ws.write_string(r, 0, title, st.label)
+    r += 1
+    for first, last, text in heads:
+        if first == last:
+            ws.write_string(r, first, text, st.header)
+        else:
+            ws.merge_range(r, first, r, last, text, st.header)
+    return r
+
+
 def _agency_name(code: str, known: dict[str, str]) -> str:
     """An agency's name: from the run's statuses, else the registry, else its code."""
     if code in known:
@@ -216,14 +230,9 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     if cons.statuses:
         ws.autofilter(table_head, 0, r, ncol - 1)
 
-    r += 2
-    ws.write_string(r, 0, f"TỆP BỊ TỪ CHỐI ({len(cons.rejected)})", st.label)
-    r += 1
-    ws.write_string(r, 0, "Stt", st.header)
-    ws.write_string(r, 1, "Tệp", st.header)
-    ws.merge_range(r, 2, r, 7, "Lý do", st.header)
-    ws.write_string(r, 8, "Số dòng đọc được", st.header)
-    ws.write_string(r, 9, "Mã", st.header)
+    r = _section_head(ws, st, r + 2, f"TỆP BỊ TỪ CHỐI ({len(cons.rejected)})",
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 7, "Lý do"),
+                       (8, 8, "Số dòng đọc được"), (9, 9, "Mã")])
     for n, rej in enumerate(cons.rejected, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
@@ -238,14 +247,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
 
-    r += 2
-    ws.write_string(r, 0, f"BẢN NỘP TRƯỚC, ĐÃ ĐƯỢC THAY BẰNG BẢN MỚI ({len(cons.superseded)})",
-                    st.label)
-    r += 1
-    for i, h in enumerate(("Stt", "Tệp", "Đơn vị")):
-        ws.write_string(r, i, h, st.header)
-    ws.merge_range(r, 3, r, 6, "Thay bằng", st.header)
-    ws.write_string(r, 7, "Thời điểm nhận", st.header)
+    r = _section_head(ws, st, r + 2,
+                      f"BẢN NỘP TRƯỚC, ĐÃ ĐƯỢC THAY BẰNG BẢN MỚI ({len(cons.superseded)})",
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 2, "Đơn vị"), (3, 6, "Thay bằng"),
+                       (7, 7, "Thời điểm nhận")])
     for n, old in enumerate(cons.superseded, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
@@ -260,16 +265,11 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     # Files that are not spreadsheets: listed only when there are some (a .zip sent in
     # place of the workbook is the case that matters).
     if cons.others:
-        r += 2
-        ws.write_string(r, 0, "TỆP KHÁC TRONG THƯ MỤC NHẬN, KHÔNG PHẢI BẢNG TÍNH, KHÔNG TỔNG "
-                              f"HỢP ({len(cons.others)})", st.label)
-        r += 1
-        ws.write_string(r, 0, "Stt", st.header)
-        ws.write_string(r, 1, "Tệp", st.header)
-        ws.merge_range(r, 2, r, 6, "Ghi chú", st.header)
-        ws.write_string(r, 7, "Thời điểm nhận", st.header)
-        ws.write_string(r, 8, "Đơn vị (theo tên tệp)", st.header)
-        ws.write_string(r, 9, "Mã", st.header)
+        r = _section_head(ws, st, r + 2, "TỆP KHÁC TRONG THƯ MỤC NHẬN, KHÔNG PHẢI BẢNG TÍNH, "
+                          f"KHÔNG TỔNG HỢP ({len(cons.others)})",
+                          [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 6, "Ghi chú"),
+                           (7, 7, "Thời điểm nhận"), (8, 8, "Đơn vị (theo tên tệp)"),
+                           (9, 9, "Mã")])
         names = {line.agency.code: line.agency.name for line in cons.statuses}
         for n, other in enumerate(cons.others, start=1):
             r += 1

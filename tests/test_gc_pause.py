@@ -11,6 +11,12 @@ import pytest
 from nscl.gc_pause import gc_paused
 
 
+def _child(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (the collector's freezing is process-wide)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=60)
+
+
 def test_pause_nests_and_restores_the_collector() -> None:
     assert gc.isenabled()
     with gc_paused():
@@ -45,8 +51,8 @@ def test_a_kept_pause_freezes_what_is_alive_until_released() -> None:
         "release_kept()\n"
         "print(kept >= 20000, gc.get_freeze_count(), gc.isenabled(), len(rows))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = _child(code)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "0", "True", "20000"]
 
 
@@ -61,8 +67,7 @@ def test_command_line_process_spares_its_final_collections() -> None:
         "sys.argv = ['nscl', '--version']\n"
         "main()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=False, timeout=60)
+    out = _child(code)
     assert out.returncode == 0, out.stderr
     version_line, frozen_line = out.stdout.strip().splitlines()
     assert version_line.startswith("nscl ")
@@ -80,6 +85,6 @@ def test_spare_final_collections_freezes_the_heap() -> None:
         "spare_final_collections()\n"
         "print(gc.get_freeze_count() > 0, gc.isenabled())\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = _child(code)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "False"]
