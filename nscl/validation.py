@@ -72,6 +72,13 @@ _PLACEHOLDER = re.compile(r"^\(?tên bộ, ngành")
 _MAX_ROW_PROBLEMS = 100
 
 
+def _locate(grid: Grid, letter: str) -> TableLocation | IndicatorLocation | None:
+    """Where form ``letter`` is on a sheet: a table (A, C) or the report's indicators (B)."""
+    if letter == "B":
+        return locate_indicators(grid, form_b())
+    return locate_table(grid, form_a() if letter == "A" else form_c())
+
+
 def _version_tuple(version: str) -> tuple[int, ...]:
     parts = re.findall(r"\d+", version)
     return tuple(int(p) for p in parts)
@@ -201,6 +208,9 @@ class _Run:
         best: tuple[tuple[int, int], str, str, Grid, TableLocation | IndicatorLocation] | None
         best = None
         found_in: dict[str, list[str]] = {"A": [], "B": [], "C": []}
+        # The template's own form is looked for first on each sheet.
+        letters = sorted("ACB", key=lambda letter: letter != preferred)
+        preferred_found = False
         for hidden_pass in (False, True):
             for info in book.iter_sheets(hidden=hidden_pass):
                 if info.name == IDENTITY_SHEET or (hidden_pass and info.visible):
@@ -210,13 +220,16 @@ class _Run:
                     continue
                 grid = read
                 candidates: list[tuple[str, int, TableLocation | IndicatorLocation]] = []
-                for letter, form in (("A", form_a()), ("C", form_c())):
-                    table = locate_table(grid, form)
-                    if table is not None:
-                        candidates.append((letter, table.score, table))
-                indicators = locate_indicators(grid, form_b())
-                if indicators is not None:
-                    candidates.append(("B", 6, indicators))
+                for letter in letters:
+                    # Once the template's own form is found, no other form can win: the
+                    # others are not looked for (only the sheets with that form count).
+                    if preferred_found and letter != preferred:
+                        continue
+                    where = _locate(grid, letter)
+                    if where is not None:
+                        score = where.score if isinstance(where, TableLocation) else 6
+                        candidates.append((letter, score, where))
+                        preferred_found = preferred_found or letter == preferred
                 for letter, score, where in candidates:
                     found_in[letter].append(info.name)
                     rank = (1 if letter == preferred else 0, score)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from nscl.forms import form_a, form_b, form_c
 from nscl.locate import (
@@ -92,3 +95,48 @@ def test_indicator_table() -> None:
     assert loc is not None
     assert (loc.header_row, loc.name_col, loc.year_col, loc.cumulative_col) == (2, 1, 3, 4)
     assert loc.year == 2024 and loc.unit_col == 2
+
+
+def test_once_the_templates_own_form_is_found_no_other_form_is_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Form A template (its identity says so) with an instructions sheet first and a
+    copy of its table last: every form is looked for until Form A is found, then Form A
+    only (no other form could win); the choice and the copy's warning are unchanged."""
+    import openpyxl
+
+    import nscl.validation as validation
+    from sync.demo_data import generate_tasks, write_submission_xlsx
+
+    path = write_submission_xlsx(tmp_path / "bct.xlsx", agency_code="bo-cong-thuong",
+                                 agency_name="Bộ Công Thương", year=2027,
+                                 tasks=generate_tasks(3))
+    wb = openpyxl.load_workbook(path)
+    sheet_a = wb.worksheets[0].title
+    wb.copy_worksheet(wb.worksheets[0]).title = "Bản sao"
+    guide = wb.create_sheet("Hướng dẫn", 0)
+    guide.append(["Điền các nhiệm vụ vào sheet Bảng tổng hợp."])
+    wb.save(path)
+
+    looked_for: list[tuple[str, bool]] = []
+    locate = validation._locate
+
+    def spy(grid: Any, letter: str) -> Any:
+        where = locate(grid, letter)
+        looked_for.append((letter, where is not None))
+        return where
+
+    monkeypatch.setattr(validation, "_locate", spy)
+    for identity in (True, False):
+        looked_for.clear()
+        if not identity:
+            monkeypatch.setattr(validation._Run, "_identity", lambda self, book: None)
+        report = validation.validate_path(path, year=2027)
+        assert (report.form, report.sheet) == ("A", sheet_a)
+        several = [p for p in report.problems if p.code == "table-several-sheets"]
+        assert len(several) == 1 and several[0].params["count"] == 2
+        if identity:
+            assert looked_for == [("A", False), ("C", False), ("B", False),
+                                  ("A", True), ("A", True)]
+        else:  # no template's form to prefer: every form on every sheet
+            assert [letter for letter, _ in looked_for] == ["A", "C", "B"] * 3
