@@ -19,7 +19,6 @@ from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.split_sheet import SplitRowsWorksheet
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,
@@ -211,6 +210,8 @@ class FormAConsolidator:
             if c.type != "text" and i != total_col
         ]
         # The bulk of the master: its rows' XML is written by two processes at close().
+        from sync.split_sheet import SplitRowsWorksheet
+
         ws = workbook.add_worksheet(self.sheet_name, worksheet_class=SplitRowsWorksheet)
         write_string, write_number = ws.write_string, ws.write_number
         for i, c in enumerate(cols):

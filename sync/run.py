@@ -249,7 +249,6 @@ class _Pipeline:
                 f"Chưa hỗ trợ tổng hợp biểu mẫu {config.form}; "
                 f"các biểu mẫu hỗ trợ: {', '.join(supported_forms())}."
             )
-        consolidator = consolidator_for(config.form)
         now_iso = _iso(self.started)
         run_id = 0
         if ledger is not None and not self.dry_run:
@@ -310,12 +309,15 @@ class _Pipeline:
                         pass
                 pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
                 queued += 1
+            # The form's consolidator and the master's writer (XlsxWriter and the sheets'
+            # code) are imported while the workers validate, not before they start or
+            # after they end (~60 ms).
+            consolidator = consolidator_for(config.form)
             if queued and not self.dry_run:
-                # The master's writer (XlsxWriter and the sheets' code) is imported while
-                # the workers validate, not on the critical path after them (~45 ms).
                 import xlsxwriter  # noqa: F401
 
-                import sync.master  # noqa: F401
+                import sync.master
+                import sync.split_sheet  # noqa: F401
             # b) Archive and record the new versions; a file whose bytes changed since
             # they were hashed is being written: left for the next run.
             for cand, sha in new:
