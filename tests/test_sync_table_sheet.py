@@ -16,11 +16,11 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-import sync.split_sheet as split_sheet
+import sync.table_sheet as table_sheet
 from sync.config import DEFAULT_TZ
 from sync.form_a import FormAConsolidator
 from sync.master import write_master
-from sync.split_sheet import SplitRowsWorksheet
+from sync.table_sheet import TableWorksheet
 from tests.sync_support import master_task_rows
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -76,13 +76,13 @@ def _workbook(path: Path, sheet_class: type[Worksheet] | None, rows: int,
 
 @linux_only
 @pytest.mark.parametrize("options", [{}, {"in_memory": True}], ids=["files", "in-memory"])
-def test_a_split_sheet_is_the_same_file_as_one_written_in_one_piece(
+def test_a_table_sheet_is_the_same_file_as_one_written_in_one_piece(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: dict[str, Any]
 ) -> None:
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 64)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 64)
     plain = _workbook(tmp_path / "plain.xlsx", None, 700, **options)
-    split = _workbook(tmp_path / "split.xlsx", SplitRowsWorksheet, 700, **options)
-    assert isinstance(split, SplitRowsWorksheet) and not isinstance(plain, SplitRowsWorksheet)
+    split = _workbook(tmp_path / "split.xlsx", TableWorksheet, 700, **options)
+    assert isinstance(split, TableWorksheet) and not isinstance(plain, TableWorksheet)
     assert split.last_render == "split"
     assert _members(tmp_path / "split.xlsx") == _members(tmp_path / "plain.xlsx")
 
@@ -92,9 +92,9 @@ def test_a_split_sheet_is_the_same_file_as_one_written_in_one_piece(
 def test_the_halves_meet_at_a_block_of_16_rows_whatever_the_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
 ) -> None:
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 32)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 32)
     _workbook(tmp_path / "plain.xlsx", None, rows)
-    split = _workbook(tmp_path / "split.xlsx", SplitRowsWorksheet, rows)
+    split = _workbook(tmp_path / "split.xlsx", TableWorksheet, rows)
     assert split.last_render == "split"
     assert _members(tmp_path / "split.xlsx") == _members(tmp_path / "plain.xlsx")
 
@@ -102,14 +102,14 @@ def test_the_halves_meet_at_a_block_of_16_rows_whatever_the_size(
 def test_the_split_row_is_a_block_boundary_inside_the_sheet() -> None:
     for first in (0, 3, 16, 17):
         for last in range(first, first + 300):
-            middle = split_sheet._split_row((first, last), 32)
+            middle = table_sheet._split_row((first, last), 32)
             if last - first + 1 < 32:
                 assert middle is None
                 continue
             assert middle is not None and middle % 16 == 0 and first < middle <= last
             # Near the middle: neither half has more than a block more than the other.
             assert abs((middle - first) - (last + 1 - middle)) <= 32
-    assert split_sheet._split_row((0, 10_000), 20_000) is None
+    assert table_sheet._split_row((0, 10_000), 20_000) is None
 
 
 @linux_only
@@ -117,7 +117,7 @@ def test_the_split_row_is_a_block_boundary_inside_the_sheet() -> None:
 def test_when_the_child_fails_the_parent_writes_its_half(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 64)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 64)
     _workbook(tmp_path / "plain.xlsx", None, 300)
     parent = os.getpid()
     write_rows = Worksheet._write_rows
@@ -133,10 +133,10 @@ def test_when_the_child_fails_the_parent_writes_its_half(
         raise OSError("fork: Resource temporarily unavailable")
 
     if failure == "no-fork":
-        monkeypatch.setattr(split_sheet.os, "fork", no_fork)
+        monkeypatch.setattr(table_sheet.os, "fork", no_fork)
     else:
         monkeypatch.setattr(Worksheet, "_write_rows", failing_in_child)
-    split = _workbook(tmp_path / "split.xlsx", SplitRowsWorksheet, 300)
+    split = _workbook(tmp_path / "split.xlsx", TableWorksheet, 300)
     assert split.last_render == "fallback"
     assert _members(tmp_path / "split.xlsx") == _members(tmp_path / "plain.xlsx")
 
@@ -144,15 +144,15 @@ def test_when_the_child_fails_the_parent_writes_its_half(
 def test_no_split_for_a_small_sheet_or_with_other_threads_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    small = _workbook(tmp_path / "small.xlsx", SplitRowsWorksheet, 50)
+    small = _workbook(tmp_path / "small.xlsx", TableWorksheet, 50)
     assert small.last_render == "single"
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 64)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 64)
     _workbook(tmp_path / "plain.xlsx", None, 300)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        busy = _workbook(tmp_path / "busy.xlsx", SplitRowsWorksheet, 300)
+        busy = _workbook(tmp_path / "busy.xlsx", TableWorksheet, 300)
     finally:
         stop.set()
         thread.join()
@@ -170,19 +170,40 @@ def test_the_master_table_is_split_and_unchanged_by_it(
     more = [sub.report.rows[0] for sub in cons.submissions] * 40  # ~120 task rows
     cons.submissions[0].report.rows.extend(more)
     renders: list[str] = []
-    write_rows = SplitRowsWorksheet._write_rows
+    write_rows = TableWorksheet._write_rows
 
-    def spy(self: SplitRowsWorksheet) -> None:
+    def spy(self: TableWorksheet) -> None:
         write_rows(self)
         renders.append(self.last_render)
 
-    monkeypatch.setattr(SplitRowsWorksheet, "_write_rows", spy)
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 10**9)
+    monkeypatch.setattr(TableWorksheet, "_write_rows", spy)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 10**9)
     write_master(cons, FormAConsolidator(), tmp_path / "one.xlsx", history=tmp_path / "h1",
                  tz=DEFAULT_TZ)
-    monkeypatch.setattr(SplitRowsWorksheet, "min_split_rows", 64)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 64)
     write_master(cons, FormAConsolidator(), tmp_path / "two.xlsx", history=tmp_path / "h2",
                  tz=DEFAULT_TZ)
     assert renders == ["single", "split"]
     assert _members(tmp_path / "two.xlsx") == _members(tmp_path / "one.xlsx")
     assert len(master_task_rows(tmp_path / "two.xlsx")) == 4 + len(more)
+
+
+def test_the_cell_writers_store_what_the_public_methods_store(tmp_path: Path) -> None:
+    files = []
+    for fast in (False, True):
+        path = tmp_path / f"{'fast' if fast else 'public'}.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        wb.set_properties({"created": datetime(2026, 3, 30, 19)})
+        fmt = wb.add_format({"border": 1})
+        ws = wb.add_worksheet("Tổng hợp", worksheet_class=TableWorksheet)
+        assert isinstance(ws, TableWorksheet)
+        string, number, blank = (ws.cell_writers() if fast
+                                 else (ws.write_string, ws.write_number, ws.write_blank))
+        for r in range(20):
+            string(r, 0, f"=nhiệm vụ {r}", fmt)  # text, never a formula
+            number(r, 1, r * 2.5, fmt)
+            blank(r, 2, None, fmt)
+        wb.close()
+        files.append(_members(path))
+    assert files[0] == files[1]
+    assert b"<f>" not in files[1]["xl/worksheets/sheet1.xml"]
