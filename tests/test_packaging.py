@@ -21,11 +21,17 @@ def _config() -> dict:
 
 def test_the_package_list_matches_the_source_tree() -> None:
     listed = set(_config()["packages"])
+    # Every folder of the source tree that holds files: with an __init__.py or not (a
+    # folder of data inside a package is importable as a namespace package, and
+    # setuptools warns that it ignores one that is not listed).
     found = {
-        ".".join(init.parent.relative_to(ROOT).parts)
+        ".".join(folder.relative_to(ROOT).parts)
         for top in ("nscl", "sync", "xl", "workbook_templates")
-        for init in (ROOT / top).rglob("__init__.py")
+        for folder in [ROOT / top, *(ROOT / top).rglob("*")]
+        if folder.is_dir() and folder.name != "__pycache__"
+        and any(f.is_file() for f in folder.iterdir())
     }
+    assert {"nscl.data", "workbook_templates.forms", "workbook_templates.excel"} <= found
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert _config()["package-dir"] == {"xl.macros": "macros"}
 
