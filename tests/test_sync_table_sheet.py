@@ -207,3 +207,32 @@ def test_the_cell_writers_store_what_the_public_methods_store(tmp_path: Path) ->
         files.append(_members(path))
     assert files[0] == files[1]
     assert b"<f>" not in files[1]["xl/worksheets/sheet1.xml"]
+
+
+@linux_only
+def test_a_nightly_run_writes_its_table_in_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the whole pipeline: the validation workers and their threads are gone
+    when the master is written, so the split is not refused for another thread."""
+    from sync.config import SyncConfig
+    from sync.run import run_sync
+    from tests.sync_support import DEADLINE, fake_validator, write_fake
+
+    rows = [[f"Nhiệm vụ năng suất số {i}", 100 + i, 50] for i in range(60)]
+    write_fake(tmp_path / "inbox" / "BCT.xlsx",
+               {"agency": ["bo-cong-thuong", "Bộ Công Thương", "ministry"], "rows": rows})
+    renders: list[str] = []
+    write_rows = TableWorksheet._write_rows
+
+    def spy(self: TableWorksheet) -> None:
+        write_rows(self)
+        renders.append(self.last_render)
+
+    monkeypatch.setattr(TableWorksheet, "_write_rows", spy)
+    monkeypatch.setattr(TableWorksheet, "min_split_rows", 32)
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "tong-hop.xlsx",
+                        state=tmp_path / "state", year=2027, deadline=DEADLINE, workers=2)
+    run_sync(config, validator=fake_validator)
+    assert renders == ["split"]
+    assert len(master_task_rows(config.master)) == 60
