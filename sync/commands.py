@@ -7,6 +7,7 @@ Exit codes: 0 all clean, 1 errors in files or rejected files, 2 the run itself f
 # No "from __future__ import annotations": typer reads the option annotations at runtime.
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,14 @@ __all__ = ["register"]
 
 
 class _RichProgress:
-    """A rich progress bar (only used when stdout is a terminal)."""
+    """A rich progress bar (only used when stdout is a terminal).
+
+    Redrawn by the run itself, at most every tenth of a second, not by rich's refresh
+    thread: a process with another thread running does not fork (``nscl.isolation``), so
+    that thread would make the workers start from scratch and the master's table be
+    written in one process."""
+
+    _INTERVAL = 0.1
 
     def __init__(self) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -24,18 +32,28 @@ class _RichProgress:
         self._progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[item]}", style="dim"), transient=True,
+            auto_refresh=False,
         )
         self._task: Any = None
+        self._drawn = 0.0
         self._progress.start()
+
+    def _draw(self, *, now: bool = False) -> None:
+        moment = time.monotonic()
+        if now or moment - self._drawn >= self._INTERVAL:
+            self._drawn = moment
+            self._progress.refresh()
 
     def start(self, total: int, label: str) -> None:
         if self._task is not None:
             self._progress.remove_task(self._task)
         self._task = self._progress.add_task(label, total=total, item="")
+        self._draw(now=True)
 
     def advance(self, label: str = "") -> None:
         if self._task is not None:
             self._progress.update(self._task, advance=1, item=label[-40:])
+            self._draw()
 
     def stop(self) -> None:
         self._progress.stop()

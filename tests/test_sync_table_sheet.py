@@ -210,11 +210,14 @@ def test_the_cell_writers_store_what_the_public_methods_store(tmp_path: Path) ->
 
 
 @linux_only
+@pytest.mark.parametrize("bar", [False, True], ids=["cron", "terminal"])
 def test_a_nightly_run_writes_its_table_in_two_processes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bar: bool
 ) -> None:
     """Through the whole pipeline: the validation workers and their threads are gone
-    when the master is written, so the split is not refused for another thread."""
+    when the master is written, and the terminal's progress bar runs no thread of its
+    own, so the split is not refused for another thread."""
+    from sync.commands import _RichProgress
     from sync.config import SyncConfig
     from sync.run import run_sync
     from tests.sync_support import DEADLINE, fake_validator, write_fake
@@ -233,6 +236,9 @@ def test_a_nightly_run_writes_its_table_in_two_processes(
     monkeypatch.setattr(TableWorksheet, "min_split_rows", 32)
     config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "tong-hop.xlsx",
                         state=tmp_path / "state", year=2027, deadline=DEADLINE, workers=2)
-    run_sync(config, validator=fake_validator)
+    threads = threading.active_count()
+    progress = _RichProgress() if bar else None
+    assert threading.active_count() == threads
+    run_sync(config, validator=fake_validator, progress=progress)
     assert renders == ["split"]
     assert len(master_task_rows(config.master)) == 60
