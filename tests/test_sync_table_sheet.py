@@ -32,6 +32,19 @@ def _members(path: Path) -> dict[str, bytes]:
         return {name: z.read(name) for name in z.namelist()}
 
 
+def _record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each table sheet closed ("split", "single", "fallback"), in order."""
+    renders: list[str] = []
+    write_rows = TableWorksheet._write_rows
+
+    def spy(self: TableWorksheet) -> None:
+        write_rows(self)
+        renders.append(self.last_render)
+
+    monkeypatch.setattr(TableWorksheet, "_write_rows", spy)
+    return renders
+
+
 def _workbook(path: Path, sheet_class: type[Worksheet] | None, rows: int,
               **options: Any) -> Worksheet:
     """A sheet with what the master's table holds: merged title rows, two header rows,
@@ -169,14 +182,7 @@ def test_the_master_table_is_split_and_unchanged_by_it(
     cons = _consolidation()
     more = [sub.report.rows[0] for sub in cons.submissions] * 40  # ~120 task rows
     cons.submissions[0].report.rows.extend(more)
-    renders: list[str] = []
-    write_rows = TableWorksheet._write_rows
-
-    def spy(self: TableWorksheet) -> None:
-        write_rows(self)
-        renders.append(self.last_render)
-
-    monkeypatch.setattr(TableWorksheet, "_write_rows", spy)
+    renders = _record_renders(monkeypatch)
     monkeypatch.setattr(TableWorksheet, "min_split_rows", 10**9)
     write_master(cons, FormAConsolidator(), tmp_path / "one.xlsx", history=tmp_path / "h1",
                  tz=DEFAULT_TZ)
@@ -225,14 +231,7 @@ def test_a_nightly_run_writes_its_table_in_two_processes(
     rows = [[f"Nhiệm vụ năng suất số {i}", 100 + i, 50] for i in range(60)]
     write_fake(tmp_path / "inbox" / "BCT.xlsx",
                {"agency": ["bo-cong-thuong", "Bộ Công Thương", "ministry"], "rows": rows})
-    renders: list[str] = []
-    write_rows = TableWorksheet._write_rows
-
-    def spy(self: TableWorksheet) -> None:
-        write_rows(self)
-        renders.append(self.last_render)
-
-    monkeypatch.setattr(TableWorksheet, "_write_rows", spy)
+    renders = _record_renders(monkeypatch)
     monkeypatch.setattr(TableWorksheet, "min_split_rows", 32)
     config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "tong-hop.xlsx",
                         state=tmp_path / "state", year=2027, deadline=DEADLINE, workers=2)
