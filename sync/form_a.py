@@ -212,7 +212,7 @@ class FormAConsolidator:
             if c.type != "text" and i != total_col
         ]
         # The bulk of the master: cells stored without XlsxWriter's A1-reference wrapper,
-        # and the rows' XML written by two processes at close() (sync.table_sheet).
+        # and the rows' XML written by a fast path at close() (sync.table_sheet).
         from sync.table_sheet import TableWorksheet
 
         ws = workbook.add_worksheet(self.sheet_name, worksheet_class=TableWorksheet)

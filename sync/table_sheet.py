@@ -1,32 +1,22 @@
-"""The worksheet of the master's large table: cells stored fast, and turned into XML by
-two processes when the workbook closes.
+"""The worksheet of the master's large table: cells stored and turned into XML fast.
 
 XlsxWriter keeps a worksheet's cells in memory and writes them out as XML in
-``Workbook.close()``, one row after another, in one thread. For the master's
-"Tổng hợp" table (10,000 tasks: about 120,000 formatted cells) that loop is the largest
-single step of a nightly run (about 0.35 s), while the machine's other core is idle: the
-validation workers are done by then.
+``Workbook.close()``, one cell at a time through general-purpose code: every cell builds
+a list of attributes, escapes each one, and is dispatched on its type's name. For the
+master's "Tổng hợp" table (10,000 tasks: about 130,000 formatted cells) that loop was the
+largest single step of a nightly run (about 0.5 s).
 
-:class:`TableWorksheet` forks a child process that writes the second half of the rows
-to a temporary file while the parent writes the first half; the parent then copies the
-child's part after its own. Both halves are written by XlsxWriter's own row writer
-(``Worksheet._write_rows``) over a narrowed row range, the split falls on a multiple of
-16 rows (XlsxWriter gives each block of 16 rows one ``spans`` value), and the formats'
-style numbers, which XlsxWriter gives in the order its writer first meets them, are
-given in that order before the fork (the parent's half) and while the child writes (the
-child's half). So the file is the same, byte for byte, as XlsxWriter writes in one piece:
-``tests/test_sync_table_sheet.py`` pins it with the installed XlsxWriter.
+:class:`TableWorksheet` writes the rows itself for the cells the table holds (text,
+numbers and bordered blanks, each with a format): one preformatted string per cell, the
+column letters computed once, one write per row. Everything else (formulas, cells
+without a format, rows that only carry a height or a format) goes through XlsxWriter's
+own code, in the same order. The output is the same, byte for byte, as XlsxWriter's:
+``tests/test_sync_table_sheet.py`` pins it with the installed XlsxWriter, for every kind
+of cell and row the table uses and for the real master.
 
-It falls back to the plain one-piece writer whenever splitting would not help or is not
-safe: a small sheet, a platform without ``fork`` or a process with other threads running
-(``nscl.isolation.fork_is_safe``), XlsxWriter's ``constant_memory`` mode, or an
-XlsxWriter whose worksheet lacks the attributes used here. A child that fails (it cannot
-be started, it dies, it cannot write its file) costs time, never content: the parent then
-writes the second half itself.
-
-The child inherits the parent's open files (the ledger, the lock, the packager's files):
-it touches none of them, writes only to its own temporary file and leaves with
-``os._exit``, so no buffer or finaliser of the parent's runs in it.
+The whole sheet falls back to XlsxWriter's own writer when it holds what the fast path
+does not know (cell comments), in XlsxWriter's ``constant_memory`` mode, or with an
+XlsxWriter whose worksheet lacks the attributes used here.
 
 :meth:`TableWorksheet.cell_writers` gives the table's inner loop XlsxWriter's cell
 writers without their A1-notation wrapper (about a fifth of each call).
@@ -34,33 +24,29 @@ writers without their A1-notation wrapper (about a fifth of each call).
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from nscl.isolation import fork_is_safe
-
-__all__ = ["MIN_SPLIT_ROWS", "TableWorksheet"]
-
-# Below this many rows the fork (a few milliseconds) costs about what it saves.
-MIN_SPLIT_ROWS = 2048
+__all__ = ["TableWorksheet"]
 
 _BLOCK = 16  # rows per XlsxWriter "spans" block
 _ATTRIBUTES = (
-    "dim_rowmin", "dim_rowmax", "fh", "constant_memory", "table", "row_info", "_write_rows",
+    "dim_rowmin", "dim_rowmax", "fh", "constant_memory", "table", "row_info", "comments",
+    "default_row_height", "original_row_height", "excel_version", "_write_row",
+    "_write_empty_row", "_write_cell",
 )
+# XlsxWriter's cell tuples are namedtuples whose type names say the kind of cell (their
+# Python names changed between versions; XlsxWriter itself dispatches on these).
+_FAST_KINDS = frozenset(("String", "Number", "Blank"))
 
 
 class TableWorksheet(Worksheet):
-    """An XlsxWriter worksheet that writes its rows' XML in two processes (see module)."""
+    """An XlsxWriter worksheet that turns its rows into XML fast (see the module)."""
 
-    #: Fewest rows for which the split is tried (tests lower it).
-    min_split_rows: int = MIN_SPLIT_ROWS
-    #: How the last close went: "split", "single" or "fallback" (the child failed).
+    #: How the last close went: "fast" or "xlsxwriter" (the whole sheet by XlsxWriter).
     last_render: str = ""
 
     def cell_writers(
@@ -73,119 +59,98 @@ class TableWorksheet(Worksheet):
         return self._write_string, self._write_number, self._write_blank
 
     def _write_rows(self) -> None:
-        rows = _row_range(self)
-        middle = _split_row(rows, self.min_split_rows) if rows else None
-        if rows is None or middle is None or getattr(self, "constant_memory", True) \
-                or not fork_is_safe():
-            self.last_render = "single"
+        if not _fast_path_applies(self):
+            self.last_render = "xlsxwriter"
             super()._write_rows()
             return
-        first, last = rows
-        # Style numbers are given as the writer meets each format: the parent's half first.
-        _number_styles(self, first, middle - 1)
-        with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as part:
-            child = _start_child(self, part, middle)
-            try:
-                self.dim_rowmax = middle - 1
-                super()._write_rows()
-                # The formats the child meets first get their numbers here too, in the
-                # same order (while the child is still writing).
-                _number_styles(self, middle, last)
-            finally:
-                self.dim_rowmax = last
-                # Waited for even when the parent's half failed: no child is left behind.
-                complete = child is not None and _child_succeeded(child)
-            if complete:
-                part.seek(0)
-                shutil.copyfileobj(part, self.fh)
-                self.last_render = "split"
-                return
-        # The child could not write its half: the parent writes it.
-        self.last_render = "fallback"
-        try:
-            self.dim_rowmin = middle
-            super()._write_rows()
-        finally:
-            self.dim_rowmin = first
+        self.last_render = "fast"
+        _write_rows_fast(self)
 
 
-def _number_styles(sheet: Any, first: int, last: int) -> None:
-    """Give the formats of rows ``first``…``last`` their style numbers in the order
-    XlsxWriter's row writer meets them.
+def _fast_path_applies(sheet: Any) -> bool:
+    """Whether the fast writer knows everything the sheet holds."""
+    if not all(hasattr(sheet, name) for name in _ATTRIBUTES):
+        return False
+    return (
+        not sheet.constant_memory
+        and not sheet.comments
+        and isinstance(sheet.dim_rowmin, int)
+        and isinstance(sheet.dim_rowmax, int)
+    )
 
-    XlsxWriter numbers a format (``Format._get_xf_index``) the first time its writer
-    meets it: a row's format, then its cells' formats from left to right. Two processes
-    each writing half the rows must agree on the numbers, and the parent must know every
-    number the child gave, since the styles part is written after the sheets.
-    """
-    table, row_info = sheet.table, sheet.row_info
+
+def _spans(table: Any, first: int, last: int) -> dict[int, str]:
+    """XlsxWriter's ``spans`` of the ``<row>`` tags: per block of 16 rows, the first and
+    last column (1-based) with a cell, as ``Worksheet._calculate_spans`` gives them for
+    a sheet without comments."""
+    spans: dict[int, str] = {}
+    low = high = -1
     for r in range(first, last + 1):
-        info = row_info.get(r)
-        if info is not None and info.row_format:
-            info.row_format._get_xf_index()
         cells = table.get(r)
         if cells:
-            for c in sorted(cells):
-                fmt = cells[c].format
-                if fmt and fmt.xf_index is None:
-                    fmt._get_xf_index()
+            lo, hi = min(cells), max(cells)
+            if low < 0:
+                low, high = lo, hi
+            else:
+                low, high = min(low, lo), max(high, hi)
+        if ((r + 1) % _BLOCK == 0 or r == last) and low >= 0:
+            spans[r // _BLOCK] = f"{low + 1}:{high + 1}"
+            low = -1
+    return spans
 
 
-def _row_range(sheet: Any) -> tuple[int, int] | None:
-    """The sheet's first and last used row; None for an empty sheet, or for an
-    XlsxWriter that keeps them elsewhere (the split is then not tried)."""
-    if not all(hasattr(sheet, name) for name in _ATTRIBUTES) or not all(
-        hasattr(info, "row_format") for info in sheet.row_info.values()
-    ):
-        return None
+def _write_rows_fast(sheet: Any) -> None:
+    """Write the sheet's ``<row>`` elements: what ``Worksheet._write_rows`` writes, byte
+    for byte, for a sheet without comments."""
+    table, row_info = sheet.table, sheet.row_info
     first, last = sheet.dim_rowmin, sheet.dim_rowmax
-    if isinstance(first, int) and isinstance(last, int):
-        return first, last
-    return None  # an empty sheet: XlsxWriter keeps None
-
-
-def _split_row(rows: tuple[int, int], minimum: int) -> int | None:
-    """The first row of the second half: a multiple of 16 near the middle, or None when
-    the sheet is too small to be worth splitting."""
-    first, last = rows
-    if last - first + 1 < max(minimum, 2 * _BLOCK):
-        return None
-    middle = (first + last + 1) // 2 // _BLOCK * _BLOCK
-    if middle <= first or middle > last:
-        return None
-    return middle
-
-
-def _start_child(sheet: TableWorksheet, part: Any, middle: int) -> int | None:
-    """Fork a child that writes rows ``middle``… into ``part``; its pid, or None."""
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        return pid
-    # In the child. The parent's file objects stay referenced (never flushed here), and
-    # os._exit skips every finaliser and exit handler.
-    status = 1
-    parent_fh = sheet.fh
-    try:
-        sheet.fh = part
-        sheet.dim_rowmin = middle
-        Worksheet._write_rows(sheet)
-        part.flush()
-        status = 0
-    except BaseException:  # the parent writes this half instead
-        status = 1
-    finally:
-        # parent_fh is still referenced here: dropping the last reference would flush
-        # the parent's buffered XML into the shared file.
-        os._exit(status if parent_fh is not None else 1)
-
-
-def _child_succeeded(pid: int) -> bool:
-    """Wait for the child; True when it wrote its half completely."""
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:
-        return False
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    spans = _spans(table, first, last)
+    sheet.row_spans = spans  # as XlsxWriter's own writer leaves it
+    # A row without height, format or outline is written here; others by XlsxWriter.
+    plain = sheet.default_row_height == sheet.original_row_height \
+        and sheet.excel_version != 2010
+    write = sheet.fh.write
+    letters: dict[int, str] = {}
+    kinds: dict[type, str] = {}
+    for r in range(first, last + 1):
+        cells = table.get(r)
+        info = row_info.get(r)
+        span = spans.get(r // _BLOCK)
+        if not cells:
+            if info is not None:
+                sheet._write_empty_row(r, span, info)
+            continue
+        if info is None and plain:
+            write(f'<row r="{r + 1}" spans="{span}">' if span else f'<row r="{r + 1}">')
+        else:
+            sheet._write_row(r, span, info)
+        number = str(r + 1)
+        parts: list[str] = []
+        for c in sorted(cells):
+            cell = cells[c]
+            fmt = cell.format
+            kind = kinds.get(type(cell))
+            if kind is None:
+                kind = kinds[type(cell)] = type(cell).__name__
+            if fmt is None or kind not in _FAST_KINDS:
+                # A formula, or a cell taking its row's or column's format: XlsxWriter's.
+                if parts:
+                    write("".join(parts))
+                    parts = []
+                sheet._write_cell(r, c, cell)
+                continue
+            # Numbered as XlsxWriter numbers formats: the first time the writer meets one.
+            xf = fmt.xf_index
+            if xf is None:
+                xf = fmt._get_xf_index()
+            ref = letters.get(c)
+            if ref is None:
+                ref = letters[c] = xl_col_to_name(c)
+            if kind == "String":
+                parts.append(f'<c r="{ref}{number}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+            elif kind == "Number":
+                parts.append(f'<c r="{ref}{number}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}{number}" s="{xf}"/>')
+        parts.append("</row>")
+        write("".join(parts))
