@@ -211,8 +211,9 @@ class FormAConsolidator:
             for i, c in enumerate(cols)
             if c.type != "text" and i != total_col
         ]
-        # The bulk of the master: cells stored without XlsxWriter's A1-reference wrapper,
-        # and the rows' XML written by a fast path at close() (sync.table_sheet).
+        # The bulk of the master: cells stored and their XML written by the table sheet's
+        # fast paths, with what XlsxWriter's own code would store and write
+        # (sync.table_sheet).
         from sync.table_sheet import TableWorksheet
 
         ws = workbook.add_worksheet(self.sheet_name, worksheet_class=TableWorksheet)

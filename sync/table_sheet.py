@@ -12,21 +12,30 @@ column letters computed once, one write per row. Everything else (formulas, cell
 without a format, rows that only carry a height or a format) goes through XlsxWriter's
 own code, in the same order. The output is the same, byte for byte, as XlsxWriter's:
 ``tests/test_sync_table_sheet.py`` pins it with the installed XlsxWriter, for every kind
-of cell and row the table uses and for the real master.
+of cell and row the table uses and for the real master. It relies on XlsxWriter's
+internals (``table``, ``row_info``, ``dim_*``, ``str_table``, the cell tuples,
+``Format._get_xf_index``); an XlsxWriter that changes them shows as a failing test, or,
+when an attribute is gone, as XlsxWriter's own slower code.
 
 The whole sheet falls back to XlsxWriter's own writer when it holds what the fast path
 does not know (cell comments), in XlsxWriter's ``constant_memory`` mode, or with an
 XlsxWriter whose worksheet lacks the attributes used here.
 
-:meth:`TableWorksheet.cell_writers` gives the table's inner loop XlsxWriter's cell
-writers without their A1-notation wrapper (about a fifth of each call).
+:meth:`TableWorksheet.cell_writers` gives the table's inner loop cell writers that store
+what XlsxWriter's own writers store, without their A1-notation wrapper and with the
+sheet's extent taken once, when the sheet is written, instead of at every cell (about
+half of each call). Whatever they do not take (a string longer than half Excel's limit,
+a number that is not a plain finite int or float, a cell outside the grid, no format
+for a blank) goes to XlsxWriter's own writer.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
+import xlsxwriter.worksheet as _xlsxwriter_worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -41,6 +50,24 @@ _ATTRIBUTES = (
 # XlsxWriter's cell tuples are namedtuples whose type names say the kind of cell (their
 # Python names changed between versions; XlsxWriter itself dispatches on these).
 _FAST_KINDS = frozenset(("String", "Number", "Blank"))
+_STORE_ATTRIBUTES = (
+    "table", "str_table", "constant_memory", "xls_rowmax", "xls_colmax", "xls_strmax",
+    "dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax",
+)
+
+
+def _cell_types() -> tuple[Any, Any, Any] | None:
+    """XlsxWriter's (string, number, blank) cell tuples, by either of their names."""
+    found = []
+    for names in (("CellStringTuple", "cell_string_tuple"),
+                  ("CellNumberTuple", "cell_number_tuple"),
+                  ("CellBlankTuple", "cell_blank_tuple")):
+        kind = next((getattr(_xlsxwriter_worksheet, n) for n in names
+                     if hasattr(_xlsxwriter_worksheet, n)), None)
+        if kind is None:
+            return None
+        found.append(kind)
+    return found[0], found[1], found[2]
 
 
 class TableWorksheet(Worksheet):
@@ -49,14 +76,74 @@ class TableWorksheet(Worksheet):
     #: How the last close went: "fast" or "xlsxwriter" (the whole sheet by XlsxWriter).
     last_render: str = ""
 
+    #: Whether cells were stored by :meth:`cell_writers` (the extent is then taken
+    #: from the cells when the sheet is written).
+    _stored_fast: bool = False
+
     def cell_writers(
         self,
     ) -> tuple[Callable[..., object], Callable[..., object], Callable[..., object]]:
         """``(write_string, write_number, write_blank)`` taking row and column numbers
-        only (no "A1" references): XlsxWriter's own writers without the wrapper that
-        converts A1 references, which costs about a fifth of each call in a loop over
-        100,000 cells (XlsxWriter 3.1, the oldest version accepted, has them too)."""
-        return self._write_string, self._write_number, self._write_blank
+        only (no "A1" references), storing what XlsxWriter's ``write_string``,
+        ``write_number`` and ``write_blank`` store (see the module). An XlsxWriter
+        without the expected internals, or ``constant_memory`` mode, gets XlsxWriter's
+        own writers (without the A1 wrapper: XlsxWriter 3.1, the oldest version
+        accepted, has them too)."""
+        slow_string, slow_number, slow_blank = (
+            self._write_string, self._write_number, self._write_blank
+        )
+        types = _cell_types()
+        if types is None or not all(hasattr(self, name) for name in _STORE_ATTRIBUTES) \
+                or self.constant_memory:
+            return slow_string, slow_number, slow_blank
+        string_cell, number_cell, blank_cell = types
+        table = self.table
+        index = self.str_table._get_shared_string_index
+        rows, cols = self.xls_rowmax, self.xls_colmax
+        short = self.xls_strmax // 2  # no need to count UTF-16 units below this length
+        finite = math.isfinite
+        self._stored_fast = True
+
+        def write_string(row: int, col: int, string: str, fmt: Any = None) -> int:
+            if 0 <= row < rows and 0 <= col < cols and len(string) <= short:
+                table[row][col] = string_cell(index(string), fmt)
+                return 0
+            return slow_string(row, col, string, fmt)
+
+        def write_number(row: int, col: int, number: float, fmt: Any = None) -> int:
+            if 0 <= row < rows and 0 <= col < cols and type(number) in (float, int) \
+                    and finite(number):
+                table[row][col] = number_cell(number, fmt)
+                return 0
+            return slow_number(row, col, number, fmt)
+
+        def write_blank(row: int, col: int, blank: Any = None, fmt: Any = None) -> int:
+            if fmt is not None and 0 <= row < rows and 0 <= col < cols:
+                table[row][col] = blank_cell(fmt)
+                return 0
+            return slow_blank(row, col, blank, fmt)
+
+        return write_string, write_number, write_blank
+
+    # XlsxWriter reads the used range before the sheet is written in two places: a row's
+    # properties take its first column when one is known, and autofit measures the used
+    # range. Both then see the cells stored by the fast writers too.
+    def set_row(self, row: int, *args: Any, **kwargs: Any) -> Any:
+        """XlsxWriter's ``set_row``, seeing the cells stored by the fast writers."""
+        if self._stored_fast and self.dim_colmin is None:
+            _take_extent(self)
+        return super().set_row(row, *args, **kwargs)
+
+    def autofit(self, *args: Any, **kwargs: Any) -> Any:
+        """XlsxWriter's ``autofit``, measuring the cells stored by the fast writers too."""
+        if self._stored_fast:
+            _take_extent(self)
+        return super().autofit(*args, **kwargs)
+
+    def _assemble_xml_file(self) -> None:
+        if self._stored_fast:
+            _take_extent(self)
+        super()._assemble_xml_file()
 
     def _write_rows(self) -> None:
         if not _fast_path_applies(self):
@@ -65,6 +152,20 @@ class TableWorksheet(Worksheet):
             return
         self.last_render = "fast"
         _write_rows_fast(self)
+
+
+def _take_extent(sheet: Any) -> None:
+    """Widen the sheet's used range (``dim_*``) to every stored cell, as XlsxWriter's
+    writers do cell by cell."""
+    used = [(r, min(cells), max(cells)) for r, cells in sheet.table.items() if cells]
+    if not used:
+        return
+    first, last = min(u[0] for u in used), max(u[0] for u in used)
+    left, right = min(u[1] for u in used), max(u[2] for u in used)
+    for name, value, pick in (("dim_rowmin", first, min), ("dim_rowmax", last, max),
+                              ("dim_colmin", left, min), ("dim_colmax", right, max)):
+        current = getattr(sheet, name)
+        setattr(sheet, name, value if current is None else pick(current, value))
 
 
 def _fast_path_applies(sheet: Any) -> bool:

@@ -3,6 +3,7 @@ must be the same, byte for byte, as XlsxWriter writes, for every kind of cell an
 
 from __future__ import annotations
 
+import math
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -158,7 +159,7 @@ def test_constant_memory_mode_is_left_to_xlsxwriter(tmp_path: Path) -> None:
     assert files[0] == files[1]
 
 
-def test_the_master_table_is_written_fast_and_unchanged_by_it(
+def test_the_master_table_is_stored_and_written_fast_and_unchanged_by_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.test_sync_master import _consolidation
@@ -169,6 +170,8 @@ def test_the_master_table_is_written_fast_and_unchanged_by_it(
     renders = _record_renders(monkeypatch)
     write_master(cons, FormAConsolidator(), tmp_path / "fast.xlsx", history=tmp_path / "h1",
                  tz=DEFAULT_TZ)
+    # XlsxWriter alone: its own cell writers and its own row writer.
+    monkeypatch.setattr(table_sheet, "_cell_types", lambda: None)
     monkeypatch.setattr(table_sheet, "_fast_path_applies", lambda sheet: False)
     write_master(cons, FormAConsolidator(), tmp_path / "plain.xlsx", history=tmp_path / "h2",
                  tz=DEFAULT_TZ)
@@ -177,22 +180,75 @@ def test_the_master_table_is_written_fast_and_unchanged_by_it(
     assert len(master_task_rows(tmp_path / "fast.xlsx")) == 4 + len(more)
 
 
-def test_the_cell_writers_store_what_the_public_methods_store(tmp_path: Path) -> None:
-    files = []
-    for fast in (False, True):
-        path = tmp_path / f"{'fast' if fast else 'public'}.xlsx"
-        wb = xlsxwriter.Workbook(str(path))
-        wb.set_properties({"created": datetime(2026, 3, 30, 19)})
-        fmt = wb.add_format({"border": 1})
-        ws = wb.add_worksheet("Tổng hợp", worksheet_class=TableWorksheet)
-        assert isinstance(ws, TableWorksheet)
-        string, number, blank = (ws.cell_writers() if fast
-                                 else (ws.write_string, ws.write_number, ws.write_blank))
-        for r in range(20):
-            string(r, 0, f"=nhiệm vụ {r}", fmt)  # text, never a formula
-            number(r, 1, r * 2.5, fmt)
-            blank(r, 2, None, fmt)
-        wb.close()
-        files.append(_members(path))
-    assert files[0] == files[1]
-    assert b"<f>" not in files[1]["xl/worksheets/sheet1.xml"]
+def _written_with(path: Path, fast: bool, variant: str) -> dict[str, bytes]:
+    """A sheet whose cells are stored by the table's writers (``fast``) or by
+    XlsxWriter's public methods, with the cases the fast writers hand to XlsxWriter:
+    text longer than half Excel's limit (astral characters, counted twice in UTF-16),
+    booleans and integers, cells outside the grid, blanks without a format."""
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": datetime(2026, 3, 30, 19)})
+    fmt = wb.add_format({"border": 1})
+    ws = wb.add_worksheet("Tổng hợp", worksheet_class=TableWorksheet)
+    assert isinstance(ws, TableWorksheet)
+    string, number, blank = (ws.cell_writers() if fast
+                             else (ws.write_string, ws.write_number, ws.write_blank))
+    results = []
+    # The first cells are not in column A, and a row's height is set before XlsxWriter
+    # stores any cell: the used range must still start where the cells start.
+    for r in range(2, 40):
+        results.append(string(r, 2, f"=nhiệm vụ {r}", fmt))  # text, never a formula
+        if r == 2:
+            ws.set_row(r, 30)
+        results.append(string(r, 9, f"Đơn vị chủ trì số {r} (ghi chú dài)", fmt))
+        results.append(number(r, 3, r * 2.5, fmt))
+        results.append(number(r, 4, r, fmt))
+        results.append(number(r, 5, r % 2 == 0, fmt))
+        results.append(blank(r, 6, None, fmt))
+        results.append(blank(r, 7, None, None))
+    results.append(string(41, 2, "\U0001F600" * 20_000, fmt))  # 40,000 UTF-16 units
+    results.append(string(42, 2, "x" * 20_000, fmt))
+    results.append(string(1_048_576, 2, "ngoài bảng", fmt))
+    results.append(number(5, 16_384, 1.0, fmt))
+    results.append(blank(-1, 2, None, fmt))
+    if variant == "autofit":
+        ws.autofit()
+    wb.close()
+    members = _members(path)
+    members["results"] = repr(results).encode()
+    return members
+
+
+@pytest.mark.parametrize("variant", ["", "autofit"])
+def test_the_cell_writers_store_what_the_public_methods_store(
+    tmp_path: Path, variant: str
+) -> None:
+    public = _written_with(tmp_path / "public.xlsx", False, variant)
+    fast = _written_with(tmp_path / "fast.xlsx", True, variant)
+    assert fast == public
+    sheet = fast["xl/worksheets/sheet1.xml"]
+    assert b"<f>" not in sheet
+    assert b'<dimension ref="C3:' in sheet
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf])
+def test_a_number_the_fast_writer_does_not_take_fails_as_xlsxwriter_fails(
+    tmp_path: Path, number: float
+) -> None:
+    wb = xlsxwriter.Workbook(str(tmp_path / "nan.xlsx"))
+    ws = wb.add_worksheet("Tổng hợp", worksheet_class=TableWorksheet)
+    assert isinstance(ws, TableWorksheet)
+    _, write_number, _ = ws.cell_writers()
+    with pytest.raises(TypeError):
+        ws.write_number(0, 0, number)
+    with pytest.raises(TypeError):
+        write_number(0, 0, number)
+    wb.close()
+
+
+def test_constant_memory_mode_gets_xlsxwriters_own_writers(tmp_path: Path) -> None:
+    wb = xlsxwriter.Workbook(str(tmp_path / "cm.xlsx"), {"constant_memory": True})
+    ws = wb.add_worksheet("Tổng hợp", worksheet_class=TableWorksheet)
+    assert isinstance(ws, TableWorksheet)
+    string, _, _ = ws.cell_writers()
+    assert getattr(string, "__func__", None) is Worksheet._write_string
+    wb.close()
