@@ -448,12 +448,12 @@ def write_master(
     fingerprint: str = "",
 ) -> MasterWritten:
     """Write the master to ``path`` atomically; keep the previous one in ``history``."""
-    import xlsxwriter
+    from sync.shared_strings import MasterWorkbook
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{_TMP_PREFIX}{os.getpid()}-{path.name}"
     try:
-        wb = xlsxwriter.Workbook(
+        wb = MasterWorkbook(
             str(tmp),
             {
                 "strings_to_formulas": False,

@@ -13,6 +13,7 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+import sync.shared_strings as shared_strings
 import sync.table_sheet as table_sheet
 from sync.config import DEFAULT_TZ
 from sync.form_a import FormAConsolidator
@@ -170,9 +171,10 @@ def test_the_master_table_is_stored_and_written_fast_and_unchanged_by_it(
     renders = _record_renders(monkeypatch)
     write_master(cons, FormAConsolidator(), tmp_path / "fast.xlsx", history=tmp_path / "h1",
                  tz=DEFAULT_TZ)
-    # XlsxWriter alone: its own cell writers and its own row writer.
+    # XlsxWriter alone: its own cell writers, row writer and shared strings.
     monkeypatch.setattr(table_sheet, "_cell_types", lambda: None)
     monkeypatch.setattr(table_sheet, "_fast_path_applies", lambda sheet: False)
+    monkeypatch.setattr(shared_strings, "_SHARED_STRINGS", ("gone",))
     write_master(cons, FormAConsolidator(), tmp_path / "plain.xlsx", history=tmp_path / "h2",
                  tz=DEFAULT_TZ)
     assert renders == ["fast", "xlsxwriter"]
