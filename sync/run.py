@@ -317,6 +317,7 @@ class _Pipeline:
                 import xlsxwriter  # noqa: F401
 
                 import sync.master
+                import sync.shared_strings
                 import sync.table_sheet  # noqa: F401
             # b) Archive and record the new versions; a file whose bytes changed since
             # they were hashed is being written: left for the next run.
