@@ -24,8 +24,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 __all__ = [
-    "TIME_LIMIT_S", "WorkerDied", "context", "failure_detail", "fork_is_safe", "run_isolated",
-    "start_worker", "time_limited", "worker_pool",
+    "TIME_LIMIT_S", "WorkerDied", "context", "failure_detail", "run_isolated", "start_worker",
+    "time_limited", "worker_pool",
 ]
 
 # The longest a worker may spend on one file (seconds) before the system stops it, where
@@ -115,19 +115,12 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def fork_is_safe() -> bool:
-    """Whether this process may fork a child that runs Python: Linux, and no other
-    thread running (a thread holding a lock at the fork would leave it held for ever in
-    the child)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") \
-        and threading.active_count() == 1
-
-
 def context() -> Any:
-    """Fork where it is safe (:func:`fork_is_safe`), else spawn."""
+    """Fork where it is safe (Linux, a single thread: a thread holding a lock at the fork
+    would leave it held for ever in the child), else spawn."""
     import multiprocessing
 
-    if fork_is_safe():
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

@@ -21,8 +21,8 @@ class _RichProgress:
 
     Redrawn by the run itself, at most every tenth of a second, not by rich's refresh
     thread: a process with another thread running does not fork (``nscl.isolation``), so
-    that thread would make the workers start from scratch and the master's table be
-    written in one process."""
+    that thread would make the validation workers start from scratch (no preloaded
+    readers and agency patterns)."""
 
     _INTERVAL = 0.1
 

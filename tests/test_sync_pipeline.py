@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -429,3 +430,38 @@ def test_a_zip_sent_instead_of_a_workbook_is_listed_not_consolidated(tmp_path: P
     third = run_sync(config, validator=fake_validator)
     assert not third.unchanged and third.master_written
     assert [o["code"] for o in third.result["others"]] == ["other-archive", "other-pdf"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+@pytest.mark.parametrize("bar", [False, True], ids=["cron", "terminal"])
+def test_the_workers_are_forked_with_or_without_the_terminal_progress_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bar: bool
+) -> None:
+    """The terminal's progress bar runs no thread of its own (it is redrawn by the run):
+    with one, the process would not fork and the workers would start from scratch."""
+    import threading
+
+    import nscl.isolation as isolation
+    from sync.commands import _RichProgress
+
+    rows = [[f"Nhiệm vụ năng suất số {i}", 100 + i, 50] for i in range(5)]
+    for code, name in (("bo-cong-thuong", "Bộ Công Thương"), ("bo-y-te", "Bộ Y tế")):
+        write_fake(tmp_path / "inbox" / f"{code}.xlsx",
+                   {"agency": [code, name, "ministry"], "rows": rows})
+    methods: list[str] = []
+    original = isolation.context
+
+    def spy() -> object:
+        chosen = original()
+        methods.append(chosen.get_start_method())
+        return chosen
+
+    monkeypatch.setattr(isolation, "context", spy)
+    config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "tong-hop.xlsx",
+                        state=tmp_path / "state", year=2027, deadline=DEADLINE, workers=2)
+    threads = threading.active_count()
+    progress = _RichProgress() if bar else None
+    assert threading.active_count() == threads
+    outcome = run_sync(config, validator=fake_validator, progress=progress)
+    assert outcome.rows_out == 10
+    assert methods and set(methods) == {"fork"}
