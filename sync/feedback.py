@@ -1,7 +1,7 @@
 """Feedback to agencies: a marked copy of each file with problems, in the outbox folder.
 
 ``<outbox>/<agency code>/<original name>.xlsx``: error cells red, warnings yellow, a
-comment on each, and a "Kết quả kiểm tra" sheet (``xl.marking.annotate_copy``). A copy
+comment on each, and a "Kết quả kiểm tra" sheet (``nscl.marking.annotate_copy``). A copy
 is made once per file content; later runs reuse it. Copies are made in worker processes;
 a file that cannot be marked is logged and skipped: feedback never stops the run.
 """
@@ -25,7 +25,7 @@ def _marked_copy(job: tuple[Any, str, str, str]) -> str:
     """Mark one file (in a worker process): (report, source, outbox folder, file name).
     The source is the archived copy; the marked copy is named after the agency's file,
     in the type of the archived content (an .xls or .ods becomes .xlsx)."""
-    from xl.marking import annotate_copy
+    from nscl.marking import annotate_copy
 
     report, source_path, out_dir, name = job
     return str(annotate_copy(report, Path(source_path), Path(out_dir), stem=Path(name).stem))

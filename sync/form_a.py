@@ -15,6 +15,7 @@ import math
 from typing import Any, TypeGuard
 
 from nscl.forms import Column, TableForm, form_a
+from nscl.numbers import format_number
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
@@ -27,7 +28,6 @@ from sync.styles import (
     safe_text,
     setup_print,
 )
-from sync.summary import vn_number
 
 __all__ = ["FormAConsolidator", "row_money"]
 
@@ -74,7 +74,7 @@ def _shown(value: Any) -> str:
     if value is None or value == "":
         return "(trống)"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return vn_number(float(value), 3)
+        return format_number(float(value))
     return str(value)
 
 
@@ -177,9 +177,9 @@ class FormAConsolidator:
         """Tasks proposed and their budget."""
         return (
             f"Nhiệm vụ đề xuất: {int(totals.get('tasks') or 0)}; kinh phí dự kiến: Tổng số "
-            f"{vn_number(float(totals.get('total') or 0.0))} triệu đồng (NSNN "
-            f"{vn_number(float(totals.get('state_budget') or 0.0))}; Đối ứng "
-            f"{vn_number(float(totals.get('counterpart') or 0.0))})."
+            f"{format_number(float(totals.get('total') or 0.0))} triệu đồng (NSNN "
+            f"{format_number(float(totals.get('state_budget') or 0.0))}; Đối ứng "
+            f"{format_number(float(totals.get('counterpart') or 0.0))})."
         )
 
     # -- the table ----------------------------------------------------------------------
@@ -421,7 +421,7 @@ class FormAConsolidator:
             if key not in before:
                 total = row_money(row)[0]
                 out.append(("task-added", label(row),
-                            f"Tổng số {vn_number(total, 3)} triệu đồng"))
+                            f"Tổng số {format_number(total)} triệu đồng"))
         for key, row in before.items():
             if key not in after:
                 out.append(("task-removed", label(row), ""))
@@ -437,7 +437,7 @@ class FormAConsolidator:
                 if isinstance(a, int | float) and isinstance(b, int | float):
                     if abs(float(a) - float(b)) > _EPS:
                         details.append(
-                            f"{col.header}: {vn_number(float(a), 3)} → {vn_number(float(b), 3)}"
+                            f"{col.header}: {format_number(float(a))} → {format_number(float(b))}"
                         )
                 elif (a or "") != (b or ""):
                     if col.type == "text":
