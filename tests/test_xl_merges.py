@@ -71,7 +71,7 @@ def test_a_text_merged_over_tasks_is_clean_in_the_add_in_as_in_the_file(
     assert validate_path(path).problems == []
     result = check_workbook(OpenpyxlBook(load_workbook(path), path.name))
     assert (result.errors, result.warnings, result.summary.tasks) == (0, 0, 3)
-    assert result.total == 3 * (CLEAN_STATE + CLEAN_COUNTERPART)
+    assert result.summary.total == 3 * (CLEAN_STATE + CLEAN_COUNTERPART)
 
 
 def test_an_amount_merged_over_tasks_is_the_same_error_in_the_add_in(tmp_path: Path) -> None:
