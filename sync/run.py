@@ -354,8 +354,7 @@ class _Pipeline:
                 import xlsxwriter  # noqa: F401
 
                 import sync.master
-                import sync.shared_strings
-                import sync.table_sheet  # noqa: F401
+                import sync.shared_strings  # noqa: F401
             self._archive_new(files, new)
             LOGGER.info("%d tệp cần kiểm tra, %d tệp dùng kết quả đã lưu", queued,
                         len(files.reports))
