@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +237,3 @@ def _integer(table: dict[str, Any], key: str, default: int) -> int:
         raise ConfigError(f"Mục «{key}» phải là một số nguyên (ví dụ {key} = {default};"
                           " không đặt trong dấu nháy).")
     return value
-
-
-def now_utc() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from nscl.gc_pause import gc_paused, release_kept
 from nscl.reading import describe_error
@@ -35,6 +35,12 @@ from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
 from sync.lock import run_lock
 from sync.logs import LOGGER, log_path, run_logging
 from sync.model import OtherFile
+
+if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays light)
+    from nscl.report import FileReport
+    from sync.consolidate import Consolidator
+    from sync.model import AgencyInfo, Consolidation, Rejected, Submission, Superseded
+    from sync.validate import ValidationPool
 
 __all__ = [
     "EXIT_CLEAN",
@@ -84,8 +90,8 @@ class _Files:
     run_id: int
     versions: dict[str, VersionRecord] = field(default_factory=dict)  # rel -> version
     sources: dict[str, Path] = field(default_factory=dict)  # rel -> path to validate
-    reports: dict[str, Any] = field(default_factory=dict)  # rel -> FileReport
-    rejected: list[Any] = field(default_factory=list)  # sync.model.Rejected
+    reports: dict[str, FileReport] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
     discarded: set[str] = field(default_factory=set)  # validated, but changed meanwhile
 
 
@@ -94,8 +100,8 @@ class _Chosen:
     """Step 4: each agency's counted file, the older ones, and every file's outcome."""
 
     year: int | None
-    submissions: dict[str, Any] = field(default_factory=dict)  # code -> Submission
-    superseded: list[Any] = field(default_factory=list)
+    submissions: dict[str, Submission] = field(default_factory=dict)  # by agency code
+    superseded: list[Superseded] = field(default_factory=list)
     outcomes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     roles: list[tuple[int, str, str | None]] = field(default_factory=list)
     directory: _AgencyDirectory = field(default_factory=lambda: _AgencyDirectory())
@@ -113,7 +119,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _most_common_year(reports: dict[str, Any], form: str) -> int | None:
+def _most_common_year(reports: dict[str, FileReport], form: str) -> int | None:
     """The year most readable files of the round's form give, when the config sets none."""
     years = Counter(r.year for r in reports.values()
                     if r.readable and r.form == form and r.year is not None)
@@ -329,7 +335,8 @@ class _Pipeline:
 
     def _identify_and_validate(
         self, files: _Files, candidates: list[Candidate],
-        known: dict[tuple[str, int, int], VersionRecord], *, prepare: Callable[[str], Any],
+        known: dict[tuple[str, int, int], VersionRecord], *,
+        prepare: Callable[[str], Consolidator],
     ) -> None:
         """Steps 2-3: identify every file's content, archive and record new versions;
         the files the cache does not know are validated in worker processes meanwhile.
@@ -368,7 +375,7 @@ class _Pipeline:
 
     def _queue(
         self, files: _Files, candidates: list[Candidate],
-        known: dict[tuple[str, int, int], VersionRecord], pool: Any,
+        known: dict[tuple[str, int, int], VersionRecord], pool: ValidationPool,
     ) -> tuple[list[tuple[Candidate, str]], int]:
         """Hash what is new and start validating what the cache does not know at once, so
         that the workers run while the new files are archived. Returns the new files
@@ -435,7 +442,7 @@ class _Pipeline:
             self.ledger.mark_seen([v.id for v in files.versions.values()],
                                   now=_iso(self.started), run_id=files.run_id)
 
-    def _collect_reports(self, files: _Files, pool: Any) -> None:
+    def _collect_reports(self, files: _Files, pool: ValidationPool) -> None:
         """The workers' reports as they come, cached in the ledger by content."""
         from sync.cache import report_from_blob
 
@@ -467,7 +474,7 @@ class _Pipeline:
 
         config, versions = self.config, files.versions
         chosen = _Chosen(year=config.year or _most_common_year(files.reports, config.form))
-        by_agency: dict[str, list[tuple[str, Any]]] = {}
+        by_agency: dict[str, list[tuple[str, FileReport]]] = {}
         for rel, report in files.reports.items():
             rec = versions[rel]
             reason = self._rejection(report, chosen.year)
@@ -485,6 +492,7 @@ class _Pipeline:
                 outcome["status"] = "rejected"
                 chosen.roles.append((rec.id, "rejected", code))
             else:
+                assert report.agency is not None  # a file without one is rejected above
                 outcome["status"] = "ok" if report.valid else "invalid"
                 by_agency.setdefault(report.agency.code, []).append((rel, report))
             chosen.outcomes.append((rec.id, outcome))
@@ -515,7 +523,7 @@ class _Pipeline:
         return chosen
 
     def _consolidation(self, files: _Files, chosen: _Chosen, others: list[OtherFile],
-                       consolidator: Any, fp: str) -> Any:
+                       consolidator: Consolidator, fp: str) -> Consolidation:
         """Step 4 (end): completeness and the changes since the previous master."""
         from sync.changes import compute_changes
         from sync.completeness import build_statuses, expected_agencies
@@ -539,7 +547,8 @@ class _Pipeline:
             first_run=previous is None, others=[_attributed(other) for other in others],
         )
 
-    def _write_master(self, cons: Any, consolidator: Any, fp: str) -> _MasterWritten:
+    def _write_master(self, cons: Consolidation, consolidator: Consolidator,
+                      fp: str) -> _MasterWritten:
         """Step 5: the master, written atomically (nothing in a trial run)."""
         if self.dry_run:
             return _MasterWritten()
@@ -557,7 +566,7 @@ class _Pipeline:
             self.progress.advance()
         return _MasterWritten(True, written.rows, st.st_size, st.st_mtime_ns)
 
-    def _send_feedback(self, cons: Any, engine: str) -> dict[str, str]:
+    def _send_feedback(self, cons: Consolidation, engine: str) -> dict[str, str]:
         """Step 6: a marked copy of every counted file with problems, in the outbox."""
         if self.dry_run:
             return {}
@@ -639,7 +648,7 @@ class _Pipeline:
             archived=str(archived.path), now=_iso(self.now()), run_id=run_id,
         )
 
-    def _rejection(self, report: Any, year: int | None) -> tuple[str, str] | None:
+    def _rejection(self, report: FileReport, year: int | None) -> tuple[str, str] | None:
         if not report.readable:
             first = report.errors[0] if report.errors else None
             return (first.code if first else "file-unreadable",
@@ -658,7 +667,7 @@ class _Pipeline:
             return ("year-mismatch", f"Tệp đề xuất cho năm {report.year}, không phải năm {year}.")
         return None
 
-    def _previous_report(self, sha256: str) -> Any:
+    def _previous_report(self, sha256: str) -> FileReport | None:
         from sync.cache import CacheError, report_from_blob
 
         if self.ledger is None:
@@ -678,7 +687,7 @@ def _had_crashes(summary: dict[str, Any]) -> bool:
     return any(r.get("code") == "file-crashed-reader" for r in summary.get("rejected", []))
 
 
-def _unreadable(rel: str, exc: OSError) -> Any:
+def _unreadable(rel: str, exc: OSError) -> Rejected:
     """The rejection of a file that could not be read (gone, locked, no permission …)."""
     from sync.model import Rejected
 
@@ -686,7 +695,10 @@ def _unreadable(rel: str, exc: OSError) -> Any:
     return Rejected(rel, f"Không đọc được tệp ({describe_error(exc)}).", "file-not-accessible")
 
 
-def _attributed(rejected: Any) -> Any:
+R = TypeVar("R", "Rejected", OtherFile)
+
+
+def _attributed(rejected: R) -> R:
     """A rejected file (or another file of the inbox) with the agency its name suggests,
     when its content did not say (so that the status sheet can tell "sent, but rejected"
     from "not sent")."""
@@ -713,7 +725,7 @@ class _AgencyDirectory:
             self._order = {a.code: i for i, a in enumerate(agencies())}
         return self._order
 
-    def info(self, code: str, ref: Any = None) -> Any:
+    def info(self, code: str, ref: Any = None) -> AgencyInfo:
         from nscl.registry import get_agency
         from sync.model import AgencyInfo
 
