@@ -20,7 +20,15 @@ from nscl.numbers import format_number
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
+from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
+from sync.print_layout import (
+    DEFAULT_ROW_POINTS,
+    SIGNING_ROWS,
+    PageBreaker,
+    write_letterhead,
+    write_signatures,
+)
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,
@@ -231,20 +239,23 @@ class FormAConsolidator:
         # columns, and the print area leaves out the three analysis columns (agency,
         # status, source file), which are for filtering on screen.
         last_official = len(cols) - 1
-        ws.merge_range(0, 0, 0, last_official, table.national_name, styles.national)
-        ws.merge_range(1, 0, 1, last_official, table.motto, styles.agency_header)
-        ws.set_row(3, 48)
-        ws.merge_range(3, 0, 3, last_official, title, styles.title)
+        widths = [c.width for c in cols]
+        letterhead = consolidation.letterhead
+        top = write_letterhead(ws, styles, widths, letterhead,
+                               national_name=table.national_name, motto=table.motto)
+        title_row = top + 1
+        ws.set_row(title_row, 48)
+        ws.merge_range(title_row, 0, title_row, last_official, title, styles.title)
         generated = consolidation.generated_at.strftime("%d/%m/%Y %H:%M")
         ws.merge_range(
-            4, 0, 4, last_official,
+            title_row + 1, 0, title_row + 1, last_official,
             f"(Bản tổng hợp từ {len(consolidation.submissions)} đơn vị, cập nhật lúc "
             f"{generated})",
             styles.subtitle,
         )
 
         # Two header rows: grouped columns share a merged group header.
-        h1, h2 = 6, 7
+        h1, h2 = title_row + 3, title_row + 4
         col_index = 0
         for group, members in table.groups:
             if group is None:
@@ -265,6 +276,18 @@ class FormAConsolidator:
         ws.set_row(h2, 30)
         setup_print(ws, repeat=(h1, h2 + 1))
         ws.freeze_panes(h2 + 2, 2)
+        # The printed pages: what the rows above the table take on the first page, and
+        # the header rows printed again on every other.
+        pages = PageBreaker(widths, repeated=30 + 30 + DEFAULT_ROW_POINTS)
+        for height in (*([17.0] * (top - 1)), 6.0, DEFAULT_ROW_POINTS, 48.0,
+                       DEFAULT_ROW_POINTS, DEFAULT_ROW_POINTS, 30.0, 30.0,
+                       DEFAULT_ROW_POINTS):
+            pages.row(height)
+        seq_keys = table.keys_with_role("number")
+        name_keys = table.keys_with_role("name")
+        seq_col = table.column_number(seq_keys[0]) - 1 if seq_keys else None
+        name_col = table.column_number(name_keys[0]) - 1 if name_keys else None
+        flagged_any = False
 
         def sum_formulas(r: int, refs: dict[str, str], sums: dict[str, float], fmt: Any,
                          rest: Any) -> None:
@@ -283,20 +306,42 @@ class FormAConsolidator:
         by_kind: dict[str, list[Submission]] = {}
         for sub in consolidation.submissions:
             by_kind.setdefault(sub.agency.kind, []).append(sub)
-        agency_number = 0
         zero = dict.fromkeys(letters, 0.0)
+        def first_task_height(sub: Submission) -> float:
+            rows = sub.report.rows
+            if not rows:
+                return DEFAULT_ROW_POINTS
+            lines = max((lines_needed(v, per_line) for i, key, _, width, per_line in text_plan
+                         if isinstance(v := rows[0].values.get(key), str)
+                         and (len(v) >= width or "\n" in v)), default=1)
+            return height_for_lines(lines) or DEFAULT_ROW_POINTS
+
         for kind, label in SECTIONS:
             subs = by_kind.get(kind, [])
+            # A section's heading stays with its first agency's heading and first task.
+            pages.keep(r, [DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
+                                                       if subs else []))
+            pages.row(None)
             section_row = r
             ws.merge_range(r, 0, r, first_money - 1, label, styles.section)
             subtotal_rows: list[int] = []
             sec = dict(zero)
             r += 1
-            for sub in subs:
-                agency_number += 1
+            for agency_number, sub in enumerate(subs, start=1):  # numbered per section
                 status = STATUS_LABELS[sub.status]
+                # An agency's heading stays with its first task (and with its subtotal
+                # when that is its only task).
+                first_height = first_task_height(sub)
+                pages.keep(r, [DEFAULT_ROW_POINTS, first_height]
+                           + ([DEFAULT_ROW_POINTS] if len(sub.report.rows) <= 1 else []))
+                pages.row(None)
+                # The status, outside the print area, is said in the printed heading too.
+                shown = sub.agency.name if sub.status == "ok" else \
+                    f"{sub.agency.name} ({status.lower()})"
+                errors_at = {p.row for p in sub.report.problems
+                             if p.severity == "error" and p.row is not None}
                 ws.write_string(r, 0, str(agency_number), styles.agency_row)
-                ws.merge_range(r, 1, r, first_money - 1, sub.agency.name, styles.agency_row)
+                ws.merge_range(r, 1, r, first_money - 1, shown, styles.agency_row)
                 for j in range(first_money, ncols):
                     ws.write_blank(r, j, None, styles.agency_row)
                 # The agency column is left empty on the sub-header, so that filtering it
@@ -340,11 +385,17 @@ class FormAConsolidator:
                     # (no bordered blanks: 20,000 cells fewer for 10,000 tasks, and the
                     # columns are outside the print area).
                     write_string(r, agency_col, name, text_fmt)
-                    if lines > 1:
-                        ws.set_row(r, height_for_lines(lines))
+                    if row.sheet_row in errors_at:  # marked so that the printout shows it
+                        flagged_any = True
+                        self._flag(ws, styles, r, row, seq_col, name_col)
+                    tall = height_for_lines(lines) if lines > 1 else None
+                    if tall is not None:
+                        ws.set_row(r, tall)
+                    pages.row(tall)
                     r += 1
                     written += 1
                 last = r - 1
+                pages.row(None)  # the subtotal
                 ws.write_blank(r, 0, None, styles.subtotal)
                 ws.merge_range(r, 1, r, first_money - 1,
                                f"Cộng {sub.agency.name} ({len(sub.report.rows)} nhiệm vụ)",
@@ -360,6 +411,7 @@ class FormAConsolidator:
                 r += 1
             if not subs:
                 ws.merge_range(r, 0, r, ncols - 1, "(Chưa có đơn vị nào nộp)", styles.text)
+                pages.row(None)
                 r += 1
             refs = {key: ",".join(f"{L}{x + 1}" for x in subtotal_rows) or "0"
                     for key, L in letters.items()}
@@ -374,10 +426,42 @@ class FormAConsolidator:
         sum_formulas(r, refs, grand, styles.total_money, styles.total)
         ws.autofilter(h2 + 1, 0, r - 1, ncols - 1)
         addends = " + ".join(table.column(k).header for k in self.total.computed_from)
-        ws.write_string(r + 2, 0, f"Ghi chú: {self.total.header} = {addends}; đơn vị tính "
-                                  f"{self.total.unit}.", styles.note)
-        ws.print_area(0, 0, r + 2, last_official)
+        notes = [f"Ghi chú: {self.total.header} = {addends}; đơn vị tính {self.total.unit}."]
+        if flagged_any:
+            notes.append(f"(*) Nhiệm vụ có lỗi kiểm tra (chi tiết ở sheet «{PROBLEMS_SHEET}»):"
+                         " đơn vị cần sửa và gửi lại.")
+        end = r + 1
+        for k, note in enumerate(notes):
+            ws.write_string(r + 2 + k, 0, note, styles.note)
+            end = r + 2 + k
+        # The totals row, the notes and the signature block are printed on one page.
+        block = 1 + 1 + len(notes) + 1 + 3 + SIGNING_ROWS
+        pages.keep(r, [DEFAULT_ROW_POINTS] * block)
+        end = write_signatures(ws, styles, widths, end + 2, letterhead)
+        ws.print_area(0, 0, end, last_official)
+        if pages.breaks:
+            ws.set_h_pagebreaks(pages.breaks)
         return written
+
+    def _flag(self, ws: Any, styles: Any, r: int, row: TaskRow, seq_col: int | None,
+              name_col: int | None) -> None:
+        """Mark a task with errors on the printout: its Stt followed by "(*)", and the
+        Stt and name cells filled (grey on a black-and-white printer)."""
+        if seq_col is not None:
+            seq = row.values.get(self.table.columns[seq_col].key)
+            if _is_amount(seq):
+                ws.write_number(r, seq_col, seq, styles.flagged_integer)
+            else:
+                raw = row.raw.get(self.table.columns[seq_col].key)
+                shown = "" if raw is None or raw == "" else safe_text(raw)
+                ws.write_string(r, seq_col, f"{shown} (*)".strip(), styles.flagged_text)
+        if name_col is not None:
+            key = self.table.columns[name_col].key
+            name = _display(row, key)
+            if name is None:
+                ws.write_blank(r, name_col, None, styles.flagged_text)
+            else:
+                ws.write_string(r, name_col, safe_text(name), styles.flagged_text)
 
     # -- differences --------------------------------------------------------------------
 

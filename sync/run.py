@@ -545,6 +545,7 @@ class _Pipeline:
             superseded=chosen.superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
             first_run=previous is None, others=[_attributed(other) for other in others],
+            letterhead=config.letterhead,
         )
 
     def _write_master(self, cons: Consolidation, consolidator: Consolidator,
