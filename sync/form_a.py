@@ -319,8 +319,8 @@ class FormAConsolidator:
         for kind, label in SECTIONS:
             subs = by_kind.get(kind, [])
             # A section's heading stays with its first agency's heading and first task.
-            pages.keep(r, [DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
-                                                       if subs else []))
+            pages.keep([DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
+                                                    if subs else []))
             pages.row(None)
             section_row = r
             ws.merge_range(r, 0, r, first_money - 1, label, styles.section)
@@ -332,7 +332,7 @@ class FormAConsolidator:
                 # An agency's heading stays with its first task (and with its subtotal
                 # when that is its only task).
                 first_height = first_task_height(sub)
-                pages.keep(r, [DEFAULT_ROW_POINTS, first_height]
+                pages.keep([DEFAULT_ROW_POINTS, first_height]
                            + ([DEFAULT_ROW_POINTS] if len(sub.report.rows) <= 1 else []))
                 pages.row(None)
                 # The status, outside the print area, is said in the printed heading too.
@@ -436,7 +436,7 @@ class FormAConsolidator:
             end = r + 2 + k
         # The totals row, the notes and the signature block are printed on one page.
         block = 1 + 1 + len(notes) + 1 + 3 + SIGNING_ROWS
-        pages.keep(r, [DEFAULT_ROW_POINTS] * block)
+        pages.keep([DEFAULT_ROW_POINTS] * block)
         end = write_signatures(ws, styles, widths, end + 2, letterhead)
         ws.print_area(0, 0, end, last_official)
         if pages.breaks:

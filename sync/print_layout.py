@@ -31,10 +31,11 @@ __all__ = [
 DEFAULT_ROW_POINTS = 15.0  # XlsxWriter's default row height
 _MM_POINTS = 72 / 25.4
 _A4_LANDSCAPE_POINTS = (297 * _MM_POINTS, 210 * _MM_POINTS)
-# Of the estimated page, what a page is planned to hold: fonts measure differently from
-# one application to the next, and an automatic break before a planned one would strand
-# a heading again.
-_SAFETY = 0.95
+# Of the estimated page, what a page is planned to hold: applications measure columns
+# differently (LibreOffice fitted the demo's table at a scale 7 % larger than Excel's
+# pixel widths give, so that its pages held 7 % less of the sheet), and an automatic
+# break before a planned one would strand a heading again.
+_SAFETY = 0.9
 
 
 def _column_points(width: float) -> float:
@@ -111,16 +112,18 @@ class PageBreaker:
 
     ``widths`` are the printed columns (the print area); ``repeated`` the height of the
     header rows printed again at the top of every page. Call :meth:`row` for each row in
-    order with its height, and :meth:`keep` before a block whose first rows must stay
-    together (an agency's heading with its first task); :attr:`breaks` are the rows a
-    page must start with.
+    order from the sheet's row ``start`` with its height, and :meth:`keep` before a block
+    whose first rows must stay together (an agency's heading with its first task);
+    :attr:`breaks` are the rows a page must start with.
     """
 
     widths: Sequence[float]
     repeated: float = 0.0
+    start: int = 0  # the sheet row of the first call to :meth:`row`
     breaks: list[int] = field(default_factory=list)
     _used: float = 0.0
     _first_page: bool = True
+    _next: int = 0
 
     def __post_init__(self) -> None:
         page_width, page_height = _A4_LANDSCAPE_POINTS
@@ -130,24 +133,30 @@ class PageBreaker:
         width = sum(_column_points(w) for w in self.widths)
         scale = min(1.0, printable_width / width) if width else 1.0
         self.capacity = printable_height / scale * _SAFETY  # in sheet points
+        self._next = self.start
 
     def _room(self) -> float:
         header = 0.0 if self._first_page else self.repeated
         return self.capacity - header - self._used
 
-    def keep(self, row: int, heights: Sequence[float]) -> None:
-        """Rows from ``row`` with ``heights`` go on one page: break before ``row`` when
-        they do not fit in what is left of this one (and would on a new page)."""
+    def keep(self, heights: Sequence[float]) -> None:
+        """The next rows, of ``heights``, go on one page: break before them when they do
+        not fit in what is left of this one (and would on a new page)."""
         need = sum(heights)
         if self._used and need > self._room() and need <= self.capacity - self.repeated:
-            self.breaks.append(row)
+            self.breaks.append(self._next)
             self._used = 0.0
             self._first_page = False
 
     def row(self, height: float | None) -> None:
-        """One more row of ``height`` points (None: the default height)."""
+        """One more row of ``height`` points (None: the default height); a row that does
+        not fit starts a page, by a manual break too: every page break is placed here, so
+        that the application's pages never drift from the ones planned (its own pages
+        hold a little more than planned)."""
         h = DEFAULT_ROW_POINTS if height is None else height
-        if self._used and h > self._room():  # the application breaks here by itself
+        if self._used and h > self._room():
+            self.breaks.append(self._next)
             self._used = 0.0
             self._first_page = False
         self._used += h
+        self._next += 1
