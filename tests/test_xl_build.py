@@ -279,7 +279,7 @@ def _config_sheet(addin: Path, tmp_path: Path) -> dict[str, str]:
             if info.filename == "[Content_Types].xml":
                 data = data.replace(b"addin.macroEnabled.main", b"sheet.macroEnabled.main")
             dst.writestr(info, data)
-    sheet = load_workbook(relabelled, keep_vba=True)[f"{ADDIN_NAME}.conf"]
+    sheet = load_workbook(relabelled)[f"{ADDIN_NAME}.conf"]
     return {str(row[0]): str(row[1]) for row in sheet.iter_rows(values_only=True)}
 
 

@@ -111,3 +111,24 @@ def test_excel_refusing_to_answer_means_no_hidden_rows(tmp_path: Path) -> None:
     excel = open_workbook(path)
     excel.reject("UsedRange")
     assert XlwingsBook(excel.book()).hidden_rows(excel.sheet_names()[0]) == []
+
+
+def test_when_excel_refuses_to_list_visible_cells_rows_are_asked_by_halves(
+    tmp_path: Path,
+) -> None:
+    """Excel may refuse SpecialCells on a protected sheet. Before, that read as "every
+    row hidden" (a warning on every task); now blocks of rows are asked whether they are
+    hidden, halving the mixed ones: a few questions per run of hidden rows."""
+    rows = [row_values(seq=n, task_name=f"Nhiệm vụ {n}") for n in range(1, 201)]
+    path = make_form_a(tmp_path / "bo.xlsx", rows)
+    wb = load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    hidden = {FIRST_DATA_ROW + 3, FIRST_DATA_ROW + 4, FIRST_DATA_ROW + 150}
+    for row in hidden:
+        ws.row_dimensions[row].hidden = True
+    wb.save(path)
+    excel = open_workbook(path)
+    excel.reject("SpecialCells")
+    assert XlwingsBook(excel.book()).hidden_rows(ws.title) == sorted(hidden)
+    assert excel.calls["_EntireRow.Hidden"] < 60  # not one question per row

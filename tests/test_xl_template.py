@@ -28,11 +28,13 @@ SHEET = "Bảng tổng hợp"
 FIRST = 10  # first data row of the built template
 
 
-@pytest.fixture
-def filled(tmp_path: Path, soffice: str) -> tuple[Path, Path]:
-    """(the filled template, the same recalculated by LibreOffice)."""
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> tuple[Path, Path]:
+    """(the filled template, the same recalculated by LibreOffice); tests must not
+    change either file."""
     if not TEMPLATE.exists():
         pytest.skip("template not built")
+    tmp_path = tmp_path_factory.mktemp("filled")
     source = tmp_path / "src" / "Bo_Cong_Thuong.xlsx"
     source.parent.mkdir()
     shutil.copyfile(TEMPLATE, source)

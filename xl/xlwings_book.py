@@ -304,11 +304,13 @@ class XlwingsBook:
                 find_format.Clear()
 
     def hidden_rows(self, sheet: str) -> list[int]:
-        """Rows of the used range hidden or filtered out of view (one question when none
-        or all are, else the visible areas of its first column); none when Excel
-        cannot tell."""
+        """Rows of the used range hidden or filtered out of view: one question when none
+        or all are, else the visible areas of its first column (``SpecialCells``), or,
+        when Excel refuses that (it may on a protected sheet), blocks of rows halved
+        until each is all hidden or all shown. None when Excel cannot tell."""
         try:
-            used = self._sheet(sheet).UsedRange
+            worksheet = self._sheet(sheet)
+            used = worksheet.UsedRange
             top, count = int(used.Row), int(used.Rows.Count)
             every = used.EntireRow.Hidden  # None when some rows are hidden
             if every is False:
@@ -316,12 +318,10 @@ class XlwingsBook:
             rows = range(top, top + count)
             if every is True:
                 return list(rows)
-            if count == 1:  # SpecialCells of one cell would search the whole sheet
-                return []
             try:
                 visible = used.Columns(1).SpecialCells(_XL_CELL_TYPE_VISIBLE)
-            except Exception:  # "No cells were found": every row is hidden
-                return list(rows)
+            except Exception:  # some rows are shown, so Excel refused: ask by halves
+                return self._hidden_by_halves(worksheet, top, top + count - 1)
             shown: set[int] = set()
             areas = visible.Areas
             if int(areas.Count) > _MAX_VISIBLE_AREAS:  # rows hidden one in two: cannot tell
@@ -333,6 +333,27 @@ class XlwingsBook:
             return [r for r in rows if r not in shown]
         except Exception:  # Excel refused
             return []
+
+    @staticmethod
+    def _hidden_by_halves(worksheet: Any, top: int, bottom: int) -> list[int]:
+        """The hidden rows between ``top`` and ``bottom``, asking whether a block of rows
+        is hidden (True, False, or None when mixed) and halving the mixed ones: a few
+        questions per run of hidden rows. Empty when that takes too many questions."""
+        hidden: list[int] = []
+        pending = [(top, bottom)]
+        asked = 0
+        while pending:
+            first, last = pending.pop()
+            asked += 1
+            if asked > _MAX_VISIBLE_AREAS:
+                return []
+            state = worksheet.Range(f"A{first}:A{last}").EntireRow.Hidden
+            if state is True:
+                hidden.extend(range(first, last + 1))
+            elif state is None and first < last:
+                middle = (first + last) // 2
+                pending += [(middle + 1, last), (first, middle)]
+        return sorted(hidden)
 
     def get_value(self, sheet: str, cell: str) -> CellValue:
         """The cell's (computed) value."""
