@@ -24,7 +24,8 @@ the part of that object model the add-in uses, over a workbook loaded from an .x
   "=…" and "+…" become formulas, "1,250.5" a number, "1/2" a date).
 - **State** kept and shown back: fills, notes (and their size), hyperlinks, bold fonts,
   column widths, merged areas, hidden rows, sheet visibility, sheet protection with all
-  of ``Protect``'s options, workbook protection.
+  of ``Protect``'s options, workbook protection. Not modelled: calculation (a formula
+  keeps the value it was loaded with), undo history, events, threaded comments.
 - **Calls**: every property read or write and method call of an object-model member
   (a name starting with a capital letter) counts as one COM round trip
   (:attr:`Excel.calls`: ``"Range.Value"`` for a read, ``"Range.Value="`` for a write).
