@@ -7,13 +7,12 @@ Column descriptions, units and bounds come from the form description (``help``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from nscl.forms import ReportForm, TableForm
 from nscl.template_build.heading import write_merged
 from nscl.template_build.layout import row_height
-from nscl.template_build.page import PageSetup, apply_page_setup
-from nscl.template_build.protection import protect_input_sheet
+from nscl.template_build.page import PageSetup
+from nscl.template_build.plan import WorkbookPlan
 from nscl.template_build.styles import BODY_SIZE, HEADING_SIZE, TITLE_SIZE, Styles
 
 __all__ = ["GUIDE_SHEET", "GuideLine", "guide_lines", "write_guide_sheet"]
@@ -183,10 +182,11 @@ def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str) -
 
 
 def write_guide_sheet(
-    workbook: Any, styles: Styles, form: TableForm | ReportForm, *, year: int, example_stem: str
+    workbook: WorkbookPlan, styles: Styles, form: TableForm | ReportForm, *, year: int,
+    example_stem: str,
 ) -> list[GuideLine]:
     """Add the guide sheet to ``workbook``; return the lines written."""
-    worksheet = workbook.add_worksheet(GUIDE_SHEET)
+    worksheet = workbook.add_sheet(GUIDE_SHEET)
     widths = list(_WIDTHS)
     for i, width in enumerate(widths):
         worksheet.set_column(i, i, width)
@@ -209,10 +209,10 @@ def write_guide_sheet(
             fmt = styles.guide_label() if is_head else styles.guide_cell()
             height = 0.0
             for c, text in enumerate(line.cells):
-                worksheet.write_string(row, c, text, fmt)
+                worksheet.write_text(row, c, text, fmt)
                 height = max(height, row_height(text, widths[c], BODY_SIZE))
             worksheet.set_row(row, height)
         row += 1
-    apply_page_setup(worksheet, PageSetup(landscape=False))
-    protect_input_sheet(worksheet)
+    worksheet.page = PageSetup(landscape=False)
+    worksheet.protection = "input"
     return lines
