@@ -10,9 +10,11 @@
   the token file itself).
 
 Scopes are the narrowest that work (:data:`PURPOSE_SCOPES`): collecting needs
-``drive.readonly`` (``drive.file`` would see only files nscl created itself);
-publishing templates needs ``drive.file`` and ``spreadsheets``; write-back adds
-``spreadsheets`` to collecting.
+``drive.readonly`` (``drive.file`` would see only files nscl created itself, not the
+agencies' files); publishing templates adds ``drive.file`` (create files) and
+``spreadsheets`` (write their content) — ``drive.readonly`` stays, so that the folder a
+person chose, which nscl did not create, can be found; write-back adds ``spreadsheets``
+to collecting.
 
 A token endpoint given by a file must be https, or http on this machine (tests).
 """
@@ -55,7 +57,7 @@ Purpose = Literal["check", "collect", "publish", "writeback"]
 PURPOSE_SCOPES: dict[str, tuple[str, ...]] = {
     "check": (SCOPE_DRIVE_READONLY,),
     "collect": (SCOPE_DRIVE_READONLY,),
-    "publish": (SCOPE_DRIVE_FILE, SCOPE_SPREADSHEETS),
+    "publish": (SCOPE_DRIVE_READONLY, SCOPE_DRIVE_FILE, SCOPE_SPREADSHEETS),
     "writeback": (SCOPE_DRIVE_READONLY, SCOPE_SPREADSHEETS),
 }
 # What a person allows once at login: enough for every purpose.
