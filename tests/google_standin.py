@@ -57,6 +57,7 @@ frozen rows, and per-project (as opposed to per-user) quotas.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import hashlib
 import json
@@ -67,7 +68,7 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -786,8 +787,7 @@ class StandIn:
         self._need_scope(identity, DRIVE_WRITE_SCOPES, "drive.googleapis.com")
         parent = self._target_parent(identity, list(metadata.get("parents") or []), query)
         self._check_storage(identity, parent)
-        mime = str(metadata.get("mimeType") or ("application/octet-stream" if content
-                                                 is not None else "application/octet-stream"))
+        mime = str(metadata.get("mimeType") or "application/octet-stream")
         if content is not None and mime.startswith("application/vnd.google-apps."):
             raise drive_error(400, "Converting uploaded files is not implemented by the "
                               "stand-in.", "badRequest")
@@ -1076,7 +1076,7 @@ def _handler_for(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
             super().setup()
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def _serve(self) -> None:
@@ -1086,11 +1086,9 @@ def _handler_for(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
             answer = stand_in.handle(self.command, self.path, headers, body)
             if answer is None:
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):  # a reset (RST), not a clean close
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                                struct.pack("ii", 1, 0))
-                except OSError:
-                    pass
                 self.connection.close()
                 return
             status, out_headers, out_body = answer
@@ -1266,7 +1264,7 @@ def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], bytes]:
         raise drive_error(400, "Invalid multipart request with 0 mime parts.", "badContent")
 
     def payload(part: bytes) -> bytes:
-        head, _, rest = part.partition(b"\r\n\r\n")
+        _, _, rest = part.partition(b"\r\n\r\n")
         return rest[:-2] if rest.endswith(b"\r\n") else rest
 
     metadata = json.loads(payload(parts[0]) or b"{}")
@@ -1418,9 +1416,3 @@ def _normal_time(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return rfc3339(moment.timestamp())
-
-
-def iter_json_lines(calls: list[Call]) -> Iterator[Any]:
-    """The JSON bodies of ``calls`` (for assertions)."""
-    for call in calls:
-        yield call.json

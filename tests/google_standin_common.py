@@ -158,10 +158,7 @@ def apply_fields(value: Any, tree: FieldTree | None) -> Any:
         return [apply_fields(v, tree) for v in value]
     if not isinstance(value, dict):
         return value
-    if "*" in tree:
-        wanted = {k: tree.get(k, tree["*"]) for k in value}
-    else:
-        wanted = tree
+    wanted = {k: tree.get(k, tree["*"]) for k in value} if "*" in tree else tree
     return {k: apply_fields(value[k], sub) for k, sub in wanted.items() if k in value}
 
 

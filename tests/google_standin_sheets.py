@@ -409,7 +409,7 @@ class Spreadsheet:
         if option not in ("RAW", "USER_ENTERED"):
             raise invalid_argument("Invalid valueInputOption: " + str(option))
         sheet, r1, c1, r2, c2 = self.resolve(a1)
-        title, _, _, given_r2, given_c2 = parse_a1(a1, self.titles())
+        _, _, _, given_r2, given_c2 = parse_a1(a1, self.titles())
         if str((body or {}).get("majorDimension") or "ROWS") == "COLUMNS":
             width = max((len(v) for v in values), default=0)
             values = [[col[i] if i < len(col) else None for col in values]
@@ -452,7 +452,7 @@ class Spreadsheet:
     def append_values(self, a1: str, body: Any, option: str) -> dict[str, Any]:
         """values.append: after the last row holding data in the range's columns."""
         values = _values_of(body)
-        sheet, r1, c1, r2, c2 = self.resolve(a1)
+        sheet, r1, c1, _, c2 = self.resolve(a1)
         used = [r for (r, c), cell in sheet.cells.items()
                 if r >= r1 and c1 <= c <= c2 and "userEnteredValue" in cell]
         out: dict[str, Any] = {"spreadsheetId": self.id}

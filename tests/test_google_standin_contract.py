@@ -42,9 +42,10 @@ class _Ids:
     def learn(self, recorded: Any, actual: Any, key: str | None = None) -> None:
         """Pair the IDs of a recorded answer with those of the stand-in's answer."""
         if isinstance(recorded, dict) and isinstance(actual, dict):
-            if key == "files" or ("kind" in recorded and recorded.get("kind") == "drive#file"):
-                if isinstance(recorded.get("id"), str) and isinstance(actual.get("id"), str):
-                    self.files[recorded["id"]] = actual["id"]
+            is_file = key == "files" or recorded.get("kind") == "drive#file"
+            if is_file and isinstance(recorded.get("id"), str) and isinstance(actual.get("id"),
+                                                                              str):
+                self.files[recorded["id"]] = actual["id"]
             for k, value in recorded.items():
                 if k in _INT_IDS and isinstance(value, int) and isinstance(actual.get(k), int):
                     self.ints[value] = actual[k]
