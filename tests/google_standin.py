@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import copy
 import hashlib
 import json
 import random
@@ -648,6 +647,12 @@ class StandIn:
     def _token(self, identity: Any, groups: tuple[str, ...], query: dict[str, str],
                query_lists: Any, headers: dict[str, str], body: bytes) -> tuple[Any, ...]:
         form = {k: v[-1] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        basic = headers.get("authorization", "")
+        if basic.lower().startswith("basic "):  # client credentials may come as HTTP Basic
+            decoded = base64.b64decode(basic[6:].strip()).decode()
+            client_id, _, secret = decoded.partition(":")
+            form.setdefault("client_id", urllib.parse.unquote(client_id))
+            form.setdefault("client_secret", urllib.parse.unquote(secret))
         grant = form.get("grant_type", "")
         if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
             return self._jwt_grant(form.get("assertion", ""))
@@ -853,7 +858,8 @@ class StandIn:
     def _files_export(self, identity: Identity, groups: tuple[str, ...],
                       query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
         self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        f = self._file(identity, groups[0], query)
+        # files.export has no supportsAllDrives parameter: shared-drive files export too.
+        f = self._file(identity, groups[0], {**query, "supportsAllDrives": "true"})
         if f.mime_type != SPREADSHEET_MIME:
             raise drive_error(403, "Export only supports Docs Editors files.",
                               "fileNotExportable")
@@ -968,7 +974,7 @@ class StandIn:
     def _values_write(self, identity: Identity, spreadsheet_id: str,
                       apply: Callable[[Spreadsheet], dict[str, Any]]) -> tuple[Any, ...]:
         f, ss = self._sheet_file(identity, spreadsheet_id, write=True)
-        work = copy.deepcopy(ss)
+        work = ss.clone()
         answer = apply(work)
         self._commit(f, identity, work)
         return _json_answer(answer)

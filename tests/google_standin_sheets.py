@@ -89,6 +89,15 @@ _KNOWN_UNIMPLEMENTED = frozenset({
 })
 
 
+def clone(value: Any) -> Any:
+    """A copy of a JSON value (dicts and lists copied, the rest shared)."""
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    return value
+
+
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
@@ -96,13 +105,13 @@ def _num(value: float) -> int | float:
 # ---- colours mirrored as Google does ---------------------------------------------------
 def _mirror_colors(fmt: dict[str, Any]) -> dict[str, Any]:
     """Google answers a colour with both ``…Color`` and ``…ColorStyle.rgbColor``."""
-    out = copy.deepcopy(fmt)
+    out = clone(fmt)
 
     def pair(obj: dict[str, Any], plain: str, style: str) -> None:
         if plain in obj and style not in obj:
-            obj[style] = {"rgbColor": copy.deepcopy(obj[plain])}
+            obj[style] = {"rgbColor": clone(obj[plain])}
         elif style in obj and plain not in obj and "rgbColor" in obj[style]:
-            obj[plain] = copy.deepcopy(obj[style]["rgbColor"])
+            obj[plain] = clone(obj[style]["rgbColor"])
 
     pair(out, "backgroundColor", "backgroundColorStyle")
     if isinstance(out.get("textFormat"), dict):
@@ -199,7 +208,7 @@ class Sheet:
 
     def props_json(self) -> dict[str, Any]:
         """SheetProperties JSON."""
-        props = copy.deepcopy(self.props)
+        props = clone(self.props)
         grid = props["gridProperties"]
         for key in ("frozenRowCount", "frozenColumnCount"):
             if not grid.get(key):
@@ -239,8 +248,24 @@ class Spreadsheet:
 
     def copy(self, spreadsheet_id: str, title: str) -> Spreadsheet:
         """A copy with a new ID and title (files.copy)."""
-        other = copy.deepcopy(self)
+        other = self.clone()
         other.id, other.title = spreadsheet_id, title
+        return other
+
+    def clone(self) -> Spreadsheet:
+        """An independent copy (the working copy of a batch)."""
+        other = copy.copy(self)
+        other.developer_metadata = clone(self.developer_metadata)
+        other.rng = random.Random()
+        other.rng.setstate(self.rng.getstate())
+        other.sheets = [Sheet(
+            props=clone(s.props), cells={k: clone(v) for k, v in s.cells.items()},
+            formulas=dict(s.formulas), validation_origins=dict(s.validation_origins),
+            merges=list(s.merges), conditional_formats=clone(s.conditional_formats),
+            protected_ranges=clone(s.protected_ranges), row_px=dict(s.row_px),
+            col_px=dict(s.col_px), hidden_rows=set(s.hidden_rows),
+            hidden_cols=set(s.hidden_cols), developer_metadata=clone(s.developer_metadata),
+        ) for s in self.sheets]
         return other
 
     # ---- lookups --------------------------------------------------------------------
@@ -482,7 +507,7 @@ class Spreadsheet:
             raise invalid_argument("Must specify at least one request.")
         if not body["requests"]:
             raise invalid_argument("Must specify at least one request.")
-        work = copy.deepcopy(self)
+        work = self.clone()
         replies = []
         for i, request in enumerate(body["requests"]):
             if not isinstance(request, dict) or not request:
@@ -537,7 +562,7 @@ class Spreadsheet:
         return sheet, Rect(sheet.sheet_id, r1, c1, r2, c2)
 
     def _do_addSheet(self, payload: dict[str, Any], ctx: _Context) -> dict[str, Any]:
-        props = copy.deepcopy(payload.get("properties") or {})
+        props = clone(payload.get("properties") or {})
         title = props.get("title")
         if title is None:
             n = len(self.sheets) + 1
@@ -600,7 +625,7 @@ class Spreadsheet:
             raise ctx.error("At least one field must be updated.")
         sheet = self._sheet(props.get("sheetId", 0), ctx)
         tree = parse_fields(payload["fields"])
-        updated = copy.deepcopy(sheet.props)
+        updated = clone(sheet.props)
         old_index = updated["index"]
         set_by_mask(updated, props, tree)
         updated["sheetId"] = sheet.sheet_id
@@ -655,8 +680,8 @@ class Spreadsheet:
 
     def _write_cell_data(self, sheet: Sheet, r: int, c: int, data: dict[str, Any],
                          tree: Any, ctx: _Context, origin: tuple[int, int]) -> None:
-        cell = copy.deepcopy(sheet.cells.get((r, c), {}))
-        source = copy.deepcopy(data)
+        cell = clone(sheet.cells.get((r, c), {}))
+        source = clone(data)
         ev = source.get("userEnteredValue")
         if ev is not None:
             if not isinstance(ev, dict) or len(ev) != 1 or next(iter(ev)) not in (
@@ -834,11 +859,11 @@ class Spreadsheet:
             self._check_rule(rule, ctx)
             rule = _canonical_rule(rule, self.locale)
         for r, c in rect.cells():
-            cell = copy.deepcopy(sheet.cells.get((r, c), {}))
+            cell = dict(sheet.cells.get((r, c), {}))
             if rule is None:
                 cell.pop("dataValidation", None)
             else:
-                cell["dataValidation"] = copy.deepcopy(rule)
+                cell["dataValidation"] = rule  # stored rules are never changed in place
             self._store_cell(sheet, r, c, cell)
             if rule is not None:
                 sheet.validation_origins[(r, c)] = (rect.r1, rect.c1)
@@ -846,7 +871,7 @@ class Spreadsheet:
 
     def _do_addConditionalFormatRule(self, payload: dict[str, Any],
                                      ctx: _Context) -> dict[str, Any]:
-        rule = copy.deepcopy(payload.get("rule") or {})
+        rule = clone(payload.get("rule") or {})
         ranges = rule.get("ranges") or []
         if not ranges:
             raise ctx.error("A conditional format rule needs at least one range.")
@@ -876,7 +901,7 @@ class Spreadsheet:
         return {}
 
     def _do_addProtectedRange(self, payload: dict[str, Any], ctx: _Context) -> dict[str, Any]:
-        given = copy.deepcopy(payload.get("protectedRange") or {})
+        given = clone(payload.get("protectedRange") or {})
         sheet, rect = self._rect(given.get("range"), ctx)
         whole_sheet = not any(k in given["range"] for k in (
             "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
@@ -899,7 +924,7 @@ class Spreadsheet:
             stored["unprotectedRanges"] = [self._rect(r, ctx)[1].grid_range()
                                            for r in unprotected]
         stored["requestingUserCanEdit"] = True
-        reply = copy.deepcopy(stored)
+        reply = clone(stored)
         if not given.get("warningOnly"):
             reply["editors"] = {}
             users = [u for u in editors.get("users") or [] if u != ctx.identity]
@@ -909,7 +934,7 @@ class Spreadsheet:
 
     def _do_createDeveloperMetadata(self, payload: dict[str, Any],
                                     ctx: _Context) -> dict[str, Any]:
-        meta = copy.deepcopy(payload.get("developerMetadata") or {})
+        meta = clone(payload.get("developerMetadata") or {})
         if not meta.get("metadataKey"):
             raise ctx.error("metadataKey is required")
         if meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
@@ -955,9 +980,9 @@ class Spreadsheet:
             if shown is not None:
                 out["formattedValue"] = shown
         if "userEnteredFormat" in cell:
-            out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
+            out["userEnteredFormat"] = clone(cell["userEnteredFormat"])
         if "dataValidation" in cell:
-            rule = copy.deepcopy(cell["dataValidation"])
+            rule = clone(cell["dataValidation"])
             origin = sheet.validation_origins.get((r, c), (r, c))
             _render_rule(rule, self.locale, r - origin[0], c - origin[1])
             out["dataValidation"] = rule
@@ -1008,20 +1033,20 @@ class Spreadsheet:
                 item["conditionalFormats"] = [_render_cf(rule, self.locale)
                                               for rule in sheet.conditional_formats]
             if sheet.protected_ranges:
-                item["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
+                item["protectedRanges"] = clone(sheet.protected_ranges)
             if sheet.developer_metadata:
-                item["developerMetadata"] = copy.deepcopy(sheet.developer_metadata)
+                item["developerMetadata"] = clone(sheet.developer_metadata)
             sheets_json.append(item)
         out: dict[str, Any] = {
             "spreadsheetId": self.id,
             "properties": {"title": self.title, "locale": self.locale,
                            "autoRecalc": self.auto_recalc, "timeZone": self.time_zone,
-                           "defaultFormat": copy.deepcopy(DEFAULT_FORMAT),
-                           "spreadsheetTheme": copy.deepcopy(SPREADSHEET_THEME)},
+                           "defaultFormat": clone(DEFAULT_FORMAT),
+                           "spreadsheetTheme": clone(SPREADSHEET_THEME)},
             "sheets": sheets_json,
         }
         if self.developer_metadata:
-            out["developerMetadata"] = copy.deepcopy(self.developer_metadata)
+            out["developerMetadata"] = clone(self.developer_metadata)
         out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{self.id}/edit"
         result = apply_fields(out, tree)
         _trim_grid(result)
@@ -1185,7 +1210,7 @@ def _dimension(pixels: int, hidden: bool) -> dict[str, Any]:
 
 
 def _canonical_rule(rule: dict[str, Any], locale: str) -> dict[str, Any]:
-    out = copy.deepcopy(rule)
+    out = clone(rule)
     condition = out["condition"]
     if condition["type"] == "CUSTOM_FORMULA":
         value = condition["values"][0]
@@ -1214,7 +1239,7 @@ def _render_rule(rule: dict[str, Any], locale: str, rows: int, cols: int) -> Non
 
 
 def _render_cf(rule: dict[str, Any], locale: str) -> dict[str, Any]:
-    out = copy.deepcopy(rule)
+    out = clone(rule)
     condition = out.get("booleanRule", {}).get("condition", {})
     if condition.get("type") == "CUSTOM_FORMULA":
         value = condition["values"][0]
