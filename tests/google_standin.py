@@ -1368,6 +1368,10 @@ class _DriveQuery:
         if kind != "word":
             raise self.error()
         name = value
+        if name == "parents" and self.peek_word() == "in":  # gspread writes it this way
+            self.take()
+            folder = self.take()[1]
+            return lambda f, s: folder in f.parents
         if name in ("appProperties", "properties"):
             if self.take() != ("word", "has") or self.take() != ("op", "{"):
                 raise self.error()

@@ -38,11 +38,12 @@ class World:
     config: GoogleConfig
 
     def api(self, purpose: str = "publish", *, policy: RetryPolicy = FAST_POLICY,
-            deadline_seconds: float | None = None, **changes: Any) -> GoogleApi:
+            deadline_seconds: float | None = None, quota: int = 60,
+            **changes: Any) -> GoogleApi:
         """A connection with the fake clock (no real sleeping)."""
         config = replace(self.config, **changes) if changes else self.config
         return connect(config, purpose=purpose, clock=self.clock, policy=policy,
-                       deadline_seconds=deadline_seconds)
+                       deadline_seconds=deadline_seconds, sheets_quota_per_minute=quota)
 
     def clerk(self, email: str = CLERK) -> requests.Session:
         """A person's session on the stand-in (full Drive and Sheets scopes)."""
@@ -52,12 +53,12 @@ class World:
 
 
 @contextlib.contextmanager
-def running_world(tmp_path: Path) -> Iterator[World]:
+def running_world(tmp_path: Path, *, quota_per_minute: int = 60) -> Iterator[World]:
     """A stand-in; the service account is a content manager of a shared drive holding
     the folder "Chương trình 1322"; the Ministry's officer and a clerk may edit it.
     (Each test module wraps this in its own ``world`` fixture.)"""
     clock = FakeClock()
-    with StandIn(clock) as stand_in:
+    with StandIn(clock, quota_per_minute=quota_per_minute) as stand_in:
         key = stand_in.service_account_key(tmp_path / "service-account.json", ROBOT)
         drive_id = stand_in.add_shared_drive("Bộ KH&CN", {ROBOT: "fileOrganizer",
                                                           OFFICER: "organizer"})

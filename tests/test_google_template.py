@@ -372,3 +372,19 @@ def test_agency_text_never_becomes_a_formula(world: World) -> None:
                                  "fields": "sheets.data.rowData.values(userEnteredValue)"})
     value = cell["sheets"][0]["data"][0]["rowData"][0]["values"][0]["userEnteredValue"]
     assert value == {"stringValue": '=HYPERLINK("HTTP://X","Y")'}
+
+
+def test_many_agencies_are_published_within_the_sheets_quota(tmp_path: Path) -> None:
+    """More templates than the quota allows writes per minute: nscl spaces its
+    batchUpdates; Google (the stand-in, quota 6 per minute here) never answers 429."""
+    from nscl.registry import agencies
+
+    with running_world(tmp_path, quota_per_minute=6) as small:
+        chosen = agencies(kind="province")[:8]
+        start = small.clock.monotonic()
+        run = publish_templates(small.api(quota=6), "C", chosen, folder_id=small.folder_id,
+                                year=2027)
+        assert run.failure is None and len(run.published) == 8
+        answers = [c.status for c in small.stand_in.calls_to("POST", ":batchUpdate")]
+        assert answers == [200] * 8
+        assert small.clock.monotonic() - start > 60.0  # 8 writes need over a minute

@@ -20,7 +20,13 @@ from typing import Any
 from nscl.google.auth import PURPOSE_SCOPES, authorized_session, load_credentials
 from nscl.google.config import GoogleConfig
 from nscl.google.drive import DriveClient
-from nscl.google.retry import Clock, Deadline, RetryPolicy, SystemClock
+from nscl.google.retry import (
+    SHEETS_READS_PER_MINUTE,
+    Clock,
+    Deadline,
+    RetryPolicy,
+    SystemClock,
+)
 from nscl.google.sheets import SheetsClient
 from nscl.google.transport import GoogleHttp, RequestStats
 from nscl.google.urls import ApiUrls
@@ -62,11 +68,15 @@ def connect(
     policy: RetryPolicy | None = None,
     deadline_seconds: float | None = None,
     rng: random.Random | None = None,
+    sheets_quota_per_minute: int = SHEETS_READS_PER_MINUTE,
 ) -> GoogleApi:
     """Credentials from ``config`` with the scopes of ``purpose`` ("check", "collect",
     "publish", "writeback"), and the clients over one :class:`GoogleHttp`.
 
-    Nothing is sent yet (the token is fetched with the first request).
+    ``deadline_seconds`` bounds the time the run spends on Google (then items are
+    deferred); ``sheets_quota_per_minute`` is the project's per-user Sheets quota for
+    reads and for writes (60 unless Google raised it). Nothing is sent yet (the token is
+    fetched with the first request).
     """
     from nscl import __version__
 
@@ -78,6 +88,8 @@ def connect(
     http = GoogleHttp(
         authorized_session(credentials), policy=policy, clock=the_clock,
         deadline=Deadline(the_clock, deadline_seconds), rng=rng,
+        sheets_reads_per_minute=sheets_quota_per_minute,
+        sheets_writes_per_minute=sheets_quota_per_minute,
         user_agent=f"nscl/{__version__}",
     )
     return GoogleApi(http, DriveClient(http, urls), SheetsClient(http, urls), urls,
