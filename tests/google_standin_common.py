@@ -162,21 +162,29 @@ def apply_fields(value: Any, tree: FieldTree | None) -> Any:
     return {k: apply_fields(value[k], sub) for k, sub in wanted.items() if k in value}
 
 
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def set_by_mask(target: dict[str, Any], source: dict[str, Any], tree: FieldTree | None) -> None:
     """Update ``target`` with ``source`` for the fields in ``tree`` (an update mask): a
     selected field absent from ``source`` is cleared."""
     if tree is None:
         target.clear()
-        target.update(source)
+        target.update(_copy(source))
         return
     for key, sub in tree.items():
         if key == "*":
             target.clear()
-            target.update(source)
+            target.update(_copy(source))
             return
         if sub is None:
             if key in source:
-                target[key] = source[key]
+                target[key] = _copy(source[key])
             else:
                 target.pop(key, None)
             continue

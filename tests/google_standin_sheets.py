@@ -681,7 +681,7 @@ class Spreadsheet:
     def _write_cell_data(self, sheet: Sheet, r: int, c: int, data: dict[str, Any],
                          tree: Any, ctx: _Context, origin: tuple[int, int]) -> None:
         cell = clone(sheet.cells.get((r, c), {}))
-        source = clone(data)
+        source = dict(data)  # set_by_mask copies what it takes
         ev = source.get("userEnteredValue")
         if ev is not None:
             if not isinstance(ev, dict) or len(ev) != 1 or next(iter(ev)) not in (
@@ -696,8 +696,6 @@ class Spreadsheet:
                     source["userEnteredValue"] = {"formulaValue": shifted.text(self.locale)}
                 except FormulaError:
                     pass
-        if "userEnteredFormat" in source:
-            source["userEnteredFormat"] = _mirror_colors(source["userEnteredFormat"])
         if "dataValidation" in source:
             self._check_rule(source["dataValidation"], ctx)
         set_by_mask(cell, source, tree)

@@ -59,12 +59,24 @@ class Published:
         assert answer.status_code == 200, answer.text
 
 
-@pytest.fixture
-def published(world: World) -> Published:
+def _publish_a(world: World) -> Published:
     agency = get_agency("bo-cong-thuong")
     template = publish_template(world.api("publish"), "A", folder_id=world.folder_id,
                                 agency=agency)
-    return Published(world, template, plan_workbook("A", agency=agency))
+    return Published(world, template, plan_workbook("A", agency=agency, target="google"))
+
+
+@pytest.fixture
+def published(world: World) -> Published:
+    """Form A for an agency, freshly published (tests that type into it)."""
+    return _publish_a(world)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    """Form A for an agency, published once for the tests that only read it."""
+    with running_world(tmp_path_factory.mktemp("pristine")) as running:
+        yield _publish_a(running)
 
 
 def _row(published: Published, offset: int = 0) -> int:
@@ -80,46 +92,46 @@ def _col(published: Published, key: str) -> str:
     return column_name(table.column_index(key))
 
 
-def test_one_create_and_one_batch_update_per_template(published: Published) -> None:
-    stand_in = published.world.stand_in
+def test_one_create_and_one_batch_update_per_template(pristine: Published) -> None:
+    stand_in = pristine.world.stand_in
     assert len(stand_in.calls_to("POST", "/drive/v3/files")) == 1
     assert len(stand_in.calls_to("POST", ":batchUpdate")) == 1
     assert stand_in.calls_to("GET", api="sheets") == []  # no hidden metadata reads
-    f = stand_in.file(published.id)
+    f = stand_in.file(pristine.id)
     assert f.name == "Mẫu A - Bộ Công Thương - 2027"
-    assert f.parents == [published.world.folder_id]
+    assert f.parents == [pristine.world.folder_id]
     assert f.app_properties["nscl_form"] == "1322-A"
     assert f.app_properties["nscl_agency_code"] == "bo-cong-thuong"
-    assert published.template.url == f"https://docs.google.com/spreadsheets/d/{f.id}/edit"
+    assert pristine.template.url == f"https://docs.google.com/spreadsheets/d/{f.id}/edit"
 
 
 def test_formulas_are_written_in_en_us_and_the_locale_is_vi_vn_last(
-        published: Published) -> None:
-    batch = published.world.stand_in.calls_to("POST", ":batchUpdate")[0].json["requests"]
+        pristine: Published) -> None:
+    batch = pristine.world.stand_in.calls_to("POST", ":batchUpdate")[0].json["requests"]
     locales = [(i, r["updateSpreadsheetProperties"]["properties"]["locale"])
                for i, r in enumerate(batch) if "updateSpreadsheetProperties" in r]
     assert locales == [(0, "en_US"), (len(batch) - 1, "vi_VN")]
-    assert published.get(params={"fields": "properties(locale,timeZone)"})["properties"] == {
+    assert pristine.get(params={"fields": "properties(locale,timeZone)"})["properties"] == {
         "locale": "vi_VN", "timeZone": "Asia/Ho_Chi_Minh"}
-    shown = json.dumps(published.get(params={"includeGridData": "true"}), ensure_ascii=False)
+    shown = json.dumps(pristine.get(params={"includeGridData": "true"}), ensure_ascii=False)
     assert "#ERROR!" not in shown and "#NAME?" not in shown and "#REF!" not in shown
 
 
 def test_total_is_a_formula_of_state_budget_plus_counterpart_on_every_input_row(
-        published: Published) -> None:
-    table = published.plan.table
+        pristine: Published) -> None:
+    table = pristine.plan.table
     assert table is not None
-    total, budget, counterpart = (_col(published, k)
+    total, budget, counterpart = (_col(pristine, k)
                                   for k in ("total", "state_budget", "counterpart"))
     first, last = table.first_input_row + 1, table.last_input_row + 1
-    formulas = published.values(f"'{SHEET}'!{total}{first}:{total}{last}", "FORMULA")
+    formulas = pristine.values(f"'{SHEET}'!{total}{first}:{total}{last}", "FORMULA")
     assert len(formulas) == last - first + 1
     for row, (formula,) in enumerate(formulas, start=first):
         # Shown as a Vietnamese user sees it (";" between arguments).
         assert formula == (f'=IF(AND({budget}{row}="";{counterpart}{row}="");"";'
                            f"N({budget}{row})+N({counterpart}{row}))")
     totals = table.totals_row + 1
-    assert published.values(f"'{SHEET}'!{total}{totals}", "FORMULA") == [
+    assert pristine.values(f"'{SHEET}'!{total}{totals}", "FORMULA") == [
         [f"=SUM({total}{first}:{total}{last})"]]
 
 
@@ -222,10 +234,10 @@ def _rgb(color: str) -> dict[str, float]:
 
 
 def test_headings_and_formulas_are_protected_with_a_warning_only(
-        published: Published) -> None:
-    data = published.get(params={"fields": "sheets(properties(title,sheetId,hidden,"
+        pristine: Published) -> None:
+    data = pristine.get(params={"fields": "sheets(properties(title,sheetId,hidden,"
                                            "gridProperties),protectedRanges,merges)"})
-    table = published.plan.table
+    table = pristine.plan.table
     assert table is not None
     by_title = {s["properties"]["title"]: s for s in data["sheets"]}
     for sheet in data["sheets"]:
@@ -240,30 +252,33 @@ def test_headings_and_formulas_are_protected_with_a_warning_only(
     assert covered == inputs
     assert by_title[SHEET]["properties"]["gridProperties"]["frozenRowCount"] == \
         table.first_input_row
-    plan_sheet = published.plan.sheet(SHEET)
+    plan_sheet = pristine.plan.sheet(SHEET)
     assert len(by_title[SHEET]["merges"]) == len(plan_sheet.merges)
 
 
-def test_the_official_wording_is_there(published: Published) -> None:
-    text = json.dumps(published.values(f"'{SHEET}'!A1:K9"), ensure_ascii=False)
+def test_the_official_wording_is_there(pristine: Published) -> None:
+    text = json.dumps(pristine.values(f"'{SHEET}'!A1:K9"), ensure_ascii=False)
     form = form_a()
     for expected in ("BỘ CÔNG THƯƠNG", form.national_name, form.motto, form.title_for(2027),
                      "Dự kiến kinh phí (triệu đồng)", "Tổng số", "NSNN", "Đối ứng"):
         assert expected in text, expected
-    guide = json.dumps(published.values("'Hướng dẫn'!A1:D40"), ensure_ascii=False)
+    guide = json.dumps(pristine.values("'Hướng dẫn'!A1:D40"), ensure_ascii=False)
     assert "HƯỚNG DẪN ĐIỀN BIỂU MẪU" in guide
+    # The guide of the online template says how to work online, not how to save a file.
+    assert "LÀM VIỆC TRÊN GOOGLE SHEETS" in guide and "1.250,5" in guide
+    assert "Save As" not in guide and "Unprotect Sheet" not in guide
 
 
-def test_the_identity_is_developer_metadata_and_a_hidden_sheet(published: Published) -> None:
-    data = published.get(params={"fields": "developerMetadata,sheets.properties"})
+def test_the_identity_is_developer_metadata_and_a_hidden_sheet(pristine: Published) -> None:
+    data = pristine.get(params={"fields": "developerMetadata,sheets.properties"})
     metadata = {m["metadataKey"]: m.get("metadataValue") for m in data["developerMetadata"]}
     assert metadata == {"nscl_form": "1322-A", "nscl_form_version": "2026.1",
                         "nscl_year": "2027", "nscl_agency_code": "bo-cong-thuong"}
     assert all(m["visibility"] == "DOCUMENT" for m in data["developerMetadata"])
     hidden = [s["properties"]["title"] for s in data["sheets"] if s["properties"].get("hidden")]
     assert hidden == [IDENTITY_SHEET]
-    rows = published.values(f"{IDENTITY_SHEET}!A1:B4")
-    assert identity_from_rows(rows) == published.plan.identity
+    rows = pristine.values(f"{IDENTITY_SHEET}!A1:B4")
+    assert identity_from_rows(rows) == pristine.plan.identity
 
 
 def test_an_export_is_recognised_as_the_agencys_form_a(published: Published,

@@ -86,7 +86,7 @@ def publish_template(
     from nscl.template_build.build import plan_workbook
     from nscl.template_build.google_sheets import sheets_requests
 
-    plan = plan_workbook(form_letter, year=year, agency=agency)
+    plan = plan_workbook(form_letter, year=year, agency=agency, target="google")
     requests = sheets_requests(plan)
     name = template_name(plan.form_letter, plan.year, agency)
     properties = {k: v for k, v in plan.identity.as_properties().items() if v}

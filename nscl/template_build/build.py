@@ -24,7 +24,7 @@ from nscl.template_build.defaults import (
     default_year,
     file_name,
 )
-from nscl.template_build.guide import write_guide_sheet
+from nscl.template_build.guide import Target, write_guide_sheet
 from nscl.template_build.metadata import document_properties, write_identity
 from nscl.template_build.plan import WorkbookPlan
 from nscl.template_build.report_form import (
@@ -86,12 +86,15 @@ def agency_heading(agency: AgencyLike) -> str:
 
 
 def plan_workbook(
-    form_letter: str, *, year: int | None = None, agency: AgencyLike | None = None
+    form_letter: str, *, year: int | None = None, agency: AgencyLike | None = None,
+    target: Target = "excel",
 ) -> WorkbookPlan:
     """Lay out the template of ``form_letter`` (sheets, cells, rules, identity).
 
     ``year`` defaults to :func:`default_year`; ``agency`` fills the agency block and the
     identity (default: the "(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)" placeholder, no agency code).
+    ``target`` ("excel" or "google") only changes the guide sheet's advice (saving and
+    sending a file, or working online).
     """
     letter = form_letter.upper()
     form = get_form(letter)
@@ -113,7 +116,8 @@ def plan_workbook(
                                          agency_text=heading)
         plan.indicators = write_indicator_sheet(plan, styles, form, year=the_year,
                                                 agency_text=heading)
-    write_guide_sheet(plan, styles, form, year=the_year, example_stem=FILE_STEMS[letter])
+    write_guide_sheet(plan, styles, form, year=the_year, example_stem=FILE_STEMS[letter],
+                      target=target)
     write_identity(plan, identity)
     plan.properties = document_properties(
         form, year=the_year, agency_name=agency.name if agency is not None else None)
