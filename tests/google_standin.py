@@ -24,7 +24,8 @@ It behaves like Google where nscl depends on it, checked by
   created. Every change moves the file's ``modifiedTime`` and ``version`` and records
   who made it (``lastModifyingUser``) and a change for ``changes.list``.
 - **Drive v3**: ``about.get``, ``files.list`` (``q`` with the query language's
-  comparisons, ``in parents``, ``and``/``or``/``not``, ``appProperties has {…}``;
+  comparisons, ``in parents``, ``and``/``or``/``not``, ``properties has {…}`` and
+  ``appProperties has {…}`` (app properties are not separated by app);
   ``fields``; ``pageSize``/``pageToken``; ``orderBy``), ``files.get`` (metadata, or
   ``alt=media`` content; a Google Sheets file answers 403 ``fileNotDownloadable``),
   ``files.create`` (metadata only; multipart and media uploads of binary content),
@@ -355,6 +356,7 @@ class StandIn:
     def _add(self, name: str, mime_type: str, *, owner: str | None, parent: str | None,
              shared_with: dict[str, str] | None, content: bytes | None = None,
              creator: str | None = None, app_properties: dict[str, str] | None = None,
+             properties: dict[str, str] | None = None,
              source: Spreadsheet | None = None) -> str:
         with self.lock:
             drive_id = self._drive_of(parent)
@@ -364,6 +366,7 @@ class StandIn:
                           None if drive_id else (owner or creator or "owner@example.com"),
                           creator or owner or "owner@example.com", drive_id=drive_id,
                           content=content, app_properties=dict(app_properties or {}),
+                          properties=dict(properties or {}),
                           permissions=dict(shared_with or {}),
                           last_modifier=creator or owner or "owner@example.com")
             self.files[file_id] = f
@@ -799,7 +802,8 @@ class StandIn:
         file_id = self._add(str(metadata.get("name") or "Untitled"), mime, owner=None,
                             parent=parent, shared_with=None, content=content,
                             creator=identity.email,
-                            app_properties=metadata.get("appProperties"))
+                            app_properties=metadata.get("appProperties"),
+                            properties=metadata.get("properties"))
         f = self.files[file_id]
         if f.drive_id is None:
             f.owner = identity.email
@@ -836,6 +840,7 @@ class StandIn:
         file_id = self._add(str(name), source.mime_type, owner=None, parent=parent,
                             shared_with=None, content=source.content, creator=identity.email,
                             app_properties=metadata.get("appProperties"),
+                            properties=metadata.get("properties"),
                             source=self.spreadsheets.get(source.id))
         f = self.files[file_id]
         if f.drive_id is None:

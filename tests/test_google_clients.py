@@ -89,9 +89,9 @@ def test_files_are_downloaded_and_spreadsheets_exported(world: World) -> None:
 def test_create_copy_and_delete(world: World) -> None:
     api = world.api("publish")
     made = api.drive.create_file(name="Mẫu", mime_type=SPREADSHEET_MIME,
-                                 parents=[world.folder_id], app_properties={"nscl_form": "A"},
-                                 fields="id,name,parents,appProperties")
-    assert made["parents"] == [world.folder_id] and made["appProperties"]["nscl_form"] == "A"
+                                 parents=[world.folder_id], properties={"nscl_form": "A"},
+                                 fields="id,name,parents,properties")
+    assert made["parents"] == [world.folder_id] and made["properties"]["nscl_form"] == "A"
     copied = api.drive.copy_file(made["id"], name="Bản sao", parents=[world.folder_id])
     assert copied["name"] == "Bản sao"
     uploaded = api.drive.create_file(name="a.xlsx", mime_type=XLSX_MIME,

@@ -100,8 +100,8 @@ def test_one_create_and_one_batch_update_per_template(pristine: Published) -> No
     f = stand_in.file(pristine.id)
     assert f.name == "Mẫu A - Bộ Công Thương - 2027"
     assert f.parents == [pristine.world.folder_id]
-    assert f.app_properties["nscl_form"] == "1322-A"
-    assert f.app_properties["nscl_agency_code"] == "bo-cong-thuong"
+    assert f.properties["nscl_form"] == "1322-A"
+    assert f.properties["nscl_agency_code"] == "bo-cong-thuong"
     assert pristine.template.url == f"https://docs.google.com/spreadsheets/d/{f.id}/edit"
 
 

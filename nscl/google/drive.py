@@ -135,16 +135,21 @@ class DriveClient:
         name: str,
         mime_type: str,
         parents: Sequence[str] = (),
+        properties: Mapping[str, str] | None = None,
         app_properties: Mapping[str, str] | None = None,
         fields: str | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
     ) -> dict[str, Any]:
         """files.create: a new file (metadata only, or with ``content`` as a multipart
-        upload). Not repeated when the answer is lost: see :meth:`create_file_once`."""
+        upload). ``properties`` are visible to every app, ``app_properties`` only to
+        this one (this Google Cloud project). Not repeated when the answer is lost: see
+        :meth:`create_file_once`."""
         metadata: dict[str, Any] = {"name": name, "mimeType": mime_type}
         if parents:
             metadata["parents"] = list(parents)
+        if properties:
+            metadata["properties"] = dict(properties)
         if app_properties:
             metadata["appProperties"] = dict(app_properties)
         params: dict[str, Any] = dict(_ALL_DRIVES)
@@ -186,17 +191,19 @@ class DriveClient:
         name: str,
         mime_type: str,
         parents: Sequence[str] = (),
-        app_properties: Mapping[str, str] | None = None,
+        properties: Mapping[str, str] | None = None,
         fields: str = "id,name,mimeType",
     ) -> dict[str, Any]:
-        """files.create that is safe to repeat: the file carries a fresh request key, and
-        when the answer is lost the key is looked up before creating again."""
+        """files.create that is safe to repeat: the file carries a fresh request key (in
+        its ``appProperties``), and when the answer is lost the key is looked up before
+        creating again."""
         key = uuid.uuid4().hex
-        props = {**(app_properties or {}), REQUEST_KEY_PROPERTY: key}
         for _ in range(3):
             try:
                 return self.create_file(name=name, mime_type=mime_type, parents=parents,
-                                        app_properties=props, fields=fields)
+                                        properties=properties,
+                                        app_properties={REQUEST_KEY_PROPERTY: key},
+                                        fields=fields)
             except GoogleOutcomeUnknownError as lost:
                 found = self.find_by_request_key(key, parents=parents, fields=fields)
                 if found is not None:
@@ -210,7 +217,7 @@ class DriveClient:
         *,
         name: str | None = None,
         parents: Sequence[str] = (),
-        app_properties: Mapping[str, str] | None = None,
+        properties: Mapping[str, str] | None = None,
         fields: str | None = None,
     ) -> dict[str, Any]:
         """files.copy: a copy of ``file_id`` (named ``name``, in ``parents``)."""
@@ -219,8 +226,8 @@ class DriveClient:
             body["name"] = name
         if parents:
             body["parents"] = list(parents)
-        if app_properties:
-            body["appProperties"] = dict(app_properties)
+        if properties:
+            body["properties"] = dict(properties)
         params: dict[str, Any] = dict(_ALL_DRIVES)
         if fields is not None:
             params["fields"] = fields

@@ -6,8 +6,10 @@ the same layout plan as the Excel template
 (:func:`nscl.template_build.google_sheets.sheets_requests`) — not an upload of the
 .xlsx for Drive to convert, which would lose the locale order and the identity.
 
-A template already in the folder (same form, year and agency, found by its Drive
-``appProperties``) is left as it is, so that a run can be repeated. A create whose
+Each spreadsheet carries its identity (``nscl_form``, ``nscl_year``,
+``nscl_agency_code`` …) also as Drive ``properties``, public to every app, so that it is
+found by a query whatever credentials look. A template already in the folder (same
+form, year and agency) is left as it is, so that a run can be repeated. A create whose
 answer was lost is looked up by its request key before it is made again; a
 ``batchUpdate`` whose answer was lost is checked (is the identity metadata there?)
 before it is sent again. A template that cannot be finished is deleted, so no
@@ -91,7 +93,7 @@ def publish_template(
     name = template_name(plan.form_letter, plan.year, agency)
     properties = {k: v for k, v in plan.identity.as_properties().items() if v}
     created = api.drive.create_file_once(name=name, mime_type=SPREADSHEET_MIME,
-                                         parents=[folder_id], app_properties=properties,
+                                         parents=[folder_id], properties=properties,
                                          fields="id,name")
     spreadsheet_id = str(created["id"])
     try:
@@ -134,11 +136,11 @@ def existing_templates(api: GoogleApi, folder_id: str, form_id: str,
     agency code ("" for the template without an agency): one listing, all pages."""
     q = (f"{quote_query_value(folder_id)} in parents and trashed = false and "
          f"mimeType = {quote_query_value(SPREADSHEET_MIME)} and "
-         f"appProperties has {{ key='nscl_form' and value={quote_query_value(form_id)} }} "
-         f"and appProperties has {{ key='nscl_year' and value={quote_query_value(str(year))} }}")
+         f"properties has {{ key='nscl_form' and value={quote_query_value(form_id)} }} "
+         f"and properties has {{ key='nscl_year' and value={quote_query_value(str(year))} }}")
     found: dict[str, dict[str, Any]] = {}
-    for item in api.drive.iter_files(q=q, fields="nextPageToken,files(id,name,appProperties)"):
-        code = (item.get("appProperties") or {}).get("nscl_agency_code", "")
+    for item in api.drive.iter_files(q=q, fields="nextPageToken,files(id,name,properties)"):
+        code = (item.get("properties") or {}).get("nscl_agency_code", "")
         found.setdefault(code, item)
     return found
 
