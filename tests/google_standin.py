@@ -6,7 +6,13 @@ HTTP on 127.0.0.1 (port 0, in a thread). Point nscl at it with ``api_root`` (or
 :meth:`StandIn.service_account_key` name its token endpoint as their ``token_uri``.
 
 It behaves like Google where nscl depends on it, checked by
-``tests/test_google_standin_contract.py`` against recorded real traffic:
+``tests/test_google_standin_contract.py`` against recorded real traffic. This module
+holds the server, the request pipeline (faults, authentication, quotas, routing), the
+call log and the Sheets endpoints; :mod:`tests.google_standin_oauth` the OAuth
+endpoints, :mod:`tests.google_standin_drive` Drive's endpoints, access rules and query
+language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
+:mod:`tests.google_standin_values` and :mod:`tests.google_standin_formulas`), and
+:mod:`tests.google_standin_common` what they share.
 
 - **OAuth**: the token endpoint verifies a service account's signed JWT (RS256, the
   key registered with the stand-in) and hands out access tokens with the requested
@@ -57,7 +63,6 @@ frozen rows, and per-project (as opposed to per-user) quotas.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import json
@@ -69,35 +74,39 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from tests.google_standin_common import (
+    FOLDER_MIME,
+    SCOPE,
+    SHEETS_READ_SCOPES,
+    SHEETS_WRITE_SCOPES,
+    SPREADSHEET_MIME,
+    XLSX_MIME,
     ApiError,
+    DriveFile,
+    Identity,
+    SharedDrive,
     apply_fields,
     drive_error,
+    is_robot,
+    json_answer,
+    json_body,
     parse_fields,
+    random_id,
+    rfc3339,
     sheets_error,
 )
+from tests.google_standin_drive import DriveEndpoints
+from tests.google_standin_oauth import OAuthEndpoints, rsa_key_pair
 from tests.google_standin_sheets import Spreadsheet
 
-__all__ = ["Call", "FakeClock", "StandIn"]
+__all__ = ["Call", "FakeClock", "StandIn", "rfc3339"]
 
-SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-FOLDER_MIME = "application/vnd.google-apps.folder"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SCOPE = "https://www.googleapis.com/auth/"
-DRIVE_READ_SCOPES = {SCOPE + s for s in ("drive", "drive.readonly", "drive.file",
-                                         "drive.metadata.readonly")}
-DRIVE_WRITE_SCOPES = {SCOPE + "drive", SCOPE + "drive.file"}
-SHEETS_READ_SCOPES = {SCOPE + s for s in ("spreadsheets", "spreadsheets.readonly", "drive",
-                                          "drive.readonly", "drive.file")}
-SHEETS_WRITE_SCOPES = {SCOPE + s for s in ("spreadsheets", "drive", "drive.file")}
-_ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5,
-              "owner": 5}
 HTML_500 = ("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 500 "
             "(Server Error)!!1</title>\n  <p><b>500.</b> <ins>That’s an error.</ins>\n  "
             "<p>There was an error. Please try again later. <ins>That’s all we know.</ins>\n")
@@ -134,12 +143,6 @@ class FakeClock:
     def now(self) -> datetime:
         """The clock's time as a UTC datetime."""
         return datetime.fromtimestamp(self.monotonic(), UTC)
-
-
-def rfc3339(moment: float) -> str:
-    """Google's time format: 2026-01-01T00:00:00.000Z."""
-    dt = datetime.fromtimestamp(moment, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 @dataclass
@@ -181,49 +184,7 @@ class Fault:
                 and (self.path_contains is None or self.path_contains in path))
 
 
-@dataclass
-class Identity:
-    """Who an access token belongs to."""
-
-    email: str
-    display_name: str
-    service_account: bool
-    scopes: frozenset[str] = frozenset()
-    expires_at: float = 0.0
-
-
-@dataclass
-class DriveFile:
-    """A file, folder or spreadsheet of the stand-in's Drive."""
-
-    id: str
-    name: str
-    mime_type: str
-    parents: list[str]
-    created: float
-    modified: float
-    owner: str | None  # None in a shared drive
-    creator: str
-    drive_id: str | None = None
-    content: bytes | None = None
-    version: int = 1
-    trashed: bool = False
-    app_properties: dict[str, str] = field(default_factory=dict)
-    properties: dict[str, str] = field(default_factory=dict)
-    permissions: dict[str, str] = field(default_factory=dict)
-    last_modifier: str = ""
-
-
-@dataclass
-class SharedDrive:
-    """A shared drive: its members and their roles."""
-
-    id: str
-    name: str
-    members: dict[str, str] = field(default_factory=dict)
-
-
-class StandIn:
+class StandIn(OAuthEndpoints, DriveEndpoints):
     """The stand-in server. Use as a context manager, or :meth:`start` / :meth:`stop`."""
 
     def __init__(self, clock: FakeClock | None = None, *, quota_per_minute: int = 60,
@@ -289,7 +250,7 @@ class StandIn:
                             email: str = "nscl-bot@nscl-1322.iam.gserviceaccount.com") -> Path:
         """Write a service-account key file whose ``token_uri`` is this stand-in and
         register its public key; return the path."""
-        private_pem, public_pem = _rsa_key_pair()
+        private_pem, public_pem = rsa_key_pair()
         kid = hashlib.sha1(public_pem.encode()).hexdigest()
         with self.lock:
             self.keys[email] = (kid, public_pem)
@@ -316,20 +277,20 @@ class StandIn:
                                                                    SCOPE + "spreadsheets")) -> str:
         """An access token for ``email`` (a person unless it is a service account's
         address), for tests acting as a clerk."""
-        token = "ya29.standin-" + _random_id(self.rng, 24)
+        token = "ya29.standin-" + random_id(self.rng, 24)
         with self.lock:
-            self.tokens[token] = Identity(email, email.split("@")[0], _is_robot(email),
+            self.tokens[token] = Identity(email, email.split("@")[0], is_robot(email),
                                           frozenset(scopes), self.clock.monotonic() + 3599)
         return token
 
     # ---- content ----------------------------------------------------------------------
     def _new_file_id(self) -> str:
-        return "1" + _random_id(self.rng, 43)
+        return "1" + random_id(self.rng, 43)
 
     def add_shared_drive(self, name: str, members: dict[str, str]) -> str:
         """A shared drive with ``members`` (email → role); return its ID."""
         with self.lock:
-            drive_id = "0A" + _random_id(self.rng, 17)
+            drive_id = "0A" + random_id(self.rng, 17)
             self.drives[drive_id] = SharedDrive(drive_id, name, dict(members))
             return drive_id
 
@@ -453,115 +414,6 @@ class StandIn:
         self._buckets[key] = [tokens - 1.0, now]
         return None
 
-    # ---- access -------------------------------------------------------------------------
-    def _role(self, identity: Identity, f: DriveFile) -> int:
-        best = 0
-        seen: set[str] = set()
-        node: DriveFile | None = f
-        while node is not None and node.id not in seen:
-            seen.add(node.id)
-            if node.owner == identity.email or node.creator == identity.email:
-                best = max(best, _ROLE_RANK["owner"])
-            best = max(best, _ROLE_RANK.get(node.permissions.get(identity.email, ""), 0))
-            node = self.files.get(node.parents[0]) if node.parents else None
-        if f.drive_id:
-            drive = self.drives.get(f.drive_id)
-            if drive is not None:
-                best = max(best, _ROLE_RANK.get(drive.members.get(identity.email, ""), 0))
-        return best
-
-    def _visible(self, identity: Identity, f: DriveFile, query: dict[str, str],
-                 api: str = "drive") -> bool:
-        """Whether the caller may see ``f``: shared with them, and within the token's
-        scopes (``drive.file`` alone reaches only files its identity created)."""
-        if f.drive_id and query.get("supportsAllDrives", "").lower() != "true":
-            return False
-        if self._role(identity, f) < 1:
-            return False
-        every_file = {SCOPE + "drive", SCOPE + "drive.readonly"}
-        every_file |= ({SCOPE + "spreadsheets", SCOPE + "spreadsheets.readonly"}
-                       if api == "sheets" else {SCOPE + "drive.metadata.readonly"})
-        return bool(identity.scopes & every_file) or f.creator == identity.email
-
-    def _file(self, identity: Identity, file_id: str, query: dict[str, str]) -> DriveFile:
-        f = self.files.get(file_id)
-        if f is None or not self._visible(identity, f, query):
-            raise drive_error(404, f"File not found: {file_id}.", "notFound",
-                              location="fileId")
-        return f
-
-    def _can_write(self, identity: Identity, f: DriveFile) -> bool:
-        return self._role(identity, f) >= _ROLE_RANK["writer"]
-
-    def _target_parent(self, identity: Identity, parents: list[str],
-                       query: dict[str, str]) -> str | None:
-        if len(parents) > 1:
-            raise drive_error(403, "Increasing the number of parents is not allowed",
-                              "cannotAddParent")
-        if not parents:
-            return None
-        parent = parents[0]
-        if parent in self.drives:
-            if query.get("supportsAllDrives", "").lower() != "true" or _ROLE_RANK.get(
-                    self.drives[parent].members.get(identity.email, ""), 0) < 1:
-                raise drive_error(404, f"File not found: {parent}.", "notFound",
-                                  location="fileId")
-            if _ROLE_RANK.get(self.drives[parent].members[identity.email], 0) < 3:
-                raise drive_error(403, "The user does not have sufficient permissions for "
-                                  "this file.", "insufficientFilePermissions")
-            return parent
-        folder = self._file(identity, parent, query)
-        if folder.mime_type != FOLDER_MIME:
-            raise drive_error(400, "The specified parent is not a folder.", "invalidParent")
-        if not self._can_write(identity, folder):
-            raise drive_error(403, "The user does not have sufficient permissions for this "
-                              "file.", "insufficientFilePermissions")
-        return parent
-
-    def _check_storage(self, identity: Identity, parent: str | None) -> None:
-        if identity.service_account and self._drive_of(parent) is None:
-            raise drive_error(
-                403, "Service Accounts do not have storage quota. Leverage shared drives "
-                "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives),"
-                " or use OAuth delegation (http://support.google.com/a/answer/7281227) "
-                "instead.", "storageQuotaExceeded", domain="usageLimits")
-
-    # ---- JSON of Drive files ------------------------------------------------------------
-    def _user(self, email: str, identity: Identity) -> dict[str, Any]:
-        return {"kind": "drive#user", "displayName": email.split("@")[0],
-                "me": email == identity.email,
-                "permissionId": hashlib.md5(email.encode()).hexdigest()[:20],
-                "emailAddress": email}
-
-    def _file_json(self, f: DriveFile, identity: Identity) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": "drive#file", "id": f.id, "name": f.name,
-                               "mimeType": f.mime_type}
-        if f.parents:
-            out["parents"] = list(f.parents)
-        out.update({
-            "createdTime": rfc3339(f.created), "modifiedTime": rfc3339(f.modified),
-            "version": str(f.version), "trashed": f.trashed,
-            "lastModifyingUser": self._user(f.last_modifier, identity),
-            "webViewLink": _web_link(f),
-            "capabilities": {"canEdit": self._can_write(identity, f),
-                             "canAddChildren": f.mime_type == FOLDER_MIME
-                             and self._can_write(identity, f),
-                             "canDelete": self._role(identity, f) >= 4},
-        })
-        if f.drive_id:
-            out["driveId"] = f.drive_id
-        elif f.owner:
-            out["owners"] = [self._user(f.owner, identity)]
-        if f.content is not None:
-            out["size"] = str(len(f.content))
-            out["md5Checksum"] = hashlib.md5(f.content).hexdigest()
-            out["headRevisionId"] = f"rev{f.version}"
-        if f.app_properties:
-            out["appProperties"] = dict(f.app_properties)
-        if f.properties:
-            out["properties"] = dict(f.properties)
-        return out
-
     # ---- the request pipeline ---------------------------------------------------------
     def handle(self, method: str, raw_path: str, headers: dict[str, str],
                body: bytes) -> tuple[int, dict[str, str], bytes] | None:
@@ -646,279 +498,6 @@ class StandIn:
         raise sheets_error(403, "Request had insufficient authentication scopes.",
                            "PERMISSION_DENIED", details)
 
-    # ---- OAuth ------------------------------------------------------------------------
-    def _token(self, identity: Any, groups: tuple[str, ...], query: dict[str, str],
-               query_lists: Any, headers: dict[str, str], body: bytes) -> tuple[Any, ...]:
-        form = {k: v[-1] for k, v in urllib.parse.parse_qs(body.decode()).items()}
-        basic = headers.get("authorization", "")
-        if basic.lower().startswith("basic "):  # client credentials may come as HTTP Basic
-            decoded = base64.b64decode(basic[6:].strip()).decode()
-            client_id, _, secret = decoded.partition(":")
-            form.setdefault("client_id", urllib.parse.unquote(client_id))
-            form.setdefault("client_secret", urllib.parse.unquote(secret))
-        grant = form.get("grant_type", "")
-        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            return self._jwt_grant(form.get("assertion", ""))
-        if grant == "authorization_code":
-            return self._code_grant(form)
-        if grant == "refresh_token":
-            found = self.refresh_tokens.get(form.get("refresh_token", ""))
-            if found is None or self.clients.get(form.get("client_id", "")) != form.get(
-                    "client_secret"):
-                raise _oauth_error("invalid_grant", "Token has been expired or revoked.")
-            token = self._issue(found.email, found.scopes)
-            return _json_answer({"access_token": token, "expires_in": 3599,
-                                 "scope": " ".join(sorted(found.scopes)),
-                                 "token_type": "Bearer"})
-        raise _oauth_error("unsupported_grant_type", f"Invalid grant_type: {grant}")
-
-    def _issue(self, email: str, scopes: frozenset[str]) -> str:
-        token = "ya29.standin-" + _random_id(self.rng, 24)
-        self.tokens[token] = Identity(email, email.split("@")[0], _is_robot(email), scopes,
-                                      self.clock.monotonic() + 3599)
-        return token
-
-    def _jwt_grant(self, assertion: str) -> tuple[Any, ...]:
-        from google.auth import exceptions, jwt
-
-        try:
-            claims = jwt.decode(assertion, verify=False)
-        except (ValueError, exceptions.GoogleAuthError):
-            raise _oauth_error("invalid_grant", "Invalid JWT.") from None
-        email = str(claims.get("iss", ""))
-        if email not in self.keys:
-            raise _oauth_error("invalid_grant", "Invalid grant: account not found")
-        _, public_pem = self.keys[email]
-        try:
-            # The audience Google's token endpoint expects (google-auth always sends it,
-            # whatever the key's token_uri).
-            jwt.decode(assertion, certs=public_pem, clock_skew_in_seconds=10,
-                       audience=["https://oauth2.googleapis.com/token", self.token_uri])
-        except (ValueError, exceptions.GoogleAuthError):
-            raise _oauth_error("invalid_grant", "Invalid JWT Signature.") from None
-        scopes = frozenset(str(claims.get("scope", "")).split())
-        if not scopes:
-            raise _oauth_error("invalid_scope", "Invalid OAuth scope or ID token audience "
-                               "provided.")
-        return _json_answer({"access_token": self._issue(email, scopes), "expires_in": 3599,
-                             "token_type": "Bearer"})
-
-    def _authorize(self, identity: Any, groups: tuple[str, ...], query: dict[str, str],
-                   query_lists: Any, headers: dict[str, str], body: bytes) -> tuple[Any, ...]:
-        client = query.get("client_id", "")
-        redirect = query.get("redirect_uri", "")
-        target = urllib.parse.urlsplit(redirect)
-        if client not in self.clients:
-            return 401, {"Content-Type": "text/html"}, b"Error 401: invalid_client"
-        if target.scheme != "http" or target.hostname not in ("localhost", "127.0.0.1"):
-            return 400, {"Content-Type": "text/html"}, b"Error 400: redirect_uri_mismatch"
-        code = "4/standin-" + _random_id(self.rng, 30)
-        scopes = frozenset(query.get("scope", "").split())
-        self.codes[code] = {"client": client, "redirect": redirect, "scopes": scopes,
-                            "challenge": query.get("code_challenge"),
-                            "user": self.consenting_user}
-        location = redirect + ("&" if "?" in redirect else "?") + urllib.parse.urlencode(
-            {"state": query.get("state", ""), "code": code, "scope": " ".join(sorted(scopes))})
-        return 302, {"Location": location, "Content-Type": "text/html"}, b""
-
-    def _code_grant(self, form: dict[str, str]) -> tuple[Any, ...]:
-        grant = self.codes.pop(form.get("code", ""), None)
-        if grant is None:
-            raise _oauth_error("invalid_grant", "Malformed auth code.")
-        if self.clients.get(form.get("client_id", "")) != form.get("client_secret") or \
-                grant["client"] != form.get("client_id"):
-            raise _oauth_error("invalid_client", "Unauthorized")
-        if grant["redirect"] != form.get("redirect_uri"):
-            raise _oauth_error("redirect_uri_mismatch", "Bad Request")
-        if grant["challenge"]:
-            verifier = form.get("code_verifier", "")
-            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-            if digest.rstrip(b"=").decode() != grant["challenge"]:
-                raise _oauth_error("invalid_grant", "Invalid code verifier.")
-        refresh = "1//standin-" + _random_id(self.rng, 30)
-        self.refresh_tokens[refresh] = Identity(grant["user"], grant["user"].split("@")[0],
-                                                False, grant["scopes"])
-        return _json_answer({"access_token": self._issue(grant["user"], grant["scopes"]),
-                             "expires_in": 3599, "refresh_token": refresh,
-                             "scope": " ".join(sorted(grant["scopes"])),
-                             "token_type": "Bearer"})
-
-    # ---- Drive ------------------------------------------------------------------------
-    def _about(self, identity: Identity, groups: tuple[str, ...], query: dict[str, str],
-               *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        about = {"kind": "drive#about", "user": self._user(identity.email, identity)}
-        return _json_answer(apply_fields(about, _drive_fields(query.get("fields"))))
-
-    def _files_list(self, identity: Identity, groups: tuple[str, ...], query: dict[str, str],
-                    *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        test = _DriveQuery(query.get("q", "")).parse() if query.get("q") else None
-        everything = (query.get("includeItemsFromAllDrives", "").lower() == "true"
-                      and query.get("supportsAllDrives", "").lower() == "true")
-        if query.get("includeItemsFromAllDrives", "").lower() == "true" and not everything:
-            raise drive_error(403, "The includeItemsFromAllDrives parameter may only be set "
-                              "to true when supportsAllDrives is also set to true.",
-                              "teamDrivesParameterNotSupported", location="supportsAllDrives")
-        found = [f for f in self.files.values()
-                 if (everything or not f.drive_id) and self._visible(identity, f, query)
-                 and (test is None or test(f, self))]
-        found.sort(key=_order_key(query.get("orderBy")))
-        try:
-            size = min(1000, max(1, int(query.get("pageSize", "100"))))
-        except ValueError:
-            raise drive_error(400, "Invalid Value", "invalid", location="pageSize") from None
-        start = _page_start(query.get("pageToken"))
-        page = found[start:start + size]
-        out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False,
-                               "files": [self._file_json(f, identity) for f in page]}
-        if start + size < len(found):
-            out["nextPageToken"] = _page_token(start + size)
-        tree = _drive_fields(query.get("fields"), listing=True)
-        return _json_answer(apply_fields(out, tree))
-
-    def _files_get(self, identity: Identity, groups: tuple[str, ...], query: dict[str, str],
-                   *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        f = self._file(identity, groups[0], query)
-        if query.get("alt") == "media":
-            if f.content is None:
-                message = ("Only files with binary content can be downloaded. Use Export "
-                           "with Docs Editors files.")
-                raise drive_error(403, message, "fileNotDownloadable", location="alt")
-            return 200, {"Content-Type": f.mime_type}, f.content
-        return _json_answer(apply_fields(self._file_json(f, identity),
-                                         _drive_fields(query.get("fields"))))
-
-    def _create(self, identity: Identity, query: dict[str, str], metadata: dict[str, Any],
-                content: bytes | None) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_WRITE_SCOPES, "drive.googleapis.com")
-        parent = self._target_parent(identity, list(metadata.get("parents") or []), query)
-        self._check_storage(identity, parent)
-        mime = str(metadata.get("mimeType") or "application/octet-stream")
-        if content is not None and mime.startswith("application/vnd.google-apps."):
-            raise drive_error(400, "Converting uploaded files is not implemented by the "
-                              "stand-in.", "badRequest")
-        file_id = self._add(str(metadata.get("name") or "Untitled"), mime, owner=None,
-                            parent=parent, shared_with=None, content=content,
-                            creator=identity.email,
-                            app_properties=metadata.get("appProperties"),
-                            properties=metadata.get("properties"))
-        f = self.files[file_id]
-        if f.drive_id is None:
-            f.owner = identity.email
-        return _json_answer(apply_fields(self._file_json(f, identity),
-                                         _drive_fields(query.get("fields"))))
-
-    def _files_create(self, identity: Identity, groups: tuple[str, ...],
-                      query: dict[str, str], query_lists: Any, headers: dict[str, str],
-                      body: bytes) -> tuple[Any, ...]:
-        metadata = _json_body(body, drive=True) or {}
-        return self._create(identity, query, metadata, None)
-
-    def _files_upload(self, identity: Identity, groups: tuple[str, ...],
-                      query: dict[str, str], query_lists: Any, headers: dict[str, str],
-                      body: bytes) -> tuple[Any, ...]:
-        kind = query.get("uploadType")
-        if kind == "media":
-            return self._create(identity, query, {"mimeType": headers.get(
-                "content-type", "application/octet-stream")}, body)
-        if kind != "multipart":
-            raise drive_error(400, "Invalid Value", "invalid", location="uploadType")
-        metadata, content = _multipart(headers.get("content-type", ""), body)
-        return self._create(identity, query, metadata, content)
-
-    def _files_copy(self, identity: Identity, groups: tuple[str, ...], query: dict[str, str],
-                    query_lists: Any, headers: dict[str, str], body: bytes) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_WRITE_SCOPES, "drive.googleapis.com")
-        source = self._file(identity, groups[0], query)
-        metadata = _json_body(body, drive=True) or {}
-        parents = list(metadata.get("parents") or source.parents)
-        parent = self._target_parent(identity, parents, query)
-        self._check_storage(identity, parent)
-        name = metadata.get("name") or f"Copy of {source.name}"
-        file_id = self._add(str(name), source.mime_type, owner=None, parent=parent,
-                            shared_with=None, content=source.content, creator=identity.email,
-                            app_properties=metadata.get("appProperties"),
-                            properties=metadata.get("properties"),
-                            source=self.spreadsheets.get(source.id))
-        f = self.files[file_id]
-        if f.drive_id is None:
-            f.owner = identity.email
-        return _json_answer(apply_fields(self._file_json(f, identity),
-                                         _drive_fields(query.get("fields"))))
-
-    def _files_delete(self, identity: Identity, groups: tuple[str, ...],
-                      query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_WRITE_SCOPES, "drive.googleapis.com")
-        f = self._file(identity, groups[0], query)
-        if self._role(identity, f) < _ROLE_RANK["fileOrganizer"]:
-            raise drive_error(403, "The user does not have sufficient permissions for this "
-                              "file.", "insufficientFilePermissions")
-        del self.files[f.id]
-        self.spreadsheets.pop(f.id, None)
-        self._changed(f, removed=True, by=identity.email)
-        return 204, {"Content-Type": "text/html"}, b""
-
-    def _files_export(self, identity: Identity, groups: tuple[str, ...],
-                      query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        # files.export has no supportsAllDrives parameter: shared-drive files export too.
-        f = self._file(identity, groups[0], {**query, "supportsAllDrives": "true"})
-        if f.mime_type != SPREADSHEET_MIME:
-            raise drive_error(403, "Export only supports Docs Editors files.",
-                              "fileNotExportable")
-        if query.get("mimeType") != XLSX_MIME:
-            raise drive_error(400, "The requested conversion is not supported.", "badRequest",
-                              location="convertTo")
-        return 200, {"Content-Type": XLSX_MIME}, self.spreadsheets[f.id].to_xlsx()
-
-    def _comments_list(self, identity: Identity, groups: tuple[str, ...],
-                       query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        self._file(identity, groups[0], {**query, "supportsAllDrives": "true"})
-        out = {"kind": "drive#commentList", "comments": []}
-        return _json_answer(apply_fields(out, parse_fields(query.get("fields"))))
-
-    def _changes_start(self, identity: Identity, groups: tuple[str, ...],
-                       query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        return _json_answer({"kind": "drive#startPageToken",
-                             "startPageToken": str(len(self.changes) + 1)})
-
-    def _changes_list(self, identity: Identity, groups: tuple[str, ...],
-                      query: dict[str, str], *rest: Any) -> tuple[Any, ...]:
-        self._need_scope(identity, DRIVE_READ_SCOPES, "drive.googleapis.com")
-        try:
-            start = int(query.get("pageToken", ""))
-        except ValueError:
-            raise drive_error(400, "Invalid Value", "invalid", location="pageToken") from None
-        size = min(1000, max(1, int(query.get("pageSize", "100"))))
-        latest: dict[str, tuple[int, float, bool]] = {}
-        for n, file_id, moment, removed in self.changes:
-            if n >= start:
-                latest[file_id] = (n, moment, removed)
-        items = sorted(latest.items(), key=lambda kv: kv[1][0])
-        changes = []
-        last = start - 1
-        for file_id, (n, moment, removed) in items[:size]:
-            last = n
-            f = self.files.get(file_id)
-            if f is not None and not self._visible(identity, f, query):
-                continue
-            change: dict[str, Any] = {"kind": "drive#change", "changeType": "file",
-                                      "time": rfc3339(moment), "removed": removed or f is None,
-                                      "fileId": file_id}
-            if f is not None:
-                change["file"] = self._file_json(f, identity)
-            changes.append(change)
-        out: dict[str, Any] = {"kind": "drive#changeList", "changes": changes}
-        if len(items) > size:
-            out["nextPageToken"] = str(last + 1)
-        else:
-            out["newStartPageToken"] = str(len(self.changes) + 1)
-        return _json_answer(apply_fields(out, parse_fields(query.get("fields"))))
-
     # ---- Sheets -----------------------------------------------------------------------
     def _sheet_file(self, identity: Identity, spreadsheet_id: str,
                     write: bool) -> tuple[DriveFile, Spreadsheet]:
@@ -944,7 +523,7 @@ class StandIn:
                 query_lists: dict[str, list[str]], *rest: Any) -> tuple[Any, ...]:
         _, ss = self._sheet_file(identity, groups[0], write=False)
         grid = query.get("includeGridData", "false").lower() == "true"
-        return _json_answer(ss.to_json(fields=query.get("fields"),
+        return json_answer(ss.to_json(fields=query.get("fields"),
                                        ranges=query_lists.get("ranges"),
                                        include_grid_data=grid))
 
@@ -952,14 +531,14 @@ class StandIn:
                          query: dict[str, str], query_lists: Any, headers: dict[str, str],
                          body: bytes) -> tuple[Any, ...]:
         f, ss = self._sheet_file(identity, groups[0], write=True)
-        new, answer = ss.batch_update(_json_body(body), identity.email)
+        new, answer = ss.batch_update(json_body(body), identity.email)
         self._commit(f, identity, new)
-        return _json_answer(apply_fields(answer, parse_fields(query.get("fields"))))
+        return json_answer(apply_fields(answer, parse_fields(query.get("fields"))))
 
     def _values_get(self, identity: Identity, groups: tuple[str, ...], query: dict[str, str],
                     *rest: Any) -> tuple[Any, ...]:
         _, ss = self._sheet_file(identity, groups[0], write=False)
-        return _json_answer(ss.value_range(
+        return json_answer(ss.value_range(
             urllib.parse.unquote(groups[1]),
             value_render=query.get("valueRenderOption", "FORMATTED_VALUE"),
             date_render=query.get("dateTimeRenderOption", "SERIAL_NUMBER"),
@@ -974,7 +553,7 @@ class StandIn:
                                  date_render=query.get("dateTimeRenderOption", "SERIAL_NUMBER"),
                                  major_dimension=query.get("majorDimension", "ROWS"))
                   for r in query_lists.get("ranges", [])]
-        return _json_answer({"spreadsheetId": ss.id, "valueRanges": ranges})
+        return json_answer({"spreadsheetId": ss.id, "valueRanges": ranges})
 
     def _values_write(self, identity: Identity, spreadsheet_id: str,
                       apply: Callable[[Spreadsheet], dict[str, Any]]) -> tuple[Any, ...]:
@@ -982,7 +561,7 @@ class StandIn:
         work = ss.clone()
         answer = apply(work)
         self._commit(f, identity, work)
-        return _json_answer(answer)
+        return json_answer(answer)
 
     def _values_update(self, identity: Identity, groups: tuple[str, ...],
                        query: dict[str, str], query_lists: Any, headers: dict[str, str],
@@ -991,7 +570,7 @@ class StandIn:
         option = query.get("valueInputOption", "")
         if not option:
             raise sheets_error(400, "'valueInputOption' is required but not specified")
-        data = _json_body(body)
+        data = json_body(body)
         return self._values_write(identity, groups[0],
                                   lambda ss: ss.update_values(a1, data, option))
 
@@ -1007,14 +586,14 @@ class StandIn:
         option = query.get("valueInputOption", "")
         if not option:
             raise sheets_error(400, "'valueInputOption' is required but not specified")
-        data = _json_body(body)
+        data = json_body(body)
         return self._values_write(identity, groups[0],
                                   lambda ss: ss.append_values(a1, data, option))
 
     def _values_batch_update(self, identity: Identity, groups: tuple[str, ...],
                              query: dict[str, str], query_lists: Any,
                              headers: dict[str, str], body: bytes) -> tuple[Any, ...]:
-        data = _json_body(body) or {}
+        data = json_body(body) or {}
         option = data.get("valueInputOption")
         if not option:
             raise sheets_error(400, "'valueInputOption' is required but not specified")
@@ -1119,28 +698,6 @@ def _handler_for(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
 
 
 # ---- helpers --------------------------------------------------------------------------
-def _json_answer(data: Any, status: int = 200) -> tuple[int, dict[str, str], bytes]:
-    return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(
-        data, ensure_ascii=False).encode("utf-8")
-
-
-def _json_body(body: bytes, *, drive: bool = False) -> Any:
-    if not body:
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        message = "Invalid JSON payload received."
-        if drive:
-            raise drive_error(400, message, "parseError") from None
-        raise sheets_error(400, message, "INVALID_ARGUMENT") from None
-
-
-def _oauth_error(error: str, description: str) -> ApiError:
-    status = 401 if error == "invalid_client" else 400
-    return ApiError(status, {"error": error, "error_description": description})
-
-
 def _quota_error(kind: str, limit: int) -> ApiError:
     metric = "Read requests" if kind == "read" else "Write requests"
     quota = "ReadRequestsPerMinutePerUser" if kind == "read" else "WriteRequestsPerMinutePerUser"
@@ -1176,258 +733,3 @@ def _fault_answer(fault: Fault, api: str, limit: int) -> tuple[int, dict[str, st
     if fault.retry_after is not None:
         headers["Retry-After"] = fault.retry_after
     return error.status, headers, json.dumps(error.body).encode()
-
-
-_LISTING_DEFAULT = parse_fields("kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)")
-_FILE_DEFAULT = parse_fields("kind,id,name,mimeType")
-
-
-def _drive_fields(text: str | None, *, listing: bool = False) -> Any:
-    if text is None:
-        return _LISTING_DEFAULT if listing else _FILE_DEFAULT
-    return parse_fields(text)
-
-
-def _web_link(f: DriveFile) -> str:
-    if f.mime_type == SPREADSHEET_MIME:
-        return f"https://docs.google.com/spreadsheets/d/{f.id}/edit?usp=drivesdk"
-    if f.mime_type == FOLDER_MIME:
-        return f"https://drive.google.com/drive/folders/{f.id}"
-    return f"https://drive.google.com/file/d/{f.id}/view?usp=drivesdk"
-
-
-def _random_id(rng: random.Random, length: int) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    return "".join(rng.choice(alphabet) for _ in range(length))
-
-
-def _is_robot(email: str) -> bool:
-    return email.endswith(".gserviceaccount.com")
-
-
-_KEY_CACHE: list[tuple[str, str]] = []
-
-
-def _rsa_key_pair() -> tuple[str, str]:
-    """(private key PEM, public key PEM); one key per test process (generation is slow)."""
-    if not _KEY_CACHE:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private = key.private_bytes(serialization.Encoding.PEM,
-                                    serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
-        public = key.public_key().public_bytes(
-            serialization.Encoding.PEM,
-            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-        _KEY_CACHE.append((private, public))
-    return _KEY_CACHE[0]
-
-
-def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"page:{offset}".encode()).decode()
-
-
-def _page_start(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-        if not text.startswith("page:"):
-            raise ValueError(token)
-        return int(text[5:])
-    except ValueError:
-        raise drive_error(400, "Invalid Value", "invalid", location="pageToken") from None
-
-
-def _order_key(order_by: str | None) -> Callable[[DriveFile], Any]:
-    if not order_by:
-        return lambda f: (f.created, f.id)
-    keys = []
-    for part in order_by.split(","):
-        name, _, direction = part.strip().partition(" ")
-        if name not in ("name", "modifiedTime", "createdTime", "folder"):
-            raise drive_error(400, "Invalid Value", "invalid", location="orderBy")
-        keys.append((name, direction.strip().lower() == "desc"))
-
-    def key(f: DriveFile) -> Any:
-        out = []
-        for name, desc in keys:
-            value: Any = {"name": f.name.lower(), "modifiedTime": f.modified,
-                          "createdTime": f.created,
-                          "folder": 0 if f.mime_type == FOLDER_MIME else 1}[name]
-            if desc:
-                value = tuple(-ord(ch) for ch in value) if isinstance(value, str) else -value
-            out.append(value)
-        return tuple(out)
-
-    return key
-
-
-def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], bytes]:
-    m = re.search(r'boundary="?([^";]+)"?', content_type)
-    if not m:
-        raise drive_error(400, "Invalid multipart request.", "badContent")
-    boundary = b"--" + m.group(1).encode()
-    parts = [p for p in body.split(boundary) if p.strip() and p.strip() != b"--"]
-    if len(parts) != 2:
-        raise drive_error(400, "Invalid multipart request with 0 mime parts.", "badContent")
-
-    def payload(part: bytes) -> bytes:
-        _, _, rest = part.partition(b"\r\n\r\n")
-        return rest[:-2] if rest.endswith(b"\r\n") else rest
-
-    metadata = json.loads(payload(parts[0]) or b"{}")
-    return metadata, payload(parts[1])
-
-
-class _DriveQuery:
-    """Drive's query language (the part nscl and gspread use)."""
-
-    _TOKEN = re.compile(r"\s*(?:(?P<str>'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(?P<op>!=|<=|>="
-                        r"|[=<>(){}])|(?P<word>[A-Za-z_][A-Za-z0-9_]*))")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            m = self._TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                if text[pos:].strip() == "":
-                    break
-                raise self.error()
-            kind = m.lastgroup or ""
-            value = m.group(kind)
-            if kind == "str":
-                value = re.sub(r"\\(.)", r"\1", value[1:-1])
-            self.tokens.append((kind, value))
-            pos = m.end()
-        self.pos = 0
-
-    def error(self) -> ApiError:
-        return drive_error(400, "Invalid Value", "invalid", location="q")
-
-    def take(self) -> tuple[str, str]:
-        if self.pos >= len(self.tokens):
-            raise self.error()
-        self.pos += 1
-        return self.tokens[self.pos - 1]
-
-    def peek_word(self) -> str | None:
-        if self.pos < len(self.tokens) and self.tokens[self.pos][0] == "word":
-            return self.tokens[self.pos][1].lower()
-        return None
-
-    Test = Callable[[DriveFile, StandIn], bool]
-
-    def parse(self) -> Test:
-        test = self.or_expr()
-        if self.pos != len(self.tokens):
-            raise self.error()
-        return test
-
-    def or_expr(self) -> Test:
-        left = self.and_expr()
-        while self.peek_word() == "or":
-            self.take()
-            right = self.and_expr()
-            left = (lambda a, b: lambda f, s: a(f, s) or b(f, s))(left, right)
-        return left
-
-    def and_expr(self) -> Test:
-        left = self.not_expr()
-        while self.peek_word() == "and":
-            self.take()
-            right = self.not_expr()
-            left = (lambda a, b: lambda f, s: a(f, s) and b(f, s))(left, right)
-        return left
-
-    def not_expr(self) -> Test:
-        if self.peek_word() == "not":
-            self.take()
-            inner = self.not_expr()
-            return lambda f, s: not inner(f, s)
-        if self.pos < len(self.tokens) and self.tokens[self.pos] == ("op", "("):
-            self.take()
-            inner = self.or_expr()
-            if self.take() != ("op", ")"):
-                raise self.error()
-            return inner
-        return self.term()
-
-    def term(self) -> Test:
-        kind, value = self.take()
-        if kind == "str":  # 'x' in parents / owners / writers / readers
-            if self.take() != ("word", "in"):
-                raise self.error()
-            _, where = self.take()
-            if where == "parents":
-                return lambda f, s: value in f.parents
-            if where in ("owners", "writers", "readers"):
-                need = {"owners": 5, "writers": 3, "readers": 1}[where]
-                return lambda f, s: _ROLE_RANK.get(f.permissions.get(value, ""), 0) >= need \
-                    or f.owner == value
-            raise self.error()
-        if kind != "word":
-            raise self.error()
-        name = value
-        if name == "parents" and self.peek_word() == "in":  # gspread writes it this way
-            self.take()
-            folder = self.take()[1]
-            return lambda f, s: folder in f.parents
-        if name in ("appProperties", "properties"):
-            if self.take() != ("word", "has") or self.take() != ("op", "{"):
-                raise self.error()
-            if self.take() != ("word", "key") or self.take() != ("op", "="):
-                raise self.error()
-            key = self.take()[1]
-            if self.take() != ("word", "and") or self.take() != ("word", "value") or \
-                    self.take() != ("op", "="):
-                raise self.error()
-            wanted = self.take()[1]
-            if self.take() != ("op", "}"):
-                raise self.error()
-            attr = "app_properties" if name == "appProperties" else "properties"
-            return lambda f, s: getattr(f, attr).get(key) == wanted
-        op_kind, op = self.take()
-        if op_kind == "word" and op.lower() == "contains":
-            op = "contains"
-        elif op_kind != "op" or op not in ("=", "!=", "<", "<=", ">", ">="):
-            raise self.error()
-        vkind, raw = self.take()
-        if vkind == "word" and raw.lower() in ("true", "false"):
-            literal: Any = raw.lower() == "true"
-        elif vkind == "str":
-            literal = raw
-        else:
-            raise self.error()
-        getters: dict[str, Callable[[DriveFile], Any]] = {
-            "name": lambda f: f.name, "mimeType": lambda f: f.mime_type,
-            "trashed": lambda f: f.trashed, "starred": lambda f: False,
-            "modifiedTime": lambda f: rfc3339(f.modified),
-            "createdTime": lambda f: rfc3339(f.created),
-        }
-        if name not in getters:
-            raise self.error()
-        get = getters[name]
-        if name.endswith("Time") and isinstance(literal, str):
-            literal = _normal_time(literal)
-        compare: dict[str, Callable[[Any, Any], bool]] = {
-            "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-            "contains": lambda a, b: isinstance(a, str) and str(b).lower() in a.lower(),
-        }
-        check = compare[op]
-        return lambda f, s: check(get(f), literal)
-
-
-def _normal_time(text: str) -> str:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise drive_error(400, "Invalid Value", "invalid", location="q") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return rfc3339(moment.timestamp())

@@ -1,4 +1,4 @@
-"""What the Google stand-in's Drive and Sheets parts share: error answers and ``fields``.
+"""What the Google stand-in's parts share: error answers, ``fields``, files and identities.
 
 Google answers a refused request with a JSON error body whose shape differs by API:
 Sheets v4 ``{"error": {"code", "message", "status"[, "details"]}}``; Drive v3 the same
@@ -10,15 +10,36 @@ everything.
 
 from __future__ import annotations
 
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
+    "DRIVE_READ_SCOPES",
+    "DRIVE_WRITE_SCOPES",
+    "FOLDER_MIME",
+    "ROLE_RANK",
+    "SCOPE",
+    "SHEETS_READ_SCOPES",
+    "SHEETS_WRITE_SCOPES",
+    "SPREADSHEET_MIME",
+    "XLSX_MIME",
     "ApiError",
+    "DriveFile",
+    "Identity",
+    "SharedDrive",
     "apply_fields",
     "drive_error",
     "invalid_argument",
+    "is_robot",
+    "json_answer",
+    "json_body",
     "merge_fields",
     "parse_fields",
+    "random_id",
+    "rfc3339",
     "set_by_mask",
     "sheets_error",
 ]
@@ -199,3 +220,88 @@ def set_by_mask(target: dict[str, Any], source: dict[str, Any], tree: FieldTree 
             target[key] = inner_target
         else:
             target.pop(key, None)
+
+
+# ---- Drive's model: files, shared drives, identities --------------------------------
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SCOPE = "https://www.googleapis.com/auth/"
+DRIVE_READ_SCOPES = {SCOPE + s for s in ("drive", "drive.readonly", "drive.file",
+                                         "drive.metadata.readonly")}
+DRIVE_WRITE_SCOPES = {SCOPE + "drive", SCOPE + "drive.file"}
+SHEETS_READ_SCOPES = {SCOPE + s for s in ("spreadsheets", "spreadsheets.readonly", "drive",
+                                          "drive.readonly", "drive.file")}
+SHEETS_WRITE_SCOPES = {SCOPE + s for s in ("spreadsheets", "drive", "drive.file")}
+ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5,
+              "owner": 5}
+
+def rfc3339(moment: float) -> str:
+    """Google's time format: 2026-01-01T00:00:00.000Z."""
+    dt = datetime.fromtimestamp(moment, UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+@dataclass
+class Identity:
+    """Who an access token belongs to."""
+
+    email: str
+    display_name: str
+    service_account: bool
+    scopes: frozenset[str] = frozenset()
+    expires_at: float = 0.0
+
+
+@dataclass
+class DriveFile:
+    """A file, folder or spreadsheet of the stand-in's Drive."""
+
+    id: str
+    name: str
+    mime_type: str
+    parents: list[str]
+    created: float
+    modified: float
+    owner: str | None  # None in a shared drive
+    creator: str
+    drive_id: str | None = None
+    content: bytes | None = None
+    version: int = 1
+    trashed: bool = False
+    app_properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    permissions: dict[str, str] = field(default_factory=dict)
+    last_modifier: str = ""
+
+
+@dataclass
+class SharedDrive:
+    """A shared drive: its members and their roles."""
+
+    id: str
+    name: str
+    members: dict[str, str] = field(default_factory=dict)
+
+def json_answer(data: Any, status: int = 200) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(
+        data, ensure_ascii=False).encode("utf-8")
+
+
+def json_body(body: bytes, *, drive: bool = False) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        message = "Invalid JSON payload received."
+        if drive:
+            raise drive_error(400, message, "parseError") from None
+        raise sheets_error(400, message, "INVALID_ARGUMENT") from None
+
+def random_id(rng: random.Random, length: int) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def is_robot(email: str) -> bool:
+    return email.endswith(".gserviceaccount.com")
