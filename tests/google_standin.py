@@ -11,6 +11,7 @@ holds the server, the request pipeline (faults, authentication, quotas, routing)
 call log and the Sheets endpoints; :mod:`tests.google_standin_oauth` the OAuth
 endpoints, :mod:`tests.google_standin_drive` Drive's endpoints, access rules and query
 language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
+:mod:`tests.google_standin_grid`, :mod:`tests.google_standin_batch`,
 :mod:`tests.google_standin_values` and :mod:`tests.google_standin_formulas`), and
 :mod:`tests.google_standin_common` what they share.
 
@@ -49,8 +50,8 @@ language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
 
 Not implemented (a request for these gets an error saying so, or is simply not
 served): Sheets ``spreadsheets.create`` (nscl creates through Drive), the
-``batchUpdate`` requests listed in ``_KNOWN_UNIMPLEMENTED`` of
-:mod:`tests.google_standin_sheets` (borders, dimension insert/delete, filters, charts,
+``batchUpdate`` requests listed in ``KNOWN_UNIMPLEMENTED`` of
+:mod:`tests.google_standin_batch` (borders, dimension insert/delete, filters, charts,
 named ranges, updating or deleting rules, ranges and metadata), ``developerMetadata``
 search endpoints, files.update (PATCH), permissions and revisions endpoints, resumable
 uploads, converting an uploaded .xlsx into a Google Sheets file, export formats other
