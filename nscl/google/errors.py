@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 __all__ = [
+    "SHARED_DRIVE_HELP",
     "GoogleAuthError",
     "GoogleConfigError",
     "GoogleDeferredError",
