@@ -21,6 +21,8 @@ __all__ = [
     "apply_page_setup",
     "mm_to_inches",
 ]
+# Print setup is part of the Excel template only: the Google Sheets API has no print
+# settings (a clerk sets them in the print dialogue).
 
 A4_PAPER = 9  # Excel paper size code of A4.
 # Millimetres, per Nghị định 30/2020/NĐ-CP.
@@ -46,7 +48,8 @@ class PageSetup:
 
 
 def apply_page_setup(worksheet: Any, setup: PageSetup) -> None:
-    """Apply A4, orientation, Decree 30 margins, fit-to-width, print titles and page numbers."""
+    """Apply to an XlsxWriter worksheet: A4, orientation, Decree 30 margins, fit-to-width,
+    print titles and page numbers."""
     worksheet.set_paper(A4_PAPER)
     if setup.landscape:
         worksheet.set_landscape()
