@@ -17,18 +17,13 @@ from typing import Any, TypeGuard
 from nscl.a1 import column_letter
 from nscl.forms import Column, TableForm, form_a
 from nscl.numbers import format_number
+from nscl.paging import DEFAULT_ROW_POINTS, PageBreaker
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.print_layout import (
-    DEFAULT_ROW_POINTS,
-    SIGNING_ROWS,
-    PageBreaker,
-    write_letterhead,
-    write_signatures,
-)
+from sync.print_layout import SIGNING_ROWS, write_letterhead, write_signatures
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,

@@ -77,7 +77,7 @@ def _rgb(color: str) -> dict[str, float]:
 
 
 _H_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
-_V_ALIGN = {"top": "TOP", "vcenter": "MIDDLE"}
+_V_ALIGN = {"top": "TOP", "vcenter": "MIDDLE", "bottom": "BOTTOM"}
 _SOLID = {"style": "SOLID"}
 
 

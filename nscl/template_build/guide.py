@@ -158,6 +158,54 @@ def _save_and_send(sheets: list[str], example_stem: str) -> list[GuideLine]:
     ]
 
 
+def _issue(form: TableForm, sheets: list[str]) -> list[GuideLine]:
+    """How the Ministry issues a form of its own (Form C): no agency fills it in, signs
+    it or sends it."""
+    names = ", ".join(f"\"{s}\"" for s in sheets)
+    return [
+        GuideLine("heading", "BAN HÀNH"),
+        GuideLine("text", (
+            f"• {form.name} do Ủy ban Tiêu chuẩn Đo lường Chất lượng Quốc gia (Bộ Khoa học "
+            "và Công nghệ) lập và công bố kèm theo thông báo kết quả tuyển chọn; các bộ, "
+            "ngành, địa phương không điền và không gửi biểu mẫu này."
+        )),
+        GuideLine("text", (
+            "• Ghi số và ngày của thông báo vào dòng \"(Kèm theo Thông báo số …)\" dưới "
+            "tiêu đề. Phụ lục không có phần ký: chữ ký và con dấu ở văn bản thông báo."
+        )),
+        GuideLine("text", (
+            "• Lưu dạng Excel .xlsx để lưu trữ; khi đăng tải, xuất PDF khổ A4, hướng ngang, "
+            "vừa một trang theo chiều ngang (ẩn các dòng trống còn thừa trước khi xuất)."
+        )),
+        GuideLine("heading", "BẢO VỆ SHEET"),
+        GuideLine("text", (
+            f"• {'Sheet' if len(sheets) == 1 else 'Các sheet'} {names} được bảo vệ KHÔNG có "
+            "mật khẩu, chỉ để tránh sửa nhầm tiêu đề. Ô nhập liệu vẫn nhập bình thường; khi "
+            "thật cần sửa phần bị khóa: Review "
+            "(Xem lại) > Unprotect Sheet (Bỏ bảo vệ trang tính), không cần mật khẩu."
+        )),
+    ]
+
+
+def _ministry_rules(form: TableForm) -> list[GuideLine]:
+    """The rules of a table the Ministry fills in itself (Form C)."""
+    lines = [GuideLine("text", (
+        "• Mỗi dòng là một nhiệm vụ đã được phê duyệt đưa vào danh mục tuyển chọn, theo thứ "
+        f"tự của quyết định phê duyệt; {form.columns[0].header} ghi liên tục 1, 2, 3 …"
+    ))]
+    for column in form.columns:
+        if column.type == "duration" and column.min is not None and column.max is not None:
+            lines.append(GuideLine("text", (
+                f"• {column.header}: số nguyên từ {column.min:g} đến {column.max:g} "
+                f"({column.unit}), theo quyết định phê duyệt."
+            )))
+    lines.append(GuideLine("text", (
+        f"• Vùng nhập có sẵn {form.input_rows} dòng kẻ khung; không để dòng trống xen giữa, "
+        "không gộp ô (merge)."
+    )))
+    return lines
+
+
 def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str,
                 target: Target = "excel") -> list[GuideLine]:
     """The content of the guide sheet for ``form`` (for the Excel template, or for the
@@ -181,6 +229,10 @@ def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str,
             required = "Tự tính" if column.computed else ("Có" if column.required else "Không")
             lines.append(GuideLine("column", cells=(f"({i})", header, required, column.help)))
         lines.append(GuideLine("heading", "QUY TẮC"))
+        if form.submitted_by == "ministry":
+            lines.extend(_ministry_rules(form))
+            lines.extend(_issue(form, [form.sheet]))
+            return lines
         lines.extend(_table_rules(form, target))
         sheets = [form.sheet]
     else:

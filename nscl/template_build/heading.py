@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nscl.template_build.layout import Blocks, row_height, rule_span, text_width_units
+from nscl.template_build.layout import (
+    Blocks,
+    row_height,
+    rule_span,
+    text_width_units,
+    wrap_words,
+)
 from nscl.template_build.plan import CellStyle, SheetPlan
 from nscl.template_build.styles import (
     AGENCY_SIZE,
@@ -87,8 +93,13 @@ def write_wide_line(
     *,
     bold_caps: bool = False,
 ) -> int:
-    """Write a wrapped line of text across ``span``, sized to fit; return the next row."""
+    """Write a wrapped line of text across ``span``, sized to fit; return the next row.
+
+    A title (``bold_caps``) is broken into lines here, so that no phrase such as "GIAI
+    ĐOẠN 2021-2030" is split by the spreadsheet's own wrapping."""
     width = float(sum(widths[span[0] : span[1] + 1]))
+    if bold_caps:
+        text = wrap_words(text, width, font_size, bold_caps=True)
     write_merged(worksheet, row, span, text, fmt)
     worksheet.set_row(row, row_height(text, width, font_size, bold_caps=bold_caps))
     return row + 1

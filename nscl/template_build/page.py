@@ -45,6 +45,7 @@ class PageSetup:
     landscape: bool = True
     repeat_first_row: int | None = None  # 0-based rows repeated at the top of every page
     repeat_last_row: int | None = None
+    breaks: tuple[int, ...] = ()  # 0-based rows that start a page (nscl.paging)
 
 
 def apply_page_setup(worksheet: Any, setup: PageSetup) -> None:
@@ -67,3 +68,5 @@ def apply_page_setup(worksheet: Any, setup: PageSetup) -> None:
     worksheet.hide_gridlines(2)
     if setup.repeat_first_row is not None:
         worksheet.repeat_rows(setup.repeat_first_row, setup.repeat_last_row)
+    if setup.breaks:
+        worksheet.set_h_pagebreaks(list(setup.breaks))

@@ -72,7 +72,7 @@ def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> st
 
 
 Align = Literal["left", "center", "right"]
-VAlign = Literal["top", "vcenter"]
+VAlign = Literal["top", "vcenter", "bottom"]
 
 
 @dataclass(frozen=True)

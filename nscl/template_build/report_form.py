@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from nscl.forms import Indicator, ReportForm, fill
+from nscl.forms import Indicator, OutlineItem, ReportForm, fill
+from nscl.paging import PageBreaker
 from nscl.template_build.heading import (
     write_merged,
     write_national_header,
@@ -83,6 +84,42 @@ def _text_span() -> tuple[int, int]:
     return (1, len(REPORT_WIDTHS) - 1)
 
 
+# Height of a narrative item's input box.
+NARRATIVE_HEIGHT = NARRATIVE_LINES * BODY_SIZE * 1.25 + 4
+
+
+# Room above an outline heading, between it and the box before it.
+HEADING_GAP = 8.0
+
+
+def _title_height(item: OutlineItem, title: str, text_width: float) -> float:
+    return row_height(title, text_width, BODY_SIZE, bold_caps=item.level <= 2) + HEADING_GAP
+
+
+def _outline_blocks(form: ReportForm, year: int, text_width: float) -> list[list[float]]:
+    """For each outline item, the heights of the rows printed on one page with it: its
+    heading, its note and its box, and, for a heading without a box of its own (I, 1,
+    2 …), the first item under it, down to a box."""
+    own: list[list[float]] = []
+    for item in form.outline:
+        rows = [_title_height(item, item.title_for(year), text_width)]
+        if item.note:
+            rows.append(row_height(fill(item.note, year), text_width, NOTE_SIZE))
+        if item.narrative and item.key:
+            rows.append(NARRATIVE_HEIGHT)
+        own.append(rows)
+    blocks: list[list[float]] = []
+    for i in range(len(form.outline)):
+        block = list(own[i])
+        j = i
+        while not (form.outline[j].narrative and form.outline[j].key) \
+                and j + 1 < len(form.outline):
+            j += 1
+            block.extend(own[j])
+        blocks.append(block)
+    return blocks
+
+
 def write_report_sheet(
     workbook: WorkbookPlan, styles: Styles, form: ReportForm, *, year: int,
     agency_text: str | None,
@@ -104,22 +141,31 @@ def write_report_sheet(
     row += 1
     span = _text_span()
     text_width = float(sum(widths[span[0] : span[1] + 1]))
+    # The pages: a heading is never printed at the foot of a page away from its box.
+    pages = PageBreaker(widths, landscape=False)
+    heights = worksheet.row_heights()
+    for r in range(row):
+        pages.row(heights.get(r))
+    together = _outline_blocks(form, year, text_width)
     narrative_rows: dict[str, int] = {}
-    for item in form.outline:
+    for item, block in zip(form.outline, together, strict=True):
+        pages.keep(block)
         title = item.title_for(year)
         worksheet.write_text(row, 0, item.number, styles.outline_number(item.level))
         write_merged(worksheet, row, span, title, styles.outline_title(item.level))
-        worksheet.set_row(row, row_height(title, text_width, BODY_SIZE,
-                                          bold_caps=item.level <= 2))
+        worksheet.set_row(row, _title_height(item, title, text_width))
+        pages.row(_title_height(item, title, text_width))
         row += 1
         if item.note:
             note = fill(item.note, year)
             write_merged(worksheet, row, span, note, styles.outline_note())
             worksheet.set_row(row, row_height(note, text_width, NOTE_SIZE))
+            pages.row(row_height(note, text_width, NOTE_SIZE))
             row += 1
         if item.narrative and item.key:
             write_merged(worksheet, row, span, "", styles.narrative_cell())
-            worksheet.set_row(row, NARRATIVE_LINES * BODY_SIZE * 1.25 + 4)
+            worksheet.set_row(row, NARRATIVE_HEIGHT)
+            pages.row(NARRATIVE_HEIGHT)
             worksheet.validate(row, span[0], row, span[0], ValidationRule(
                 "any",
                 input_title=short_title(f"Mục {item.number} {title}"),
@@ -127,7 +173,10 @@ def write_report_sheet(
             ))
             narrative_rows[item.key] = row
             row += 1
+    pages.row(None)
     row += 1
+    # The signature block stays together (with the last box if it must).
+    pages.keep([20, 20, 18])
     write_signature_footer(
         worksheet, styles, widths, blocks,
         place_date=form.footer_place_date_for(year),
@@ -135,7 +184,7 @@ def write_report_sheet(
         signature_note=form.footer_signature_note,
         row=row,
     )
-    worksheet.page = PageSetup(landscape=False)
+    worksheet.page = PageSetup(landscape=False, breaks=tuple(pages.breaks))
     worksheet.protection = "input"
     worksheet.active = True
     return ReportLayout(sheet=form.sheet, narrative_rows=narrative_rows, text_columns=span)

@@ -139,12 +139,13 @@ class Styles:
 
     # ---- report outline -------------------------------------------------------------
     def outline_number(self, level: int) -> CellStyle:
-        """Number of an outline heading (Roman numerals bold)."""
-        return CellStyle(BODY_SIZE, bold=level <= 2, valign="top", align="left")
+        """Number of an outline heading (Roman numerals bold), on its title's last line."""
+        return CellStyle(BODY_SIZE, bold=level <= 2, valign="bottom", align="left")
 
     def outline_title(self, level: int) -> CellStyle:
-        """Outline heading: levels 1-2 bold, level 3 regular, wrapped."""
-        return CellStyle(BODY_SIZE, bold=level <= 2, valign="top", wrap=True)
+        """Outline heading: levels 1-2 bold, level 3 regular, wrapped; at the bottom of
+        its row, so that it sits right above its box and the room is above it."""
+        return CellStyle(BODY_SIZE, bold=level <= 2, valign="bottom", wrap=True)
 
     def outline_note(self) -> CellStyle:
         """Guidance note of an outline item: italic."""
