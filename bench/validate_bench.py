@@ -1,117 +1,320 @@
-"""Benchmark: ``validate_path`` on a 10,000-row Form A workbook vs a plain calamine read.
+"""Benchmark: ``nscl validate`` on one 10,000-row Form A workbook, as whole processes.
 
 Usage::
 
-    .venv/bin/python bench/validate_bench.py [--rows 10000] [--repeat 5]
+    .venv/bin/python bench/validate_bench.py [--rows 10000] [--errors 100] [--repeat 7]
 
-Builds the workbook (retyped-style: rows above the table, merged two-row header, number
-row, a mix of real numbers, Vietnamese text numbers and durations in words), then prints
-the best-of-N time of (a) python-calamine opening the file and reading the sheet, and
-(b) ``nscl.validation.validate_path`` (safety checks, identity, locating, parsing every
-cell, rules, budget). Target: ratio (b)/(a) <= 2.
+Writes one Form A workbook in the official layout (header block, two header rows, the
+"(1) (2) …" row, Tổng số as a formula with its result, template identity) with
+``--errors`` seeded mistakes spread over the rows, and the same rows as CSV with a
+Table Schema made from the form description. Then measures, each as a whole process
+(interpreter start-up and imports included), ``--repeat`` times interleaved, medians:
+
+* calamine: python-calamine opening the workbook and reading its sheet, nothing else;
+* nscl: ``nscl validate --format json`` on the workbook;
+* frictionless: frictionless-py validating the CSV against the schema (types, required,
+  bounds, unique task names) plus a row constraint for Tổng số = NSNN + Đối ứng.
+
+Both validators must find the seeded mistakes, and only them, at the same cells.
+Targets: nscl ≤ 3 × calamine and nscl ≤ 0.5 × frictionless.
+The frictionless baseline needs the ``bench`` extra: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import csv
+import json
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-TASK_NAMES = [
-    "Hỗ trợ doanh nghiệp ngành dệt may áp dụng công cụ cải tiến năng suất Lean",
-    "Xây dựng mô hình điểm năng suất xanh cho doanh nghiệp chế biến gỗ",
-    "Đào tạo chuyên gia năng suất cho doanh nghiệp nhỏ và vừa",
-    "Xây dựng tiêu chuẩn quốc gia về sản phẩm halal",
-]
+ROOT = Path(__file__).resolve().parent.parent
+NSCL = [sys.executable, "-c", "from nscl.cli import main; main()"]
+FIRST_ROW = 10  # 1-based sheet row of the first task in the official layout
+YEAR = 2027
+
+_CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+print(len(rows))
+"""
+
+# Prints the cells of every error as JSON: [[row number, field name or null, type], …].
+_FRICTIONLESS = """
+import json, os, sys
+from frictionless import Checklist, Resource, Schema, checks
+path, schema, formula = sys.argv[1:4]
+with open(schema, encoding="utf-8") as f:
+    descriptor = json.load(f)
+resource = Resource(path=os.path.basename(path), basepath=os.path.dirname(path),
+                    schema=Schema.from_descriptor(descriptor))
+report = resource.validate(checklist=Checklist(checks=[checks.row_constraint(formula=formula)]),
+                           limit_errors=100000)
+names = [field["name"] for field in descriptor["fields"]]
+out = [[row, names[field - 1] if field else None, kind]
+       for row, field, kind in report.flatten(["rowNumber", "fieldNumber", "type"])]
+json.dump(out, sys.stdout)
+"""
+
+# What each seeded mistake is, in nscl's codes and in frictionless' error types.
+_KINDS = ("budget-mismatch", "not-a-number", "required-missing", "duration-out-of-range",
+          "negative-budget", "duplicate-task")
 
 
-def build(path: Path, rows: int, *, clean: bool = False) -> None:
-    """Write a Form A workbook with ``rows`` tasks (XlsxWriter, constant memory).
+@dataclass(frozen=True)
+class Workload:
+    """The files written and the cells of the mistakes seeded in them."""
 
-    Unless ``clean``, every 10th NSNN is typed as Vietnamese text and every 3rd duration
-    as "24 tháng", as agencies do (1,000 number-as-text warnings on 10,000 rows).
-    """
+    xlsx: Path
+    csv: Path
+    schema: Path
+    formula: str
+    seeded: dict[str, str]  # A1 cell -> nscl code
+
+
+def build(folder: Path, rows: int, errors: int) -> Workload:
+    """Write the workbook, the CSV and the schema; return where the mistakes are."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    ws = wb.add_worksheet("Bieu tong hop")
-    ws.write_row(0, 0, ["UBND TỈNH NGHỆ AN", None, None, None, None,
-                        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.write(3, 0, "BẢNG TỔNG HỢP DANH MỤC ĐỀ XUẤT NHIỆM VỤ KHOA HỌC VÀ CÔNG NGHỆ CẤP QUỐC GIA"
-                   " DỰ KIẾN THỰC HIỆN TỪ NĂM 2026 THUỘC CHƯƠNG TRÌNH 1322")
-    ws.write_row(5, 0, ["Stt", "Tên nhiệm vụ\n(sắp xếp theo thứ tự ưu tiên)",
-                        "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
-                        "Dự kiến kết quả/ sản phẩm và yêu cầu đạt được", "Thời gian thực hiện",
-                        "Dự kiến kinh phí (triệu đồng)", None, None, "Ghi chú"])
-    ws.write_row(6, 0, [None] * 7 + ["Tổng số", "NSNN", "Đối ứng"])
-    ws.write_row(7, 0, [f"({i})" for i in range(1, 12)])
-    for i in range(rows):
-        r = 8 + i
-        state = 1000 + (i % 97) * 10.5
-        counterpart = 200 + (i % 13) * 5
-        text_number = not clean and i % 10 == 0
-        ws.write_row(r, 0, [
-            i + 1,
-            f"{TASK_NAMES[i % 4]} (đợt {i + 1})",
-            "Viện Năng suất Việt Nam; Hiệp hội doanh nghiệp tỉnh",
-            "Nâng năng suất lao động của doanh nghiệp thêm 10%",
-            "Đào tạo, tư vấn áp dụng Lean, 5S, Kaizen tại doanh nghiệp",
-            "20 doanh nghiệp áp dụng thành công; 01 bộ tài liệu hướng dẫn",
-            "24 tháng" if not clean and i % 3 == 0 else 24,
-            state + counterpart,
-            f"{state:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-            if text_number else state,
-            counterpart,
-            "",
-        ])
+    from nscl.a1 import column_letter
+    from nscl.forms import form_a
+    from nscl.identity import IDENTITY_SHEET, TemplateIdentity
+    from nscl.registry import get_agency
+    from nscl.template_build.build import agency_heading
+    from sync.demo_data import generate_tasks
+
+    form = form_a()
+    keys = [col.key for col in form.columns]
+    letter = {key: column_letter(i) for i, key in enumerate(keys)}
+    agency = get_agency("tinh-nghe-an")
+    tasks = generate_tasks(rows, seed=7)
+    every = max(1, rows // max(1, errors))
+    seeded: dict[str, str] = {}
+    table: list[list[Any]] = []
+    for i, task in enumerate(tasks):
+        values: dict[str, Any] = {
+            "seq": i + 1, "task_name": task.name, "lead_org": task.lead,
+            "objectives": task.objectives, "main_content": task.content,
+            "expected_results": task.results, "duration_months": task.months,
+            "state_budget": task.state, "counterpart": task.counter, "notes": "",
+        }
+        line = FIRST_ROW + i
+        if i % every == every // 2 and len(seeded) < errors:
+            kind = _KINDS[len(seeded) % len(_KINDS)]
+            at = {"budget-mismatch": "total", "not-a-number": "state_budget",
+                  "required-missing": "lead_org", "duration-out-of-range": "duration_months",
+                  "negative-budget": "counterpart", "duplicate-task": "task_name"}[kind]
+            seeded[f"{letter[at]}{line}"] = kind
+            if kind == "budget-mismatch":  # a number typed over the formula
+                values["total"] = float(task.state) + float(task.counter or 0) + 100  # type: ignore[arg-type]
+            elif kind == "not-a-number":
+                values["state_budget"] = "chưa xác định"
+            elif kind == "required-missing":
+                values["lead_org"] = ""
+            elif kind == "duration-out-of-range":
+                values["duration_months"] = 0
+            elif kind == "negative-budget":
+                values["counterpart"] = -50.0
+            else:
+                values["task_name"] = table[-1][keys.index("task_name")]
+        table.append([values.get(key, "") for key in keys])
+
+    xlsx = folder / "form_a_10k.xlsx"
+    wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False,
+                                         "strings_to_numbers": False})
+    identity = TemplateIdentity(form.id, form.version, YEAR, agency.code)
+    for key, value in identity.as_properties().items():
+        wb.set_custom_property(key, value)
+    bold = wb.add_format({"bold": True, "font_name": "Times New Roman", "align": "center",
+                          "text_wrap": True, "border": 1})
+    cell = wb.add_format({"font_name": "Times New Roman", "text_wrap": True, "border": 1,
+                          "valign": "top"})
+    ws = wb.add_worksheet(form.sheet)
+    ncol = len(keys)
+    ws.write_string(0, 0, agency_heading(agency), bold)
+    ws.write_string(0, 5, form.national_name, bold)
+    ws.write_string(1, 5, form.motto, bold)
+    ws.write_string(4, 0, form.title_for(YEAR), bold)
+    c = 0
+    second: list[tuple[int, str]] = []
+    for group, members in form.groups:  # row 7: headers and groups; row 8: under groups
+        ws.write_string(6, c, members[0].header if group is None else group, bold)
+        if group is not None:
+            second.extend((c + k, member.header) for k, member in enumerate(members))
+        c += len(members)
+    for col, text in second:
+        ws.write_string(7, col, text, bold)
+    for j in range(ncol):
+        ws.write_string(8, j, f"({j + 1})", bold)
+    total = form.column("total")
+    for i, row in enumerate(table):
+        r = FIRST_ROW - 1 + i
+        values = dict(zip(keys, row, strict=True))
+        for j, key in enumerate(keys):
+            item = values[key]
+            if key == total.key and item == "":
+                parts = [values[k] for k in total.computed_from]
+                formula = "=" + "+".join(f"{letter[k]}{r + 1}" for k in total.computed_from)
+                result = sum(parts) if all(isinstance(p, float) for p in parts) else ""
+                ws.write_formula(r, j, formula, cell, result)
+            elif item is None or item == "":
+                ws.write_blank(r, j, None, cell)
+            elif isinstance(item, str):
+                ws.write_string(r, j, item, cell)
+            else:
+                ws.write_number(r, j, item, cell)
+    hidden = wb.add_worksheet(IDENTITY_SHEET)
+    for r, (key, value) in enumerate(identity.as_rows()):
+        hidden.write_string(r, 0, key)
+        hidden.write_string(r, 1, value)
+    hidden.very_hidden()
     wb.close()
 
+    # The same rows as CSV (Tổng số as its value), and a schema from the form description.
+    rows_csv = folder / "form_a_10k.csv"
+    with rows_csv.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(keys)
+        for row in table:
+            values = dict(zip(keys, row, strict=True))
+            if values["total"] == "":
+                parts = [values[k] for k in total.computed_from]
+                if all(isinstance(p, float) for p in parts):
+                    values["total"] = sum(parts)
+            writer.writerow([values[k] for k in keys])
+    types = {"text": "string", "money": "number", "duration": "integer", "integer": "integer"}
+    fields = []
+    for col in form.columns:
+        constraints: dict[str, Any] = {}
+        if col.required:
+            constraints["required"] = True
+        if col.min is not None:
+            constraints["minimum"] = col.min
+        if col.max is not None:
+            constraints["maximum"] = col.max
+        if col.role == "name":  # nscl's duplicate-task
+            constraints["unique"] = True
+        fields.append({"name": col.key, "type": types[col.type], "constraints": constraints})
+    schema = folder / "schema.json"
+    schema.write_text(json.dumps({"fields": fields}), encoding="utf-8")
+    # Tổng số = NSNN + Đối ứng, from the form; a part that is not a number is an error of
+    # its own (type-error), as in nscl, where it is not compared either.
+    names = [total.key, *total.computed_from]
+    formula = " or ".join(f"{name} == None" for name in names)
+    formula += f" or -0.001 <= {total.key} - " + " - ".join(total.computed_from) + " <= 0.001"
+    return Workload(xlsx, rows_csv, schema, formula, seeded)
 
-def plain_read(path: Path) -> int:
-    """What any reader must do: open with calamine and read the sheet."""
-    from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
-    rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    book.close()
-    return len(rows)
+def run(cmd: list[str]) -> tuple[float, str]:
+    """Seconds a whole process took, and what it printed."""
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")
+    elapsed = time.perf_counter() - start
+    if out.returncode not in (0, 1):
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"{cmd[:3]} failed with exit code {out.returncode}")
+    return elapsed, out.stdout
 
 
-def best_of(repeat: int, fn: object, *args: object) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(*args)  # type: ignore[operator]
-        best = min(best, time.perf_counter() - start)
-    return best
+def nscl_cells(output: str) -> dict[str, str]:
+    """Cell -> code of every problem ``nscl validate --format json`` reported."""
+    issues = json.loads(output)["files"][0]["issues"]
+    return {issue["cell"] or "-": issue["code"] for issue in issues}
+
+
+def frictionless_cells(output: str, keys: list[str]) -> dict[str, str]:
+    """Cell -> error type of every error frictionless reported (a row constraint at the
+    computed column's cell)."""
+    from nscl.a1 import column_letter
+    from nscl.forms import form_a
+
+    total = form_a().computed_columns[0].key
+    cells: dict[str, str] = {}
+    for row, name, kind in json.loads(output):
+        line = FIRST_ROW + row - 2  # frictionless counts the header as row 1
+        key = name if name is not None else total
+        cells[f"{column_letter(keys.index(key))}{line}"] = kind
+    return cells
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--errors", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
     args = parser.parse_args()
+    # Byte-compiled as a regular install is (see bench/sync_bench.py).
+    for package in ("nscl", "sync", "xl", "workbook_templates"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
-    from nscl.validation import validate_path
+    from nscl.forms import form_a
 
-    print(f"rows: {args.rows:,}   best of {args.repeat}")
-    for clean in (False, True):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "form_a_bench.xlsx"
-            build(path, args.rows, clean=clean)
-            report = validate_path(path, year=2026)  # warm-up, and a sanity check
-            assert report.summary.tasks == args.rows, report.summary
-            assert not report.errors, report.errors[:3]
-            read = best_of(args.repeat, plain_read, path)
-            validate = best_of(args.repeat, validate_path, path)
-            size_kb = path.stat().st_size / 1024
-        label = "clean file" if clean else "agency-style file (text numbers, durations in words)"
-        print(f"\n{label}: {size_kb:,.0f} KB, {len(report.warnings):,} warnings")
-        print(f"  calamine read:   {read * 1000:8.1f} ms")
-        print(f"  nscl validate:   {validate * 1000:8.1f} ms")
-        print(f"  ratio:           {validate / read:8.2f}   (target <= 2)")
+    keys = [col.key for col in form_a().columns]
+    with tempfile.TemporaryDirectory(prefix="nscl-vbench-") as tmp:
+        work = build(Path(tmp), args.rows, args.errors)
+        commands = {
+            "calamine": [sys.executable, "-c", _CALAMINE, str(work.xlsx)],
+            "nscl": [*NSCL, "validate", "--format", "json", "--year", str(YEAR),
+                     str(work.xlsx)],
+            "frictionless": [sys.executable, "-c", _FRICTIONLESS, str(work.csv),
+                             str(work.schema), work.formula],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        outputs: dict[str, str] = {}
+        for name, cmd in commands.items():  # warm-up: the file system cache, .pyc files
+            outputs[name] = run(cmd)[1]
+        for _ in range(max(1, args.repeat)):  # interleaved: a slow minute hits all three
+            for name, cmd in commands.items():
+                times[name].append(run(cmd)[0])
+        size_kb = work.xlsx.stat().st_size / 1024
+        seeded = work.seeded
+
+    found = nscl_cells(outputs["nscl"])
+    theirs = frictionless_cells(outputs["frictionless"], keys)
+    unexpected = {c: k for c, k in found.items() if c not in seeded}
+    missed = sorted(set(seeded) - set(found))
+    wrong_code = {c: (seeded[c], found[c]) for c in seeded if c in found
+                  and found[c] != seeded[c]}
+    median = {name: statistics.median(values) for name, values in times.items()}
+    nscl_over_read = median["nscl"] / median["calamine"]
+    nscl_over_frictionless = median["nscl"] / median["frictionless"]
+    same_cells = set(found) == set(theirs) == set(seeded)
+    report: dict[str, Any] = {
+        "rows": args.rows,
+        "file_kb": round(size_kb),
+        "seeded_errors": len(seeded),
+        "repeat": args.repeat,
+        **{f"{name}_s": round(value, 3) for name, value in median.items()},
+        **{f"{name}_runs_s": [round(x, 3) for x in values] for name, values in times.items()},
+        "nscl_over_calamine": round(nscl_over_read, 2),
+        "nscl_over_frictionless": round(nscl_over_frictionless, 2),
+        "nscl_found": len(found),
+        "frictionless_found": len(theirs),
+        "same_cells": same_cells,
+        "targets_met": {
+            "nscl_over_calamine <= 3": nscl_over_read <= 3,
+            "nscl_over_frictionless <= 0.5": nscl_over_frictionless <= 0.5,
+            "same problems at the same cells": same_cells and not wrong_code,
+        },
+    }
+    if not same_cells or wrong_code:
+        report["nscl_unexpected"] = dict(list(unexpected.items())[:10])
+        report["nscl_missed"] = missed[:10]
+        report["nscl_wrong_code"] = dict(list(wrong_code.items())[:10])
+        report["frictionless_unexpected"] = sorted(set(theirs) - set(seeded))[:10]
+        report["frictionless_missed"] = sorted(set(seeded) - set(theirs))[:10]
+    print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()
