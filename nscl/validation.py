@@ -1,9 +1,9 @@
-"""Validate the workbooks agencies send: ``validate_path`` and ``validate_paths``.
+"""Validate the workbooks agencies send: ``validate_path``, one file at a time.
 
 For each file: open it safely (:mod:`nscl.reading`), find the Form A table (or Form B
 report, or Form C appendix) by its headers on any sheet (:mod:`nscl.locate`), identify
 the agency (template metadata, then the header block, then the file name), read and
-check every row (:mod:`nscl.checks_table`, :mod:`nscl.checks_report`), and compute the
+check every row (:mod:`nscl.table_checks`, :mod:`nscl.checks_report`), and compute the
 budget. The result is a :class:`~nscl.report.FileReport`; nothing here raises on user
 data.
 """
@@ -11,14 +11,13 @@ data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rule catalogue)
 from nscl.checks_report import check_indicators, read_narratives
-from nscl.checks_table import TableOptions, check_table
 from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c, sum_of
 from nscl.gc_pause import gc_paused
 from nscl.identity import (
@@ -41,10 +40,11 @@ from nscl.numbers import format_number
 from nscl.problems import Problem, get_rule, listed
 from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
+from nscl.table_checks import TableOptions, check_table
 from nscl.text import compare_key
 
 __all__ = [
-    "ValidationOptions", "crash_report", "preload", "validate_path", "validate_paths",
+    "ValidationOptions", "crash_report", "preload", "validate_path",
 ]
 
 
@@ -435,7 +435,6 @@ class _Run:
                      at_row=loc.header_row + 2)
         self.report.summary = _report_budget(form, result.indicators)
 
-
     def _indicator_notes(
         self, book: Workbook, sheet: str, loc: IndicatorLocation, form: ReportForm,
         indicators: dict[str, dict[str, Any]],
@@ -536,18 +535,3 @@ def validate_path(
         )
         return report
 
-
-def validate_paths(
-    paths: Iterable[Path],
-    *,
-    year: int | None = None,
-    options: ValidationOptions | None = None,
-) -> Iterator[FileReport]:
-    """Validate files one after the other (one file in memory at a time)."""
-    for path in paths:
-        yield validate_path(path, year=year, options=options)
-
-
-def problems_of(reports: Iterable[FileReport]) -> list[Problem]:
-    """Every problem of several reports, in order."""
-    return [p for report in reports for p in report.problems]
