@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -369,19 +369,13 @@ class _Run:
                 r for first, count in book.notes.hidden_rows.get(sheet, ())
                 for r in range(first, min(first + count, len(grid)))
             ),
+            # Formulas saved without their result, outside the computed columns (which
+            # nscl computes itself): looked for only when the table has gaps.
+            find_uncalculated=lambda: [
+                cell for cell in book.uncalculated_cells(sheet) if cell[1] not in computed],
         )
+        computed = {loc.columns[c.key] for c in form.computed_columns if c.key in loc.columns}
         result = check_table(grid, loc, sheet=sheet, file=self.file, options=options)
-        if result.has_gaps:
-            # Empty where data was expected: formulas saved without their result (outside
-            # the computed columns, which nscl computes itself) would explain it. If so,
-            # checked again, so that those cells are named once for what they are.
-            computed = {loc.columns[c.key] for c in form.columns
-                        if c.computed and c.key in loc.columns}
-            uncalculated = frozenset(cell for cell in book.uncalculated_cells(sheet)
-                                     if cell[1] not in computed)
-            if uncalculated:
-                result = check_table(grid, loc, sheet=sheet, file=self.file,
-                                     options=replace(options, uncalculated=uncalculated))
         self.report.rows = result.rows
         self.report.summary = result.summary
         self.report.money_unit = result.money_unit

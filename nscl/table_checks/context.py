@@ -8,7 +8,7 @@ order of recording) and sorted once at the end: rows first, then columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,10 @@ class TableOptions:
     hidden_rows: frozenset[int] = frozenset()
     # (0-based row, 0-based column) of formula cells saved without their result.
     uncalculated: frozenset[tuple[int, int]] = frozenset()
+    # Finds those cells when they are not given above: called only when the table has
+    # cells or rows read as empty where data was expected (what such formulas explain),
+    # so that a table without gaps does not pay for the search.
+    find_uncalculated: Callable[[], Collection[tuple[int, int]]] | None = None
 
 
 @dataclass
@@ -140,7 +144,9 @@ class TableContext:
         self.explained: set[tuple[str, int]] = set(options.merged_amounts)
         self.money_unit = MILLION  # the table's own unit (see nscl.table_checks.units)
         self.duration_in_years = False  # the duration header says "(năm)"
-        self.problems: list[tuple[int, int, int, Problem]] = []
+        # (sheet row, column order, recording order, problem): see sorted_problems.
+        self.problems: list[tuple[int, int, float, Problem]] = []
+        self._recording_at: float | None = None
 
     def _key_with_role(self, role: str) -> str | None:
         keys = self.form.keys_with_role(role)
@@ -159,7 +165,21 @@ class TableContext:
             file=self.file, sheet=self.sheet, cell=cell, row=line, **params
         )
         order = self.position.get(key, 99) if key is not None else 99
-        self.problems.append((line or 0, order, len(self.problems), problem))
+        self.problems.append((line or 0, order, self._order(), problem))
+
+    def _order(self) -> float:
+        at = self._recording_at
+        return len(self.problems) if at is None else at
+
+    def record_as_if_at(self, slot: float | None) -> None:
+        """Sort the problems recorded from now on as if recorded at ``slot`` (a length
+        of :attr:`problems` earlier in the run; None: where they are recorded)."""
+        self._recording_at = slot
+
+    def drop_problems(self, codes: Collection[str], cells: Collection[str]) -> None:
+        """Forget the problems of ``codes`` recorded at ``cells``."""
+        self.problems = [item for item in self.problems
+                         if item[3].code not in codes or item[3].cell not in cells]
 
     def add_header_problem(self, code: str, r: int, c: int, **params: Any) -> None:
         """A problem at a cell of the header block (0-based), listed before the rows'."""
@@ -169,7 +189,7 @@ class TableContext:
         """A problem at ``cell``, listed with sheet row ``line`` before the rows' own."""
         problem = get_rule(code).problem(file=self.file, sheet=self.sheet, cell=cell,
                                          **params)
-        self.problems.append((line, -1, len(self.problems), problem))
+        self.problems.append((line, -1, self._order(), problem))
 
     def sorted_problems(self) -> list[Problem]:
         """The problems in row, then column, then recording order."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from nscl.locate import column_letter
@@ -220,12 +220,13 @@ def check_hidden_tasks(ctx: TableContext, lines: list[int]) -> None:
 
 
 def check_uncalculated(ctx: TableContext, grid: Sequence[Sequence[Any]], lines: list[int],
-                       end: int) -> None:
-    """Formula cells saved without their result, on the tasks or on rows that read as
-    nothing because of them: read as empty, although Excel shows a value once it
-    recalculates. Reported once (``formula-not-calculated``), and their emptiness is not
-    reported again as missing data. Computed columns (nscl computes them) and labelled
-    rows (totals, headings) are left out."""
+                       end: int, uncalculated: Collection[tuple[int, int]]) -> set[str]:
+    """Formula cells saved without their result (``uncalculated``: 0-based row and
+    column), on the tasks or on rows that read as nothing because of them: read as empty,
+    although Excel shows a value once it recalculates. Reported once
+    (``formula-not-calculated``), and their emptiness is not reported again as missing
+    data (they join ``ctx.explained``; their A1 references are returned). Computed
+    columns (nscl computes them) and labelled rows (totals, headings) are left out."""
     key_of = {index: col.key for col, index, _ in ctx.columns
               if index is not None and not col.computed}
     tasks = set(lines)
@@ -239,11 +240,13 @@ def check_uncalculated(ctx: TableContext, grid: Sequence[Sequence[Any]], lines: 
             blank[row] = start <= row < end and all(is_blank(v) for v in grid[row])
         return blank[row]
 
-    cells = sorted((row + 1, col) for row, col in ctx.options.uncalculated
+    cells = sorted((row + 1, col) for row, col in uncalculated
                    if col in key_of and row < len(grid) and counts(row))
     if not cells:
-        return
+        return set()
     ctx.explained.update((key_of[col], line) for line, col in cells)
     line, col = cells[0]
+    references = [f"{column_letter(col)}{line}" for line, col in cells]
     ctx.add("formula-not-calculated", key_of[col], line, count=len(cells),
-            cells=listed([f"{column_letter(col)}{line}" for line, col in cells]))
+            cells=listed(references))
+    return set(references)

@@ -19,7 +19,7 @@ from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.table_checks import cross_row
 from nscl.table_checks.columns import ColumnParser
 from nscl.table_checks.context import TableContext, TableOptions, TableResult
-from nscl.table_checks.rows import classify_rows
+from nscl.table_checks.rows import RowLayout, classify_rows
 from nscl.table_checks.units import find_duration_unit, find_money_unit
 
 __all__ = ["check_table"]
@@ -64,10 +64,24 @@ def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
     n = len(rows)
     if ctx.options.hidden_rows:
         cross_row.check_hidden_tasks(ctx, lines)
-    if ctx.options.uncalculated:
-        cross_row.check_uncalculated(ctx, grid, lines, layout.table_end)
+    options = ctx.options
+    if options.uncalculated:
+        cross_row.check_uncalculated(ctx, grid, lines, layout.table_end, options.uncalculated)
+    slot = len(ctx.problems)  # where formulas without results are reported
     columns = ColumnParser(ctx, layout)
     parsed = columns.parse(rows, lines)
+    if (options.find_uncalculated is not None and not options.uncalculated
+            and _has_gaps(ctx, layout)):
+        # Empty where data was expected: formulas saved without their result would
+        # explain it. If so, those cells are named once for what they are, at the place
+        # of the report they would have had if known from the start.
+        found = options.find_uncalculated()
+        if found:
+            ctx.record_as_if_at(slot - 0.5)
+            explained = cross_row.check_uncalculated(ctx, grid, lines, layout.table_end,
+                                                     found)
+            ctx.record_as_if_at(None)
+            ctx.drop_problems(_GAPS, explained)
     cross_row.check_computed(ctx, parsed, lines)
     if ctx.name_key is not None and ctx.name_key in parsed:
         cross_row.check_duplicates(ctx, parsed[ctx.name_key], lines)
@@ -84,9 +98,16 @@ def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
         summary=BudgetSummary(n, cross_row.column_sums(ctx, amounts, 0, n)),
         totals_row=layout.totals_at[0][0] + 1 if layout.totals_at else None,
         money_unit=ctx.money_unit,
-        has_gaps=layout.blank_rows or any(
-            p.code in ("required-missing", "duration-missing") for p in problems),
+        has_gaps=layout.blank_rows or any(p.code in _GAPS for p in problems),
     )
+
+
+# Problems of cells read as empty where data was expected.
+_GAPS = frozenset({"required-missing", "duration-missing"})
+
+
+def _has_gaps(ctx: TableContext, layout: RowLayout) -> bool:
+    return layout.blank_rows or any(item[3].code in _GAPS for item in ctx.problems)
 
 
 def _task_rows(ctx: TableContext, parsed: dict[str, list[Any]],
