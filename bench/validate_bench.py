@@ -251,6 +251,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--errors", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     # Byte-compiled as a regular install is (see bench/sync_bench.py).
     for package in ("nscl", "sync", "xl", "workbook_templates"):
@@ -312,7 +313,23 @@ def main() -> None:
         report["nscl_wrong_code"] = dict(list(wrong_code.items())[:10])
         report["frictionless_unexpected"] = sorted(set(theirs) - set(seeded))[:10]
         report["frictionless_missed"] = sorted(set(seeded) - set(theirs))[:10]
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    print(f"{args.rows:,} rows, {len(seeded)} seeded mistakes, {size_kb:,.0f} KB; "
+          f"whole processes, median of {args.repeat}:")
+    for name in commands:
+        runs = " ".join(f"{x:.3f}" for x in times[name])
+        print(f"  {name:<13} {median[name]:6.3f} s   ({runs})")
+    print(f"  found: nscl {len(found)}, frictionless {len(theirs)}, same cells: {same_cells}")
+    for target, met in report["targets_met"].items():
+        value = {"nscl_over_calamine <= 3": f"{nscl_over_read:.2f}",
+                 "nscl_over_frictionless <= 0.5": f"{nscl_over_frictionless:.2f}"}.get(target, "")
+        print(f"  {'✔' if met else '✘'} {target} {value}")
+    for key in ("nscl_unexpected", "nscl_missed", "nscl_wrong_code", "frictionless_unexpected",
+                "frictionless_missed"):
+        if report.get(key):
+            print(f"  {key}: {report[key]}")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,10 @@ class ValidationOptions:
     max_state_budget_share: float | None = None
     program_end_year: int = 2030
     limits: ReadLimits = field(default_factory=ReadLimits)
+    # Whether the report keeps each task's parsed row (``FileReport.rows``): the marking
+    # and the consolidation read them; a run that only tells the problems and the
+    # budget (``nscl validate`` without ``--annotate``) does not build them.
+    keep_rows: bool = True
 
 
 _YEAR_FROM = re.compile(r"từ năm\s*(\d{4})")
@@ -363,6 +367,7 @@ class _Run:
             year=year,
             max_state_budget_share=self.options.max_state_budget_share,
             program_end_year=self.options.program_end_year,
+            keep_rows=self.options.keep_rows,
             merged_amounts=frozenset(merged_amounts),
             unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
             hidden_rows=frozenset(
@@ -380,7 +385,7 @@ class _Run:
         self.report.summary = result.summary
         self.report.money_unit = result.money_unit
         self.report.problems.extend(result.problems)
-        if not result.rows:
+        if not result.summary.tasks:
             self.add("table-empty", sheet=sheet, cell=a1(loc.data_start, 0),
                      at_row=loc.data_start + 1)
 

@@ -175,7 +175,7 @@ def validate_job(
     """Validate one file and write its marked copy (in a worker process): (path, year,
     options, folder for the marked copy or None, the copy's name) -> (report, note when
     the copy could not be written). The report goes back without its parsed rows, which
-    only the marking needs: it is what the command prints."""
+    only the marking needs: the command prints its problems and budget."""
     from nscl.validation import validate_path
 
     path, year, options, annotate, stem = job
@@ -193,7 +193,8 @@ def _run(
 ) -> int:
     from nscl.validation import ValidationOptions, crash_report, preload
 
-    options = ValidationOptions(max_state_budget_share=share)
+    # The parsed rows are for the marked copy only (made in the worker).
+    options = ValidationOptions(max_state_budget_share=share, keep_rows=annotate is not None)
 
     def reports() -> Iterator[tuple[Path, "FileReport", str | None]]:
         # Each file is read (and marked) in a worker process (nscl.isolation): the reader

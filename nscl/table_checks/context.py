@@ -29,6 +29,9 @@ class TableOptions:
     year: int | None = None
     max_state_budget_share: float | None = None
     program_end_year: int = 2030
+    # Whether the result holds each task's parsed row (TableResult.rows); without them,
+    # it still has the problems and the budget.
+    keep_rows: bool = True
     # (column key, 1-based sheet row) of amount cells covered by a merge that is already
     # reported (``amount-merged``): their emptiness is that one mistake, not another.
     merged_amounts: frozenset[tuple[str, int]] = frozenset()

@@ -93,7 +93,7 @@ def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
     columns.report_nfd()
     problems = ctx.sorted_problems()
     return TableResult(
-        rows=_task_rows(ctx, parsed, rows, lines),
+        rows=_task_rows(ctx, parsed, rows, lines) if options.keep_rows else [],
         problems=problems,
         summary=BudgetSummary(n, cross_row.column_sums(ctx, amounts, 0, n)),
         totals_row=layout.totals_at[0][0] + 1 if layout.totals_at else None,
