@@ -76,12 +76,16 @@ def check_duplicates(ctx: TableContext, names: list[Any], lines: list[int]) -> N
     # compare_key of every name in one pass over the joined names (one tone-placement
     # and one casefold call). NUL never occurs in a cell's text; should a name hold
     # one anyway, the names take the per-name path.
-    folded = canonical_tone_placement("\0".join(name for _, name in present)).casefold()
+    folded = canonical_tone_placement("\0".join([name for _, name in present])).casefold()
     parts = folded.split("\0")
-    if len(parts) == len(present):
-        keys = [" ".join(part.split()) for part in parts]
-    else:
+    if len(parts) != len(present):
         keys = [compare_key(name) for _, name in present]
+    elif (folded.replace("\0", "").isprintable() and "  " not in folded
+          and " \0" not in folded and "\0 " not in folded
+          and folded[:1] != " " and folded[-1:] != " "):
+        keys = parts  # no white space but single spaces between words: collapsed already
+    else:
+        keys = [" ".join(part.split()) for part in parts]
     if len(set(keys)) == len(keys):
         return
     seen: dict[str, int] = {}
