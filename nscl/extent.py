@@ -67,6 +67,7 @@ _UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
 _VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
 _MAX_UNCALCULATED = 100_000  # per sheet: enough to name the first ones and count
 _MAX_CELL_BYTES = 8_192  # back from a formula's end to its cell's start: any real cell
+KEPT_XML_BYTES = 64 * 1024 * 1024  # worksheet XML kept for later searches, in all
 _AFTER_TAG_NAME = (b" ", b"\t", b"\n", b"\r", b">")
 
 
@@ -76,6 +77,10 @@ class SheetNotes:
 
     # Rows hidden or filtered out of view: (first 0-based row, count).
     hidden_rows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # The XML of the worksheet parts scanned (.xlsx/.xlsm), by part name, kept (up to
+    # KEPT_XML_BYTES in all) for the searches made later on demand, which then need not
+    # decompress the part again (see nscl.reading.Workbook.uncalculated_cells).
+    worksheet_xml: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -288,11 +293,15 @@ def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
     """Of the worksheet parts given (found by their root element, wherever they are
     stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
     sheet of the workbook names). ``notes``, when given, receives each sheet's hidden
-    rows."""
+    rows, and the parts' XML (see :class:`SheetNotes`)."""
     over: dict[str, SheetReach] = {}
     hidden_parts: dict[str, list[tuple[int, int]]] = {}
+    kept = 0
     for info in worksheets:
         data = _read_member(zf, info)
+        if notes is not None and kept + len(data) <= KEPT_XML_BYTES:
+            notes.worksheet_xml[info.filename] = data
+            kept += len(data)
         reach = _part_reach(data, max_cells)
         if reach is not None:
             over[info.filename] = reach

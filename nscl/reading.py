@@ -232,9 +232,9 @@ class Workbook:
 
     def uncalculated_cells(self, name: str) -> list[tuple[int, int]]:
         """Formula cells of sheet ``name`` saved without their result, 0-based (row,
-        column); .xlsx/.xlsm only (.xls and .ods always store results). The sheet's part
-        is read again for this, so it is asked only when the table has empty cells that
-        such formulas would explain."""
+        column); .xlsx/.xlsm only (.xls and .ods always store results). The sheet's XML
+        is searched again for this (read again unless kept from the reach scan), so it is
+        asked only when the table has empty cells that such formulas would explain."""
         if self.kind not in ("xlsx", "xlsm") or name in self.oversized:
             return []
         found = self._uncalculated.get(name)
@@ -243,7 +243,11 @@ class Workbook:
                 with zipfile.ZipFile(self.path) as zf:
                     parts = sheet_parts(zf, set(zf.namelist()))
                     part = next((p for p, sheet in parts.items() if sheet == name), None)
-                    found = xlsx_uncalculated_cells(zf.read(part)) if part else []
+                    if part is None:
+                        found = []
+                    else:
+                        data = self.notes.worksheet_xml.get(part) or zf.read(part)
+                        found = xlsx_uncalculated_cells(data)
             except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
                 found = []  # a nicety: the file was read already, never fail on it
             self._uncalculated[name] = found
@@ -256,7 +260,8 @@ class Workbook:
                 yield info
 
     def close(self) -> None:
-        """Release the file."""
+        """Release the file (and the worksheet XML kept from the reach scan)."""
+        self.notes.worksheet_xml.clear()
         if self._book is not None:
             with contextlib.suppress(Exception):  # closing twice is harmless
                 self._book.close()
