@@ -218,6 +218,15 @@ def build(folder: Path, rows: int, errors: int) -> Workload:
     return Workload(xlsx, rows_csv, schema, formula, seeded)
 
 
+def _nscl_from(checkout: Path) -> list[str]:
+    """The nscl command run from the code of ``checkout`` (its packages first on the path,
+    ahead of this environment's editable install)."""
+    code = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+            "if 'editable' not in repr(f)]; "
+            f"sys.path.insert(0, {str(checkout)!r}); from nscl.cli import main; main()")
+    return [sys.executable, "-c", code]
+
+
 def run(cmd: list[str]) -> tuple[float, float, str]:
     """Seconds a whole process took, the CPU seconds it and its children used, and what
     it printed."""
@@ -260,6 +269,8 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=7, help="measurements per figure")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also time nscl validate from another checkout of nscl (A/B)")
     args = parser.parse_args()
     # Byte-compiled as a regular install is (see bench/sync_bench.py).
     for package in ("nscl", "sync", "xl", "workbook_templates"):
@@ -277,6 +288,10 @@ def main() -> None:
             "frictionless": [sys.executable, "-c", _FRICTIONLESS, str(work.csv),
                              str(work.schema), work.formula],
         }
+        if args.against is not None:
+            commands["nscl_against"] = [*_nscl_from(args.against.resolve()), "validate",
+                                        "--format", "json", "--year", str(YEAR),
+                                        str(work.xlsx)]
         times: dict[str, list[float]] = {name: [] for name in commands}
         cpus: dict[str, list[float]] = {name: [] for name in commands}
         outputs: dict[str, str] = {}
