@@ -291,20 +291,17 @@ class _Run:
         sheet: str | None, *, warn: bool = True,
     ) -> None:
         """Agency from template metadata, else the header block, else the file name."""
-        try:
-            from nscl import registry
-        except ImportError:  # registry not installed: the agency stays unknown
-            registry = None  # type: ignore[assignment]
+        from nscl import registry  # (its compiled patterns: see preload)
         metadata_ref: AgencyRef | None = None
         header_ref: AgencyRef | None = None
         detail = "không thấy tên cơ quan ở phần đầu bảng, tên tệp cũng không cho biết"
         where: str | None = None  # the header cell that still shows the placeholder
-        if registry is not None and identity is not None and identity.agency_code:
+        if identity is not None and identity.agency_code:
             try:
                 metadata_ref = registry.get_agency(identity.agency_code).to_ref("metadata")
             except KeyError:
                 detail = f'mã cơ quan "{identity.agency_code}" trong thông tin mẫu không có'
-        if registry is not None and texts:
+        if texts:
             for text_row, text_col, text in texts:
                 for line in text.splitlines():
                     key = compare_key(line)
@@ -326,7 +323,7 @@ class _Run:
                 if header_ref is not None:
                     break
         agency = metadata_ref or header_ref
-        if agency is None and registry is not None:
+        if agency is None:
             match = registry.match_filename(self.file)
             if match.agency is not None:
                 agency = match.agency.to_ref("filename")
