@@ -65,11 +65,6 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
-    def is_error(self) -> bool:
-        """Whether this problem makes the file invalid."""
-        return self.severity == "error"
-
-    @property
     def statement(self) -> str:
         """The message without its closing " Cách sửa: …", for tables and notes that show
         the fix on its own (the message of every catalogue rule ends with its fix)."""
@@ -77,6 +72,22 @@ class Problem:
         if self.fix and self.message.endswith(suffix):
             return self.message[: -len(suffix)]
         return self.message
+
+    @property
+    def title(self) -> str:
+        """The rule's Vietnamese title ("Thiếu dữ liệu bắt buộc"), for tables and
+        printouts that lead with it (the code stays for IT); the code itself when the
+        rule is not in the catalogue."""
+        try:
+            return get_rule(self.code).title
+        except KeyError:
+            return self.code
+
+    @property
+    def fix_sentence(self) -> str:
+        """The fix as a sentence of its own (capitalised), for a "Cách sửa" column: in
+        the message it follows "Cách sửa: " in lower case."""
+        return self.fix[:1].upper() + self.fix[1:]
 
     @property
     def full_message(self) -> str:
@@ -152,7 +163,9 @@ def register(*rules: Rule) -> None:
 
 
 def get_rule(code: str) -> Rule:
-    """The registered rule with this code."""
+    """The registered rule with this code (the catalogue registers itself on first use)."""
+    if code not in _CATALOGUE:
+        import nscl.rules  # noqa: F401
     return _CATALOGUE[code]
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nscl.isolation import run_isolated
 from sync.ledger import Ledger
 from sync.logs import LOGGER
 from sync.model import Submission
+
+if TYPE_CHECKING:
+    from sync.run import Progress
 
 __all__ = ["remove_stale", "send_feedback"]
 
@@ -38,7 +41,7 @@ def send_feedback(
     ledger: Ledger | None,
     engine: str,
     now: str,
-    progress: Any = None,
+    progress: Progress | None = None,
     workers: int = 0,
     memory_limit_mb: int = 2048,
 ) -> dict[str, str]:

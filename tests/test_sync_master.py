@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from nscl.forms import form_a
-from nscl.problems import Problem
+from nscl.problems import Problem, get_rule
 from sync.completeness import build_statuses
 from sync.config import DEFAULT_TZ
 from sync.form_a import FormAConsolidator
@@ -28,7 +29,7 @@ def _consolidation() -> Consolidation:
     ], path="BCT.xlsx")
     yte = report("bo-y-te", "Bộ Y tế", "ministry", [
         task_row(1, "Đào tạo chuyên gia năng suất ngành dược", 800, None),
-    ], problems=[Problem(code="counterpart-missing", severity="error",
+    ], problems=[Problem(code="required-missing", severity="error",
                          message="Thiếu Đối ứng Cách sửa: Nhập Đối ứng.", fix="Nhập Đối ứng.",
                          file="BYT.xlsx", sheet="Bảng tổng hợp", cell="J9")], path="BYT.xlsx")
     nghean = report("tinh-nghe-an", "Tỉnh Nghệ An", "province", [
@@ -63,8 +64,8 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
                            tz=DEFAULT_TZ)
     assert written.rows == 4 and written.previous_copy is None
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Lỗi kiểm tra",
-                             "Thay đổi", "Biểu đồ"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Tệp không tổng hợp",
+                             "Lỗi kiểm tra", "Thay đổi", "Biểu đồ"]
     ws = wb["Tổng hợp"]
     texts = {c.value for row in ws.iter_rows(max_row=12) for c in row
              if isinstance(c.value, str)}
@@ -78,7 +79,9 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
     assert ws.page_setup.fitToWidth in (None, 1) and ws.print_title_rows
-    assert ws.cell(4, 1).font.name == "Times New Roman"
+    title = next(c for row in ws.iter_rows(max_row=10) for c in row
+                 if isinstance(c.value, str) and c.value.startswith("BẢNG TỔNG HỢP"))
+    assert title.font.name == "Times New Roman" and title.font.b
     assert len(wb["Biểu đồ"]._charts) == 2
 
 
@@ -89,11 +92,11 @@ def test_every_time_the_master_shows_is_in_the_configured_time_zone(tmp_path: Pa
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
                  tz=DEFAULT_TZ)
     wb = openpyxl.load_workbook(out)
-    subtitle = wb["Tổng hợp"]["A5"].value
-    assert isinstance(subtitle, str) and subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
-    status = {wb["Tình hình nộp"].cell(r, 1).value: wb["Tình hình nộp"].cell(r, 2).value
-              for r in range(1, 8)}
-    assert status["Cập nhật:"] == "02:00 ngày 31/03/2026"
+    (subtitle,) = [c.value for row in wb["Tổng hợp"].iter_rows(max_row=10) for c in row
+                   if isinstance(c.value, str) and "cập nhật lúc" in c.value]
+    assert subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
+    status = [wb["Tình hình nộp"].cell(r, 1).value for r in range(1, 8)]
+    assert "Cập nhật: 02:00 ngày 31/03/2026" in status
 
 
 def test_the_by_agency_sheet_shows_long_paths_and_the_total_share(tmp_path: Path) -> None:
@@ -210,14 +213,20 @@ def test_status_and_problem_sheets(tmp_path: Path) -> None:
     assert by_name["Bộ Tài chính"] == "Chưa nộp"
     assert by_name["Tỉnh Nghệ An"] == "Nộp muộn"
     assert by_name["Bộ Y tế"] == "Có lỗi"
-    counts = {row[1]: row[2] for row in status[6:13] if row[1]}
+    counts = {row[0]: row[2] for row in status[6:13] if row[0]}
     assert counts["Phải nộp"] == 5 and counts["Chưa nộp"] == 2
     assert counts["Đã nộp (có tệp)"] == 3 and counts["Nộp muộn"] == 1
-    flat = [v for row in status for v in row if v]
-    assert "hong.xlsx" in flat and "file-unreadable" in flat
+    # The counts start in the first column: no empty bordered column on the printout.
+    assert status[6][0] == "Tình trạng"
+    unused = [v for row in wb["Tệp không tổng hợp"].iter_rows(values_only=True) for v in row
+              if v]
+    assert "hong.xlsx" in unused and "file-unreadable" in unused
+    assert not any(v == "hong.xlsx" for row in status for v in row)
     problems = list(wb["Lỗi kiểm tra"].iter_rows(min_row=4, values_only=True))
     assert problems[0][1] == "Bộ Y tế" and problems[0][4] == "J9"
-    assert problems[0][6] == "counterpart-missing"
+    # Led by the rule's Vietnamese title; the code in the last column, for IT.
+    assert problems[0][6] == get_rule("required-missing").title
+    assert problems[0][9] == "required-missing"
     assert problems[0][7] == "Thiếu Đối ứng" and problems[0][8] == "Nhập Đối ứng."
     agencies = list(wb["Theo đơn vị"].iter_rows(min_row=5, values_only=True))
     assert agencies[0][1] == "Bộ Công Thương" and agencies[0][3] == 2
@@ -271,14 +280,21 @@ def test_the_printed_table_is_the_official_one(tmp_path: Path, soffice: str) -> 
                  tz=DEFAULT_TZ)
     ws = openpyxl.load_workbook(out)["Tổng hợp"]
     last = get_column_letter(len(form_a().columns))
-    assert str(ws.print_area).endswith(f"$A$1:${last}${ws.max_row}")
+    area = re.fullmatch(rf"'Tổng hợp'!\$A\$1:\${last}\$(\d+)", str(ws.print_area))
+    # Down to the signature block and the room left to sign under it.
+    assert area is not None and int(area.group(1)) >= ws.max_row
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     pdf = convert(out, "pdf", tmp_path / "pdf")
-    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+    first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Tổng số" in first and "Bộ Công Thương" in first
+    assert "BỘ KHOA HỌC VÀ CÔNG NGHỆ" in first  # the issuing body's block
+    # The table sheet's own pages: the first sheet's, up to its last page.
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Tổng số" in text and "Bộ Công Thương" in text
-    assert "TỔNG CỘNG" in text
-    assert "Tệp nguồn" not in text and "Tình trạng" not in text
+    table = text.split("TỔNG HỢP THEO ĐƠN VỊ")[0]
+    assert "TỔNG CỘNG" in table and "NGƯỜI LẬP BIỂU" in table
+    assert "Tệp nguồn" not in table and "Tình trạng" not in table
 
 
 def test_master_open_elsewhere_gives_a_clear_error(tmp_path: Path,

@@ -290,10 +290,10 @@ def test_a_workbook_with_too_many_cells_is_not_loaded_for_marking(
     import nscl.marking.annotate
     from nscl.marking import AnnotationError, annotate_copy
     from nscl.validation import validate_path
-    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from sync.demo_data import generate_tasks, write_submission
 
     path = tmp_path / "in" / "nhieu-o.xlsx"
-    write_submission_xlsx(path, agency_code="bo-y-te", agency_name="Bộ Y tế", year=2027,
+    write_submission(path, agency_code="bo-y-te", year=2027,
                           tasks=generate_tasks(3, seed=1))
     report = validate_path(path, year=2027)
     monkeypatch.setattr(nscl.marking.annotate, "MAX_MARKED_CELLS", 10)

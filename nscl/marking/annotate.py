@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from nscl.marking.apply import apply_report
+from nscl.marking.journal import ChangeFailed
 from nscl.numbers import format_number
 from nscl.reading import describe_error
 from nscl.report import FileReport
@@ -96,7 +97,12 @@ def annotate_copy(
             raise AnnotationError(
                 f'Không mở được tệp "{shown}" để đánh dấu: {describe_error(exc)}'
             ) from exc
-        apply_report(OpenpyxlBook(workbook, shown), report)
+        try:
+            apply_report(OpenpyxlBook(workbook, shown), report)
+        except ChangeFailed as exc:  # openpyxl refused a value or a style: no copy then
+            raise AnnotationError(
+                f'Không đánh dấu được tệp "{shown}" ({exc.step}): {describe_error(exc.cause)}'
+            ) from exc
         target = out_dir / ((stem or source.stem) + (".xlsm" if keep_vba else ".xlsx"))
         try:
             workbook.save(target)
