@@ -4,8 +4,10 @@ Usage::
 
     .venv/bin/python bench/validate_bench.py [--rows 10000] [--errors 100] [--repeat 7]
 
-Writes one Form A workbook in the official layout (header block, two header rows, the
-"(1) (2) …" row, Tổng số as a formula with its result, template identity) with
+Writes one Form A workbook in the official layout (the template, built by
+:mod:`nscl.template_build`, with the rows typed into its input area: header block, two
+header rows, the "(1) (2) …" row, Tổng số as the template's formula, the totals row and
+the signature, validation, protection, template identity) with
 ``--errors`` seeded mistakes spread over the rows, and the same rows as CSV with a
 Table Schema made from the form description. Then measures, each as a whole process
 (interpreter start-up and imports included), ``--repeat`` times interleaved:
@@ -41,7 +43,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NSCL = [sys.executable, "-c", "from nscl.cli import main; main()"]
-FIRST_ROW = 10  # 1-based sheet row of the first task in the official layout
 YEAR = 2027
 
 _CALAMINE = """
@@ -83,118 +84,63 @@ class Workload:
     schema: Path
     formula: str
     seeded: dict[str, str]  # A1 cell -> nscl code
+    first_row: int  # 1-based sheet row of the first task
 
 
 def build(folder: Path, rows: int, errors: int) -> Workload:
-    """Write the workbook, the CSV and the schema; return where the mistakes are."""
-    import xlsxwriter
-
+    """Write the workbook (the official template with the rows typed in:
+    :func:`nscl.template_build.filled.write_filled_table`), the CSV and the schema;
+    return where the mistakes are."""
     from nscl.a1 import column_letter
     from nscl.forms import form_a
-    from nscl.identity import IDENTITY_SHEET, TemplateIdentity
     from nscl.registry import get_agency
-    from nscl.template_build.build import agency_heading
-    from sync.demo_data import generate_tasks
+    from nscl.template_build.filled import write_filled_table
+    from sync.demo_data import generate_tasks, task_rows
 
     form = form_a()
     keys = [col.key for col in form.columns]
     letter = {key: column_letter(i) for i, key in enumerate(keys)}
-    agency = get_agency("tinh-nghe-an")
-    tasks = generate_tasks(rows, seed=7)
+    total = form.computed_columns[0]
+    table = task_rows(generate_tasks(rows, seed=7))
     every = max(1, rows // max(1, errors))
-    seeded: dict[str, str] = {}
-    table: list[list[Any]] = []
-    for i, task in enumerate(tasks):
-        values: dict[str, Any] = {
-            "seq": i + 1, "task_name": task.name, "lead_org": task.lead,
-            "objectives": task.objectives, "main_content": task.content,
-            "expected_results": task.results, "duration_months": task.months,
-            "state_budget": task.state, "counterpart": task.counter, "notes": "",
-        }
-        line = FIRST_ROW + i
-        if i % every == every // 2 and len(seeded) < errors:
-            kind = _KINDS[len(seeded) % len(_KINDS)]
-            at = {"budget-mismatch": "total", "not-a-number": "state_budget",
-                  "required-missing": "lead_org", "duration-out-of-range": "duration_months",
-                  "negative-budget": "counterpart", "duplicate-task": "task_name"}[kind]
-            seeded[f"{letter[at]}{line}"] = kind
-            if kind == "budget-mismatch":  # a number typed over the formula
-                values["total"] = float(task.state) + float(task.counter or 0) + 100  # type: ignore[arg-type]
-            elif kind == "not-a-number":
-                values["state_budget"] = "chưa xác định"
-            elif kind == "required-missing":
-                values["lead_org"] = ""
-            elif kind == "duration-out-of-range":
-                values["duration_months"] = 0
-            elif kind == "negative-budget":
-                values["counterpart"] = -50.0
-            else:
-                values["task_name"] = table[-1][keys.index("task_name")]
-        table.append([values.get(key, "") for key in keys])
+    mistakes: list[tuple[int, str, str]] = []  # (task, column key, nscl code)
+    for i, values in enumerate(table):
+        if i % every != every // 2 or len(mistakes) >= errors:
+            continue
+        kind = _KINDS[len(mistakes) % len(_KINDS)]
+        at = {"budget-mismatch": total.key, "not-a-number": "state_budget",
+              "required-missing": "lead_org", "duration-out-of-range": "duration_months",
+              "negative-budget": "counterpart", "duplicate-task": "task_name"}[kind]
+        mistakes.append((i, at, kind))
+        if kind == "budget-mismatch":  # a number typed over the formula
+            values[total.key] = (total.compute(values) or 0.0) + 100
+        elif kind == "not-a-number":
+            values["state_budget"] = "chưa xác định"
+        elif kind == "required-missing":
+            values["lead_org"] = None
+        elif kind == "duration-out-of-range":
+            values["duration_months"] = 0
+        elif kind == "negative-budget":
+            values["counterpart"] = -50.0
+        else:
+            values["task_name"] = table[i - 1]["task_name"]
 
     xlsx = folder / "form_a_10k.xlsx"
-    wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False,
-                                         "strings_to_numbers": False})
-    identity = TemplateIdentity(form.id, form.version, YEAR, agency.code)
-    for key, value in identity.as_properties().items():
-        wb.set_custom_property(key, value)
-    bold = wb.add_format({"bold": True, "font_name": "Times New Roman", "align": "center",
-                          "text_wrap": True, "border": 1})
-    cell = wb.add_format({"font_name": "Times New Roman", "text_wrap": True, "border": 1,
-                          "valign": "top"})
-    ws = wb.add_worksheet(form.sheet)
-    ncol = len(keys)
-    ws.write_string(0, 0, agency_heading(agency), bold)
-    ws.write_string(0, 5, form.national_name, bold)
-    ws.write_string(1, 5, form.motto, bold)
-    ws.write_string(4, 0, form.title_for(YEAR), bold)
-    c = 0
-    second: list[tuple[int, str]] = []
-    for group, members in form.groups:  # row 7: headers and groups; row 8: under groups
-        ws.write_string(6, c, members[0].header if group is None else group, bold)
-        if group is not None:
-            second.extend((c + k, member.header) for k, member in enumerate(members))
-        c += len(members)
-    for col, text in second:
-        ws.write_string(7, col, text, bold)
-    for j in range(ncol):
-        ws.write_string(8, j, f"({j + 1})", bold)
-    total = form.column("total")
-    for i, row in enumerate(table):
-        r = FIRST_ROW - 1 + i
-        values = dict(zip(keys, row, strict=True))
-        for j, key in enumerate(keys):
-            item = values[key]
-            if key == total.key and item == "":
-                parts = [values[k] for k in total.computed_from]
-                formula = "=" + "+".join(f"{letter[k]}{r + 1}" for k in total.computed_from)
-                result = sum(parts) if all(isinstance(p, float) for p in parts) else ""
-                ws.write_formula(r, j, formula, cell, result)
-            elif item is None or item == "":
-                ws.write_blank(r, j, None, cell)
-            elif isinstance(item, str):
-                ws.write_string(r, j, item, cell)
-            else:
-                ws.write_number(r, j, item, cell)
-    hidden = wb.add_worksheet(IDENTITY_SHEET)
-    for r, (key, value) in enumerate(identity.as_rows()):
-        hidden.write_string(r, 0, key)
-        hidden.write_string(r, 1, value)
-    hidden.very_hidden()
-    wb.close()
+    built = write_filled_table(xlsx, table, year=YEAR, agency=get_agency("tinh-nghe-an"))
+    assert built.table is not None
+    first_row = built.table.first_input_row + 1
+    seeded = {f"{letter[key]}{first_row + i}": kind for i, key, kind in mistakes}
 
-    # The same rows as CSV (Tổng số as its value), and a schema from the form description.
+    # The same rows as CSV (Tổng số as the template's formula computes it, where not
+    # typed over), and a schema from the form description.
     rows_csv = folder / "form_a_10k.csv"
     with rows_csv.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(keys)
-        for row in table:
-            values = dict(zip(keys, row, strict=True))
-            if values["total"] == "":
-                parts = [values[k] for k in total.computed_from]
-                if all(isinstance(p, float) for p in parts):
-                    values["total"] = sum(parts)
-            writer.writerow([values[k] for k in keys])
+        for values in table:
+            if values.get(total.key) is None:
+                values = {**values, total.key: total.compute(values)}
+            writer.writerow(["" if values.get(k) is None else values[k] for k in keys])
     types = {"text": "string", "money": "number", "duration": "integer", "integer": "integer"}
     fields = []
     for col in form.columns:
@@ -215,7 +161,7 @@ def build(folder: Path, rows: int, errors: int) -> Workload:
     names = [total.key, *total.computed_from]
     formula = " or ".join(f"{name} == None" for name in names)
     formula += f" or -0.001 <= {total.key} - " + " - ".join(total.computed_from) + " <= 0.001"
-    return Workload(xlsx, rows_csv, schema, formula, seeded)
+    return Workload(xlsx, rows_csv, schema, formula, seeded, first_row)
 
 
 def _nscl_from(checkout: Path) -> list[str]:
@@ -248,7 +194,7 @@ def nscl_cells(output: str) -> dict[str, str]:
     return {issue["cell"] or "-": issue["code"] for issue in issues}
 
 
-def frictionless_cells(output: str, keys: list[str]) -> dict[str, str]:
+def frictionless_cells(output: str, keys: list[str], first_row: int) -> dict[str, str]:
     """Cell -> error type of every error frictionless reported (a row constraint at the
     computed column's cell)."""
     from nscl.a1 import column_letter
@@ -257,7 +203,7 @@ def frictionless_cells(output: str, keys: list[str]) -> dict[str, str]:
     total = form_a().computed_columns[0].key
     cells: dict[str, str] = {}
     for row, name, kind in json.loads(output):
-        line = FIRST_ROW + row - 2  # frictionless counts the header as row 1
+        line = first_row + row - 2  # frictionless counts the header as row 1
         key = name if name is not None else total
         cells[f"{column_letter(keys.index(key))}{line}"] = kind
     return cells
@@ -306,7 +252,7 @@ def main() -> None:
         seeded = work.seeded
 
     found = nscl_cells(outputs["nscl"])
-    theirs = frictionless_cells(outputs["frictionless"], keys)
+    theirs = frictionless_cells(outputs["frictionless"], keys, work.first_row)
     unexpected = {c: k for c, k in found.items() if c not in seeded}
     missed = sorted(set(seeded) - set(found))
     wrong_code = {c: (seeded[c], found[c]) for c in seeded if c in found

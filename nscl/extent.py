@@ -49,8 +49,11 @@ __all__ = [
 # References are read without bounds on their letters and digits: a hostile file may
 # write A99999999 or AAAA1, which the reader might still place. (Lower-case references
 # are left to the full parse: see _plain_layout.)
-_TWO_LETTER_COLUMN = re.compile(rb'r="[A-Z]{2}')
-_THREE_LETTER_COLUMN = re.compile(rb'r="[A-Z]{3}')
+# In the plain layout (see _plain_layout, checked first) every cell element starts with
+# '<c r="', so the widest column is found on the cells themselves: other attributes
+# ending in "r" (a data validation's error="NSNN: …" in every template) do not count.
+_TWO_LETTER_COLUMN = re.compile(rb'<c r="[A-Z]{2}')
+_THREE_LETTER_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
 _COLUMN_LETTERS = re.compile(rb'r="([A-Z]+)\d')
 _ROW_NUMBERS = re.compile(rb'r="[A-Z]*(\d+)"')
 _ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
@@ -254,7 +257,8 @@ def _add_hidden(ranges: list[tuple[int, int]], row: int) -> None:
 def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
     """Rows of a worksheet part hidden or filtered out of view, as (first 0-based row,
     count) ranges."""
-    if b'hidden="' not in data:  # the common sheet: one fast search
+    # The common sheet: two fast searches (LibreOffice writes hidden="false" on every row).
+    if b'hidden="1"' not in data and b'hidden="true"' not in data:
         return []
     out: list[tuple[int, int]] = []
     for match in _HIDDEN_ROW.finditer(data):
