@@ -33,7 +33,7 @@ import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO
@@ -68,6 +68,7 @@ _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 # How a formula cell saved without its result ends: the formula, maybe an empty value.
 _UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
 _VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
+_LEADING_REF = re.compile(rb'<c r="([A-Z]+)\d')  # a cell whose reference comes first
 _MAX_UNCALCULATED = 100_000  # per sheet: enough to name the first ones and count
 _MAX_CELL_BYTES = 8_192  # back from a formula's end to its cell's start: any real cell
 KEPT_XML_BYTES = 64 * 1024 * 1024  # worksheet XML kept for later searches, in all
@@ -268,11 +269,16 @@ def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
     return out
 
 
-def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
+def xlsx_uncalculated_cells(data: bytes, *, skip_columns: Collection[int] = (),
+                            ) -> list[tuple[int, int]]:
     """Formula cells of a worksheet part saved without their result (no value, or an
     empty one), as (0-based row, 0-based column). Spreadsheet applications always save
-    the result; a few fast searches find none in their files."""
+    the result; a few fast searches find none in their files. Cells of the 0-based
+    columns ``skip_columns`` are left out (cheaply, when their reference comes first)."""
+    from nscl.a1 import column_letter
+
     found: set[tuple[int, int]] = set()
+    skipped = {column_letter(c).encode() for c in skip_columns}
     looked = 0  # hits examined, bounded too: a hostile file may repeat a marker alone
     for marker in _UNCALCULATED_ENDS:
         pos = data.find(marker)
@@ -282,6 +288,11 @@ def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
             # characters), so the search back is bounded: a hostile file cannot make it
             # quadratic.
             start = data.rfind(b"<c", max(0, pos - _MAX_CELL_BYTES), pos)
+            if skipped and start != -1 and (
+                    (lead := _LEADING_REF.match(data, start)) is not None
+                    and lead.group(1) in skipped):
+                pos = data.find(marker, pos + len(marker))
+                continue
             cell = (data[start:pos + len(marker)]
                     if start != -1 and data[start + 2:start + 3] in _AFTER_TAG_NAME else b"")
             if b"<f" in cell and not _VALUE_WITH_TEXT.search(cell):

@@ -93,6 +93,9 @@ def test_the_scan_reads_every_way_of_saving_a_formula_without_result() -> None:
         b'<c r="D3" s="1"/><c r="E3"><v>7</v></c></row>'
     )
     assert xlsx_uncalculated_cells(data) == [(1, 0), (1, 1), (2, 2)]
+    # Columns the caller computes itself (Tổng số) are left out of the search.
+    assert xlsx_uncalculated_cells(data, skip_columns={1, 2}) == [(1, 0)]
+    assert xlsx_uncalculated_cells(data, skip_columns={27}) == [(1, 0), (1, 1), (2, 2)]
 
 
 def test_an_indicator_formula_without_result_in_a_report(tmp_path: Path) -> None:
