@@ -168,11 +168,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         else "(chưa đặt)"
     )
     updated = _local(cons.generated_at, tz).strftime("%H:%M ngày %d/%m/%Y")
-    for r, (label, value) in enumerate((("Năm", str(cons.year or "(chưa xác định)")),
-                                        ("Hạn nộp", deadline), ("Cập nhật", updated)),
-                                       start=2):
+    for r, (name, text) in enumerate((("Năm", str(cons.year or "(chưa xác định)")),
+                                      ("Hạn nộp", deadline), ("Cập nhật", updated)), start=2):
         ws.merge_range(r, 0, r, 3, "", st.plain)
-        ws.write_rich_string(r, 0, st.label, f"{label}: ", st.plain, value, st.plain)
+        ws.write_rich_string(r, 0, st.label, f"{name}: ", st.plain, text, st.plain)
 
     expected = cons.expected_count
     ok, late, invalid, missing = (cons.count(s) for s in ("ok", "late", "invalid", "missing"))

@@ -57,6 +57,8 @@ MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 XL_PROTECTED = -2146827284  # 0x800A03EC, Excel's error for a refused call
 RPC_E_CALL_REJECTED = -2147418111
 WHITE = 16777215
+XL_CONTINUOUS, XL_LINE_NONE = 1, -4142  # XlLineStyle
+XL_TOP = -4160  # XlVAlign
 # A new note's size (points). A loaded note keeps the size openpyxl reads (openpyxl does
 # not read the note's shape: its own default, the same numbers).
 DEFAULT_NOTE_SIZE = (144.0, 79.0)
@@ -128,6 +130,8 @@ class CellModel:
     link: tuple[str, str] | None = None  # (sub-address, text)
     bold: bool = False
     currency: bool = False
+    bordered: bool = False
+    wrap: bool = False
 
     def holds_something(self) -> bool:
         return self.value is not None or self.formula is not None
@@ -158,6 +162,8 @@ class SheetModel:
     visible: int = -1  # xlSheetVisible; 0 hidden; 2 very hidden
     protection: SheetProtection | None = None
     enable_selection: int = 0  # xlNoRestrictions
+    page_setup: dict[str, Any] = field(default_factory=dict)  # PageSetup members set
+    autofit_rows: set[int] = field(default_factory=set)  # rows fitted to their text
 
     def cell(self, row: int, col: int) -> CellModel:
         found = self.cells.get((row, col))
@@ -360,6 +366,28 @@ class Range(_Com):
         return Interior(self._excel, self)
 
     @property
+    def Borders(self) -> Borders:
+        return Borders(self._excel, self)
+
+    @property
+    def WrapText(self) -> bool:
+        return all(self._sheet.peek(r, c).wrap for r, c in self._cells())
+
+    @WrapText.setter
+    def WrapText(self, wrap: bool) -> None:
+        self._check_format("AllowFormattingCells", "WrapText", "Range")
+        for r, c in self._cells():
+            self._sheet.cell(r, c).wrap = bool(wrap)
+
+    @property
+    def VerticalAlignment(self) -> int:
+        return XL_TOP
+
+    @VerticalAlignment.setter
+    def VerticalAlignment(self, alignment: int) -> None:
+        self._check_format("AllowFormattingCells", "VerticalAlignment", "Range")
+
+    @property
     def Font(self) -> Font:
         return Font(self._excel, self)
 
@@ -503,6 +531,17 @@ class _Lines(_Com):
         r1, c1, r2, c2 = self._owner._box
         return r2 - r1 + 1 if self._by_row else c2 - c1 + 1
 
+    def AutoFit(self) -> bool:
+        """Rows fitted to their text (refused on a protected sheet unless formatting rows
+        is allowed); columns are not modelled."""
+        assert self._by_row, "Columns.AutoFit is not modelled"
+        owner = self._owner
+        protection = owner._sheet.protection
+        if protection is not None and not protection.allow["AllowFormattingRows"]:
+            raise ComError("AutoFit method of Range class failed")
+        owner._sheet.autofit_rows.update(range(owner._box[0], owner._box[2] + 1))
+        return True
+
     def __call__(self, index: int) -> Range:
         self._call()
         r1, c1, r2, c2 = self._owner._box
@@ -538,6 +577,46 @@ class _Cells(_Com):
 
     def Clear(self) -> None:
         self._owner.Clear()
+
+
+class Borders(_Com):
+    """``Range.Borders``: setting ``LineStyle`` draws every edge of every cell."""
+
+    def __init__(self, excel: Excel, owner: Range) -> None:
+        super().__init__(excel)
+        object.__setattr__(self, "_owner", owner)
+
+    @property
+    def LineStyle(self) -> int:
+        return XL_CONTINUOUS if all(self._owner._sheet.peek(r, c).bordered
+                                    for r, c in self._owner._cells()) else XL_LINE_NONE
+
+    @LineStyle.setter
+    def LineStyle(self, style: int) -> None:
+        self._owner._check_format("AllowFormattingCells", "LineStyle", "Border")
+        for r, c in self._owner._cells():
+            self._owner._sheet.cell(r, c).bordered = style == XL_CONTINUOUS
+
+
+class PageSetup(_Com):
+    """``Worksheet.PageSetup``: the members set are kept (Excel talks to the printer
+    driver for each: one call each, as counted)."""
+
+    def __init__(self, excel: Excel, sheet: SheetModel) -> None:
+        super().__init__(excel)
+        object.__setattr__(self, "_sheet", sheet)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name[:1].isupper():
+            object.__getattribute__(self, "_excel").count("PageSetup", name + "=")
+            object.__getattribute__(self, "_sheet").page_setup[name] = value
+            return
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:1].isupper():
+            return object.__getattribute__(self, "_sheet").page_setup.get(name)
+        raise AttributeError(name)
 
 
 class _EntireRow(_Com):
@@ -719,6 +798,10 @@ class Worksheet(_Com):
     def __init__(self, excel: Excel, sheet: SheetModel) -> None:
         super().__init__(excel)
         object.__setattr__(self, "_sheet", sheet)
+
+    @property
+    def PageSetup(self) -> PageSetup:
+        return PageSetup(self._excel, self._model())
 
     def _model(self) -> SheetModel:
         if self._sheet not in self._excel.model.sheets:

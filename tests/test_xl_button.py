@@ -34,8 +34,8 @@ SHEET = "Bảng tổng hợp"
 
 def _listed(excel: Excel) -> list[tuple[str, str]]:
     """(code, cell) of each problem row of "Kết quả kiểm tra"."""
-    return [(str(r[1]), str(r[2])) for r in excel.rows(RESULTS_SHEET)
-            if len(r) > 2 and r[0] in ("Lỗi", "Cảnh báo")]
+    return [(str(r[5]), str(r[2])) for r in excel.rows(RESULTS_SHEET)
+            if len(r) > 5 and r[0] in ("Lỗi", "Cảnh báo")]
 
 
 def _agency_file(path: Path) -> Path:

@@ -33,7 +33,8 @@ def test_kiem_tra_warns_about_hidden_tasks_as_the_saved_file_does(tmp_path: Path
     book = OpenpyxlBook(load_workbook(path), path.name)
     result = check_workbook(book)
     assert (result.errors, result.warnings, result.summary.tasks) == (0, 1, 4)
-    listed = [row for row in book.read_values(RESULTS_SHEET) if row and row[1] == "rows-hidden"]
+    listed = [row for row in book.read_values(RESULTS_SHEET)
+              if len(row) > 5 and row[5] == "rows-hidden"]
     assert len(listed) == 1
 
 
@@ -57,7 +58,7 @@ def test_kiem_tra_in_excel_warns_about_hidden_tasks(tmp_path: Path) -> None:
     excel = open_workbook(path)
     alert = excel.press("kiem_tra")
     assert "0 lỗi và 1 cảnh báo" in alert.text
-    listed = [r for r in excel.rows(RESULTS_SHEET) if len(r) > 1 and r[1] == "rows-hidden"]
+    listed = [r for r in excel.rows(RESULTS_SHEET) if len(r) > 5 and r[5] == "rows-hidden"]
     assert len(listed) == 1 and listed[0][2] == f"A{FIRST_DATA_ROW + 1}"
 
 

@@ -82,7 +82,7 @@ def test_an_amount_merged_over_tasks_is_the_same_error_in_the_add_in(tmp_path: P
     result = check_workbook(book)
     assert result.errors == len(expected)
     listed = [row for row in book.read_values(RESULTS_SHEET) if row and row[0] == "Lỗi"]
-    assert sorted(str(row[1]) for row in listed) == expected
+    assert sorted(str(row[5]) for row in listed) == expected
     marks = book.read_values(MARKS_SHEET)
     assert any(f"{L['state_budget']}{F}" in str(cell) for row in marks for cell in row)
 
@@ -131,7 +131,7 @@ def test_an_amount_merged_over_tasks_is_the_same_error_in_excel(tmp_path: Path) 
     expected = sorted(p.code for p in validate_path(path).problems)
     excel = open_workbook(path)
     excel.press("kiem_tra")
-    listed = sorted(str(r[1]) for r in excel.rows(RESULTS_SHEET) if r and r[0] in ("Lỗi",
+    listed = sorted(str(r[5]) for r in excel.rows(RESULTS_SHEET) if r and r[0] in ("Lỗi",
                                                                                    "Cảnh báo"))
     assert listed == expected and "amount-merged" in listed
 

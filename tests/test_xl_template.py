@@ -131,7 +131,7 @@ def test_kiem_tra_on_each_blank_template(template: str, tmp_path: Path, soffice:
     alert = excel.press("kiem_tra")
 
     assert alert.title == "NSCL 1322 - Kiểm tra"
-    listed = sorted((str(r[1]), str(r[2]).split("!")[-1]) for r in excel.rows(RESULTS_SHEET)
+    listed = sorted((str(r[5]), str(r[2]).split("!")[-1]) for r in excel.rows(RESULTS_SHEET)
                     if len(r) > 2 and r[0] in ("Lỗi", "Cảnh báo"))
     assert [code for code, _ in listed] == [code for code, _ in expected]
     assert {s.name: s.protection for s in excel.model.sheets

@@ -38,6 +38,7 @@ from typing import Any
 
 from nscl.a1 import a1, column_letter, parse_a1
 from nscl.marking import workbook_api
+from nscl.marking.print_setup import PRINT_MARGINS_MM
 from nscl.marking.workbook_api import (
     CellValue,
     LiftedProtection,
@@ -50,6 +51,8 @@ from nscl.marking.workbook_api import (
 __all__ = ["EXCEL_ERRORS", "XlwingsBook", "excel_literal"]
 
 _XL_SHEET_VISIBLE, _XL_SHEET_VERY_HIDDEN = -1, 2
+_XL_LANDSCAPE, _XL_PAPER_A4 = 2, 9  # XlPageOrientation, XlPaperSize
+_XL_CONTINUOUS, _XL_TOP = 1, -4160  # XlLineStyle, XlVAlign
 _XL_COLOR_INDEX_NONE = -4142
 # Excel's Find arguments (XlFindLookIn, XlLookAt, XlSearchOrder, XlSearchDirection).
 _XL_FORMULAS, _XL_PART, _XL_BY_ROWS, _XL_BY_COLUMNS, _XL_PREVIOUS = -4123, 2, 1, 2, 2
@@ -486,6 +489,26 @@ class XlwingsBook:
     def set_column_width(self, sheet: str, column: str, width: float) -> None:
         """Column width in characters."""
         self._range(sheet, f"{column}:{column}").ColumnWidth = width
+
+    def format_table(self, sheet: str, ref: str, *, header_row: int) -> None:
+        """Print setup (one call per PageSetup member: Excel asks the printer driver for
+        each), then borders, wrapped text and top alignment over ``ref``, whose rows
+        Excel fits to their text."""
+        setup = self._worksheets()[sheet].PageSetup
+        setup.Orientation = _XL_LANDSCAPE
+        setup.PaperSize = _XL_PAPER_A4
+        setup.Zoom = False
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
+        left, right, top, bottom = (mm * 72 / 25.4 for mm in PRINT_MARGINS_MM)
+        setup.LeftMargin, setup.RightMargin = left, right
+        setup.TopMargin, setup.BottomMargin = top, bottom
+        setup.PrintTitleRows = f"${header_row}:${header_row}"
+        table = self._range(sheet, ref)
+        table.Borders.LineStyle = _XL_CONTINUOUS
+        table.WrapText = True
+        table.VerticalAlignment = _XL_TOP
+        table.Rows.AutoFit()
 
     def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
         """Clear the sheet, or add it after the last one (the user's active sheet stays

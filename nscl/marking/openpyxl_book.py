@@ -17,14 +17,17 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nscl.a1 import parse_a1
 from nscl.marking import workbook_api
+from nscl.marking.print_setup import LINE_POINTS, PRINT_MARGINS_MM, wrapped_lines
 from nscl.marking.workbook_api import CellValue, LiftedProtection, SheetTooLarge, note_size
 
 __all__ = ["OpenpyxlBook", "write_literal"]
@@ -216,6 +219,31 @@ class OpenpyxlBook:
     def set_column_width(self, sheet: str, column: str, width: float) -> None:
         """Column width in characters."""
         self._ws(sheet).column_dimensions[column].width = width
+
+    def format_table(self, sheet: str, ref: str, *, header_row: int) -> None:
+        """Print setup, borders and wrapped text; no application sizes the rows of a
+        file it opens, so their heights are estimated from the text and column widths."""
+        ws = self._ws(sheet)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        left, right, top, bottom = (mm / 25.4 for mm in PRINT_MARGINS_MM)
+        ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        side = Side(style="thin")
+        border = Border(left=side, right=side, top=side, bottom=side)
+        for row in ws[ref]:
+            lines = 1
+            for cell in row:
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.value:
+                    width = ws.column_dimensions[cell.column_letter].width or 8.43
+                    lines = max(lines, wrapped_lines(cell.value, width))
+            if lines > 1:
+                ws.row_dimensions[row[0].row].height = lines * LINE_POINTS + 3
 
     def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
         """Create the sheet at the end, or recreate it empty at its place."""

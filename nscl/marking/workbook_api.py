@@ -190,6 +190,13 @@ class WorkbookAccess(Protocol):
         """Column width in characters."""
         ...
 
+    def format_table(self, sheet: str, ref: str, *, header_row: int) -> None:
+        """Make ``sheet`` print as an official table: A4 landscape, one page wide, the
+        official margins, row ``header_row`` (1-based) repeated at the top of every page;
+        thin borders, wrapped text and top alignment over the cells of ``ref``
+        ("A14:F40"), whose rows grow to show their text."""
+        ...
+
     def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
         """Create the sheet at the end if missing, otherwise clear its contents and formats."""
         ...
