@@ -9,7 +9,7 @@ A1 reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cache, partial
 from typing import Any
 
@@ -56,32 +56,22 @@ def check_table(
 
 
 def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
+    options = ctx.options
     find_money_unit(ctx, grid)
     find_duration_unit(ctx, grid)
     layout = classify_rows(ctx, grid)
     rows = layout.task_rows(grid)
     lines = [r + 1 for r in layout.tasks]
     n = len(rows)
-    if ctx.options.hidden_rows:
+    if options.hidden_rows:
         cross_row.check_hidden_tasks(ctx, lines)
-    options = ctx.options
     if options.uncalculated:
         cross_row.check_uncalculated(ctx, grid, lines, layout.table_end, options.uncalculated)
     slot = len(ctx.problems)  # where formulas without results are reported
     columns = ColumnParser(ctx, layout)
     parsed = columns.parse(rows, lines)
-    if (options.find_uncalculated is not None and not options.uncalculated
-            and _has_gaps(ctx, layout)):
-        # Empty where data was expected: formulas saved without their result would
-        # explain it. If so, those cells are named once for what they are, at the place
-        # of the report they would have had if known from the start.
-        found = options.find_uncalculated()
-        if found:
-            ctx.record_as_if_at(slot - 0.5)
-            explained = cross_row.check_uncalculated(ctx, grid, lines, layout.table_end,
-                                                     found)
-            ctx.record_as_if_at(None)
-            ctx.drop_problems(_GAPS, explained)
+    if options.find_uncalculated is not None and not options.uncalculated:
+        _explain_gaps(ctx, grid, layout, lines, slot, options.find_uncalculated)
     cross_row.check_computed(ctx, parsed, lines)
     if ctx.name_key is not None and ctx.name_key in parsed:
         cross_row.check_duplicates(ctx, parsed[ctx.name_key], lines)
@@ -106,8 +96,23 @@ def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
 _GAPS = frozenset({"required-missing", "duration-missing"})
 
 
-def _has_gaps(ctx: TableContext, layout: RowLayout) -> bool:
-    return layout.blank_rows or any(item[3].code in _GAPS for item in ctx.problems)
+def _explain_gaps(
+    ctx: TableContext, grid: Sequence[Sequence[Any]], layout: RowLayout, lines: list[int],
+    slot: int, find: Callable[[], Collection[tuple[int, int]]],
+) -> None:
+    """Cells or rows read as empty where data was expected: formulas saved without their
+    result would explain them. If the file has such formulas, they are named once for
+    what they are, where that problem would have been recorded had they been known from
+    the start (``slot``), and the missing-data problems they explain are dropped."""
+    if not (layout.blank_rows or any(item[3].code in _GAPS for item in ctx.problems)):
+        return
+    found = find()
+    if not found:
+        return
+    ctx.record_as_if_at(slot - 0.5)
+    explained = cross_row.check_uncalculated(ctx, grid, lines, layout.table_end, found)
+    ctx.record_as_if_at(None)
+    ctx.drop_problems(_GAPS, explained)
 
 
 def _task_rows(ctx: TableContext, parsed: dict[str, list[Any]],
