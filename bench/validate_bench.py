@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python bench/validate_bench.py [--rows 10000] [--errors 100] [--repeat 7]
+        [--json] [--against OTHER_CHECKOUT]
 
 Writes one Form A workbook in the official layout (the template, built by
 :mod:`nscl.template_build`, with the rows typed into its input area: header block, two
@@ -17,11 +18,11 @@ Table Schema made from the form description. Then measures, each as a whole proc
 * frictionless: frictionless-py validating the CSV against the schema (types, required,
   bounds, unique task names) plus a row constraint for Tổng số = NSNN + Đối ứng.
 
-The targets are judged on the best run of each (a shared machine's other processes only
-ever add time); the medians and the CPU time of each process tree are printed too.
-
 Both validators must find the seeded mistakes, and only them, at the same cells.
-Targets: nscl ≤ 3 × calamine and nscl ≤ 0.5 × frictionless.
+Targets: nscl ≤ 3 × calamine and nscl ≤ 0.5 × frictionless, judged on the best run of
+each (a shared machine's other processes only ever add time); the medians and the CPU
+time of each process tree are printed too. ``--against`` times another checkout's
+``nscl validate`` in the same runs (A/B). Figures: docs/performance.md.
 The frictionless baseline needs the ``bench`` extra: ``pip install -e '.[bench]'``.
 """
 
@@ -70,7 +71,8 @@ out = [[row, names[field - 1] if field else None, kind]
 json.dump(out, sys.stdout)
 """
 
-# What each seeded mistake is, in nscl's codes and in frictionless' error types.
+# The kinds of mistakes seeded, by the code nscl reports them with (frictionless: a type,
+# constraint, unique or row-constraint error at the same cell).
 _KINDS = ("budget-mismatch", "not-a-number", "required-missing", "duration-out-of-range",
           "negative-budget", "duplicate-task")
 
