@@ -191,13 +191,13 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     ]
     expected_row = r + 1
     chart_first = r + 3
-    for label, value, status in rows:
+    for label, count, status in rows:
         r += 1
         ws.merge_range(r, 0, r, 1, label, st.status[status] if status else st.text)
-        ws.write_number(r, 2, value, st.count)
+        ws.write_number(r, 2, count, st.count)
         if expected:
             ws.write_formula(r, 3, f"=C{r + 1}/C{expected_row + 1}", st.percent,
-                             value / expected)
+                             count / expected)
         else:
             ws.write_blank(r, 3, None, st.percent)
     chart_last = r

@@ -141,3 +141,21 @@ def test_marked_copies_of_files_with_the_same_name_do_not_overwrite_each_other(
 
     for copy in out.iterdir():
         assert "Kết quả kiểm tra" in openpyxl.load_workbook(copy).sheetnames
+
+
+def test_a_report_without_rows_says_the_same_and_the_worker_sends_back_no_rows() -> None:
+    """``nscl validate`` without --annotate needs no parsed rows: the engine builds none
+    (keep_rows=False) and the worker's report goes back without them, with the same
+    problems and budget."""
+    import pickle
+
+    from nscl.commands.validate import validate_job
+
+    path = FIXTURES / "a_errors.xlsx"
+    full = validate_path(path, year=2026)
+    lean = validate_path(path, year=2026, options=ValidationOptions(keep_rows=False))
+    assert full.rows and not lean.rows
+    assert lean.to_dict() == full.to_dict() and lean.summary == full.summary
+    report, note = validate_job((path, 2026, ValidationOptions(keep_rows=True), None, "x"))
+    assert note is None and report.rows == [] and report.to_dict() == full.to_dict()
+    assert len(pickle.dumps(report)) < len(pickle.dumps(full))

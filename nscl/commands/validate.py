@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from nscl.report import FileReport
+    from nscl.validation import ValidationOptions
 
 __all__ = ["expand_paths", "register"]
 
@@ -169,11 +170,12 @@ def _annotate(report: "FileReport", path: Path, out_dir: Path, stem: str) -> str
 
 
 def validate_job(
-    job: tuple[Path, int | None, Any, Path | None, str],
+    job: tuple[Path, int | None, "ValidationOptions", Path | None, str],
 ) -> tuple["FileReport", str | None]:
     """Validate one file and write its marked copy (in a worker process): (path, year,
     options, folder for the marked copy or None, the copy's name) -> (report, note when
-    the copy could not be written)."""
+    the copy could not be written). The report goes back without its parsed rows, which
+    only the marking needs: the command prints its problems and budget."""
     from nscl.validation import validate_path
 
     path, year, options, annotate, stem = job
@@ -181,6 +183,7 @@ def validate_job(
     note = None
     if annotate is not None and report.readable:
         note = _annotate(report, path, annotate, stem)
+    report.rows = []
     return report, note
 
 
@@ -188,15 +191,10 @@ def _run(
     files: list[Path], *, fmt: str, year: int | None, share: float | None,
     annotate: Path | None,
 ) -> int:
-    from rich.console import Console
+    from nscl.validation import ValidationOptions, crash_report, preload
 
-    from nscl.validation import ValidationOptions, crash_report
-
-    options = ValidationOptions(max_state_budget_share=share)
-    console = Console(highlight=False, soft_wrap=False)
-    err_console = Console(stderr=True, highlight=False)
-    lines: list[_Line] = []
-    any_error = False
+    # The parsed rows are for the marked copy only (made in the worker).
+    options = ValidationOptions(max_state_budget_share=share, keep_rows=annotate is not None)
 
     def reports() -> Iterator[tuple[Path, "FileReport", str | None]]:
         # Each file is read (and marked) in a worker process (nscl.isolation): the reader
@@ -207,34 +205,49 @@ def _run(
 
         jobs = [(path, year, options, annotate, stem)
                 for path, stem in zip(files, _copy_stems(files), strict=True)]
-        for (path, *_), result in run_isolated(validate_job, jobs):
+        for (path, *_), result in run_isolated(validate_job, jobs, preload=preload):
             if isinstance(result, BaseException):
                 yield path, crash_report(path.name, failure_detail(result)), None
             else:
                 yield path, *result
 
-    if fmt == "json":
-        sys.stdout.write('{"files": [')
-    for i, (path, report, note) in enumerate(reports()):
+    if fmt == "json":  # no table to draw: rich is not even imported
+        return _run_json(reports())
+    from rich.console import Console
+
+    lines: list[_Line] = []
+    any_error = False
+    console = Console(highlight=False, soft_wrap=False)
+    err_console = Console(stderr=True, highlight=False)
+    for path, report, note in reports():
         any_error = any_error or not report.valid
-        if fmt == "json":
-            payload: dict[str, Any] = report.to_dict()
-            sys.stdout.write((", " if i else "") + json.dumps(payload, ensure_ascii=False))
-            sys.stdout.flush()
-        else:
-            _print_file(console, report)
-            lines.append(_line(report))
+        _print_file(console, report)
+        lines.append(_line(report))
         if note:
-            err_console.print(f"[yellow]Không ghi được bản đánh dấu của {path.name}: {note}")
+            err_console.print(f"[yellow]{_note_text(path, note)}")
         del report
-    if fmt == "json":
-        sys.stdout.write("]}\n")
-    else:
-        _print_summary(console, lines)
-        bad = sum(1 for line in lines if line.errors or not line.readable)
-        console.print(
-            f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt."
-        )
+    _print_summary(console, lines)
+    bad = sum(1 for line in lines if line.errors or not line.readable)
+    console.print(f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt.")
+    return 1 if any_error else 0
+
+
+def _note_text(path: Path, note: str) -> str:
+    return f"Không ghi được bản đánh dấu của {path.name}: {note}"
+
+
+def _run_json(reports: Iterator[tuple[Path, "FileReport", str | None]]) -> int:
+    """``--format json``: one report after the other, as each file is done."""
+    any_error = False
+    sys.stdout.write('{"files": [')
+    for i, (path, report, note) in enumerate(reports):
+        any_error = any_error or not report.valid
+        payload: dict[str, Any] = report.to_dict()
+        sys.stdout.write((", " if i else "") + json.dumps(payload, ensure_ascii=False))
+        sys.stdout.flush()
+        if note:
+            sys.stderr.write(_note_text(path, note) + "\n")
+    sys.stdout.write("]}\n")
     return 1 if any_error else 0
 
 
