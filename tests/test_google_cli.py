@@ -115,7 +115,7 @@ def test_template_text_output_and_a_second_run(world: World, tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--form", "Z"], "Biểu mẫu \"Z\" không có"),
-    ([], "thiếu --form"),
+    ([], "Thiếu --form"),
     (["--form", "A", "--agency", "Bộ Y tế", "--all-agencies"], "Chỉ dùng một trong hai"),
     (["--form", "C", "--all-agencies"], "không tạo cho từng bộ, ngành, địa phương"),
     (["--form", "A", "--year", "1999"], "Năm 1999 không hợp lệ"),
@@ -162,7 +162,7 @@ def test_login_stores_the_login_and_says_who(world: World, tmp_path: Path) -> No
 def test_login_needs_a_place_for_the_login(world: World, tmp_path: Path) -> None:
     client = world.stand_in.oauth_client_file(tmp_path / "client_secret.json")
     code, _, err = _run("google", "login", "--client", str(client))
-    assert code == 2 and "cần nơi lưu đăng nhập" in err
+    assert code == 2 and "Cần nơi lưu đăng nhập" in err
 
 
 @pytest.mark.parametrize("args", [["google"], ["google", "check"], ["google", "login"],

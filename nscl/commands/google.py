@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nscl.usage_errors import error_line
+
 if TYPE_CHECKING:
     from nscl.google.config import GoogleConfig
 
@@ -27,7 +29,7 @@ __all__ = ["register"]
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
-    typer.echo(f"Lỗi: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     return typer.Exit(code)
 
 

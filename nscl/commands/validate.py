@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nscl.usage_errors import error_line
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -33,43 +35,51 @@ class _Line:
     name: str
     form: str
     agency: str
-    tasks: int
-    total: float
-    state_budget: float
-    counterpart: float
+    tasks: int | None  # None: the form has no tasks (Form B)
+    amounts: dict[str, float]  # by Form A money column; empty when the form has none
     errors: int
     warnings: int
     readable: bool
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files to validate: files as given, folders expanded to their spreadsheets (sorted)."""
-    from nscl.reading import SPREADSHEET_SUFFIXES  # (not at start-up: it pulls in zipfile)
+@dataclass(frozen=True)
+class Expanded:
+    """What the paths given on the command line hold: the spreadsheets to check, and
+    the other files found in folders (a .zip, a PDF …), listed but not checked."""
 
-    out: list[Path] = []
+    files: list[Path]
+    others: list[tuple[Path, str, str]]  # (path, Vietnamese reason, code)
+
+
+def expand_paths(paths: list[Path]) -> Expanded:
+    """Files as given; folders walked as ``nscl sync`` walks its inbox, sub-folders
+    included (:func:`sync.collect.scan`: hidden and lock files skipped)."""
+    from sync.collect import scan
+
+    files: list[Path] = []
+    others: list[tuple[Path, str, str]] = []
     for path in paths:
         if path.is_dir():
-            out.extend(
-                sorted(
-                    p for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                    and not p.name.startswith("~$")
-                )
-            )
+            found = scan(path)
+            files.extend(candidate.path for candidate in found.candidates)
+            others.extend((path / other.file, other.reason, other.code)
+                          for other in found.others)
         else:
-            out.append(path)
-    return out
+            files.append(path)
+    return Expanded(files, others)
 
 
 def _usage(message: str) -> "typer.Exit":
-    typer.echo(f"Lỗi: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     return typer.Exit(2)
 
 
-def _money(value: float) -> str:
+def _money(value: float | None) -> str:
+    """An amount the Vietnamese way; "–" for a file whose form has no such amount (Form
+    B's budget is reported as indicators, Form C has none)."""
     from nscl.numbers import format_number
 
-    return format_number(value)
+    return "–" if value is None else format_number(value)
 
 
 def _print_file(console: "Console", report: "FileReport") -> None:
@@ -101,10 +111,13 @@ def _print_file(console: "Console", report: "FileReport") -> None:
 def _print_summary(console: "Console", lines: list[_Line]) -> None:
     from rich.table import Table
 
+    from nscl.forms import form_a
+
+    money = form_a().money_columns  # the proposal budget's columns
     table = Table(title="Tổng hợp kết quả kiểm tra", title_justify="left", expand=True)
     for header, justify in (
         ("Tệp", "left"), ("Mẫu", "center"), ("Cơ quan", "left"), ("Số NV", "right"),
-        ("Tổng số", "right"), ("NSNN", "right"), ("Đối ứng", "right"), ("Lỗi", "right"),
+        *((column.header, "right") for column in money), ("Lỗi", "right"),
         ("Cảnh báo", "right"), ("Kết quả", "left"),
     ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
@@ -116,22 +129,27 @@ def _print_summary(console: "Console", lines: list[_Line]) -> None:
         else:
             verdict = "[green]Đạt[/green]"
         table.add_row(
-            line.name, line.form, line.agency, str(line.tasks), _money(line.total),
-            _money(line.state_budget), _money(line.counterpart), str(line.errors),
-            str(line.warnings), verdict,
+            line.name, line.form, line.agency, "–" if line.tasks is None else str(line.tasks),
+            *(_money(line.amounts.get(column.key)) for column in money),
+            str(line.errors), str(line.warnings), verdict,
         )
     console.print(table)
 
 
 def _line(report: "FileReport") -> _Line:
+    """A report's line of the summary table: tasks and budget for the forms that are a
+    table of tasks with a budget (Form A); "–" otherwise (a Form B report's budget is
+    among its indicators, Form C has none)."""
+    from nscl.forms import TableForm, get_form
+
+    form = get_form(report.form) if report.form else None
+    table = isinstance(form, TableForm)
     return _Line(
         name=Path(report.path).name,
         form=report.form or "-",
         agency=report.agency.name if report.agency else "-",
-        tasks=report.summary.tasks,
-        total=report.summary.total,
-        state_budget=report.summary.state_budget,
-        counterpart=report.summary.counterpart,
+        tasks=report.summary.tasks if table or form is None else None,
+        amounts=dict(report.summary.amounts) if table else {},
         errors=len(report.errors),
         warnings=len(report.warnings),
         readable=report.readable,
@@ -189,7 +207,7 @@ def validate_job(
 
 def _run(
     files: list[Path], *, fmt: str, year: int | None, share: float | None,
-    annotate: Path | None,
+    annotate: Path | None, others: list[tuple[Path, str, str]] | None = None,
 ) -> int:
     from nscl.validation import ValidationOptions, crash_report, preload
 
@@ -211,8 +229,9 @@ def _run(
             else:
                 yield path, *result
 
+    others = others or []
     if fmt == "json":  # no table to draw: rich is not even imported
-        return _run_json(reports())
+        return _run_json(reports(), others)
     from rich.console import Console
 
     lines: list[_Line] = []
@@ -229,6 +248,10 @@ def _run(
     _print_summary(console, lines)
     bad = sum(1 for line in lines if line.errors or not line.readable)
     console.print(f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt.")
+    if others:
+        console.print(f"Tệp khác, không phải bảng tính, không kiểm tra ({len(others)}):")
+        for path, reason, _ in others:
+            console.print(f"  - {path}: {reason}", markup=False)
     return 1 if any_error else 0
 
 
@@ -236,8 +259,10 @@ def _note_text(path: Path, note: str) -> str:
     return f"Không ghi được bản đánh dấu của {path.name}: {note}"
 
 
-def _run_json(reports: Iterator[tuple[Path, "FileReport", str | None]]) -> int:
-    """``--format json``: one report after the other, as each file is done."""
+def _run_json(reports: Iterator[tuple[Path, "FileReport", str | None]],
+              others: list[tuple[Path, str, str]]) -> int:
+    """``--format json``: one report after the other, as each file is done; then the
+    other files found in the folders (``"others": [{"file", "reason", "code"}]``)."""
     any_error = False
     sys.stdout.write('{"files": [')
     for i, (path, report, note) in enumerate(reports):
@@ -247,7 +272,9 @@ def _run_json(reports: Iterator[tuple[Path, "FileReport", str | None]]) -> int:
         sys.stdout.flush()
         if note:
             sys.stderr.write(_note_text(path, note) + "\n")
-    sys.stdout.write("]}\n")
+    listed = [{"file": str(path), "reason": reason, "code": code}
+              for path, reason, code in others]
+    sys.stdout.write('], "others": ' + json.dumps(listed, ensure_ascii=False) + "}\n")
     return 1 if any_error else 0
 
 
@@ -290,9 +317,11 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Kiểm tra các bảng tổng hợp đề xuất (Mẫu A) và báo cáo kết quả (Mẫu B).
+        """Kiểm tra bảng đề xuất (Mẫu A), báo cáo năm (Mẫu B) và phụ lục tuyển chọn (Mẫu C).
 
-        Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai cách dùng.
+        Thư mục được kiểm tra cả các thư mục con; tệp không phải bảng tính (.zip, PDF …)
+        được liệt kê, không kiểm tra. Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai
+        cách dùng.
         """
         if not paths:  # checked here, so that the message is Vietnamese
             raise _usage("chưa chỉ ra tệp hay thư mục nào để kiểm tra.")
@@ -306,12 +335,15 @@ def register(app: typer.Typer) -> None:
             raise _usage("--max-state-budget-share phải trong khoảng (0, 1], ví dụ 0.7.")
         if year is not None and not 2000 <= year <= 2100:
             raise _usage(f"năm {year} không hợp lệ.")
-        files = expand_paths(paths)
-        if not files:
-            raise _usage("không có tệp bảng tính nào để kiểm tra.")
+        expanded = expand_paths(paths)
+        if not expanded.files:
+            others = f" (chỉ có {len(expanded.others)} tệp khác: .zip, PDF …)" \
+                if expanded.others else ""
+            raise _usage(f"không có tệp bảng tính nào để kiểm tra{others}.")
         if annotate is not None:
             annotate.mkdir(parents=True, exist_ok=True)
         code = _run(
-            files, fmt=fmt_key, year=year, share=max_state_budget_share, annotate=annotate
+            expanded.files, fmt=fmt_key, year=year, share=max_state_budget_share,
+            annotate=annotate, others=expanded.others,
         )
         raise typer.Exit(code)
