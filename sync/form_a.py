@@ -19,7 +19,7 @@ from nscl.forms import Column, TableForm, form_a
 from nscl.numbers import format_number
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
-from sync.consolidate import ChartContext, Figure, FigureColumn
+from sync.consolidate import BaseConsolidator, ChartContext, Figure, FigureColumn
 from sync.model import STATUS_LABELS, Consolidation, Submission
 from sync.styles import (
     MAX_TEXT,
@@ -99,7 +99,7 @@ def _display(row: TaskRow, key: str) -> Any:
     return value
 
 
-class FormAConsolidator:
+class FormAConsolidator(BaseConsolidator):
     """Consolidates Form A (summary table of proposed tasks)."""
 
     form = "A"

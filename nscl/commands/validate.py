@@ -42,16 +42,19 @@ class _Line:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files to validate: files as given, folders expanded to their spreadsheets (sorted)."""
+    """Files to validate: files as given, folders expanded to their spreadsheets and
+    word-processor documents (annual reports written in Word), sorted."""
     from nscl.reading import SPREADSHEET_SUFFIXES  # (not at start-up: it pulls in zipfile)
+    from nscl.word_report import WORD_SUFFIXES
 
+    suffixes = (*SPREADSHEET_SUFFIXES, *WORD_SUFFIXES)
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             out.extend(
                 sorted(
                     p for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                    if p.is_file() and p.suffix.lower() in suffixes
                     and not p.name.startswith("~$")
                 )
             )
