@@ -153,9 +153,19 @@ def check_indicators(
                 name=indicator.name, cumulative=format_number(cumulative),
                 value=format_number(year_value))
         result.indicators[indicator.key] = entry
-    # Computed indicators (the budget total) against their parts.
+    # Computed indicators (the budget total) against their parts; one the table leaves
+    # out is their sum (a table retyped without the total row).
     for indicator in form.indicators:
         parts = indicator.computed_from
+        if parts and indicator.key not in result.indicators and all(
+                p in result.indicators for p in parts):
+            result.indicators[indicator.key] = {
+                "name": indicator.name, "unit": indicator.unit, "kind": indicator.kind,
+                "row": None, "cells": {}, "computed": True,
+                **{period: sum_of((result.indicators[p].get(period) for p in parts),
+                                  blanks_as_zero=True) for period, _, _ in periods},
+            }
+            continue
         entry_or_none = result.indicators.get(indicator.key)
         if not parts or entry_or_none is None:
             continue

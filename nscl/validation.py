@@ -516,7 +516,7 @@ class _Run:
         the budget total are left out: nscl computes them), and rows hidden from view."""
         computed = {ind.key for ind in form.indicators if ind.computed_from}
         rows = {int(entry["row"]) - 1 for key, entry in indicators.items()
-                if key not in computed}
+                if key not in computed and entry.get("row") is not None}
         cells = sorted((r, c) for r, c in book.uncalculated_cells(sheet)
                        if r in rows and c in (loc.year_col, loc.cumulative_col))
         if cells:
@@ -526,7 +526,8 @@ class _Run:
         ranges = book.notes.hidden_rows.get(sheet, ())
         hidden = sorted(
             int(entry["row"]) for entry in indicators.values()
-            if any(isinstance(entry.get(period), float) for period in ("report_year",
+            if entry.get("row") is not None  # (not a total the table left out)
+            and any(isinstance(entry.get(period), float) for period in ("report_year",
                                                                          "cumulative"))
             and any(first < int(entry["row"]) <= first + count for first, count in ranges)
         )

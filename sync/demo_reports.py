@@ -184,8 +184,9 @@ def write_word_report(path: Path, data: ReportData) -> Path:
         if text:
             for part in text.split("\n"):
                 document.add_paragraph(part)
-        if item.key == "g26" and data.indicators:
-            document.add_paragraph("Số liệu kết quả thực hiện:")
+        if item.level == 2 and item.number == "2" and "{year}" in item.title and \
+                data.indicators:  # the figures under "2. Kết quả thực hiện … năm {year}"
+            document.add_paragraph("Số liệu kết quả thực hiện tại bảng sau:")
             table = document.add_table(rows=2, cols=5)
             table.style = document.styles["Table Grid"]
             heads = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kết quả", "Kết quả")

@@ -41,6 +41,7 @@ __all__ = [
     "BY_AGENCY_SHEET",
     "NARRATIVES_SHEET",
     "indicator_sentence",
+    "short_name",
     "write_agency_matrix",
     "write_narratives_sheet",
     "write_national_sheet",
@@ -83,6 +84,7 @@ class _Formats:
         }
         self.total_text = fmt(bold=True, text_wrap=True, **grey, **border)
         self.percent = fmt(num_format="0.0%", align="right", **border)
+        self.growth = fmt(num_format='#,##0.0"%"', **border)
         self.change = fmt(num_format="+0.0%;-0.0%;0%", align="right", **border)
         self.note = fmt(italic=True, text_wrap=True, **border)
         self.plain_note = fmt(italic=True, text_wrap=True)
@@ -193,8 +195,9 @@ def write_national_sheet(workbook: Any, styles: Any, name: str, consolidation: C
                 for c in (3, 4, 6, 7, 8):
                     ws.write_blank(r, c, None, value_fmt)
                 shown = national.range_text(ind.unit)
-                notes.append("Tỷ lệ, không cộng" + (f": các đơn vị báo cáo {shown}" if shown
-                                                     else ""))
+                progress_note = ind.key in figures.progress
+                notes.append("Tỷ lệ, không cộng" + (
+                    f": các đơn vị báo cáo {shown}." if shown and not progress_note else "."))
             ws.write_number(r, 5, national.agencies, f.values["count"])
             ws.write_string(r, 9, ind.target, f.name)
             progress = figures.progress.get(ind.key)
@@ -317,6 +320,20 @@ def write_agency_matrix(workbook: Any, styles: Any, consolidation: Consolidation
         ws.autofilter(h2, 0, last_agency, last)
     return ChartContext(BY_AGENCY_SHEET, first, last_agency, 1,
                         {ind.key: first_value + 2 * n for n, ind in enumerate(indicators)})
+
+
+def short_name(ind: Indicator, limit: int = 48) -> str:
+    """An indicator's name for a narrow header or a chart's legend: without its opening
+    "Số" ("Doanh nghiệp được hỗ trợ …"), cut at a word within ``limit`` characters."""
+    name = ind.name
+    for lead in ("Số lượt ", "Số "):
+        if name.startswith(lead):
+            name = name[len(lead):]
+            name = name[:1].upper() + name[1:]
+            break
+    if len(name) <= limit:
+        return name
+    return name[:limit].rsplit(" ", 1)[0].rstrip(",;") + " …"
 
 
 # -- "Nội dung" -------------------------------------------------------------------------
@@ -451,6 +468,7 @@ def write_progress(workbook: Any, ws: Any, figures: RoundFigures, row: int) -> i
     widths = (42, 26, 11, 11, 11, 12, 44)
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
+    ws.set_column(len(widths), 12, 1)  # under the sheet's title only
     heads = ("Chỉ tiêu", "Mục tiêu theo Quyết định 1322/QĐ-TTg", "Giai đoạn", "Mục tiêu",
              "Đã đạt", "Tỷ lệ hoàn thành", "Ghi chú")
     ws.write_string(row, 0, f"1. Tiến độ so với mục tiêu ({_year_label(year)})", f.group)
@@ -461,16 +479,18 @@ def write_progress(workbook: Any, ws: Any, figures: RoundFigures, row: int) -> i
     ws.set_row(row, 30)
     first = row + 1
     totals: list[int] = []
-    for ind in form.indicators:
-        progress = figures.progress.get(ind.key)
-        if progress is None:
-            continue
+    # The "total" targets measured first: they are the chart's bars, in one range.
+    items = sorted(((ind, figures.progress[ind.key]) for ind in form.indicators
+                    if ind.key in figures.progress),
+                   key=lambda item: (item[1].target.kind != "total", item[1].ratio is None))
+    for ind, progress in items:
         row += 1
         target = progress.target
         ws.write_string(row, 0, f"{ind.number}. {ind.name}", f.name)
         ws.write_string(row, 1, target.label or ind.target, f.name)
         ws.write_string(row, 2, f"{target.first}-{target.last}", f.center)
-        unit_fmt = f.values["rate" if target.kind in ("growth", "level") else ind.kind]
+        unit_fmt = f.growth if target.kind == "growth" else \
+            f.values["rate" if target.kind == "level" else ind.kind]
         ws.write_number(row, 3, target.value, unit_fmt)
         _write_value(ws, row, 4, progress.achieved, unit_fmt)
         if target.kind == "total" and progress.ratio is not None:
@@ -493,8 +513,8 @@ def write_progress(workbook: Any, ws: Any, figures: RoundFigures, row: int) -> i
         sheet = ws.get_name()
         chart.add_series({
             "name": "Tỷ lệ hoàn thành",
-            "categories": [sheet, first, 0, row, 0],
-            "values": [sheet, first, 5, row, 5],
+            "categories": [sheet, first, 0, totals[-1], 0],
+            "values": [sheet, first, 5, totals[-1], 5],
             "fill": {"color": "#2E75B6"},
             "data_labels": {"value": True, "num_format": "0%",
                             "font": {"name": FONT}},
@@ -508,7 +528,8 @@ def write_progress(workbook: Any, ws: Any, figures: RoundFigures, row: int) -> i
         ws.insert_chart(row, 0, chart)
         row += height // 20 + 2
     # National results of the years kept, for the indicators with a numeric target.
-    shown = [ind for ind in form.indicators if ind.summable and ind.targets]
+    shown = [ind for ind in form.indicators if ind.summable and ind.targets and any(
+        values.get(ind.key) is not None for values in figures.series.values())]
     years = [y for y, values in figures.series.items()
              if any(values.get(ind.key) is not None for ind in shown)]
     if shown and years:
@@ -516,7 +537,7 @@ def write_progress(workbook: Any, ws: Any, figures: RoundFigures, row: int) -> i
         row += 1
         ws.write_string(row, 0, "Năm", f.header)
         for k, ind in enumerate(shown, start=1):
-            ws.write_string(row, k, f"{ind.name} ({ind.unit})", f.header)
+            ws.write_string(row, k, f"{short_name(ind)} ({ind.unit})", f.header)
         ws.set_row(row, 60)
         top = row
         for y in years:

@@ -29,15 +29,15 @@ from datetime import timezone
 from pathlib import Path
 from typing import Any
 
-from nscl.forms import Indicator, IndicatorGroup, OutlineItem, ReportForm
+from nscl.forms import IndicatorGroup, OutlineItem, ReportForm
 from nscl.numbers import format_number
-from sync.form_b_sheets import indicator_sentence
+from sync.form_b_sheets import indicator_sentence, short_name
 from sync.model import Consolidation, Submission
 from sync.round_figures import RoundFigures
 
 __all__ = ["ISSUING_BODY", "write_national_report"]
 
-ISSUING_BODY = "BỘ KHOA HỌC VÀ CÔNG NGHỆ"
+ISSUING_BODY = "BỘ KHOA HỌC VÀ\nCÔNG NGHỆ"  # on two lines, as the Ministry writes it
 ADDRESSEE = "Thủ tướng Chính phủ"
 DECISION = ("Quyết định số 1322/QĐ-TTg ngày 31 tháng 8 năm 2020 của Thủ tướng Chính phủ phê "
             "duyệt Chương trình quốc gia hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng "
@@ -81,6 +81,7 @@ class _Writer:
         self.tz = tz
         self.repeat_header: list[int] = []  # body tables whose first rows repeat
         self.tables = 0
+        self._table_size: float = TABLE_PT
 
     # -- page set-up and styles ----------------------------------------------------------
 
@@ -176,22 +177,19 @@ class _Writer:
     # -- first page ----------------------------------------------------------------------
 
     def _header_block(self) -> None:
-        from docx.shared import Cm
 
         self._para("DỰ THẢO", bold=True, italic=True, align="right", size=12, space_after=0)
         table = self.doc.add_table(rows=1, cols=2)
         self.tables += 1
-        table.autofit = False
-        left, right = table.rows[0].cells
         widths = (6.3, 10.2)
-        for cell, width in zip((left, right), widths, strict=True):
-            cell.width = Cm(width)
-        self._para(ISSUING_BODY, bold=True, align="center", size=13, space_after=0,
+        _set_widths(table, list(widths))
+        left, right = table.rows[0].cells
+        self._para(ISSUING_BODY, bold=True, align="center", size=12, space_after=0,
                    container=left)
         self._rule(left, 2.4, widths[0])
         self._para("Số:        /BC-BKHCN", align="center", size=13, space_after=0,
                    container=left)
-        self._para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center", size=12.5,
+        self._para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center", size=12,
                    space_after=0, container=right)
         self._para("Độc lập - Tự do - Hạnh phúc", bold=True, align="center", size=13.5,
                    space_after=0, container=right)
@@ -317,15 +315,12 @@ class _Writer:
                        + ".")
 
     def _signature(self) -> None:
-        from docx.shared import Cm
 
         self._para("", space_after=0)
         table = self.doc.add_table(rows=1, cols=2)
         self.tables += 1
-        table.autofit = False
+        _set_widths(table, [8.0, 8.5])
         left, right = table.rows[0].cells
-        for cell, width in zip((left, right), (8.0, 8.5), strict=True):
-            cell.width = Cm(width)
         self._para("Nơi nhận:", bold=True, italic=True, size=12, indent=False, space_after=0,
                    align="left", container=left)
         for line in ("- Như trên;", "- Văn phòng Chính phủ;", "- Bộ trưởng (để b/c);",
@@ -339,21 +334,18 @@ class _Writer:
     # -- appendices ----------------------------------------------------------------------
 
     def _appendix_title(self, number: str, title: str) -> None:
-        self._para(f"Phụ lục {number}", bold=True, align="center", space_after=0)
+        first = self._para(f"Phụ lục {number}", bold=True, align="center", space_after=0)
+        first.paragraph_format.page_break_before = True
         self._para(title, bold=True, align="center", space_after=0, upper=True)
         self._para("(Kèm theo Báo cáo số        /BC-BKHCN của Bộ Khoa học và Công nghệ)",
                    italic=True, align="center", size=13)
 
     def _table(self, rows: int, cols: int, widths: list[float], size: float) -> Any:
-        from docx.shared import Cm
 
         table = self.doc.add_table(rows=rows, cols=cols)
         self.tables += 1
         table.style = self.doc.styles["Table Grid"]
-        table.autofit = False
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
+        _set_widths(table, widths)
         self._table_size = size
         return table
 
@@ -375,15 +367,12 @@ class _Writer:
         run.font.size = Pt(size or self._table_size)
 
     def _appendix_national(self) -> None:
-        from docx.enum.text import WD_BREAK
-
-        self.doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
         self._appendix_title("I", f"Số liệu tổng hợp các chỉ tiêu năm {self.year} và lũy kế từ "
                                   "đầu Chương trình")
         heads = ["STT", "Chỉ tiêu", "Đơn vị tính", f"Năm {self.year}",
                  f"Lũy kế đến hết năm {self.year}", "Số đơn vị báo cáo",
                  "Mục tiêu theo Quyết định 1322/QĐ-TTg"]
-        widths = [1.1, 6.0, 1.8, 1.7, 1.9, 1.4, 2.6]
+        widths = [1.3, 5.8, 1.8, 1.7, 1.9, 1.4, 2.6]
         rows = 1 + sum(1 + len(g.indicators) for g in self.form.groups)
         table = self._table(rows, len(heads), widths, TABLE_PT)
         self.repeat_header.append(self.tables - 1)
@@ -419,6 +408,7 @@ class _Writer:
         from docx.shared import Mm
 
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False  # numbered from its first page
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
         section.top_margin = section.bottom_margin = Mm(20)
@@ -446,7 +436,7 @@ class _Writer:
         for n, ind in enumerate(indicators):
             c = 2 + 2 * n
             merged = table.cell(0, c).merge(table.cell(0, c + 1))
-            self._cell(merged, f"{ind.number}. {_short(ind)} ({ind.unit})", bold=True,
+            self._cell(merged, f"{ind.number}. {short_name(ind, 60)} ({ind.unit})", bold=True,
                        align="center")
             self._cell(table.cell(1, c), f"Năm {self.year}", bold=True, align="center")
             self._cell(table.cell(1, c + 1), "Lũy kế", bold=True, align="center")
@@ -491,18 +481,21 @@ class _Writer:
                 tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
 
+def _set_widths(table: Any, widths: list[float]) -> None:
+    """Fixed column widths (cm), in the table's grid and in every cell (Word reads the
+    cells', LibreOffice the grid's)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
 def _number(value: float | None) -> str:
     return format_number(value) if value is not None else "-"
-
-
-def _short(ind: Indicator) -> str:
-    """An indicator's name without its opening "Số" (a narrow column's header)."""
-    name = ind.name
-    for lead in ("Số lượt ", "Số "):
-        if name.startswith(lead):
-            rest = name[len(lead):]
-            return rest[:1].upper() + rest[1:]
-    return name
 
 
 def _east_asian_font(style: Any) -> None:

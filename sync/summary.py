@@ -37,6 +37,8 @@ from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
 __all__ = ["build_result", "summary_text"]
 
 _OTHERS_SHOWN = 10  # other files of the inbox named in the summary (the master lists all)
+# Reports written in Word (or converted to it): no marked copy is made of them.
+_DOCUMENTS = (".docx", ".docm", ".doc", ".odt", ".rtf")
 
 
 def build_result(
@@ -137,7 +139,11 @@ def summary_text(result: dict[str, Any]) -> str:
         if dry_run:
             return ""
         where = feedback.get(agency["code"])
-        return f" → {where}" if where else " (chưa tạo được bản đánh dấu, xem nhật ký)"
+        if where:
+            return f" → {where}"
+        if str(agency.get("file") or "").lower().endswith(_DOCUMENTS):
+            return " (báo cáo bằng văn bản: xem chi tiết trong bảng tổng hợp, sheet Lỗi kiểm tra)"
+        return " (chưa tạo được bản đánh dấu, xem nhật ký)"
 
     sent = "" if dry_run else " (đã gửi bản đánh dấu vào thư mục phản hồi)"
     invalid = [a for a in agencies if a["status"] == "invalid"]
