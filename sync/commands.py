@@ -181,17 +181,22 @@ def register(app: typer.Typer) -> None:
             "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),
         output_format: Annotated[str, typer.Option("--format", help="text hoặc json.")] = "text",
     ) -> None:
-        """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out."""
+        """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out: đợt
+        đề xuất nhiệm vụ (Mẫu A) và ba năm báo cáo kết quả (Mẫu B, 2024-2026)."""
         from sync.demo_data import DemoRefusedError, write_demo
+        from sync.demo_round import write_report_round
 
         try:
             demo = write_demo(out)
+            round_ = write_report_round(demo.root)
         except DemoRefusedError as exc:
             _fail(str(exc))
             return
         from sync.run import run_sync
+        from sync.summary import summary_text
 
-        if output_format == "text":
+        text = output_format == "text"
+        if text:
             typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
             for note in demo.notes:
                 typer.echo(f"  * {note}")
@@ -203,16 +208,37 @@ def register(app: typer.Typer) -> None:
             _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
             return
         delivered = demo.deliver_later()
-        if output_format == "text":
+        if text:
             typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
                        f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
             names = ", ".join(p.name for p in delivered)
             typer.echo(f"Sau đó nhận thêm: {names}. Tổng hợp lại (lần thứ hai):")
             typer.echo("")
-        code = run_and_report(demo.config, output_format=output_format, dry_run=False)
-        if output_format == "text":
+        try:
+            second = run_sync(demo.config)
+            # The report round: each year into the same state folder, so that each year is
+            # checked against the one before.
+            rounds = [run_sync(config) for _, config in sorted(round_.configs.items())]
+        except Exception as exc:  # the run itself failed
+            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+            return
+        last = rounds[-1]
+        if text:
+            typer.echo(summary_text(second.result))
+            typer.echo("")
+            years = sorted(round_.configs)
+            typer.echo(f"Báo cáo kết quả thực hiện (Mẫu B): tổng hợp các năm "
+                       f"{years[0]}-{years[-1]} vào cùng thư mục trạng thái {round_.root}.")
+            for note in round_.notes:
+                typer.echo(f"  * {note}")
+            typer.echo("")
+            typer.echo(summary_text(last.result))
             typer.echo("")
             typer.echo(f"Cấu hình: {demo.config_path}. Chạy lại: nscl sync --config "
                        f"{demo.config_path}")
-        # The demo contains deliberate mistakes: exit 0 unless the run itself failed.
-        raise typer.Exit(2 if code == 2 else 0)
+            typer.echo(f"Báo cáo năm: nscl sync --config {round_.config_paths[years[-1]]}")
+        else:
+            typer.echo(json.dumps({**second.result, "report_round": last.result},
+                                  ensure_ascii=False, indent=2))
+        # The demo contains deliberate mistakes: exit 0 unless a run itself failed.
+        raise typer.Exit(0)

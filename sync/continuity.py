@@ -92,6 +92,9 @@ def check_continuity(
                     f"{name} {format_number(b or 0.0)}"
                     for (_, name), b in zip(reporters, before, strict=True)) + ")"
             cells = entry.get("cells", {})
+            if any(p.code == "cumulative-less-than-year" and p.cell == cells.get("cumulative")
+                   and p.sheet == report.sheet for p in report.problems):
+                continue  # that cell is wrong already: one problem is enough
             report.problems.append(get_rule("indicator-continuity").problem(
                 file=sub.file, sheet=report.sheet, cell=cells.get("cumulative"),
                 row=entry.get("row"), name=ind.name, year=year,
