@@ -295,9 +295,10 @@ class IndicatorMatcher:
         ):
             return ranked[0][1]
         # The number alone, when the unit agrees and the name is not another indicator's.
+        others = [score for score, ind in ranked if numbered is None or ind is not numbered]
         if numbered is not None and numbered.key not in taken and (
             not unit_key or _same_unit(unit_key, numbered.unit)
-        ) and (not key or scores.get(numbered.key, (0.0, numbered))[0] >= 50.0):
+        ) and (not others or others[0] < _INDICATOR_SCORE):
             return numbered
         return None
 

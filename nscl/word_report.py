@@ -240,13 +240,14 @@ def read_word_narratives(
             if ended:
                 break
             if block.table is not None:
-                if any(is_footer_line(cell) for cell in block.table.grid[0][:2]):
+                if any(is_footer_line(cell.split("\n", 1)[0])
+                       for cell in block.table.grid[0][:2]):
                     ended = True  # the signature block, laid out as a table
                 elif block.table.number != skip_table:
                     parts.extend(" | ".join(dict.fromkeys(c for c in row if c))
                                  for row in block.table.grid if any(row))
-            elif is_footer_line(block.text):
-                ended = True
+            elif is_footer_line(block.text.split("\n", 1)[0]):
+                ended = True  # (a signature table may come back from .doc as one paragraph)
             else:
                 parts.append(block.text)
         if not item.narrative or not item.key:

@@ -253,6 +253,11 @@ def write_agency_matrix(workbook: Any, styles: Any, consolidation: Consolidation
     ws.set_column(first_value, last, 10)
     ws.merge_range(0, 0, 0, 12, "SỐ LIỆU CHỈ TIÊU THEO TỪNG BỘ, NGÀNH, ĐỊA PHƯƠNG", styles.title)
     ws.merge_range(1, 0, 1, 12, note, styles.subtitle)
+    # Above the table: the agency columns are repeated on every printed page, a note
+    # under the table would be cut there.
+    ws.write_string(2, 0, "Ghi chú: đơn vị tô đỏ là đơn vị có tệp còn lỗi (xem sheet \"Lỗi "
+                          "kiểm tra\"); số liệu của đơn vị vẫn được cộng vào số liệu cả nước. "
+                          "Tỷ lệ không được cộng.", styles.note)
     h1, h2 = 3, 4
     for i, (head, _) in enumerate(fixed):
         ws.merge_range(h1, i, h2, i, head, f.header)
@@ -311,11 +316,6 @@ def write_agency_matrix(workbook: Any, styles: Any, consolidation: Consolidation
             _write_value(ws, r, c + 1, national.cumulative, f.totals[ind.kind])
         else:
             ws.merge_range(r, c, r, c + 1, "Không cộng", f.total_text)
-    r += 2
-    ws.merge_range(r, 0, r, 12, "Ghi chú: đơn vị tô đỏ là đơn vị có tệp còn lỗi (xem sheet "
-                                "\"Lỗi kiểm tra\"); số liệu của đơn vị vẫn được cộng vào số liệu"
-                                " cả nước. Tỷ lệ không được cộng.", f.plain_note)
-    ws.set_row(r, 30)
     if last_agency >= first:
         ws.autofilter(h2, 0, last_agency, last)
     return ChartContext(BY_AGENCY_SHEET, first, last_agency, 1,

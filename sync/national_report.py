@@ -300,19 +300,18 @@ class _Writer:
         self._para(text + ".")
 
     def _targets(self) -> None:
-        lines = []
-        for ind in self.form.indicators:
-            progress = self.figures.progress.get(ind.key)
-            if progress is None:
-                continue
+        items = [(ind, self.figures.progress[ind.key]) for ind in self.form.indicators
+                 if ind.key in self.figures.progress]
+        if not items:
+            return
+        self._para("So với mục tiêu của Quyết định số 1322/QĐ-TTg:")
+        for ind, progress in items:
             target = progress.target.label or ind.target
-            ratio = f" ({format_number(progress.ratio * 100, 1)}%)" \
+            note = progress.note.rstrip(".")
+            ratio = f" ({format_number(progress.ratio * 100, 1)}% mục tiêu)" \
                 if progress.ratio is not None and progress.target.kind == "total" else ""
-            lines.append(f"{ind.name[:1].lower()}{ind.name[1:]} (mục tiêu {target}): "
-                         f"{progress.note.rstrip('.')}{ratio}")
-        if lines:
-            self._para("So với mục tiêu của Quyết định số 1322/QĐ-TTg: " + "; ".join(lines)
-                       + ".")
+            self._para(f"- {ind.name}: {note[:1].lower()}{note[1:]}{ratio}; mục tiêu "
+                       f"{target}.")
 
     def _signature(self) -> None:
 

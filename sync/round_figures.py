@@ -13,10 +13,10 @@ pandas table (agencies × indicators × {year, cumulative}) and derives from it:
 * the national year values of every year kept, for the progress chart;
 * progress towards the Decision 1322 targets given as numbers in the form description
   (``[[groups.indicators.targets]]``): a "total" target (so many over a period) counts
-  the national cumulative now minus the national cumulative of the year before the
-  period (kept in the state folder; unknown without it), a "growth" target compares the
-  year's national value with last year's, a "level" target (a rate) shows the range of
-  rates reported.
+  the national cumulative when the period starts with the Program, else the national
+  values of the period's years so far (each year's round kept in the state folder;
+  unknown when one is missing); a "growth" target compares the year's national value
+  with last year's; a "level" target (a rate) shows the range of rates reported.
 """
 
 from __future__ import annotations
@@ -206,21 +206,22 @@ def _progress(ind: Indicator, target: IndicatorTarget, year: int,
     now = national_of[year][ind.key]
     unit = ind.unit
     if target.kind == "total":
-        base_year = target.first - 1
-        if base_year < start:
-            base: float | None = 0.0
-        else:
-            kept = national_of.get(base_year, {}).get(ind.key)
-            base = kept.cumulative if kept is not None else None
-        if now.cumulative is None:
-            return TargetProgress(target, None, None, "Chưa có đơn vị báo cáo lũy kế.")
-        if base is None:
-            return TargetProgress(
-                target, None, None,
-                f"Không đủ dữ liệu: chưa có lũy kế cả nước năm {base_year} trong dữ liệu đã"
-                " tổng hợp.")
-        achieved = now.cumulative - base
-        since = f"từ năm {target.first}" if target.first > start else "từ đầu Chương trình"
+        if target.first <= start:  # the cumulative since the start of the Program
+            if now.cumulative is None:
+                return TargetProgress(target, None, None, "Chưa có đơn vị báo cáo lũy kế.")
+            achieved = now.cumulative
+            since = "từ đầu Chương trình"
+        else:  # the years of the period so far, each year's national value
+            years = range(target.first, year + 1)
+            gaps = [y for y in years if national_of.get(y, {}).get(ind.key) is None
+                    or national_of[y][ind.key].year is None]
+            if gaps:
+                return TargetProgress(
+                    target, None, None,
+                    f"Không đủ dữ liệu: chưa có số liệu cả nước năm "
+                    f"{', '.join(map(str, gaps))} trong dữ liệu đã tổng hợp.")
+            achieved = sum(national_of[y][ind.key].year or 0.0 for y in years)
+            since = f"từ năm {target.first}"
         return TargetProgress(
             target, achieved, achieved / target.value if target.value else None,
             f"Đạt {format_number(achieved)}/{format_number(target.value)} {unit} {since}.")
@@ -231,10 +232,12 @@ def _progress(ind: Indicator, target: IndicatorTarget, year: int,
                                   f"Không đủ dữ liệu: chưa có số liệu cả nước năm {year - 1}.")
         growth = (now.year / before.year - 1) * 100
         verdict = "đạt" if growth >= target.value else "chưa đạt"
+        change = f"Tăng {format_number(growth, 1)}%" if growth >= 0 else \
+            f"Giảm {format_number(-growth, 1)}%"
         return TargetProgress(
             target, growth, growth / target.value if target.value else None,
-            f"Tăng {format_number(growth, 1)}% so với năm {year - 1} (mục tiêu tăng "
-            f"{format_number(target.value)}%/năm): {verdict}.")
+            f"{change} so với năm {year - 1} (mục tiêu tăng {format_number(target.value)}%"
+            f"/năm): {verdict}.")
     # "level": a rate to reach by the period's end; rates are not summed.
     shown = now.range_text(unit)
     return TargetProgress(
