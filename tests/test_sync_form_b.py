@@ -184,7 +184,7 @@ def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
 
 
 def test_the_master_of_a_round(rounds: tuple[Path, dict[int, RunOutcome]]) -> None:
-    root, out = rounds
+    root, _ = rounds
     master = root / "master" / "bao-cao-2025.xlsx"
     wb = openpyxl.load_workbook(master, read_only=True)
     assert wb.sheetnames == ["Chỉ tiêu", "Theo đơn vị", "Nội dung", "Tình hình nộp",
@@ -284,7 +284,7 @@ def test_the_draft_national_report(rounds: tuple[Path, dict[int, RunOutcome]], s
 
     from nscl.libreoffice import convert
 
-    root, out = rounds
+    _, out = rounds
     report = Path(out[2025].result["report"])
     document = docx.Document(str(report))
     section = document.sections[0]
