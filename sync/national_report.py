@@ -25,9 +25,11 @@ python-docx exposes publicly (``element``), with :func:`docx.oxml.parse_xml`.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from nscl.forms import IndicatorGroup, OutlineItem, ReportForm
 from nscl.numbers import format_number
@@ -49,6 +51,7 @@ BODY_PT = 14
 TABLE_PT = 11
 WIDE_TABLE_PT = 10
 _RULE_STYLE = "NSCL đường kẻ"
+_TWIPS_PER_CM = 1440 / 2.54
 
 
 def write_national_report(path: Path, consolidation: Consolidation, figures: RoundFigures, *,
@@ -79,9 +82,7 @@ class _Writer:
         self.form: ReportForm = figures.form
         self.year = figures.year
         self.tz = tz
-        self.repeat_header: list[int] = []  # body tables whose first rows repeat
-        self.tables = 0
-        self._table_size: float = TABLE_PT
+        self._cell_styles: dict[float, Any] = {}
 
     # -- page set-up and styles ----------------------------------------------------------
 
@@ -95,7 +96,6 @@ class _Writer:
         self._signature()
         self._appendix_national()
         self._appendix_agencies()
-        self._repeat_headers()
 
     def _setup(self) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -125,6 +125,16 @@ class _Writer:
         rule.paragraph_format.space_after = Pt(6)
         rule.paragraph_format.line_spacing = 1.0
         _bottom_border(rule)
+        # The paragraphs of table cells: smaller, no indent, no spacing, left-aligned.
+        for size in (TABLE_PT, WIDE_TABLE_PT):
+            style = self.doc.styles.add_style(f"NSCL bảng {size}", 1)
+            style.base_style = normal
+            style.font.size = Pt(size)
+            style.paragraph_format.first_line_indent = Cm(0)
+            style.paragraph_format.space_after = Pt(0)
+            style.paragraph_format.line_spacing = 1.0
+            style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            self._cell_styles[size] = style
         # Page numbers: centred at the top, from the second page (Nghị định 30/2020).
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
@@ -180,7 +190,6 @@ class _Writer:
 
         self._para("DỰ THẢO", bold=True, italic=True, align="right", size=12, space_after=0)
         table = self.doc.add_table(rows=1, cols=2)
-        self.tables += 1
         widths = (6.3, 10.2)
         _set_widths(table, list(widths))
         left, right = table.rows[0].cells
@@ -317,7 +326,6 @@ class _Writer:
 
         self._para("", space_after=0)
         table = self.doc.add_table(rows=1, cols=2)
-        self.tables += 1
         _set_widths(table, [8.0, 8.5])
         left, right = table.rows[0].cells
         self._para("Nơi nhận:", bold=True, italic=True, size=12, indent=False, space_after=0,
@@ -339,31 +347,48 @@ class _Writer:
         self._para("(Kèm theo Báo cáo số        /BC-BKHCN của Bộ Khoa học và Công nghệ)",
                    italic=True, align="center", size=13)
 
-    def _table(self, rows: int, cols: int, widths: list[float], size: float) -> Any:
+    def _table(self, widths: list[float], rows: list[list[_Cell]], *, header_rows: int,
+               size: float) -> None:
+        """A bordered table at the end of the document, its first ``header_rows`` rows
+        repeated on every page. Built as one piece of XML: python-docx looks up the
+        document's default style each time a cell's paragraph is given a style, which
+        made a table of 56 agencies take seconds."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
 
-        table = self.doc.add_table(rows=rows, cols=cols)
-        self.tables += 1
-        table.style = self.doc.styles["Table Grid"]
-        _set_widths(table, widths)
-        self._table_size = size
-        return table
-
-    def _cell(self, cell: Any, text: str, *, bold: bool = False, italic: bool = False,
-              align: str = "left", size: float | None = None) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm, Pt
-
-        paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.first_line_indent = Cm(0)
-        paragraph.paragraph_format.space_after = Pt(0)
-        paragraph.paragraph_format.line_spacing = 1.0
-        paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT,
-                               "center": WD_ALIGN_PARAGRAPH.CENTER,
-                               "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.italic = italic
-        run.font.size = Pt(size or self._table_size)
+        twips = [round(w * _TWIPS_PER_CM) for w in widths]
+        style = self._cell_styles[size].style_id
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+        body: list[str] = []
+        for r, row in enumerate(rows):
+            body.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r < header_rows
+                                    else ""))
+            column = 0
+            for cell in row:
+                width = sum(twips[column:column + cell.span])
+                column += cell.span
+                props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+                if cell.span > 1:
+                    props += f'<w:gridSpan w:val="{cell.span}"/>'
+                if cell.merge is not None:
+                    props += f'<w:vMerge w:val="{cell.merge}"/>'
+                paragraph = f'<w:pPr><w:pStyle w:val="{style}"/>'
+                if cell.align != "left":
+                    paragraph += f'<w:jc w:val="{cell.align}"/>'
+                paragraph += "</w:pPr>"
+                if cell.text:
+                    bold = "<w:rPr><w:b/></w:rPr>" if cell.bold else ""
+                    paragraph += (f'<w:r>{bold}<w:t xml:space="preserve">'
+                                  f"{escape(cell.text)}</w:t></w:r>")
+                body.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{paragraph}</w:p></w:tc>")
+            body.append("</w:tr>")
+        table_style = self.doc.styles["Table Grid"].style_id
+        xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
+               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+               f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>")
+        document = self.doc.element.body
+        # Before the body's closing section properties, as python-docx adds content.
+        document.insert(len(document) - 1, parse_xml(xml))
 
     def _appendix_national(self) -> None:
         self._appendix_title("I", f"Số liệu tổng hợp các chỉ tiêu năm {self.year} và lũy kế từ "
@@ -372,32 +397,22 @@ class _Writer:
                  f"Lũy kế đến hết năm {self.year}", "Số đơn vị báo cáo",
                  "Mục tiêu theo Quyết định 1322/QĐ-TTg"]
         widths = [1.3, 5.8, 1.8, 1.7, 1.9, 1.4, 2.6]
-        rows = 1 + sum(1 + len(g.indicators) for g in self.form.groups)
-        table = self._table(rows, len(heads), widths, TABLE_PT)
-        self.repeat_header.append(self.tables - 1)
-        for c, head in enumerate(heads):
-            self._cell(table.cell(0, c), head, bold=True, align="center")
-        r = 1
+        rows = [[_Cell(head, bold=True, align="center") for head in heads]]
         for group in self.form.groups:
-            self._cell(table.cell(r, 0), group.number, bold=True, align="center")
-            merged = table.cell(r, 1).merge(table.cell(r, len(heads) - 1))
-            self._cell(merged, group.title, bold=True)
-            r += 1
+            rows.append([_Cell(group.number, bold=True, align="center"),
+                         _Cell(group.title, bold=True, span=len(heads) - 1)])
             for ind in group.indicators:
                 national = self.figures.national[ind.key]
-                self._cell(table.cell(r, 0), ind.number, align="center")
-                self._cell(table.cell(r, 1), ind.name)
-                self._cell(table.cell(r, 2), ind.unit, align="center")
                 if ind.summable:
-                    self._cell(table.cell(r, 3), _number(national.year), align="right")
-                    self._cell(table.cell(r, 4), _number(national.cumulative), align="right")
+                    values = [_Cell(_number(national.year), align="right"),
+                              _Cell(_number(national.cumulative), align="right")]
                 else:
-                    self._cell(table.cell(r, 3), national.range_text(ind.unit) or "-",
-                               align="center")
-                    self._cell(table.cell(r, 4), "-", align="center")
-                self._cell(table.cell(r, 5), str(national.agencies), align="right")
-                self._cell(table.cell(r, 6), ind.target)
-                r += 1
+                    values = [_Cell(national.range_text(ind.unit) or "-", align="center"),
+                              _Cell("-", align="center")]
+                rows.append([_Cell(ind.number, align="center"), _Cell(ind.name),
+                             _Cell(ind.unit, align="center"), *values,
+                             _Cell(str(national.agencies), align="right"), _Cell(ind.target)])
+        self._table(widths, rows, header_rows=1, size=TABLE_PT)
         self._para("Ghi chú: số liệu cả nước là tổng số liệu của các bộ, ngành, địa phương đã "
                    "gửi báo cáo; tỷ lệ không cộng (ghi khoảng giá trị các đơn vị báo cáo).",
                    italic=True, size=12, indent=False)
@@ -427,57 +442,46 @@ class _Writer:
                    size=12, space_after=3)
         value_width = min(2.2, 19.6 / (2 * len(indicators)))
         widths = [1.0, 4.6, *[value_width] * (2 * len(indicators))]
-        table = self._table(2 + len(subs) + 1, len(widths), widths, WIDE_TABLE_PT)
-        self.repeat_header.append(self.tables - 1)
-        for c, head in ((0, "Stt"), (1, "Bộ, ngành, địa phương")):
-            merged = table.cell(0, c).merge(table.cell(1, c))
-            self._cell(merged, head, bold=True, align="center")
-        for n, ind in enumerate(indicators):
-            c = 2 + 2 * n
-            merged = table.cell(0, c).merge(table.cell(0, c + 1))
-            self._cell(merged, f"{ind.number}. {short_name(ind, 60)} ({ind.unit})", bold=True,
-                       align="center")
-            self._cell(table.cell(1, c), f"Năm {self.year}", bold=True, align="center")
-            self._cell(table.cell(1, c + 1), "Lũy kế", bold=True, align="center")
-        for r, sub in enumerate(subs, start=2):
-            self._cell(table.cell(r, 0), str(r - 1), align="center")
-            self._cell(table.cell(r, 1), sub.agency.name)
-            for n, ind in enumerate(indicators):
-                for k, period in enumerate(("year", "cumulative")):
-                    value = self.figures.agency_value(sub.agency.code, ind.key, period)
-                    self._cell(table.cell(r, 2 + 2 * n + k), _number(value), align="right")
-        last = 2 + len(subs)
-        merged = table.cell(last, 0).merge(table.cell(last, 1))
-        self._cell(merged, "Cả nước", bold=True)
-        for n, ind in enumerate(indicators):
+        top = [_Cell("Stt", bold=True, align="center", merge="restart"),
+               _Cell("Bộ, ngành, địa phương", bold=True, align="center", merge="restart")]
+        second = [_Cell("", merge="continue"), _Cell("", merge="continue")]
+        for ind in indicators:
+            top.append(_Cell(f"{ind.number}. {short_name(ind, 60)} ({ind.unit})", bold=True,
+                             align="center", span=2))
+            second += [_Cell(f"Năm {self.year}", bold=True, align="center"),
+                       _Cell("Lũy kế", bold=True, align="center")]
+        rows = [top, second]
+        for n, sub in enumerate(subs, start=1):
+            row = [_Cell(str(n), align="center"), _Cell(sub.agency.name)]
+            for ind in indicators:
+                row += [_Cell(_number(self.figures.agency_value(sub.agency.code, ind.key,
+                                                                period)), align="right")
+                        for period in ("year", "cumulative")]
+            rows.append(row)
+        total = [_Cell("Cả nước", bold=True, span=2)]
+        for ind in indicators:
             national = self.figures.national[ind.key]
-            c = 2 + 2 * n
             if ind.summable:
-                self._cell(table.cell(last, c), _number(national.year), bold=True, align="right")
-                self._cell(table.cell(last, c + 1), _number(national.cumulative), bold=True,
-                           align="right")
+                total += [_Cell(_number(national.year), bold=True, align="right"),
+                          _Cell(_number(national.cumulative), bold=True, align="right")]
             else:
-                both = table.cell(last, c).merge(table.cell(last, c + 1))
-                self._cell(both, national.range_text(ind.unit) or "-", bold=True,
-                           align="center")
+                total.append(_Cell(national.range_text(ind.unit) or "-", bold=True,
+                                   align="center", span=2))
+        rows.append(total)
+        self._table(widths, rows, header_rows=2, size=WIDE_TABLE_PT)
         self._para("", size=6, space_after=0)
 
-    def _repeat_headers(self) -> None:
-        """The header rows of the appendix tables repeated on every page (``w:tblHeader``)."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls, qn
 
-        tables = self.doc.element.body.findall(qn("w:tbl"))
-        for index in self.repeat_header:
-            rows = tables[index].findall(qn("w:tr"))
-            # The national table has one header row, the agencies' tables two.
-            count = 2 if index != self.repeat_header[0] else 1
-            for tr in rows[:count]:
-                tr_pr = tr.find(qn("w:trPr"))
-                if tr_pr is None:
-                    tr_pr = parse_xml(f"<w:trPr {nsdecls('w')}/>")
-                    tr.insert(0, tr_pr)
-                tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+@dataclass(frozen=True)
+class _Cell:
+    """A cell of an appendix table: its text, spanning ``span`` grid columns; ``merge``
+    "restart" opens a cell merged down over the next rows, "continue" is one of those."""
+
+    text: str
+    bold: bool = False
+    align: str = "left"  # left, center, right
+    span: int = 1
+    merge: str | None = None
 
 
 def _set_widths(table: Any, widths: list[float]) -> None:
