@@ -137,11 +137,13 @@ def register(app: typer.Typer) -> None:
         outbox: Annotated[Path | None, typer.Option(
             "--outbox", help="Thư mục phản hồi (bản đánh dấu lỗi gửi lại đơn vị).")] = None,
         year: Annotated[int | None, typer.Option(
-            "--year", help="Năm của đợt đề xuất (ví dụ 2027).")] = None,
+            "--year", help="Năm của đợt: Mẫu A năm bắt đầu thực hiện (ví dụ 2027), Mẫu B năm "
+                           "báo cáo (ví dụ 2026).")] = None,
         deadline: Annotated[str | None, typer.Option(
             "--deadline", help="Hạn nộp, ví dụ 2027-03-29T17:00+07:00.")] = None,
         form: Annotated[str | None, typer.Option(
-            "--form", help="Biểu mẫu tổng hợp (mặc định A).")] = None,
+            "--form", help="Biểu mẫu tổng hợp: A (đề xuất nhiệm vụ, mặc định) hoặc B (báo cáo "
+                           "kết quả năm; đọc cả văn bản Word).")] = None,
         workers: Annotated[int | None, typer.Option(
             "--workers", help="Số tiến trình kiểm tra tệp song song (0 = tự chọn).")] = None,
         output_format: Annotated[str, typer.Option(
