@@ -317,3 +317,44 @@ def test_the_draft_national_report(rounds: tuple[Path, dict[int, RunOutcome]], s
     # Page numbers at the top, from the second page.
     assert _pdf_text(pdf, 2, 2).startswith("2 ")
     assert not _pdf_text(pdf, 1, 1).startswith("1 ")
+
+
+def test_feedback_changes_and_the_command_line(rounds: tuple[Path, dict[int, RunOutcome]],
+                                               tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nscl.cli import app
+
+    root, out = rounds
+    result = out[2025].result
+    # Workbooks get a marked copy (an "info" problem among the others is no obstacle);
+    # a report written in Word does not.
+    assert Path(result["feedback"]["tinh-lao-cai"]).is_file()
+    assert "tp-da-nang" not in result["feedback"]
+    assert out[2025].rows_in == out[2025].rows_out == sum(
+        1 for a in result["agencies"] for v in a["indicators"].values()
+        if v["year"] is not None or v["cumulative"] is not None)
+    # The same round, from the command line, into another state folder.
+    import shutil
+
+    inbox = shutil.copytree(root / "inbox-2025", tmp_path / "inbox")
+    state = tmp_path / "state"
+    args = ["sync", "--form", "B", "--year", "2025", "--inbox", str(inbox),
+            "--out", str(tmp_path / "bao-cao.xlsx"), "--state", str(state),
+            "--format", "json"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 1, first.output  # Bộ Công Thương's file has an error
+    payload = json.loads(first.stdout)
+    assert payload["totals"]["indicators"]["enterprises_supported"]["year"] == 1640
+    assert Path(payload["report"]).name == "bao-cao-tong-hop-2025.docx"
+    # Without last year in this state folder: nothing to check the cumulative against.
+    assert not any(i["code"].startswith("indicator-continuity")
+                   for a in payload["agencies"] for i in a["issues"])
+    # A corrected figure: the changes sheet names the indicator.
+    data = ReportData("tinh-lao-cai", 2025, NARRATIVE, {"enterprises_supported": (60, 100)})
+    write_report(inbox / "tinh-lao-cai.xlsx", data, "template")
+    second = json.loads(CliRunner().invoke(app, args).stdout)
+    assert second["changes"] == {"agency-updated": 1, "indicator-changed": 1}
+    changes = _rows(tmp_path / "bao-cao.xlsx", "Thay đổi")
+    assert any(row[2] == "Sửa số liệu chỉ tiêu" and "năm: 55 → 60" in str(row[4])
+               for row in changes if row and len(row) > 4)
