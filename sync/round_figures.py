@@ -212,6 +212,9 @@ def _progress(ind: Indicator, target: IndicatorTarget, year: int,
             achieved = now.cumulative
             since = "từ đầu Chương trình"
         else:  # the years of the period so far, each year's national value
+            if now.year is None:
+                return TargetProgress(target, None, None,
+                                      f"Chưa có đơn vị báo cáo số liệu năm {year}.")
             years = range(target.first, year + 1)
             gaps = [y for y in years if national_of.get(y, {}).get(ind.key) is None
                     or national_of[y][ind.key].year is None]
