@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
-_MASTER_WRITER_VERSION = "3"  # bump when the master's content or layout changes
+_MASTER_WRITER_VERSION = "4"  # bump when the master's content or layout changes
 
 
 class Progress(Protocol):
