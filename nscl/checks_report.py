@@ -1,9 +1,13 @@
 """Read and check Form B, the annual results report.
 
-The quantitative part is the "Chỉ tiêu" table: indicator names from
-:func:`nscl.forms.form_b` in any order, a "Năm {year}" column and a "Lũy kế …"
-column. The narrative part follows the "Báo cáo" outline (I-IV): the text written under
-or beside each heading.
+The quantitative part is the "Chỉ tiêu" table (or any table headed like it: a "Năm
+{year}" column and a "Lũy kế …" column): each row's indicator is found from its name,
+number and unit (:class:`nscl.report_match.IndicatorMatcher`: abbreviated, reworded or
+reordered names), in any order; a row with figures matched to nothing is reported with
+its text and cell. The narrative part follows the "Báo cáo" outline (I-IV): the text
+written under or beside each heading, the headings found however they were typed
+(:class:`nscl.report_match.OutlineMatcher`). The same checks serve the tables of a report
+written in Word (:mod:`nscl.word_report`).
 """
 
 from __future__ import annotations

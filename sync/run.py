@@ -741,7 +741,8 @@ class _Pipeline:
             return ("agency-unknown", "Không xác định được bộ, ngành hay địa phương gửi tệp "
                     "(không thấy trong thông tin tệp, tiêu đề hay tên tệp).")
         if year is not None and report.year is not None and report.year != year:
-            return ("year-mismatch", f"Tệp đề xuất cho năm {report.year}, không phải năm {year}.")
+            what = "báo cáo kết quả năm" if report.form == "B" else "đề xuất cho năm"
+            return ("year-mismatch", f"Tệp {what} {report.year}, không phải năm {year}.")
         return None
 
     def _previous_report(self, sha256: str) -> FileReport | None:
