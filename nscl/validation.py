@@ -337,6 +337,15 @@ class _Run:
             match = registry.match_filename(self.file, on=on)
             if match.agency is not None:
                 agency = match.agency.to_ref("filename")
+        if agency is not None and on is not None and registry is not None:
+            # The entry in force on the report's day (a template of the merged city used
+            # for a report on the old one's year).
+            try:
+                entry = registry.entry_on(agency.code, on)
+            except KeyError:
+                entry = None
+            if entry is not None and entry.code != agency.code:
+                agency = entry.to_ref(agency.source)
         if metadata_ref is not None and header_ref is not None and (
             metadata_ref.code != header_ref.code
         ):

@@ -177,3 +177,19 @@ def test_validate_json_gives_every_indicator_of_a_report(tmp_path: Path) -> None
     assert indicators["policy_documents"] == {"year": None, "cumulative": None}
     assert isinstance(indicators["enterprises_supported"]["year"], int)
     assert result.exit_code == 0
+
+
+def test_a_report_speaks_for_the_agency_in_force_in_its_year(tmp_path: Path) -> None:
+    # The merged city's template used for old Đà Nẵng's report of 2024.
+    data = ReportData("tp-da-nang", 2024, NARRATIVES, INDICATORS)
+    report = validate_path(write_report(tmp_path / "Da Nang 2024.xlsx", data, "template"))
+    assert report.agency is not None and report.agency.code == "tp-da-nang-cu"
+    report = validate_path(write_report(tmp_path / "Da Nang 2025.xlsx",
+                                        ReportData("tp-da-nang", 2025, NARRATIVES, INDICATORS),
+                                        "template"))
+    assert report.agency is not None and report.agency.code == "tp-da-nang"
+    # A Word report of 2024 naming "Thành phố Đà Nẵng": the city as it was then.
+    word = write_word_report(tmp_path / "bao cao.docx", ReportData(
+        "tp-da-nang-cu", 2024, NARRATIVES, INDICATORS, header="UBND THÀNH PHỐ ĐÀ NẴNG"))
+    report = validate_path(word)
+    assert report.agency is not None and report.agency.code == "tp-da-nang-cu"
