@@ -147,6 +147,13 @@ def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, in
     return digest.hexdigest()
 
 
+def _documents_kept(summary: dict[str, Any]) -> bool:
+    """Whether the documents the last run wrote beside the master (a report round's
+    draft national report, result key "report") are still there."""
+    report = summary.get("report")
+    return not report or os.path.isfile(report)
+
+
 def _history_key(ledger: Ledger | None, form: str, year: int | None) -> str:
     """What the ledger keeps of the form's years before ``year`` (a short hash; "" when
     nothing, or no year)."""
@@ -285,6 +292,7 @@ class _Pipeline:
                     and not _had_crashes(last.summary)  # those files are read again
                     and last.master == str(config.master)
                     and _master_untouched(config.master, last.master_size, last.master_mtime_ns)
+                    and _documents_kept(last.summary)
                 ):
                     return self._unchanged(last.summary, fp, last.exit_code or 0,
                                            last.master_size, last.master_mtime_ns,

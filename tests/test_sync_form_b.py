@@ -224,6 +224,10 @@ def test_checks_across_the_years_come_from_the_ledger(
     again = run_sync(_config(root, 2025))
     assert again.unchanged
     assert again.result["totals"] == out[2025].result["totals"]
+    # The draft report deleted: written again.
+    Path(out[2025].result["report"]).unlink()
+    assert not run_sync(_config(root, 2025)).unchanged
+    assert Path(out[2025].result["report"]).is_file()
 
 
 def test_an_older_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
