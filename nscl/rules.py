@@ -283,6 +283,20 @@ RULES: tuple[Rule, ...] = (
         ' "triệu đồng", "tỷ đồng", "đồng"; gạch ngang "-" hay "không" được đọc là 0.',
     ),
     rule(
+        "amount-as-text", "error", "Số tiền gõ dạng chữ trong biểu mẫu",
+        '"{header}" được ghi dạng chữ "{value}" (nscl đọc là {number}), nhưng công thức'
+        ' "{total}" và dòng "Tổng cộng" của biểu mẫu tính ô này bằng 0: bảng của đơn vị'
+        " đang cộng sai.",
+        "xóa ô rồi gõ lại thành số {number}, không gõ chữ, dấu cách hay đơn vị (ô đổi"
+        " sang không tô màu khi đã là số).",
+        SCOPE_FORM_A,
+        "Chỉ ở biểu mẫu chính thức (nhận ra từ thông tin mẫu): các ô Tổng số và dòng Tổng"
+        " cộng là công thức, tính ô chứa chữ bằng 0. Lỗi được báo ở ô chứa chữ, dù tệp đã"
+        " được tính lại hay chưa; Tổng số và dòng Tổng cộng sai vì ô đó không bị báo thêm."
+        " Ở bảng tự gõ lại (không có công thức), số dạng chữ chỉ là cảnh báo"
+        " number-as-text.",
+    ),
+    rule(
         "number-ambiguous", "warning", "Số có thể hiểu hai cách",
         '"{value}" có thể là {number} hoặc {alternative}; nscl đọc là {number}.',
         "nhập số trực tiếp vào ô, không dùng dấu phân cách.",

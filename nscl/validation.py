@@ -394,6 +394,7 @@ class _Run:
             # Formulas saved without their result, outside the computed columns (which
             # nscl computes itself): looked for only when the table has gaps.
             find_uncalculated=lambda: book.uncalculated_cells(sheet, skip_columns=computed),
+            template=identity is not None and identity.form_letter == form.letter,
         )
         computed = {loc.columns[c.key] for c in form.computed_columns if c.key in loc.columns}
         result = check_table(grid, loc, sheet=sheet, file=self.file, options=options)

@@ -229,8 +229,15 @@ class ColumnParser:
                 limit=format_number(MAX_AMOUNT))
             return None
         if parsed.style != "native":
-            add("number-as-text", key, line,
-                header=col.header, value=short(value), number=format_number(number))
+            total = self.ctx.form.total_of(key)
+            if self.ctx.options.template and total is not None:
+                # The template's formulas count it as 0: an error, at this cell.
+                self.ctx.text_amounts.setdefault(key, {})[line] = number
+                add("amount-as-text", key, line, header=col.header, value=short(value),
+                    number=format_number(number), total=total.header)
+            else:
+                add("number-as-text", key, line,
+                    header=col.header, value=short(value), number=format_number(number))
             if parsed.style == "ambiguous":
                 alternative = float(str(value).strip().replace(",", ""))
                 add("number-ambiguous", key, line, value=short(value),

@@ -45,6 +45,9 @@ class TableOptions:
     # cells or rows read as empty where data was expected (what such formulas explain),
     # so that a table without gaps does not pay for the search.
     find_uncalculated: Callable[[], Collection[tuple[int, int]]] | None = None
+    # The file is the official template (its identity says so): its computed columns and
+    # totals row are its own formulas, which count an amount typed as text as 0.
+    template: bool = False
 
 
 @dataclass
@@ -146,6 +149,9 @@ class TableContext:
         # (an amount merged over them, a formula saved without its result).
         self.explained: set[tuple[str, int]] = set(options.merged_amounts)
         self.money_unit = MILLION  # the table's own unit (see nscl.table_checks.units)
+        # Amounts typed as text in the template, which its formulas count as 0: column
+        # key -> {sheet row: the amount read}.
+        self.text_amounts: dict[str, dict[int, float]] = {}
         self.duration_in_years = False  # the duration header says "(năm)"
         # (sheet row, column order, recording order, problem): see sorted_problems.
         self.problems: list[tuple[int, int, float, Problem]] = []

@@ -52,9 +52,13 @@ def check_computed(ctx: TableContext, parsed: dict[str, list[Any]], lines: list[
             expected = math.fsum(addends)
             if totals is not None:
                 total = totals[j]
+                # What the template's own formula shows when an addend holds text.
+                formula = expected - math.fsum(ctx.text_amounts.get(key, {}).get(lines[j], 0.0)
+                                               for key in parts)
                 if total is None:
                     totals[j] = expected
-                elif abs(total - expected) > MONEY_TOLERANCE:
+                elif abs(total - expected) > MONEY_TOLERANCE and not (
+                        formula != expected and abs(total - formula) <= MONEY_TOLERANCE):
                     ctx.add(
                         "budget-mismatch", col.key, lines[j],
                         total=format_number(total), expected=format_number(expected),
@@ -109,9 +113,20 @@ def column_sums(ctx: TableContext, amounts: dict[str, list[Any]], begin: int,
     return {col.key: sums[col.key] for col in form.money_columns if col.key in sums}
 
 
+def _text_sums(ctx: TableContext, lines: Sequence[int]) -> dict[str, float]:
+    """The amounts typed as text on ``lines`` (sheet rows), by money column, a computed
+    column's as its addends'."""
+    sums = {key: math.fsum(by_line.get(line, 0.0) for line in lines)
+            for key, by_line in ctx.text_amounts.items()}
+    for col in ctx.form.computed_columns:
+        sums[col.key] = math.fsum(sums.get(key, 0.0) for key in col.computed_from)
+    return sums
+
+
 def _check_totals(
     ctx: TableContext, row: Sequence[Any], line: int, amounts: dict[str, list[Any]],
-    *, scopes: list[tuple[int, int]], code: str = "totals-mismatch", **params: Any,
+    *, scopes: list[tuple[int, int]], code: str = "totals-mismatch", lines: Sequence[int],
+    **params: Any,
 ) -> None:
     """Compare a totals row with the sums of its tasks: ``scopes`` are the candidate
     ranges of tasks (begin, end); the row is right when it matches one of them, and
@@ -130,9 +145,13 @@ def _check_totals(
 
     def wrong(begin: int, end: int) -> list[tuple[str, float, float]]:
         want = column_sums(ctx, amounts, begin, end)
+        # The template's SUM formulas count amounts typed as text as 0 (reported at
+        # their cells already): a total that differs by just those is the formula's.
+        unread = _text_sums(ctx, lines[begin:end]) if ctx.text_amounts else {}
         tolerance = MONEY_TOLERANCE * max(1, end - begin)
         return [(key, value, want[key]) for key, value in found.items()
-                if key in want and abs(value - want[key]) > tolerance]
+                if key in want and abs(value - want[key]) > tolerance
+                and abs(value - (want[key] - unread.get(key, 0.0))) > tolerance]
 
     mismatches = [wrong(begin, end) for begin, end in scopes]
     if not found or any(not m for m in mismatches):
@@ -144,7 +163,7 @@ def _check_totals(
 
 
 def check_totals_rows(ctx: TableContext, grid: Sequence[Sequence[Any]], layout: RowLayout,
-                      amounts: dict[str, list[Any]], n: int) -> None:
+                      amounts: dict[str, list[Any]], n: int, lines: Sequence[int]) -> None:
     """Each totals row against the tasks it counts (``totals-mismatch``), then each
     section heading's subtotal against its section's (``section-total-mismatch``)."""
     starts = sorted({first for _, first in layout.sections})
@@ -153,7 +172,7 @@ def check_totals_rows(ctx: TableContext, grid: Sequence[Sequence[Any]], layout: 
         # after a section may total that section only (its tasks since a heading).
         count = before or n
         scopes = [(0, count), *((first, count) for first in starts if first < count)]
-        _check_totals(ctx, grid[r], r + 1, amounts, scopes=scopes)
+        _check_totals(ctx, grid[r], r + 1, amounts, scopes=scopes, lines=lines)
     if not layout.sections:
         return
     seq, name = ctx.seq_col, ctx.name_col
@@ -161,15 +180,15 @@ def check_totals_rows(ctx: TableContext, grid: Sequence[Sequence[Any]], layout: 
     for r, begin, end in layout.section_spans(grid, seq, n):
         row = grid[r]
         label = f"{str(row[seq]).strip()} {str(row[name]).strip()}"
-        _check_totals(ctx, row, r + 1, amounts, scopes=[(begin, end)],
+        _check_totals(ctx, row, r + 1, amounts, scopes=[(begin, end)], lines=lines,
                       code="section-total-mismatch", label=short(label))
 
 
 def check_group_totals(ctx: TableContext, grid: Sequence[Sequence[Any]], layout: RowLayout,
-                       amounts: dict[str, list[Any]]) -> None:
+                       amounts: dict[str, list[Any]], lines: Sequence[int]) -> None:
     """The amounts on a group's row against its sub-items' (``subtask-total-mismatch``)."""
     for r, begin, end, number in layout.group_spans:
-        _check_totals(ctx, grid[r], r + 1, amounts, scopes=[(begin, end)],
+        _check_totals(ctx, grid[r], r + 1, amounts, scopes=[(begin, end)], lines=lines,
                       code="subtask-total-mismatch", number=number)
 
 

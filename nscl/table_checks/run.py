@@ -77,9 +77,9 @@ def _run(ctx: TableContext, grid: Sequence[Sequence[Any]]) -> TableResult:
         cross_row.check_duplicates(ctx, parsed[ctx.name_key], lines)
     amounts = {col.key: parsed[col.key] for col in ctx.form.money_columns
                if not col.computed}
-    cross_row.check_totals_rows(ctx, grid, layout, amounts, n)
+    cross_row.check_totals_rows(ctx, grid, layout, amounts, n, lines)
     cross_row.check_extra_columns(ctx, grid, rows, lines)
-    cross_row.check_group_totals(ctx, grid, layout, amounts)
+    cross_row.check_group_totals(ctx, grid, layout, amounts, lines)
     columns.report_nfd()
     problems = ctx.sorted_problems()
     return TableResult(
