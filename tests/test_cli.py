@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from nscl import __version__
 from nscl.cli import app
+from tests.support import ENGLISH_FRAME
 
 
 def test_version_option_prints_the_version_without_a_command() -> None:
@@ -101,11 +102,6 @@ def test_command_line_process_reports_a_usage_error_in_vietnamese() -> None:
 
 HELP_SCREENS = [[], ["template"], ["template", "build"], ["validate"], ["sync"], ["demo"],
                 ["addin"], ["addin", "build"], ["addin", "install"]]
-ENGLISH_FRAME = ("Usage", "Options", "Commands", "Arguments", "Show this message",
-                 "[default", "[required]", "[OPTIONS]", "COMMAND", "[ARGS]", "<path>",
-                 "<int>", "<str>", "<text>", "<float>", "<integer>", "paths")
-
-
 @pytest.mark.parametrize("args", HELP_SCREENS, ids=lambda a: " ".join(a) or "nscl")
 def test_help_screens_are_framed_in_vietnamese(args: list[str]) -> None:
     result = CliRunner().invoke(app, [*args, "--help"], terminal_width=100)

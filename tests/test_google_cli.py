@@ -16,7 +16,7 @@ from nscl.commands.template import UsageError
 from nscl.google.urls import ENV_API_ROOT, XLSX_MIME
 from nscl.registry import agencies
 from tests.google_support import BROWSER_NAME, OFFICER, ROBOT, World, running_world
-from tests.test_cli import ENGLISH_FRAME
+from tests.support import ENGLISH_FRAME
 
 
 @pytest.fixture

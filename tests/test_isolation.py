@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nscl.isolation import WorkerDied, failure_detail, run_isolated
+from tests.support import memory_limit_above_this_process
 
 
 def square_or_fail(n: int) -> int:
@@ -22,14 +23,6 @@ def square_or_fail(n: int) -> int:
     if n == 7:
         return len(bytearray(64 * 1024**3))
     return n * n
-
-
-def memory_limit_above_this_process(extra_mb: int = 1024) -> int:
-    """A worker address-space limit that leaves room above what this (forked) test process
-    already maps: pytest with numpy loaded can map more than a gigabyte."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        pages = int(statm.read().split()[0])
-    return pages * os.sysconf("SC_PAGE_SIZE") // 1024**2 + extra_mb
 
 
 def test_results_in_order_with_failures_in_place() -> None:

@@ -102,9 +102,9 @@ def test_tcvn3_table_matches_glibc() -> None:
 
 
 def _long_table(names: list[str]) -> Any:
-    from tests.test_validate_sections import _check, _task
+    from tests.support import check_rows, task_cells
 
-    return _check([_task(n, name, 100, 0) for n, name in enumerate(names, start=1)])
+    return check_rows([task_cells(n, name, 100, 0) for n, name in enumerate(names, start=1)])
 
 
 def test_a_long_column_checked_at_once_finds_what_each_text_alone_would() -> None:

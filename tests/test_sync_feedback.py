@@ -81,7 +81,7 @@ def test_a_file_that_kills_or_exhausts_its_marking_worker_loses_only_its_copy(
                               year=2027,
                               tasks=[replace(tasks[0], counter=None), tasks[1]])
     monkeypatch.setattr(sync.feedback, "_marked_copy", _mark_or_die)
-    from tests.test_isolation import memory_limit_above_this_process
+    from tests.support import memory_limit_above_this_process
 
     config = replace(_config(tmp_path), workers=2,
                      memory_limit_mb=memory_limit_above_this_process(),

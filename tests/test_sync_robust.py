@@ -15,6 +15,7 @@ import pytest
 from sync.config import SyncConfig
 from sync.demo_data import generate_tasks, write_submission
 from sync.run import run_sync
+from tests.support import damaged_xls
 from tests.sync_support import master_task_rows
 
 
@@ -112,16 +113,6 @@ def test_memory_stays_bounded_with_a_bomb_in_the_inbox(tmp_path: Path) -> None:
     peak_kib, exit_code = (int(x) for x in out.stdout.split())
     assert exit_code == 1
     assert peak_kib < 350 * 1024  # the bomb inflates to 400 MB; no process got near it
-
-
-def damaged_xls(target: Path) -> Path:
-    """The clean .xls fixture with one byte of its shared-string table changed: enough to
-    make python-calamine 0.9 reserve 1.9 TB and abort its process (found by fuzzing)."""
-    data = bytearray((FIXTURES / "a_clean_ministry.xls").read_bytes())
-    data[6048] = 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return target
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"

@@ -14,8 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from nscl.validation import validate_path
-from tests.test_validate_sections import _check, _heading, _task
-from tests.test_xl_support import FIRST_DATA_ROW, make_form_a, row_values
+from tests.support import (
+    FIRST_DATA_ROW,
+    check_rows,
+    codes_at,
+    heading_cells,
+    make_form_a,
+    row_values,
+    task_cells,
+)
 
 
 def _line(text: str, *, seq: Any = "", column: int = 1, amount: Any = "") -> list[Any]:
@@ -25,18 +32,14 @@ def _line(text: str, *, seq: Any = "", column: int = 1, amount: Any = "") -> lis
     return row
 
 
-def _codes(result: Any) -> list[tuple[str, str | None]]:
-    return sorted((p.code, p.cell) for p in result.problems)
-
-
 def test_bullet_lines_under_a_task_are_its_content() -> None:
-    result = _check([
-        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+    result = check_rows([
+        task_cells(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
         _line("- Đào tạo Lean cho doanh nghiệp"),
         _line("- Tư vấn 5S"),
-        _task(2, "Xây dựng mô hình năng suất xanh", 50, 0),
+        task_cells(2, "Xây dựng mô hình năng suất xanh", 50, 0),
     ])
-    assert _codes(result) == [("task-lines-joined", "A4")]
+    assert codes_at(result.problems) == [("task-lines-joined", "A4")]
     joined = result.problems[0]
     assert joined.severity == "warning"
     assert (joined.params["count"], joined.params["rows"], joined.params["task_line"]) == (
@@ -50,12 +53,12 @@ def test_bullet_lines_under_a_task_are_its_content() -> None:
 
 
 def test_a_bullet_in_the_stt_column_goes_with_the_text_it_marks() -> None:
-    result = _check([
-        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+    result = check_rows([
+        task_cells(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
         _line("Đào tạo Lean", seq="-", column=4),  # Nội dung chính
         _line("Tư vấn 5S", seq="a)", column=4),
     ])
-    assert _codes(result) == [("task-lines-joined", "A4")]
+    assert codes_at(result.problems) == [("task-lines-joined", "A4")]
     (task,) = result.rows
     assert task.values["main_content"] == "Nội dung\n- Đào tạo Lean\na) Tư vấn 5S"
 
@@ -63,12 +66,12 @@ def test_a_bullet_in_the_stt_column_goes_with_the_text_it_marks() -> None:
 def test_numbered_lines_under_a_task_are_its_content_too() -> None:
     """"1.1", "1.2" (as text or as numbers) under task 1, with nothing of a task's: lines
     of task 1. A "2.1" is not task 1's, and a sub-item with amounts is a sub-task."""
-    result = _check([
-        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+    result = check_rows([
+        task_cells(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
         _line("Khảo sát", seq="1.1"),
         _line("Đào tạo", seq=1.2),
         _line("Tư vấn", seq="2.1"),
-        _task(2, "Xây dựng mô hình năng suất xanh", 50, 0),
+        task_cells(2, "Xây dựng mô hình năng suất xanh", 50, 0),
     ])
     assert [row.values["task_name"] for row in result.rows] == [
         "Hỗ trợ doanh nghiệp dệt may\n1.1 Khảo sát\n1.2 Đào tạo", "Tư vấn",
@@ -81,12 +84,12 @@ def test_numbered_lines_under_a_task_are_its_content_too() -> None:
 def test_text_continued_on_the_next_row_without_number_or_name_is_joined() -> None:
     """The task's content ran out of its cell and went on below, with no Stt and no
     name: no task of its own (a task has a name), so it is the task's text continued."""
-    result = _check([
-        _task(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
+    result = check_rows([
+        task_cells(1, "Hỗ trợ doanh nghiệp dệt may", 200, 100),
         _line("và tư vấn áp dụng 5S tại 10 doanh nghiệp", column=4),  # Nội dung chính
-        _task(2, "Xây dựng mô hình năng suất xanh", 50, 0),
+        task_cells(2, "Xây dựng mô hình năng suất xanh", 50, 0),
     ])
-    assert _codes(result) == [("task-lines-joined", "A4")]
+    assert codes_at(result.problems) == [("task-lines-joined", "A4")]
     first, _ = result.rows
     assert first.values["main_content"] == "Nội dung\nvà tư vấn áp dụng 5S tại 10 doanh nghiệp"
     assert result.summary.tasks == 2
@@ -95,14 +98,14 @@ def test_text_continued_on_the_next_row_without_number_or_name_is_joined() -> No
 def test_rows_that_are_not_bullet_lines_stay_tasks() -> None:
     """Text without a bullet, a bullet line with an amount, and a bullet line right under
     a section heading (no task above it) are rows of their own, reported as before."""
-    result = _check([
-        _task(1, "Nhiệm vụ A", 200, 100),
+    result = check_rows([
+        task_cells(1, "Nhiệm vụ A", 200, 100),
         _line("Nhiệm vụ chưa ghi đủ thông tin"),
         _line("- Đào tạo", amount=300),
-        _heading("II", "Nhiệm vụ mở mới"),
+        heading_cells("II", "Nhiệm vụ mở mới"),
         _line("- Tư vấn"),
     ])
-    assert "task-lines-joined" not in {code for code, _ in _codes(result)}
+    assert "task-lines-joined" not in {code for code, _ in codes_at(result.problems)}
     assert len(result.rows) == 4
     assert {"A4", "A5", "A7"} <= {p.cell for p in result.problems
                                   if p.code == "required-missing"}

@@ -133,7 +133,7 @@ def test_a_file_that_aborts_the_reader_does_not_stop_the_others(tmp_path: Path) 
     import subprocess
     import sys
 
-    from tests.test_sync_robust import FIXTURES, damaged_xls
+    from tests.support import FIXTURES, damaged_xls
 
     damaged = damaged_xls(tmp_path / "hong.xls")
     out = subprocess.run(

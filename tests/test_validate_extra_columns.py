@@ -13,12 +13,16 @@ from typing import Any
 from openpyxl import load_workbook
 
 from nscl.validation import validate_path
-from tests.test_validate_sections import HEADER, _check, _task
-from tests.test_xl_support import FIRST_DATA_ROW, HEADER_ROW, make_form_a, row_values
-
-
-def _codes(result: Any) -> list[tuple[str, str | None]]:
-    return sorted((p.code, p.cell) for p in result.problems)
+from tests.support import (
+    FIRST_DATA_ROW,
+    HEADER,
+    HEADER_ROW,
+    check_rows,
+    codes_at,
+    make_form_a,
+    row_values,
+    task_cells,
+)
 
 
 def _with_column(at: int, header: str, values: list[Any],
@@ -30,15 +34,15 @@ def _with_column(at: int, header: str, values: list[Any],
 
 def _grid_check(header_and_rows: list[list[Any]]) -> Any:
     header, *rows = header_and_rows
-    return _check(rows, header=header)
+    return check_rows(rows, header=header)
 
 
 def test_a_split_state_budget_is_an_error_at_the_extra_header() -> None:
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100), task_cells(2, "Nhiệm vụ B", 50, 0)]
     for task in tasks:
         task[7] = ""  # Tổng số left for nscl: nothing else would show the loss
     result = _grid_check(_with_column(9, "NSNN địa phương", [100, ""], tasks))
-    assert _codes(result) == [("amount-column-not-in-form", "J2")]
+    assert codes_at(result.problems) == [("amount-column-not-in-form", "J2")]
     problem = result.problems[0]
     assert problem.severity == "error"
     assert (problem.params["letter"], problem.params["header"], problem.params["count"]) == (
@@ -47,35 +51,35 @@ def test_a_split_state_budget_is_an_error_at_the_extra_header() -> None:
 
 
 def test_an_extra_text_column_is_a_warning_and_an_empty_one_nothing() -> None:
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100), task_cells(2, "Nhiệm vụ B", 50, 0)]
     filled = _grid_check(_with_column(2, "Lĩnh vực", ["Dệt may", "Da giày"], tasks))
-    assert _codes(filled) == [("column-not-in-form", "C2")]
+    assert codes_at(filled.problems) == [("column-not-in-form", "C2")]
     assert filled.problems[0].params["count"] == 2
     empty = _grid_check(_with_column(2, "Lĩnh vực", ["", None], tasks))
     assert empty.problems == []
 
 
 def test_a_money_header_holding_words_is_not_an_amount() -> None:
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100)]
     result = _grid_check(_with_column(10, "Nguồn kinh phí", ["NSNN trung ương"], tasks))
-    assert _codes(result) == [("column-not-in-form", "K2")]
+    assert codes_at(result.problems) == [("column-not-in-form", "K2")]
 
 
 def test_numbers_under_community_or_council_headers_are_not_amounts() -> None:
     """"đồng" is money only as a unit: "Cộng đồng …", "Hội đồng …" hold counts."""
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100)]
     for header in ("Cộng đồng hưởng lợi (người)", "Hội đồng tư vấn (số thành viên)",
                    "Đồng chủ trì"):
         result = _grid_check(_with_column(11, header, [120], tasks))
-        assert _codes(result) == [("column-not-in-form", "L2")], header
+        assert codes_at(result.problems) == [("column-not-in-form", "L2")], header
     for header in ("Vốn khác (đồng)", "Kinh phí địa phương", "Số tiền (VNĐ)",
                    "Huy động (triệu đồng)"):
         result = _grid_check(_with_column(11, header, [120], tasks))
-        assert _codes(result) == [("amount-column-not-in-form", "L2")], header
+        assert codes_at(result.problems) == [("amount-column-not-in-form", "L2")], header
 
 
 def test_official_table_has_no_extra_column() -> None:
-    assert _check([_task(1, "Nhiệm vụ A", 200, 100)]).problems == []
+    assert check_rows([task_cells(1, "Nhiệm vụ A", 200, 100)]).problems == []
 
 
 def test_an_extra_amount_column_under_the_budget_group_of_a_real_workbook(
@@ -114,17 +118,17 @@ def test_a_form_without_budget_columns_has_no_amount_to_lose() -> None:
     loc = locate_table(grid, form_c())
     assert loc is not None
     result = check_table(grid, loc, sheet="S", options=TableOptions(year=2026))
-    assert _codes(result) == [("column-not-in-form", "G2")]
+    assert codes_at(result.problems) == [("column-not-in-form", "G2")]
 
 
 def test_data_under_no_header_is_a_warning_at_its_first_cell() -> None:
     """Typed one column too far, or a note written beside the table: not read, so said."""
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0),
-             _task(3, "Nhiệm vụ C", 80, 20)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100), task_cells(2, "Nhiệm vụ B", 50, 0),
+             task_cells(3, "Nhiệm vụ C", 80, 20)]
     tasks[1].append("đã thống nhất với Sở Tài chính")  # column L: no header
     tasks[2].append(15)
-    result = _check(tasks)
-    assert _codes(result) == [("column-without-header", "L4")]
+    result = check_rows(tasks)
+    assert codes_at(result.problems) == [("column-without-header", "L4")]
     problem = result.problems[0]
     assert problem.severity == "warning"
     assert (problem.params["letter"], problem.params["count"], problem.params["first"]) == (
@@ -133,11 +137,11 @@ def test_data_under_no_header_is_a_warning_at_its_first_cell() -> None:
 
 
 def test_a_blank_unheaded_column_or_a_note_below_the_tasks_is_nothing() -> None:
-    tasks = [_task(1, "Nhiệm vụ A", 200, 100), _task(2, "Nhiệm vụ B", 50, 0)]
+    tasks = [task_cells(1, "Nhiệm vụ A", 200, 100), task_cells(2, "Nhiệm vụ B", 50, 0)]
     tasks[0].append("   ")
     tasks[1].append(None)
     below = ["", "Người lập biểu", "", "", "", "", "", "", "", "", "", "Ký tên"]
-    assert _check([*tasks, below]).problems == []
+    assert check_rows([*tasks, below]).problems == []
 
 
 def test_data_under_no_header_in_a_real_workbook(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from nscl.forms import form_a
 from nscl.report import FileReport
 from nscl.validation import ValidationOptions, validate_path
+from tests.support import codes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 
@@ -24,10 +25,6 @@ def _validate(
 
 def _found(report: FileReport) -> set[tuple[str, str | None]]:
     return {(p.code, p.cell) for p in report.problems}
-
-
-def _codes(report: FileReport) -> set[str]:
-    return {p.code for p in report.problems}
 
 
 @pytest.mark.parametrize("name", ["a_clean_ministry.xlsx", "a_clean_ministry.xls"])
@@ -152,13 +149,13 @@ def test_placeholder_agency_and_wrong_year() -> None:
 
 def test_year_is_only_checked_when_expected() -> None:
     report = _validate("a_placeholder_2025.xlsx", year=None)
-    assert "year-mismatch" not in _codes(report)
+    assert "year-mismatch" not in codes(report.problems)
     assert report.year == 2025
 
 
 def test_old_template_metadata_wins_and_mismatch_is_reported() -> None:
     report = _validate("a_metadata_old_template.xlsx")
-    assert _codes(report) == {"template-outdated", "agency-mismatch"}
+    assert codes(report.problems) == {"template-outdated", "agency-mismatch"}
     assert report.agency is not None
     assert (report.agency.code, report.agency.source) == ("tinh-ha-tinh", "metadata")
     assert report.form_version == "2025.1"
@@ -191,23 +188,23 @@ def test_empty_table_is_a_warning() -> None:
 def test_table_on_two_sheets_uses_the_better_one() -> None:
     report = _validate("a_two_sheets.xlsx")
     assert report.sheet == "Chính thức"
-    assert _codes(report) == {"table-several-sheets"}
+    assert codes(report.problems) == {"table-several-sheets"}
 
 
 def test_no_table_found() -> None:
     report = _validate("not_a_table.xlsx")
-    assert _codes(report) == {"table-not-found"}
+    assert codes(report.problems) == {"table-not-found"}
     assert report.form is None and report.readable
 
 
 def test_macro_and_external_links_are_never_run_but_reported() -> None:
     report = _validate("a_with_macro.xlsm")
-    assert _codes(report) == {"file-macros", "file-external-links"}
+    assert codes(report.problems) == {"file-macros", "file-external-links"}
     assert report.summary.tasks == 3
 
 
 def test_state_budget_share_is_off_by_default_and_configurable() -> None:
-    assert "state-budget-share" not in _codes(_validate("a_clean_ministry.xlsx"))
+    assert "state-budget-share" not in codes(_validate("a_clean_ministry.xlsx").problems)
     report = _validate("a_clean_ministry.xlsx", max_state_budget_share=0.7)
     # Row 9: 2000/2500 = 80%; row 12: 3000/3000 = 100%; row 10: 1200.5/1800.5 = 66.7%.
     assert _found(report) == {("state-budget-share", "I9"), ("state-budget-share", "I12")}

@@ -17,20 +17,7 @@ from openpyxl import load_workbook
 from nscl.extent import xlsx_hidden_rows
 from nscl.libreoffice import convert
 from nscl.validation import validate_path
-from tests.test_xl_support import FIRST_DATA_ROW, make_form_a, row_values
-
-
-def _with_hidden(path: Path, *offsets: int) -> Path:
-    """A Form A file with four tasks, the ones at ``offsets`` (0 = first) hidden."""
-    rows = [row_values(seq=n, task_name=f"Nhiệm vụ thứ {n}") for n in range(1, 5)]
-    make_form_a(path, rows)
-    wb = load_workbook(path)
-    ws = wb.active
-    assert ws is not None
-    for offset in offsets:
-        ws.row_dimensions[FIRST_DATA_ROW + offset].hidden = True
-    wb.save(path)
-    return path
+from tests.support import FIRST_DATA_ROW, with_hidden_tasks
 
 
 def _hidden_problems(path: Path) -> list[tuple[str | None, int, str]]:
@@ -41,7 +28,7 @@ def _hidden_problems(path: Path) -> list[tuple[str | None, int, str]]:
 
 
 def test_hidden_task_rows_are_counted_and_reported(tmp_path: Path) -> None:
-    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 1, 3)
+    path = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx", 1, 3)
     second, fourth = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + 3
     assert _hidden_problems(path) == [(f"A{second}", 2, f"{second}, {fourth}")]
     report = validate_path(path)
@@ -49,12 +36,12 @@ def test_hidden_task_rows_are_counted_and_reported(tmp_path: Path) -> None:
 
 
 def test_a_sheet_without_hidden_rows_says_nothing(tmp_path: Path) -> None:
-    assert _hidden_problems(_with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx")) == []
+    assert _hidden_problems(with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx")) == []
 
 
 def test_hidden_rows_outside_the_tasks_say_nothing(tmp_path: Path) -> None:
     """A hidden row above the table (a helper row) is no task of anyone's."""
-    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx")
+    path = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx")
     wb = load_workbook(path)
     ws = wb.active
     assert ws is not None
@@ -66,7 +53,7 @@ def test_hidden_rows_outside_the_tasks_say_nothing(tmp_path: Path) -> None:
 def test_hidden_rows_in_xls_and_ods_written_by_libreoffice(
     tmp_path: Path, soffice: str,
 ) -> None:
-    source = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 2)
+    source = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx", 2)
     third = FIRST_DATA_ROW + 2
     for target in ("xls:MS Excel 97", "ods"):
         converted = convert(source, target, tmp_path / target.split(":")[0])

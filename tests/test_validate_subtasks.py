@@ -13,19 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from nscl.validation import validate_path
-from tests.test_validate_sections import _check, _task
-from tests.test_xl_support import FIRST_DATA_ROW, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, check_rows, codes_at, make_form_a, row_values, task_cells
 
 
 def _group(seq: Any, name: str, *amounts: float) -> list[Any]:
     """A group's row: a task's columns, with its amounts (if any) as typed."""
-    row = _task(seq, name, 0, 0)
+    row = task_cells(seq, name, 0, 0)
     row[7:10] = list(amounts) if amounts else ["", "", ""]
     return row
-
-
-def _codes(result: Any) -> list[tuple[str, str | None]]:
-    return sorted((p.code, p.cell) for p in result.problems)
 
 
 def _names(result: Any) -> list[str]:
@@ -33,18 +28,19 @@ def _names(result: Any) -> list[str]:
 
 
 def test_sub_items_are_counted_and_their_group_is_not() -> None:
-    result = _check([
+    result = check_rows([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 400, 300, 100),
-        _task("1.1", "Đào tạo Lean cho doanh nghiệp dệt", 200, 50),
-        _task("1.2", "Tư vấn 5S cho doanh nghiệp may", 100, 50),
-        _task(2, "Xây dựng mô hình năng suất xanh", 500, 0),
+        task_cells("1.1", "Đào tạo Lean cho doanh nghiệp dệt", 200, 50),
+        task_cells("1.2", "Tư vấn 5S cho doanh nghiệp may", 100, 50),
+        task_cells(2, "Xây dựng mô hình năng suất xanh", 500, 0),
     ])
     assert _names(result) == ["Đào tạo Lean cho doanh nghiệp dệt",
                               "Tư vấn 5S cho doanh nghiệp may",
                               "Xây dựng mô hình năng suất xanh"]
     assert result.summary.total == 900  # not 1,300
     assert (result.summary.state_budget, result.summary.counterpart) == (800, 100)
-    assert _codes(result) == [("subtasks-grouped", "A3")]  # numbering 1, 1.1, 1.2, 2 is right
+    # The numbering 1, 1.1, 1.2, 2 is right.
+    assert codes_at(result.problems) == [("subtasks-grouped", "A3")]
     grouped = result.problems[0]
     assert (grouped.params["number"], grouped.params["count"]) == (1, 2)
     assert (grouped.params["first"], grouped.params["last"]) == ("1.1", "1.2")
@@ -52,51 +48,51 @@ def test_sub_items_are_counted_and_their_group_is_not() -> None:
 
 
 def test_a_group_s_amounts_are_checked_against_its_sub_items() -> None:
-    result = _check([
+    result = check_rows([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 500, 400, 100),
-        _task("1.1", "Đào tạo Lean", 200, 50),
-        _task("1.2", "Tư vấn 5S", 100, 50),
+        task_cells("1.1", "Đào tạo Lean", 200, 50),
+        task_cells("1.2", "Tư vấn 5S", 100, 50),
     ])
-    assert _codes(result) == [("subtask-total-mismatch", "H3"),
+    assert codes_at(result.problems) == [("subtask-total-mismatch", "H3"),
                               ("subtask-total-mismatch", "I3"), ("subtasks-grouped", "A3")]
     assert result.summary.total == 400
 
 
 def test_a_group_without_amounts_or_details_is_no_error() -> None:
-    result = _check([
+    result = check_rows([
         ["1", "Chương trình hỗ trợ ngành dệt may", "", "", "", "", "", "", "", "", ""],
-        _task("1.1", "Đào tạo Lean", 200, 50),
-        _task("1.2.", "Tư vấn 5S", 100, 50),
-        _task("2", "Nhiệm vụ B", 10, 0),
+        task_cells("1.1", "Đào tạo Lean", 200, 50),
+        task_cells("1.2.", "Tư vấn 5S", 100, 50),
+        task_cells("2", "Nhiệm vụ B", 10, 0),
     ])
-    assert _codes(result) == [("subtasks-grouped", "A3")]
+    assert codes_at(result.problems) == [("subtasks-grouped", "A3")]
     assert result.summary.total == 410
 
 
 def test_numbers_typed_as_numbers_and_several_groups() -> None:
-    result = _check([
-        _task(1, "Nhiệm vụ A", 100, 0),
+    result = check_rows([
+        task_cells(1, "Nhiệm vụ A", 100, 0),
         _group(2, "Nhóm B", 30, 30, 0),
-        _task(2.1, "Nhiệm vụ B1", 10, 0),
-        _task(2.2, "Nhiệm vụ B2", 20, 0),
+        task_cells(2.1, "Nhiệm vụ B1", 10, 0),
+        task_cells(2.2, "Nhiệm vụ B2", 20, 0),
         _group(3, "Nhóm C"),
-        _task("3.1", "Nhiệm vụ C1", 5, 5),
-        _task(4, "Nhiệm vụ D", 1, 0),
+        task_cells("3.1", "Nhiệm vụ C1", 5, 5),
+        task_cells(4, "Nhiệm vụ D", 1, 0),
     ])
-    assert _codes(result) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A7")]
+    assert codes_at(result.problems) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A7")]
     assert _names(result) == ["Nhiệm vụ A", "Nhiệm vụ B1", "Nhiệm vụ B2", "Nhiệm vụ C1",
                               "Nhiệm vụ D"]
     assert result.summary.total == 141
 
 
 def test_a_group_numbered_out_of_order_is_reported_at_its_row() -> None:
-    result = _check([
-        _task(1, "Nhiệm vụ A", 100, 0),
+    result = check_rows([
+        task_cells(1, "Nhiệm vụ A", 100, 0),
         _group(3, "Nhóm B"),
-        _task("3.1", "Nhiệm vụ B1", 10, 0),
-        _task(4, "Nhiệm vụ C", 1, 0),
+        task_cells("3.1", "Nhiệm vụ B1", 10, 0),
+        task_cells(4, "Nhiệm vụ C", 1, 0),
     ])
-    assert _codes(result) == [("seq-order", "A4"), ("subtasks-grouped", "A4")]
+    assert codes_at(result.problems) == [("seq-order", "A4"), ("subtasks-grouped", "A4")]
     assert next(p for p in result.problems if p.code == "seq-order").params["expected"] == 2
 
 
@@ -105,7 +101,7 @@ def test_sub_items_without_amounts_stay_rows_of_their_own() -> None:
     still a task, and what is missing is reported on it (nothing is left out unseen)."""
     empty = ["1.1", "Nội dung đào tạo", "Viện Năng suất Việt Nam", "Mục tiêu", "Nội dung",
              "Kết quả", 12, "", "", "", ""]
-    result = _check([_task(1, "Nhiệm vụ A", 100, 0), empty])
+    result = check_rows([task_cells(1, "Nhiệm vụ A", 100, 0), empty])
     assert "subtasks-grouped" not in {p.code for p in result.problems}
     assert len(result.rows) == 2
     assert result.summary.total == 100
@@ -113,18 +109,18 @@ def test_sub_items_without_amounts_stay_rows_of_their_own() -> None:
 
 def test_sub_items_with_sections_and_a_grand_total() -> None:
     heading = ["I", "Nhiệm vụ chuyển tiếp", "", "", "", "", "", 330, 300, 30, ""]
-    result = _check([
+    result = check_rows([
         heading,
         _group(1, "Nhóm A", 300, 270, 30),
-        _task("1.1", "Nhiệm vụ A1", 200, 30),
-        _task("1.2", "Nhiệm vụ A2", 70, 0),
-        _task(2, "Nhiệm vụ B", 30, 0),
+        task_cells("1.1", "Nhiệm vụ A1", 200, 30),
+        task_cells("1.2", "Nhiệm vụ A2", 70, 0),
+        task_cells(2, "Nhiệm vụ B", 30, 0),
         ["II", "Nhiệm vụ mở mới", "", "", "", "", "", "", "", "", ""],
         _group(1, "Nhóm C"),
-        _task("1.1", "Nhiệm vụ C1", 5, 0),
+        task_cells("1.1", "Nhiệm vụ C1", 5, 0),
         ["", "Tổng cộng", "", "", "", "", "", 335, 305, 30, ""],
     ])
-    assert _codes(result) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A9")]
+    assert codes_at(result.problems) == [("subtasks-grouped", "A4"), ("subtasks-grouped", "A9")]
     assert result.summary.total == 335
 
 
@@ -150,18 +146,18 @@ def test_on_a_real_workbook_the_totals_are_not_counted_twice(tmp_path: Path) -> 
 
 
 def test_sub_items_nested_deeper_are_counted_once_at_the_innermost_level() -> None:
-    result = _check([
+    result = check_rows([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 1000, 800, 200),
         _group("1.1", "Đào tạo", 500, 400, 100),
-        _task("1.1.1", "Đào tạo Lean", 200, 50),
-        _task("1.1.2", "Đào tạo Kaizen", 200, 50),
-        _task("1.2", "Tư vấn 5S", 400, 100),
-        _task(2, "Xây dựng mô hình năng suất xanh", 100, 0),
+        task_cells("1.1.1", "Đào tạo Lean", 200, 50),
+        task_cells("1.1.2", "Đào tạo Kaizen", 200, 50),
+        task_cells("1.2", "Tư vấn 5S", 400, 100),
+        task_cells(2, "Xây dựng mô hình năng suất xanh", 100, 0),
     ])
     assert _names(result) == ["Đào tạo Lean", "Đào tạo Kaizen", "Tư vấn 5S",
                               "Xây dựng mô hình năng suất xanh"]
     assert result.summary.total == 1100  # not 2,600
-    assert _codes(result) == [("subtasks-grouped", "A3"), ("subtasks-grouped", "A4")]
+    assert codes_at(result.problems) == [("subtasks-grouped", "A3"), ("subtasks-grouped", "A4")]
     outer, inner = result.problems
     assert (outer.params["number"], outer.params["count"], outer.params["first"],
             outer.params["last"]) == (1, 3, "1.1.1", "1.2")
@@ -170,12 +166,12 @@ def test_sub_items_nested_deeper_are_counted_once_at_the_innermost_level() -> No
 
 
 def test_a_nested_group_s_amounts_are_checked_against_its_own_sub_items() -> None:
-    result = _check([
+    result = check_rows([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 1000, 800, 200),
         _group("1.1.", "Đào tạo", 600, 500, 100),  # its sub-items make 500 (400 + 100)
-        _task("1.1.1.", "Đào tạo Lean", 200, 50),
-        _task("1.1.2.", "Đào tạo Kaizen", 200, 50),
-        _task("1.2.", "Tư vấn 5S", 400, 100),
+        task_cells("1.1.1.", "Đào tạo Lean", 200, 50),
+        task_cells("1.1.2.", "Đào tạo Kaizen", 200, 50),
+        task_cells("1.2.", "Tư vấn 5S", 400, 100),
     ])
     mismatches = [(p.cell, p.params["number"]) for p in result.problems
                   if p.code == "subtask-total-mismatch"]
@@ -187,14 +183,14 @@ def test_a_third_level_with_nothing_of_a_task_is_its_sub_item_s_content() -> Non
     """A "1.1.1" line carrying only a name under a costed "1.1": a line of 1.1's content,
     joined to it (``task-lines-joined``); 1.1 is the sub-item counted under group 1."""
     line = ["1.1.1", "Nội dung đào tạo", "", "", "", "", "", "", "", "", ""]
-    result = _check([
+    result = check_rows([
         _group(1, "Chương trình hỗ trợ ngành dệt may", 300, 250, 50),
-        _task("1.1", "Đào tạo Lean", 250, 50),
+        task_cells("1.1", "Đào tạo Lean", 250, 50),
         line,
     ])
     assert _names(result) == ["Đào tạo Lean\n1.1.1 Nội dung đào tạo"]
     assert result.summary.total == 300
-    assert _codes(result) == [("subtasks-grouped", "A3"), ("task-lines-joined", "A5")]
+    assert codes_at(result.problems) == [("subtasks-grouped", "A3"), ("task-lines-joined", "A5")]
 
 
 def test_nested_sub_items_on_a_real_workbook(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from nscl.libreoffice import recalculate
 from nscl.registry import get_agency
 from nscl.template_build.filled import write_filled_table
 from nscl.validation import validate_path
-from tests.test_xl_support import CLEAN_ROW
+from tests.support import CLEAN_ROW
 
 ROWS = [
     {**CLEAN_ROW, "seq": 1, "state_budget": "1.250,5", "counterpart": 300},
@@ -64,7 +64,7 @@ def test_the_verdict_does_not_depend_on_recalculation(tmp_path: Path, soffice: s
 def test_a_retyped_table_keeps_the_warning(tmp_path: Path) -> None:
     """Without the template's formulas (a table typed by a clerk), nscl reads the text and
     counts it: a warning, as before."""
-    from tests.test_xl_support import make_form_a
+    from tests.support import make_form_a
 
     path = make_form_a(tmp_path / "retyped.xlsx", ROWS, year=2027)
     report = validate_path(path, year=2027)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from nscl.extent import xlsx_uncalculated_cells
 from nscl.libreoffice import convert
 from nscl.validation import validate_path
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
 
 L = column_letters()
 F = FIRST_DATA_ROW

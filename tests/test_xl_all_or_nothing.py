@@ -16,8 +16,7 @@ from openpyxl.styles import PatternFill
 
 from nscl.marking import MARKS_SHEET, RESULTS_SHEET
 from tests.excel_standin import Excel, open_workbook
-from tests.test_xl_protection import _protected
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, column_letters, make_form_a, protected_form_a, row_values
 
 L = column_letters()
 F = FIRST_DATA_ROW
@@ -37,7 +36,7 @@ def _three_errors(path: Path) -> Path:
 
 
 def test_a_refused_change_undoes_the_first_click(tmp_path: Path) -> None:
-    excel = open_workbook(_protected(tmp_path / "bo.xlsx"))
+    excel = open_workbook(protected_form_a(tmp_path / "bo.xlsx"))
     before = excel.state()
     excel.reject("AddComment")
 

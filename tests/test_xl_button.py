@@ -24,7 +24,7 @@ from nscl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, WARNING_FILL, a
 from nscl.marking.openpyxl_book import OpenpyxlBook
 from nscl.validation import validate_path
 from tests.excel_standin import Excel, open_workbook
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
 from xl.button import check_workbook, normalize_workbook
 
 L = column_letters()

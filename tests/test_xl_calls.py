@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.excel_standin import open_workbook
-from tests.test_xl_support import make_form_a, row_values
+from tests.support import make_form_a, row_values
 
 PROBLEM_ROWS = 10
 

@@ -19,15 +19,14 @@ from nscl.marking import RESULTS_SHEET
 from nscl.marking.openpyxl_book import OpenpyxlBook
 from nscl.validation import validate_path
 from tests.excel_standin import open_workbook
-from tests.test_validate_hidden_rows import _with_hidden
-from tests.test_xl_support import FIRST_DATA_ROW, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, make_form_a, row_values, with_hidden_tasks
 from xl.button import check_workbook
 from xl.snapshot import snapshot_to_xlsx
 from xl.xlwings_book import XlwingsBook
 
 
 def test_kiem_tra_warns_about_hidden_tasks_as_the_saved_file_does(tmp_path: Path) -> None:
-    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
+    path = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
     expected = [(p.code, p.cell) for p in validate_path(path).problems]
     assert expected == [("rows-hidden", f"A{FIRST_DATA_ROW + 1}")]
     book = OpenpyxlBook(load_workbook(path), path.name)
@@ -39,7 +38,7 @@ def test_kiem_tra_warns_about_hidden_tasks_as_the_saved_file_does(tmp_path: Path
 
 
 def test_the_snapshot_keeps_the_hidden_rows(tmp_path: Path) -> None:
-    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 0, 2)
+    path = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx", 0, 2)
     book = OpenpyxlBook(load_workbook(path), path.name)
     sheet = book.sheet_names()[0]
     assert book.hidden_rows(sheet) == [FIRST_DATA_ROW, FIRST_DATA_ROW + 2]
@@ -54,7 +53,7 @@ def test_the_snapshot_keeps_the_hidden_rows(tmp_path: Path) -> None:
 
 
 def test_kiem_tra_in_excel_warns_about_hidden_tasks(tmp_path: Path) -> None:
-    path = _with_hidden(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
+    path = with_hidden_tasks(tmp_path / "Bo_Cong_Thuong.xlsx", 1)
     excel = open_workbook(path)
     alert = excel.press("kiem_tra")
     assert "0 lỗi và 1 cảnh báo" in alert.text
@@ -70,7 +69,7 @@ def test_kiem_tra_in_excel_warns_about_hidden_tasks(tmp_path: Path) -> None:
 def test_excel_hidden_rows_are_the_used_rows_outside_the_visible_areas(
     tmp_path: Path, hidden: set[int], expected_calls: int | None,
 ) -> None:
-    path = _with_hidden(tmp_path / "bo.xlsx")
+    path = with_hidden_tasks(tmp_path / "bo.xlsx")
     wb = load_workbook(path)
     ws = wb.active
     assert ws is not None
@@ -108,7 +107,7 @@ def test_too_many_visible_areas_means_excel_cannot_tell_not_every_row_hidden(
 
 
 def test_excel_refusing_to_answer_means_no_hidden_rows(tmp_path: Path) -> None:
-    path = _with_hidden(tmp_path / "bo.xlsx", 1)
+    path = with_hidden_tasks(tmp_path / "bo.xlsx", 1)
     excel = open_workbook(path)
     excel.reject("UsedRange")
     assert XlwingsBook(excel.book()).hidden_rows(excel.sheet_names()[0]) == []

@@ -25,7 +25,7 @@ from nscl.marking import (
 )
 from nscl.problems import Problem
 from nscl.report import BudgetSummary, FileReport, TaskRow
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
+from tests.support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
 
 L = column_letters()
 SHEET = "Bảng tổng hợp"

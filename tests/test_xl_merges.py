@@ -14,7 +14,6 @@ row after a cell, wrapping around).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -24,8 +23,9 @@ from nscl.marking import MARKS_SHEET, RESULTS_SHEET
 from nscl.marking.openpyxl_book import OpenpyxlBook
 from nscl.reading import open_workbook
 from nscl.validation import validate_path
-from tests.test_xl_support import (
+from tests.support import (
     FIRST_DATA_ROW,
+    codes_at,
     column_letters,
     make_form_a,
     row_values,
@@ -56,10 +56,6 @@ def _merged_form(path: Path, *ranges: str) -> Path:
         ws.merge_cells(rng)
     wb.save(path)
     return path
-
-
-def _codes(problems: Any) -> list[tuple[str, str | None]]:
-    return sorted((p.code, p.cell) for p in problems)
 
 
 def test_a_text_merged_over_tasks_is_clean_in_the_add_in_as_in_the_file(
@@ -105,7 +101,7 @@ def test_the_snapshot_keeps_the_merged_ranges(tmp_path: Path) -> None:
     finally:
         read.close()
     assert got == set(book.merged_ranges(sheet))  # the header's merges included
-    assert _codes(validate_path(snap).problems) == _codes(validate_path(path).problems)
+    assert codes_at(validate_path(snap).problems) == codes_at(validate_path(path).problems)
 
 
 # ----------------------------------------------------------------- in Excel

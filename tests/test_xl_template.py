@@ -19,7 +19,7 @@ from nscl.libreoffice import recalculate
 from nscl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, annotate_copy
 from nscl.validation import validate_path
 from tests.excel_standin import ComError, Excel, open_workbook
-from tests.test_xl_support import CLEAN_ROW, column_letters
+from tests.support import CLEAN_ROW, column_letters
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates" / "excel"
 TEMPLATE = TEMPLATES / "mau-A-de-xuat-nhiem-vu.xlsx"

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from nscl.legacy import encode_legacy
-from tests.test_xl_support import CLEAN_ROW, row_values
+from tests.support import CLEAN_ROW, codes, row_values
 from xl import udfs
 from xl.row_check import check_row, describe_row_problems
 
@@ -66,7 +66,7 @@ def test_nscl_chuan_hoa() -> None:
 
 
 def _codes(values: dict[str, Any]) -> set[str]:
-    return {p.code for p in check_row(list(values.values()))}
+    return codes(check_row(list(values.values())))
 
 
 def test_nscl_kiemtra_dong_clean_row_is_empty() -> None:
@@ -85,7 +85,7 @@ def test_nscl_kiemtra_dong_reports_the_engine_codes() -> None:
 def test_row_check_matches_the_full_table_check(tmp_path: Any) -> None:
     """The row function finds exactly what validating the whole table finds for that row."""
     from nscl import validation
-    from tests.test_xl_support import FIRST_DATA_ROW, make_form_a
+    from tests.support import FIRST_DATA_ROW, make_form_a
 
     bad = row_values(seq=1, counterpart="abc", duration_months=200, lead_org=None)
     path = make_form_a(tmp_path / "Bo_Y_te.xlsx", [bad])
