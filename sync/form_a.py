@@ -56,17 +56,15 @@ def _is_amount(value: object) -> TypeGuard[float]:
     return (isinstance(value, float) and math.isfinite(value)) or type(value) is int
 
 
-def _write_unparsed(writers: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> None:
+def _write_unparsed(ws: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> None:
     """A cell whose parsed value is not of its column's type: the parsed value as text,
-    else what the cell held when it could not be parsed, else a bordered blank.
-    ``writers``: the sheet's ``(write_string, write_number, write_blank)``."""
-    write_string, _, write_blank = writers
+    else what the cell held when it could not be parsed, else a bordered blank."""
     if value is not None and value != "":
-        write_string(r, c, safe_text(value), fmt)
+        ws.write_string(r, c, safe_text(value), fmt)
     elif raw is None or raw == "":
-        write_blank(r, c, None, fmt)
+        ws.write_blank(r, c, None, fmt)
     else:
-        write_string(r, c, safe_text(raw), fmt)
+        ws.write_string(r, c, safe_text(raw), fmt)
 
 
 def _shown(value: Any) -> str:
@@ -211,14 +209,8 @@ class FormAConsolidator:
             for i, c in enumerate(cols)
             if c.type != "text" and i != total_col
         ]
-        # The bulk of the master: cells stored and their XML written by the table sheet's
-        # fast paths, with what XlsxWriter's own code would store and write
-        # (sync.table_sheet).
-        from sync.table_sheet import TableWorksheet
-
-        ws = workbook.add_worksheet(self.sheet_name, worksheet_class=TableWorksheet)
-        writers = ws.cell_writers()
-        write_string, write_number, _ = writers
+        ws = workbook.add_worksheet(self.sheet_name)
+        write_string, write_number = ws.write_string, ws.write_number
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
         for j, (_, width) in enumerate(EXTRA_HEADERS):
@@ -317,13 +309,13 @@ class FormAConsolidator:
                                 if n > lines:
                                     lines = n
                         else:
-                            _write_unparsed(writers, r, i, v, row.raw.get(key), fmt)
+                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
                     for i, key, fmt in number_plan:
                         v = values.get(key)
                         if _is_amount(v):  # finite int or float, not a bool
                             write_number(r, i, v, fmt)
                         else:
-                            _write_unparsed(writers, r, i, v, row.raw.get(key), fmt)
+                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
                     v_state, v_counter = values.get("state_budget"), values.get("counterpart")
                     m_state: float = v_state if _is_amount(v_state) else 0.0
                     m_counter: float = v_counter if _is_amount(v_counter) else 0.0

@@ -316,9 +316,7 @@ class _Pipeline:
             if queued and not self.dry_run:
                 import xlsxwriter  # noqa: F401
 
-                import sync.master
-                import sync.shared_strings
-                import sync.table_sheet  # noqa: F401
+                import sync.master  # noqa: F401
             # b) Archive and record the new versions; a file whose bytes changed since
             # they were hashed is being written: left for the next run.
             for cand, sha in new:
