@@ -132,7 +132,7 @@ def measure(cmd: list[str]) -> tuple[float, int, int]:
 def generate(inbox: Path, agencies: int, rows: int) -> int:
     """Write the agency workbooks; return the number of task rows written."""
     from nscl.registry import agencies as registry_agencies
-    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from sync.demo_data import generate_tasks, write_submission
 
     inbox.mkdir(parents=True, exist_ok=True)
     pool = registry_agencies(in_force_on=__import__("datetime").date(2026, 3, 1))
@@ -141,8 +141,8 @@ def generate(inbox: Path, agencies: int, rows: int) -> int:
         agency = pool[i % len(pool)]
         suffix = "" if i < len(pool) else f" ({i // len(pool) + 1})"
         tasks = generate_tasks(rows, seed=i)
-        write_submission_xlsx(inbox / f"{agency.name}{suffix}.xlsx", agency_code=agency.code,
-                              agency_name=agency.name, year=2027, tasks=tasks)
+        write_submission(inbox / f"{agency.name}{suffix}.xlsx", agency_code=agency.code,
+                              year=2027, tasks=tasks)
         total += len(tasks)
     return total
 

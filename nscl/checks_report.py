@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.checks_table import FOOTER_PATTERN, MAX_AMOUNT, format_number
+from nscl.checks_table import FOOTER_PATTERN, MAX_AMOUNT
 from nscl.forms import Indicator, OutlineItem, ReportForm, fill
 from nscl.legacy import to_unicode
 from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
-from nscl.numbers import parse_number
+from nscl.numbers import format_number, parse_number
 from nscl.problems import Problem, get_rule
 from nscl.text import compare_key
 

@@ -21,7 +21,7 @@ from functools import cache, partial
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.forms import Column, TableForm
+from nscl.forms import DESCRIBING_ROLES, OWN_ROLES, TASK_ONLY_ROLES, Column, TableForm
 from nscl.gc_pause import gc_paused
 from nscl.legacy import LegacyEncoding, convert_legacy, detect_legacy, surely_unicode
 from nscl.locate import (
@@ -36,6 +36,7 @@ from nscl.numbers import (
     MILLION,
     ParsedNumber,
     declared_money_unit,
+    format_number,
     parse_duration,
     parse_number,
     to_million,
@@ -45,7 +46,7 @@ from nscl.report import BudgetSummary, RowCells, RowRaw, TaskRow
 from nscl.text import canonical_tone_placement, compare_key
 
 __all__ = [
-    "FOOTER_PATTERN", "MAX_AMOUNT", "TableOptions", "TableResult", "check_table", "format_number",
+    "FOOTER_PATTERN", "MAX_AMOUNT", "TableOptions", "TableResult", "check_table",
 ]
 
 MONEY_TOLERANCE = 0.001  # million VND
@@ -102,21 +103,6 @@ class TableResult:
     # Whether the table has cells or rows read as empty where data was expected (what
     # formulas saved without their result would explain: see TableOptions.uncalculated).
     has_gaps: bool = False
-
-
-def format_number(value: float) -> str:
-    """A number the Vietnamese way: "1.250,5", "12.000", "0,25"; as Excel shows a number
-    too long for its cell from 10^15 on ("1,5E+20"); "?" when not a number at all."""
-    if not math.isfinite(value):  # NaN, or a sum of huge values
-        return "?"
-    if abs(value) >= 1e15:
-        return f"{value:.6G}".replace(".", ",")
-    rounded = round(value, 3)
-    if rounded == int(rounded):
-        text = f"{int(rounded):,}"
-        return text.replace(",", ".")
-    text = f"{rounded:,.3f}".rstrip("0")
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 # The header of a column about money (compared on compare_key text).
@@ -214,9 +200,6 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
 
 # A section heading's number: a Roman numeral or a capital letter ("I", "II.", "A)").
 _SECTION_NUMBER = re.compile(r"\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*[.)]?\s*")
-# Columns that describe a task: a section heading fills none of them.
-_DESCRIPTIVE = ("lead_org", "objectives", "main_content", "expected_results",
-                "duration_months")
 
 
 def _looks_like_totals(value: Any) -> bool:
@@ -263,7 +246,11 @@ class _Checker:
         self.keys = [col.key for col in self.form.columns]
         self.position = {col.key: i for i, col in enumerate(self.form.columns)}
         self.letters = [letter for _, _, letter in self.columns]
-        self.label_cols = [loc.columns[k] for k in ("seq", "task_name") if k in loc.columns]
+        self.label_cols = [loc.columns[k] for k in self.form.keys_with_role(*OWN_ROLES)
+                           if k in loc.columns]
+        # Columns that describe a task: a section heading fills none of them.
+        self.describing = [loc.columns[k] for k in self.form.keys_with_role(*DESCRIBING_ROLES)
+                           if k in loc.columns]
         self.start_cols = [
             index for col, index, _ in self.columns
             if index is not None and col.key != "seq" and not col.computed
@@ -275,12 +262,11 @@ class _Checker:
         # how much. And the columns such a line writes in.
         self.identity_cols = [
             index for col, index, _ in self.columns
-            if index is not None and col.key != "seq"
-            and (col.type != "text" or col.key.startswith("lead"))
+            if index is not None and col.role in TASK_ONLY_ROLES
         ]
         self.text_cols = [
             index for col, index, _ in self.columns
-            if index is not None and col.type == "text" and not col.key.startswith("lead")
+            if index is not None and col.type == "text" and col.role not in TASK_ONLY_ROLES
         ]
         self.min_width = max(loc.columns.values(), default=-1) + 1
         self.problems: list[tuple[int, int, int, Problem]] = []
@@ -358,11 +344,8 @@ class _Checker:
         )
 
     def _describes_a_task(self, row: Sequence[Any]) -> bool:
-        return any(
-            (index := self.loc.columns.get(key)) is not None and index < len(row)
-            and not _is_blank(row[index])
-            for key in _DESCRIPTIVE
-        )
+        width = len(row)
+        return any(index < width and not _is_blank(row[index]) for index in self.describing)
 
     def _is_section(self, row: Sequence[Any]) -> bool:
         """A heading grouping the tasks below it ("I | Nhiệm vụ chuyển tiếp", "A | Lĩnh vực
@@ -629,30 +612,39 @@ class _Checker:
             out.append(seq)
         return out
 
-    def _budget(self, parsed: dict[str, list[Any]], lines: list[int]) -> None:
-        states, counterparts = parsed["state_budget"], parsed["counterpart"]
-        totals = parsed.get("total")
+    def _computed(self, parsed: dict[str, list[Any]], lines: list[int]) -> None:
+        """Each computed column (Tổng số = NSNN + Đối ứng) against the sum of its addends:
+        filled in where left empty, ``budget-mismatch`` where typed otherwise; and the
+        configurable cap on an addend's share of it (``state-budget-share``)."""
         share_limit = self.options.max_state_budget_share
-        for j, (state, counterpart) in enumerate(zip(states, counterparts, strict=True)):
-            if state is None or counterpart is None:
+        for col in self.form.computed_columns:
+            parts = col.computed_from
+            if not all(key in parsed for key in parts):
                 continue
-            expected = state + counterpart
-            if totals is not None:
-                total = totals[j]
-                if total is None:
-                    totals[j] = expected
-                elif abs(total - expected) > MONEY_TOLERANCE:
+            totals = parsed.get(col.key)
+            share_of = parsed["state_budget"] if (
+                share_limit is not None and "state_budget" in parts) else None
+            for j, addends in enumerate(zip(*(parsed[key] for key in parts), strict=True)):
+                if any(value is None for value in addends):
+                    continue
+                expected = math.fsum(addends)
+                if totals is not None:
+                    total = totals[j]
+                    if total is None:
+                        totals[j] = expected
+                    elif abs(total - expected) > MONEY_TOLERANCE:
+                        self.add(
+                            "budget-mismatch", col.key, lines[j],
+                            total=format_number(total), expected=format_number(expected),
+                            diff=format_number(abs(total - expected)),
+                        )
+                if share_of is not None and share_limit is not None and expected > 0 \
+                        and share_of[j] / expected > share_limit + 1e-9:
                     self.add(
-                        "budget-mismatch", "total", lines[j],
-                        total=format_number(total), expected=format_number(expected),
-                        diff=format_number(abs(total - expected)),
+                        "state-budget-share", "state_budget", lines[j],
+                        share=format_number(100 * share_of[j] / expected),
+                        limit=format_number(100 * share_limit),
                     )
-            if share_limit is not None and expected > 0 and state / expected > share_limit + 1e-9:
-                self.add(
-                    "state-budget-share", "state_budget", lines[j],
-                    share=format_number(100 * state / expected),
-                    limit=format_number(100 * share_limit),
-                )
 
     def _duplicates(self, names: list[Any], lines: list[int]) -> None:
         present = [(j, name) for j, name in enumerate(names) if name is not None]
@@ -799,8 +791,8 @@ class _Checker:
         paths = [_seq_path(v) for v in values]
         if not any(path is not None and len(path) > 1 for path in paths):
             return []
-        amounts = [i for key in ("state_budget", "counterpart", "total")
-                   if (i := self.loc.columns.get(key)) is not None]
+        amounts = [i for col in self.form.money_columns
+                   if (i := self.loc.columns.get(col.key)) is not None]
 
         def has_amount(k: int) -> bool:
             row = grid[task_indices[k]]
@@ -1077,28 +1069,27 @@ class _Checker:
                 parsed[key] = self._duration_column(col, raw, lines)
             else:
                 parsed[key] = self._seq_column(col, raw, lines)
-        if "state_budget" in parsed and "counterpart" in parsed:
-            self._budget(parsed, lines)
+        self._computed(parsed, lines)
         if "task_name" in parsed:
             self._duplicates(parsed["task_name"], lines)
-        states = parsed.get("state_budget", [])
-        counterparts = parsed.get("counterpart", [])
+        amounts = {col.key: parsed[col.key] for col in self.form.money_columns
+                   if not col.computed}
         starts = sorted({first for _, first in sections})
         for r, before in totals_at:
             # A "Tổng cộng" row above every task (a common layout) totals all of them; one
             # after a section may total that section only (its tasks since a heading).
             count = before or n
             scopes = [(0, count), *((first, count) for first in starts if first < count)]
-            self._totals(grid[r], r + 1, states, counterparts, scopes=scopes)
+            self._totals(grid[r], r + 1, amounts, scopes=scopes)
         for r, begin, end in self._section_spans(grid, sections, totals_at, n):
             row = grid[r]
             label = f"{str(row[self.loc.columns['seq']]).strip()} "
             label += str(row[self.loc.columns["task_name"]]).strip()
-            self._totals(row, r + 1, states, counterparts, scopes=[(begin, end)],
+            self._totals(row, r + 1, amounts, scopes=[(begin, end)],
                          code="section-total-mismatch", label=_short(label))
         self._extra_columns(grid, rows, lines)
         for r, begin, end, number in self.group_spans:
-            self._totals(grid[r], r + 1, states, counterparts, scopes=[(begin, end)],
+            self._totals(grid[r], r + 1, amounts, scopes=[(begin, end)],
                          code="subtask-total-mismatch", number=number)
         if self.nfd_count and self.nfd_first is not None:
             line, key = self.nfd_first
@@ -1117,18 +1108,11 @@ class _Checker:
                 map(partial(RowCells, letters), lines),
             )
         )
-        state_sum = math.fsum(v for v in states if v is not None)
-        counterpart_sum = math.fsum(v for v in counterparts if v is not None)
         self.problems.sort(key=lambda item: item[:3])
         return TableResult(
             rows=task_rows,
             problems=[item[3] for item in self.problems],
-            summary=BudgetSummary(
-                tasks=n,
-                total=state_sum + counterpart_sum,
-                state_budget=state_sum,
-                counterpart=counterpart_sum,
-            ),
+            summary=BudgetSummary(n, self._sums(amounts, 0, n)),
             totals_row=totals_at[0][0] + 1 if totals_at else None,
             money_unit=self.money_unit,
             has_gaps=blank_rows or any(
@@ -1136,8 +1120,18 @@ class _Checker:
                 for item in self.problems),
         )
 
+    def _sums(self, amounts: dict[str, list[Any]], begin: int, end: int) -> dict[str, float]:
+        """The sum of each money column over tasks ``begin`` to ``end``, a computed column
+        as the sum of its addends' sums."""
+        sums = {key: math.fsum(v for v in values[begin:end] if v is not None)
+                for key, values in amounts.items()}
+        for col in self.form.computed_columns:
+            if col.type == "money":
+                sums[col.key] = math.fsum(sums.get(key, 0.0) for key in col.computed_from)
+        return {col.key: sums[col.key] for col in self.form.money_columns if col.key in sums}
+
     def _totals(
-        self, row: Sequence[Any], line: int, states: list[Any], counterparts: list[Any],
+        self, row: Sequence[Any], line: int, amounts: dict[str, list[Any]],
         *, scopes: list[tuple[int, int]], code: str = "totals-mismatch", **params: Any,
     ) -> None:
         """Compare a totals row with the sums of its tasks: ``scopes`` are the candidate
@@ -1155,14 +1149,8 @@ class _Checker:
                 found[col.key] = (to_million(typed.value, self.money_unit)
                                   if typed.unit is None else typed.value)
 
-        def expected(begin: int, end: int) -> dict[str, float]:
-            state = math.fsum(v for v in states[begin:end] if v is not None)
-            counterpart = math.fsum(v for v in counterparts[begin:end] if v is not None)
-            return {"state_budget": state, "counterpart": counterpart,
-                    "total": state + counterpart}
-
         def wrong(begin: int, end: int) -> list[tuple[str, float, float]]:
-            want = expected(begin, end)
+            want = self._sums(amounts, begin, end)
             tolerance = MONEY_TOLERANCE * max(1, end - begin)
             return [(key, value, want[key]) for key, value in found.items()
                     if key in want and abs(value - want[key]) > tolerance]

@@ -6,16 +6,19 @@ add-in and the nightly consolidation, so that a header text or a rule is written
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from workbook_templates import FORMS_DIR
 
 __all__ = [
     "FORM_FILES",
     "Column",
+    "ColumnRole",
     "Indicator",
     "IndicatorGroup",
     "OutlineItem",
@@ -26,10 +29,49 @@ __all__ = [
     "form_b",
     "form_c",
     "get_form",
+    "sum_of",
 ]
 
 ColumnType = Literal["integer", "text", "duration", "money"]
+# What the code knows of a column (see the comment at the top of form_a.toml).
+ColumnRole = Literal["number", "name", "lead", "content", "duration", "amount", "note"]
 IndicatorKind = Literal["count", "amount", "rate"]
+# Roles of the columns that describe a task: a section heading or a totals row fills none.
+DESCRIBING_ROLES: frozenset[str] = frozenset({"lead", "content", "duration"})
+# Roles of what a task has and a line of its content typed under it does not.
+TASK_ONLY_ROLES: frozenset[str] = frozenset({"lead", "duration", "amount"})
+# Roles of what identifies a row itself: never copied into it from a merged cell.
+OWN_ROLES: frozenset[str] = frozenset({"number", "name"})
+
+
+def _parts(expression: str | None) -> tuple[str, ...]:
+    """The keys of ``computed = "a + b + c"``."""
+    if not expression:
+        return ()
+    return tuple(part.strip() for part in expression.split("+"))
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def sum_of(values: Iterable[object], *, blanks_as_zero: bool = False) -> float | None:
+    """The value of a computed column or indicator from the values of its addends.
+
+    Their sum when every addend is a number; with ``blanks_as_zero`` a missing addend
+    (None, "") counts as 0 and only something else (text, NaN) gives None, and so does
+    a sum of nothing but blanks.
+    """
+    total = 0.0
+    seen = False
+    for value in values:
+        if _is_number(value):
+            total += float(value)  # type: ignore[arg-type]
+            seen = True
+        elif not (blanks_as_zero and (value is None or value == "")):
+            return None
+    return total if seen or not blanks_as_zero else None
 
 FORM_FILES: dict[str, str] = {"A": "form_a.toml", "B": "form_b.toml", "C": "form_c.toml"}
 
@@ -41,6 +83,7 @@ class Column:
     key: str
     header: str
     type: ColumnType
+    role: ColumnRole
     required: bool
     width: float
     help: str
@@ -53,6 +96,8 @@ class Column:
     # typed in đồng in a column counted in triệu đồng.
     warn_above: float | None = None
     aliases: tuple[str, ...] = ()
+    # Shown beside the computed total as this column's share of it ("Tỷ lệ đối ứng").
+    share_label: str | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -62,9 +107,16 @@ class Column:
     @property
     def computed_from(self) -> tuple[str, ...]:
         """Keys of the columns summed into this one (``computed = "a + b"``)."""
+        return _parts(self.computed)
+
+    def compute(self, values: Mapping[str, object], *,
+                blanks_as_zero: bool = False) -> float | None:
+        """This computed column's value from a row's parsed ``values`` (see :func:`sum_of`);
+        None for a column that is not computed."""
         if not self.computed:
-            return ()
-        return tuple(part.strip() for part in self.computed.split("+"))
+            return None
+        return sum_of((values.get(key) for key in self.computed_from),
+                      blanks_as_zero=blanks_as_zero)
 
 
 @dataclass(frozen=True)
@@ -140,6 +192,19 @@ class TableForm(_FormHeader):
         """Budget columns (million VND)."""
         return tuple(c for c in self.columns if c.type == "money")
 
+    @property
+    def computed_columns(self) -> tuple[Column, ...]:
+        """Columns that are the sum of others (Tổng số = NSNN + Đối ứng)."""
+        return tuple(c for c in self.columns if c.computed)
+
+    def keys_with_role(self, *roles: str) -> tuple[str, ...]:
+        """Keys of the columns whose role is one of ``roles``, in table order."""
+        return tuple(c.key for c in self.columns if c.role in roles)
+
+    def total_of(self, key: str) -> Column | None:
+        """The computed column that ``key`` is an addend of (NSNN -> Tổng số), if any."""
+        return next((c for c in self.columns if key in c.computed_from), None)
+
     def subtitle_for(self, year: int) -> str:
         """The subtitle line with years filled in."""
         return fill(self.subtitle, year, self.signing_year_offset)
@@ -172,13 +237,13 @@ class Indicator:
     kind: IndicatorKind
     target: str = ""
     computed: str | None = None
+    # The Form A budget column this amount counts towards (state_budget, counterpart).
+    budget_part: str | None = None
 
     @property
     def computed_from(self) -> tuple[str, ...]:
         """Keys of the indicators summed into this one."""
-        if not self.computed:
-            return ()
-        return tuple(part.strip() for part in self.computed.split("+"))
+        return _parts(self.computed)
 
 
 @dataclass(frozen=True)
@@ -255,6 +320,27 @@ def _submitted_by(data: dict[str, Any], letter: str) -> str:
     return value
 
 
+def _role(column: dict[str, Any]) -> ColumnRole:
+    role = column.get("role")
+    roles: tuple[ColumnRole, ...] = get_args(ColumnRole)
+    for known in roles:
+        if role == known:
+            return known
+    raise ValueError(f"column {column.get('key')!r}: role must be one of "
+                     f"{', '.join(roles)}, not {role!r}")
+
+
+def _check_computed(keys: set[str], computed: list[tuple[str, tuple[str, ...]]],
+                    letter: str) -> None:
+    """Every addend of a computed column or indicator exists and is not computed itself."""
+    sums = {key for key, parts in computed if parts}
+    for key, parts in computed:
+        for part in parts:
+            if part not in keys or part in sums:
+                raise ValueError(f"form {letter}: {key} = … + {part}: {part} must be an "
+                                 "existing key that is not computed itself")
+
+
 @cache
 def _load(letter: str) -> Form:
     with (FORMS_DIR / FORM_FILES[letter]).open("rb") as fh:
@@ -266,6 +352,7 @@ def _load(letter: str) -> Form:
                 key=c["key"],
                 header=c["header"],
                 type=c["type"],
+                role=_role(c),
                 required=bool(c.get("required", False)),
                 width=float(c["width"]),
                 help=c.get("help", ""),
@@ -276,9 +363,12 @@ def _load(letter: str) -> Form:
                 max=c.get("max"),
                 warn_above=c.get("warn_above"),
                 aliases=tuple(c.get("aliases", ())),
+                share_label=c.get("share_label"),
             )
             for c in data["columns"]
         )
+        _check_computed({c.key for c in columns},
+                        [(c.key, c.computed_from) for c in columns], letter)
         return TableForm(
             **header,
             columns=columns,
@@ -311,12 +401,16 @@ def _load(letter: str) -> Form:
                     kind=i["kind"],
                     target=i.get("target", ""),
                     computed=i.get("computed"),
+                    budget_part=i.get("budget_part"),
                 )
                 for i in g["indicators"]
             ),
         )
         for g in data["groups"]
     )
+    indicators = [ind for group in groups for ind in group.indicators]
+    _check_computed({ind.key for ind in indicators},
+                    [(ind.key, ind.computed_from) for ind in indicators], letter)
     return ReportForm(
         **header,
         outline=outline,

@@ -5,6 +5,8 @@ Agencies' tables hold real numbers, but also numbers typed as text, Vietnamese s
 in many shapes ("24", "24 tháng", "2 năm", "18 tháng (2025-2026)", "2025-2026",
 "01/2025 - 12/2026"). :func:`parse_number` and :func:`parse_duration` read them all and
 say how the value was written, so that the checks can warn about text numbers.
+:func:`format_number` writes a number back the Vietnamese way, for every message,
+sheet and document nscl produces.
 
 Reading rules for numbers typed as text (Vietnamese first):
 
@@ -42,11 +44,34 @@ __all__ = [
     "ParsedDuration",
     "ParsedNumber",
     "declared_money_unit",
+    "format_number",
     "from_million",
     "parse_duration",
     "parse_number",
     "to_million",
 ]
+
+_TO_VIETNAMESE = str.maketrans(",.", ".,")
+
+
+def format_number(value: float, decimals: int = 3) -> str:
+    """A number the Vietnamese way: "1.250,5", "12.000", "0,25", "-3,5".
+
+    Rounded to ``decimals`` places, trailing zeros dropped. From 10^15 on it is written
+    as Excel shows a number too long for its cell ("1,5E+20"); "?" when it is not a
+    number at all (NaN, or an infinite sum).
+    """
+    if not math.isfinite(value):
+        return "?"
+    if abs(value) >= 1e15:
+        return f"{value:.6G}".replace(".", ",")
+    text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
+    if decimals > 0:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.translate(_TO_VIETNAMESE)
+
 
 NumberStyle = Literal["native", "plain", "vietnamese", "english", "ambiguous"]
 

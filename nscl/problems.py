@@ -65,11 +65,6 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
-    def is_error(self) -> bool:
-        """Whether this problem makes the file invalid."""
-        return self.severity == "error"
-
-    @property
     def statement(self) -> str:
         """The message without its closing " Cách sửa: …", for tables and notes that show
         the fix on its own (the message of every catalogue rule ends with its fix)."""

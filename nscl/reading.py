@@ -272,7 +272,7 @@ def _reader_error(exc: BaseException) -> bool:
 
 def sheet_too_large(name: str | None, reach: SheetReach | None, limit: int) -> ReadFailure:
     """The ``sheet-too-large`` failure of sheet ``name`` (its farthest cell when known)."""
-    from nscl.checks_table import format_number as vn
+    from nscl.numbers import format_number as vn
 
     if reach is None:
         return ReadFailure("sheet-too-large", sheet=name, cell=None, reach="", limit=vn(limit))

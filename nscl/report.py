@@ -108,26 +108,37 @@ class TaskRow:
 
 @dataclass(frozen=True)
 class BudgetSummary:
-    """Per-file budget computation; Tổng số is always NSNN + Đối ứng (million VND)."""
+    """A file's budget (million VND): how many tasks, and the sum of each money column
+    of its form (keyed like the columns: ``total``, ``state_budget``, ``counterpart``),
+    a computed column always as the sum of its addends' sums (Tổng số = NSNN + Đối ứng,
+    never the totals typed). A form without money columns has no amounts."""
 
     tasks: int = 0
-    total: float = 0.0
-    state_budget: float = 0.0
-    counterpart: float = 0.0
+    amounts: Mapping[str, float] = field(default_factory=dict)
+
+    def amount(self, key: str) -> float | None:
+        """The sum of column ``key``, or None when the file has no such amount."""
+        return self.amounts.get(key)
 
     @property
-    def counterpart_share(self) -> float | None:
-        """Đối ứng / Tổng số, or None when the total is zero."""
-        return self.counterpart / self.total if self.total else None
+    def total(self) -> float:
+        """Tổng số (0 when the form has no budget)."""
+        return self.amounts.get("total", 0.0)
+
+    @property
+    def state_budget(self) -> float:
+        """NSNN (0 when the form has no budget)."""
+        return self.amounts.get("state_budget", 0.0)
+
+    @property
+    def counterpart(self) -> float:
+        """Đối ứng (0 when the form has no budget)."""
+        return self.amounts.get("counterpart", 0.0)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (tasks, total, state_budget, counterpart)."""
-        return {
-            "tasks": self.tasks,
-            "total": round(self.total, 6),
-            "state_budget": round(self.state_budget, 6),
-            "counterpart": round(self.counterpart, 6),
-        }
+        """JSON-ready form: ``tasks`` and each amount the file has."""
+        return {"tasks": self.tasks, **{key: round(value, 6)
+                                        for key, value in self.amounts.items()}}
 
 
 @dataclass

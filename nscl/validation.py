@@ -18,8 +18,8 @@ from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rule catalogue)
 from nscl.checks_report import check_indicators, read_narratives
-from nscl.checks_table import TableOptions, check_table, format_number
-from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c
+from nscl.checks_table import TableOptions, check_table
+from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c, sum_of
 from nscl.gc_pause import gc_paused
 from nscl.identity import (
     IDENTITY_SHEET,
@@ -37,6 +37,7 @@ from nscl.locate import (
     locate_table,
 )
 from nscl.merges import fill_merged_down
+from nscl.numbers import format_number
 from nscl.problems import Problem, get_rule, listed
 from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
@@ -432,7 +433,7 @@ class _Run:
         if not result.indicators:
             self.add("table-empty", sheet=sheet, cell=a1(loc.header_row + 1, loc.name_col),
                      at_row=loc.header_row + 2)
-        self.report.summary = _report_budget(result.indicators)
+        self.report.summary = _report_budget(form, result.indicators)
 
 
     def _indicator_notes(
@@ -463,15 +464,26 @@ class _Run:
             self.add("indicator-rows-hidden", sheet=sheet, cell=a1(hidden[0] - 1, loc.name_col),
                      at_row=hidden[0], count=len(hidden), rows=listed(hidden, 8))
 
-def _report_budget(indicators: dict[str, dict[str, Any]]) -> BudgetSummary:
-    def value(key: str) -> float:
+def _report_budget(form: ReportForm, indicators: dict[str, dict[str, Any]]) -> BudgetSummary:
+    """The report year's budget by Form A budget column (the indicators' ``budget_part``),
+    a computed indicator (Tổng kinh phí) as the sum of its parts; no amounts when the
+    report gives no budget figure at all."""
+    def value(key: str) -> float | None:
         number = indicators.get(key, {}).get("report_year")
-        return float(number) if isinstance(number, int | float) else 0.0
+        return float(number) if isinstance(number, int | float) else None
 
-    state = value("budget_central") + value("budget_local")
-    counterpart = value("budget_counterpart")
-    return BudgetSummary(tasks=0, total=state + counterpart, state_budget=state,
-                         counterpart=counterpart)
+    amounts: dict[str, float] = {}
+    for indicator in form.indicators:
+        if indicator.budget_part is None:
+            continue
+        if indicator.computed:
+            number = sum_of([value(key) for key in indicator.computed_from],
+                            blanks_as_zero=True)
+        else:
+            number = value(indicator.key)
+        if number is not None:
+            amounts[indicator.budget_part] = amounts.get(indicator.budget_part, 0.0) + number
+    return BudgetSummary(0, amounts)
 
 
 def preload() -> None:

@@ -9,9 +9,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from sync.config import SyncConfig
 
 __all__ = ["register"]
 
@@ -64,7 +67,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def run_and_report(config: Any, *, output_format: str, dry_run: bool) -> int:
+def run_and_report(config: "SyncConfig", *, output_format: str, dry_run: bool) -> int:
     """Run a sync and print its result; return the exit code."""
     from sync.config import ConfigError
     from sync.ledger import LedgerError

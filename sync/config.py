@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from nscl.reading import describe_error
+from sync.model import Letterhead
 
 __all__ = [
     "DEFAULT_TZ",
@@ -45,6 +47,7 @@ _KNOWN_SYNC_KEYS = frozenset(
     {"inbox", "master", "state", "outbox", "year", "deadline", "form", "workers", "memory_limit_mb"}
 )
 _KNOWN_AGENCY_KEYS = frozenset({"expected", "exclude"})
+_KNOWN_MASTER_KEYS = frozenset({"issuer", "issuer_parent", "place", "preparer", "approver"})
 
 
 class ConfigError(ValueError):
@@ -69,6 +72,7 @@ class SyncConfig:
     exclude: tuple[str, ...] = ()
     workers: int = 0  # 0: automatic
     memory_limit_mb: int = 2048  # per validation worker (Linux); 0 disables
+    letterhead: Letterhead = field(default_factory=Letterhead)  # [master]
     source: Path | None = field(default=None, compare=False)  # the TOML file, if any
 
     @property
@@ -141,6 +145,7 @@ class SyncConfig:
                 expected,
                 ",".join(self.exclude),
                 str(self.master),
+                self.letterhead.key(),
             ]
         )
 
@@ -203,9 +208,13 @@ def load_config(path: Path) -> SyncConfig:
     base = path.resolve().parent
     sync = data.get("sync", {})
     agencies = data.get("agencies", {})
-    if not isinstance(sync, dict) or not isinstance(agencies, dict):
-        raise ConfigError("Tệp cấu hình phải có bảng [sync] (và có thể có bảng [agencies]).")
-    unknown = (set(sync) - _KNOWN_SYNC_KEYS) | (set(agencies) - _KNOWN_AGENCY_KEYS)
+    master = data.get("master", {})
+    if not isinstance(sync, dict) or not isinstance(agencies, dict) \
+            or not isinstance(master, dict):
+        raise ConfigError("Tệp cấu hình phải có bảng [sync] (và có thể có các bảng "
+                          "[agencies], [master]).")
+    unknown = ((set(sync) - _KNOWN_SYNC_KEYS) | (set(agencies) - _KNOWN_AGENCY_KEYS)
+               | (set(master) - _KNOWN_MASTER_KEYS))
     if unknown:
         raise ConfigError(f"Tệp cấu hình có mục không biết: {', '.join(sorted(unknown))}.")
     for key in ("inbox", "master", "state"):
@@ -227,8 +236,19 @@ def load_config(path: Path) -> SyncConfig:
         exclude=_codes(agencies.get("exclude", []), "exclude"),
         workers=_integer(sync, "workers", 0),
         memory_limit_mb=_integer(sync, "memory_limit_mb", 2048),
+        letterhead=_letterhead(master),
         source=path.resolve(),
     )
+
+
+def _letterhead(table: dict[str, Any]) -> Letterhead:
+    texts: dict[str, str] = {}
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"Mục «{key}» trong bảng [master] phải là một chuỗi trong dấu "
+                              "nháy kép.")
+        texts[key] = unicodedata.normalize("NFC", value.strip())
+    return Letterhead(**texts)
 
 
 def _integer(table: dict[str, Any], key: str, default: int) -> int:
@@ -237,8 +257,3 @@ def _integer(table: dict[str, Any], key: str, default: int) -> int:
         raise ConfigError(f"Mục «{key}» phải là một số nguyên (ví dụ {key} = {default};"
                           " không đặt trong dấu nháy).")
     return value
-
-
-def now_utc() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)

@@ -18,6 +18,7 @@ import os
 import shutil
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,7 +26,17 @@ from typing import Any
 
 from sync.config import SyncConfig, load_config
 
-__all__ = ["DEMO_DEADLINE", "DEMO_YEAR", "DemoOutput", "DemoRefusedError", "write_demo"]
+__all__ = [
+    "DEMO_DEADLINE",
+    "DEMO_YEAR",
+    "DemoOutput",
+    "DemoRefusedError",
+    "Task",
+    "generate_tasks",
+    "task_rows",
+    "write_demo",
+    "write_submission",
+]
 
 DEMO_YEAR = 2027
 VN = timezone(timedelta(hours=7))
@@ -281,32 +292,18 @@ def _set_text(cell: Any, value: str) -> None:
 
 
 def _fill_rows(ws: Any, first_row: int, first_col: int, keys: list[str],
-               tasks: tuple[Task, ...], *, typed_total: bool, nfd: bool) -> None:
-    """Write tasks from 1-based ``first_row``; ``keys`` are the column keys in order."""
+               tasks: tuple[Task, ...], *, nfd: bool) -> None:
+    """Write tasks as a clerk retyping the table would, from 1-based ``first_row``
+    (``keys``: the column keys in order), with the total typed by hand."""
 
-    def text(value: str) -> str:
-        return unicodedata.normalize("NFD", value) if nfd else value
+    def text(value: Any) -> Any:
+        return unicodedata.normalize("NFD", value) if nfd and isinstance(value, str) else value
 
-    for i, task in enumerate(tasks):
-        r = first_row + i
-        values: dict[str, Any] = {
-            "seq": i + 1,
-            "task_name": text(task.name) or None,
-            "lead_org": text(task.lead),
-            "objectives": text(task.objectives),
-            "main_content": text(task.content),
-            "expected_results": text(task.results),
-            "duration_months": text(task.months) if isinstance(task.months, str) else task.months,
-            "state_budget": task.state,
-            "counterpart": task.counter,
-            "notes": text(task.notes) or None,
-        }
-        if typed_total:
-            values["total"] = task.total
+    for r, (task, values) in enumerate(zip(tasks, task_rows(tasks), strict=True),
+                                       start=first_row):
+        values["total"] = task.total
         for j, key in enumerate(keys):
-            if key not in values:
-                continue
-            value = values[key]
+            value = text(values.get(key))
             cell = ws.cell(row=r, column=first_col + j)
             if isinstance(value, str):
                 _set_text(cell, value)
@@ -315,20 +312,8 @@ def _fill_rows(ws: Any, first_row: int, first_col: int, keys: list[str],
 
 
 def _template_file(path: Path, agency: Agency, year: int) -> None:
-    import openpyxl
-
-    from nscl.registry import get_agency
-    from nscl.template_build.build import build_workbook_info
-
-    built = build_workbook_info("A", year=year, agency=get_agency(agency.code), out_path=path)
-    layout = built.table
-    assert layout is not None
-    wb = openpyxl.load_workbook(path)
-    ws = wb[layout.sheet]
-    # Column keys in sheet order from column A; Tổng số is left to the template's formula.
-    _fill_rows(ws, layout.first_input_row + 1, 1, list(layout.columns), agency.tasks,
-               typed_total=False, nfd=False)
-    wb.save(path)
+    """The official template, filled in (Tổng số is left to the template's formula)."""
+    write_submission(path, agency_code=agency.code, year=year, tasks=agency.tasks)
 
 
 def _retyped_file(path: Path, agency: Agency, year: int) -> None:
@@ -366,7 +351,7 @@ def _retyped_file(path: Path, agency: Agency, year: int) -> None:
         else:
             ws.cell(row=5, column=j, value=text(header)).font = bold
         ws.column_dimensions[get_column_letter(j)].width = col.width
-    _fill_rows(ws, 7, 1, keys, agency.tasks, typed_total=True, nfd=agency.nfd)
+    _fill_rows(ws, 7, 1, keys, agency.tasks, nfd=agency.nfd)
     for row in ws.iter_rows(min_row=7, max_row=6 + len(agency.tasks)):
         for cell in row:
             cell.font = font
@@ -533,70 +518,25 @@ def generate_tasks(count: int, *, seed: int = 0) -> list[Task]:
     return tasks
 
 
-def write_submission_xlsx(
-    path: Path, *, agency_code: str, agency_name: str, year: int, tasks: list[Task]
-) -> Path:
-    """A Form A submission in the official layout, written fast with XlsxWriter
-    (header block, two header rows, column numbers, identity properties and sheet)."""
-    import xlsxwriter
+def task_rows(tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """Tasks as Form A rows (values by column key), numbered from 1 in their order."""
+    return [
+        {"seq": i, "task_name": task.name or None, "lead_org": task.lead or None,
+         "objectives": task.objectives or None, "main_content": task.content or None,
+         "expected_results": task.results or None, "duration_months": task.months,
+         "state_budget": task.state, "counterpart": task.counter,
+         "notes": task.notes or None}
+        for i, task in enumerate(tasks, start=1)
+    ]
 
-    from nscl.forms import form_a
-    from nscl.identity import IDENTITY_SHEET, TemplateIdentity
 
-    form = form_a()
+def write_submission(path: Path, *, agency_code: str, year: int,
+                     tasks: Sequence[Task]) -> Path:
+    """An agency's Form A submission: the official template (from
+    :func:`nscl.template_build.filled.write_filled_table`) with ``tasks`` typed in."""
+    from nscl.registry import get_agency
+    from nscl.template_build.filled import write_filled_table
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "strings_to_numbers": False})
-    identity = TemplateIdentity(form.id, form.version, year, agency_code)
-    for key, value in identity.as_properties().items():
-        wb.set_custom_property(key, value)
-    bold = wb.add_format({"bold": True, "font_name": "Times New Roman", "align": "center",
-                          "text_wrap": True, "border": 1})
-    cell = wb.add_format({"font_name": "Times New Roman", "text_wrap": True, "border": 1,
-                          "valign": "top"})
-    ws = wb.add_worksheet(form.sheet)
-    ncol = len(form.columns)
-    ws.write_string(0, 0, agency_name.upper(), bold)
-    ws.write_string(0, 5, form.national_name, bold)
-    ws.write_string(1, 5, form.motto, bold)
-    ws.merge_range(4, 0, 4, ncol - 1, form.title_for(year), bold)
-    c = 0
-    for group, members in form.groups:
-        if group is None:
-            ws.merge_range(6, c, 7, c, members[0].header, bold)
-        else:
-            ws.merge_range(6, c, 6, c + len(members) - 1, group, bold)
-            for k, member in enumerate(members):
-                ws.write_string(7, c + k, member.header, bold)
-        c += len(members)
-    for j in range(ncol):
-        ws.write_string(8, j, f"({j + 1})", bold)
-    keys = [col.key for col in form.columns]
-    for i, task in enumerate(tasks):
-        r = 9 + i
-        values: dict[str, Any] = {
-            "seq": i + 1, "task_name": task.name, "lead_org": task.lead,
-            "objectives": task.objectives, "main_content": task.content,
-            "expected_results": task.results, "duration_months": task.months,
-            "state_budget": task.state, "counterpart": task.counter, "notes": task.notes,
-        }
-        for j, key in enumerate(keys):
-            if key == "total":
-                formula = f"=I{r + 1}+J{r + 1}"
-                total = float(task.state or 0) + float(task.counter or 0)
-                ws.write_formula(r, j, formula, cell, total)
-                continue
-            item = values.get(key)
-            if item is None or item == "":
-                ws.write_blank(r, j, None, cell)
-            elif isinstance(item, str):
-                ws.write_string(r, j, item, cell)
-            else:
-                ws.write_number(r, j, item, cell)
-    hidden = wb.add_worksheet(IDENTITY_SHEET)
-    for r, (key, value) in enumerate(identity.as_rows()):
-        hidden.write_string(r, 0, key)
-        hidden.write_string(r, 1, value)
-    hidden.very_hidden()
-    wb.close()
+    write_filled_table(path, task_rows(tasks), year=year, agency=get_agency(agency_code))
     return path

@@ -1,7 +1,7 @@
 """Feedback to agencies: a marked copy of each file with problems, in the outbox folder.
 
 ``<outbox>/<agency code>/<original name>.xlsx``: error cells red, warnings yellow, a
-comment on each, and a "Kết quả kiểm tra" sheet (``xl.marking.annotate_copy``). A copy
+comment on each, and a "Kết quả kiểm tra" sheet (``nscl.marking.annotate_copy``). A copy
 is made once per file content; later runs reuse it. Copies are made in worker processes;
 a file that cannot be marked is logged and skipped: feedback never stops the run.
 """
@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nscl.isolation import run_isolated
 from sync.ledger import Ledger
 from sync.logs import LOGGER
 from sync.model import Submission
+
+if TYPE_CHECKING:
+    from sync.run import Progress
 
 __all__ = ["remove_stale", "send_feedback"]
 
@@ -25,7 +28,7 @@ def _marked_copy(job: tuple[Any, str, str, str]) -> str:
     """Mark one file (in a worker process): (report, source, outbox folder, file name).
     The source is the archived copy; the marked copy is named after the agency's file,
     in the type of the archived content (an .xls or .ods becomes .xlsx)."""
-    from xl.marking import annotate_copy
+    from nscl.marking import annotate_copy
 
     report, source_path, out_dir, name = job
     return str(annotate_copy(report, Path(source_path), Path(out_dir), stem=Path(name).stem))
@@ -38,7 +41,7 @@ def send_feedback(
     ledger: Ledger | None,
     engine: str,
     now: str,
-    progress: Any = None,
+    progress: Progress | None = None,
     workers: int = 0,
     memory_limit_mb: int = 2048,
 ) -> dict[str, str]:

@@ -14,11 +14,21 @@ from __future__ import annotations
 import math
 from typing import Any, TypeGuard
 
+from nscl.a1 import column_letter
 from nscl.forms import Column, TableForm, form_a
+from nscl.numbers import format_number
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
+from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
+from sync.print_layout import (
+    DEFAULT_ROW_POINTS,
+    SIGNING_ROWS,
+    PageBreaker,
+    write_letterhead,
+    write_signatures,
+)
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,
@@ -27,9 +37,8 @@ from sync.styles import (
     safe_text,
     setup_print,
 )
-from sync.summary import vn_number
 
-__all__ = ["FormAConsolidator", "row_money"]
+__all__ = ["FormAConsolidator", "row_amounts"]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("ministry", "I. CÁC BỘ, NGÀNH"),
@@ -56,15 +65,17 @@ def _is_amount(value: object) -> TypeGuard[float]:
     return (isinstance(value, float) and math.isfinite(value)) or type(value) is int
 
 
-def _write_unparsed(ws: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> None:
+def _write_unparsed(writers: Any, r: int, c: int, value: Any, raw: Any, fmt: Any) -> None:
     """A cell whose parsed value is not of its column's type: the parsed value as text,
-    else what the cell held when it could not be parsed, else a bordered blank."""
+    else what the cell held when it could not be parsed, else a bordered blank.
+    ``writers``: the sheet's ``(write_string, write_number, write_blank)``."""
+    write_string, _, write_blank = writers
     if value is not None and value != "":
-        ws.write_string(r, c, safe_text(value), fmt)
+        write_string(r, c, safe_text(value), fmt)
     elif raw is None or raw == "":
-        ws.write_blank(r, c, None, fmt)
+        write_blank(r, c, None, fmt)
     else:
-        ws.write_string(r, c, safe_text(raw), fmt)
+        write_string(r, c, safe_text(raw), fmt)
 
 
 def _shown(value: Any) -> str:
@@ -72,15 +83,19 @@ def _shown(value: Any) -> str:
     if value is None or value == "":
         return "(trống)"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return vn_number(float(value), 3)
+        return format_number(float(value))
     return str(value)
 
 
-def row_money(row: TaskRow) -> tuple[float, float, float]:
-    """(total, state_budget, counterpart) of a row; total = NSNN + Đối ứng, blanks as 0."""
-    state = _number(row.values.get("state_budget")) or 0.0
-    counter = _number(row.values.get("counterpart")) or 0.0
-    return state + counter, state, counter
+def row_amounts(table: TableForm, row: TaskRow) -> dict[str, float]:
+    """A row's amount in each money column of the form, an amount left blank (or not a
+    number) as 0 and a computed column (Tổng số) always as the sum of its addends."""
+    amounts = {c.key: _number(row.values.get(c.key)) or 0.0
+               for c in table.money_columns if not c.computed}
+    for column in table.computed_columns:
+        if column.type == "money":
+            amounts[column.key] = math.fsum(amounts.get(k, 0.0) for k in column.computed_from)
+    return amounts
 
 
 def _display(row: TaskRow, key: str) -> Any:
@@ -100,20 +115,21 @@ class FormAConsolidator:
 
     def __init__(self) -> None:
         self.table: TableForm = form_a()
+        self.money: tuple[Column, ...] = self.table.money_columns
+        # The budget's total (Tổng số): the computed money column the summary leads with.
+        self.total: Column = next(c for c in self.money if c.computed)
         self._figures: dict[int, tuple[FileReport, Figure]] = {}
 
     # -- figures ------------------------------------------------------------------------
 
     def figure_columns(self) -> tuple[FigureColumn, ...]:
-        """Số nhiệm vụ, Tổng số, NSNN, Đối ứng, Tỷ lệ đối ứng."""
-        header = {c.key: c.header for c in self.table.money_columns}
+        """Số nhiệm vụ, each money column, and the shares the form asks for (Tỷ lệ đối ứng)."""
         return (
             FigureColumn("tasks", "Số nhiệm vụ", "count", 10),
-            FigureColumn("total", f"{header['total']} (triệu đồng)", "money", 14),
-            FigureColumn("state_budget", f"{header['state_budget']} (triệu đồng)", "money", 14),
-            FigureColumn("counterpart", f"{header['counterpart']} (triệu đồng)", "money", 14),
-            FigureColumn("counterpart_share", "Tỷ lệ đối ứng", "percent", 10,
-                         in_result=False),
+            *(FigureColumn(c.key, f"{c.header} ({c.unit})" if c.unit else c.header,
+                           "money", 14) for c in self.money),
+            *(FigureColumn(f"{c.key}_share", c.share_label, "percent", 10, in_result=False)
+              for c in self.money if c.share_label),
         )
 
     def figures(self, report: FileReport) -> Figure:
@@ -121,42 +137,36 @@ class FormAConsolidator:
         cached = self._figures.get(id(report))
         if cached is not None and cached[0] is report:
             return cached[1]
-        figure = self._compute_figures(report)
+        sums = dict.fromkeys((c.key for c in self.money), 0.0)
+        for row in report.rows:
+            for key, amount in row_amounts(self.table, row).items():
+                sums[key] += amount
+        figure = self._figure(len(report.rows), sums)
         self._figures[id(report)] = (report, figure)
         return figure
 
-    def _compute_figures(self, report: FileReport) -> Figure:
-        total = state = counter = 0.0
-        for row in report.rows:
-            t, s, c = row_money(row)
-            total += t
-            state += s
-            counter += c
-        return {
-            "tasks": len(report.rows),
-            "total": round(total, 6),
-            "state_budget": round(state, 6),
-            "counterpart": round(counter, 6),
-            "counterpart_share": round(counter / total, 6) if total else None,
-        }
+    def _figure(self, tasks: int, sums: dict[str, float]) -> Figure:
+        figure: Figure = {"tasks": tasks}
+        for column in self.money:
+            figure[column.key] = round(sums[column.key], 6)
+        for column in self.money:
+            if column.share_label:
+                whole = self.table.total_of(column.key)
+                base = sums[whole.key] if whole is not None else 0.0
+                figure[f"{column.key}_share"] = round(sums[column.key] / base, 6) if base \
+                    else None
+        return figure
 
     def totals(self, consolidation: Consolidation) -> Figure:
         """Sums over every counted submission."""
         tasks = 0
-        total = state = counter = 0.0
+        sums = dict.fromkeys((c.key for c in self.money), 0.0)
         for sub in consolidation.submissions:
             fig = self.figures(sub.report)
             tasks += int(fig["tasks"] or 0)
-            total += float(fig["total"] or 0)
-            state += float(fig["state_budget"] or 0)
-            counter += float(fig["counterpart"] or 0)
-        return {
-            "tasks": tasks,
-            "total": round(total, 6),
-            "state_budget": round(state, 6),
-            "counterpart": round(counter, 6),
-            "counterpart_share": round(counter / total, 6) if total else None,
-        }
+            for key in sums:
+                sums[key] += float(fig[key] or 0)
+        return self._figure(tasks, sums)
 
     def row_count(self, report: FileReport) -> int:
         """Every parsed row goes into the table."""
@@ -169,16 +179,21 @@ class FormAConsolidator:
     def by_agency_note(self, year: int | None) -> str:
         """What the per-agency figures are."""
         start = f" thực hiện từ năm {year}" if year else ""
-        return f"(Đề xuất nhiệm vụ{start}; kinh phí: triệu đồng)"
+        return f"(Đề xuất nhiệm vụ{start}; kinh phí: {self.total.unit})"
+
+    def _budget_sentence(self, figure: Figure) -> str:
+        """ "Tổng số 52.950,5 triệu đồng (NSNN 36.900,5; Đối ứng 16.050)"."""
+        def amount(key: str) -> str:
+            return format_number(float(figure.get(key) or 0.0))
+
+        parts = "; ".join(f"{self.table.column(key).header} {amount(key)}"
+                          for key in self.total.computed_from)
+        return f"{self.total.header} {amount(self.total.key)} {self.total.unit} ({parts})"
 
     def totals_text(self, totals: Figure) -> str:
         """Tasks proposed and their budget."""
-        return (
-            f"Nhiệm vụ đề xuất: {int(totals.get('tasks') or 0)}; kinh phí dự kiến: Tổng số "
-            f"{vn_number(float(totals.get('total') or 0.0))} triệu đồng (NSNN "
-            f"{vn_number(float(totals.get('state_budget') or 0.0))}; Đối ứng "
-            f"{vn_number(float(totals.get('counterpart') or 0.0))})."
-        )
+        return (f"Nhiệm vụ đề xuất: {int(totals.get('tasks') or 0)}; kinh phí dự kiến: "
+                f"{self._budget_sentence(totals)}.")
 
     # -- the table ----------------------------------------------------------------------
 
@@ -187,10 +202,9 @@ class FormAConsolidator:
         table = self.table
         cols = list(table.columns)
         ncols = len(cols) + len(EXTRA_HEADERS)
-        money_idx = {c.key: i for i, c in enumerate(cols) if c.type == "money"}
-        total_col, state_col, counter_col = (
-            money_idx["total"], money_idx["state_budget"], money_idx["counterpart"]
-        )
+        money_cols = [(i, c) for i, c in enumerate(cols) if c.type == "money"]
+        first_money = money_cols[0][0]
+        letters = {c.key: column_letter(i) for i, c in money_cols}
         agency_col, status_col, file_col = len(cols), len(cols) + 1, len(cols) + 2
         duration_fmt = workbook.add_format(
             {"font_name": "Times New Roman", "font_size": 11, "valign": "top",
@@ -207,10 +221,13 @@ class FormAConsolidator:
         number_plan = [
             (i, c.key, formats.get(c.type, styles.text))
             for i, c in enumerate(cols)
-            if c.type != "text" and i != total_col
+            if c.type != "text" and not c.computed
         ]
+        computed_plan = [(i, c.key) for i, c in money_cols if c.computed]
         ws = workbook.add_worksheet(self.sheet_name)
-        write_string, write_number = ws.write_string, ws.write_number
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, \
+            ws.write_blank
+        writers = (write_string, write_number, write_blank)
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
         for j, (_, width) in enumerate(EXTRA_HEADERS):
@@ -222,20 +239,23 @@ class FormAConsolidator:
         # columns, and the print area leaves out the three analysis columns (agency,
         # status, source file), which are for filtering on screen.
         last_official = len(cols) - 1
-        ws.merge_range(0, 0, 0, last_official, table.national_name, styles.national)
-        ws.merge_range(1, 0, 1, last_official, table.motto, styles.agency_header)
-        ws.set_row(3, 48)
-        ws.merge_range(3, 0, 3, last_official, title, styles.title)
+        widths = [c.width for c in cols]
+        letterhead = consolidation.letterhead
+        top = write_letterhead(ws, styles, widths, letterhead,
+                               national_name=table.national_name, motto=table.motto)
+        title_row = top + 1
+        ws.set_row(title_row, 48)
+        ws.merge_range(title_row, 0, title_row, last_official, title, styles.title)
         generated = consolidation.generated_at.strftime("%d/%m/%Y %H:%M")
         ws.merge_range(
-            4, 0, 4, last_official,
+            title_row + 1, 0, title_row + 1, last_official,
             f"(Bản tổng hợp từ {len(consolidation.submissions)} đơn vị, cập nhật lúc "
             f"{generated})",
             styles.subtitle,
         )
 
         # Two header rows: grouped columns share a merged group header.
-        h1, h2 = 6, 7
+        h1, h2 = title_row + 3, title_row + 4
         col_index = 0
         for group, members in table.groups:
             if group is None:
@@ -256,37 +276,73 @@ class FormAConsolidator:
         ws.set_row(h2, 30)
         setup_print(ws, repeat=(h1, h2 + 1))
         ws.freeze_panes(h2 + 2, 2)
+        # The printed pages: what the rows above the table take on the first page, and
+        # the header rows printed again on every other.
+        pages = PageBreaker(widths, repeated=30 + 30 + DEFAULT_ROW_POINTS)
+        for height in (*([17.0] * (top - 1)), 6.0, DEFAULT_ROW_POINTS, 48.0,
+                       DEFAULT_ROW_POINTS, DEFAULT_ROW_POINTS, 30.0, 30.0,
+                       DEFAULT_ROW_POINTS):
+            pages.row(height)
+        seq_keys = table.keys_with_role("number")
+        name_keys = table.keys_with_role("name")
+        seq_col = table.column_number(seq_keys[0]) - 1 if seq_keys else None
+        name_col = table.column_number(name_keys[0]) - 1 if name_keys else None
+        flagged_any = False
 
-        def letter(c: int) -> str:
-            out = ""
-            c += 1
-            while c:
-                c, rem = divmod(c - 1, 26)
-                out = chr(65 + rem) + out
-            return out
+        def sum_formulas(r: int, refs: dict[str, str], sums: dict[str, float], fmt: Any,
+                         rest: Any) -> None:
+            """Each money column's SUM of ``refs`` (cached value ``sums``), the other
+            cells from the first money column on bordered blanks."""
+            for j in range(first_money, ncols):
+                ws.write_blank(r, j, None, rest)
+            for i, column in money_cols:
+                ws.write_formula(r, i, f"=SUM({refs[column.key]})", fmt,
+                                 round(sums[column.key], 6))
 
-        L_total, L_state, L_counter = letter(total_col), letter(state_col), letter(counter_col)
         r = h2 + 2
         written = 0
         section_rows: list[int] = []
-        section_sums: list[tuple[float, float, float]] = []
+        section_sums: list[dict[str, float]] = []
         by_kind: dict[str, list[Submission]] = {}
         for sub in consolidation.submissions:
             by_kind.setdefault(sub.agency.kind, []).append(sub)
-        agency_number = 0
+        zero = dict.fromkeys(letters, 0.0)
+        def first_task_height(sub: Submission) -> float:
+            rows = sub.report.rows
+            if not rows:
+                return DEFAULT_ROW_POINTS
+            lines = max((lines_needed(v, per_line) for i, key, _, width, per_line in text_plan
+                         if isinstance(v := rows[0].values.get(key), str)
+                         and (len(v) >= width or "\n" in v)), default=1)
+            return height_for_lines(lines) or DEFAULT_ROW_POINTS
+
         for kind, label in SECTIONS:
             subs = by_kind.get(kind, [])
+            # A section's heading stays with its first agency's heading and first task.
+            pages.keep(r, [DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
+                                                       if subs else []))
+            pages.row(None)
             section_row = r
-            ws.merge_range(r, 0, r, total_col - 1, label, styles.section)
+            ws.merge_range(r, 0, r, first_money - 1, label, styles.section)
             subtotal_rows: list[int] = []
-            sec = [0.0, 0.0, 0.0]
+            sec = dict(zero)
             r += 1
-            for sub in subs:
-                agency_number += 1
+            for agency_number, sub in enumerate(subs, start=1):  # numbered per section
                 status = STATUS_LABELS[sub.status]
+                # An agency's heading stays with its first task (and with its subtotal
+                # when that is its only task).
+                first_height = first_task_height(sub)
+                pages.keep(r, [DEFAULT_ROW_POINTS, first_height]
+                           + ([DEFAULT_ROW_POINTS] if len(sub.report.rows) <= 1 else []))
+                pages.row(None)
+                # The status, outside the print area, is said in the printed heading too.
+                shown = sub.agency.name if sub.status == "ok" else \
+                    f"{sub.agency.name} ({status.lower()})"
+                errors_at = {p.row for p in sub.report.problems
+                             if p.severity == "error" and p.row is not None}
                 ws.write_string(r, 0, str(agency_number), styles.agency_row)
-                ws.merge_range(r, 1, r, total_col - 1, sub.agency.name, styles.agency_row)
-                for j in (total_col, state_col, counter_col, *range(counter_col + 1, ncols)):
+                ws.merge_range(r, 1, r, first_money - 1, shown, styles.agency_row)
+                for j in range(first_money, ncols):
                     ws.write_blank(r, j, None, styles.agency_row)
                 # The agency column is left empty on the sub-header, so that filtering it
                 # shows the agency's tasks only.
@@ -294,7 +350,7 @@ class FormAConsolidator:
                 ws.write_string(r, file_col, safe_text(sub.file), styles.agency_file)
                 r += 1
                 first = r
-                agency_sum = [0.0, 0.0, 0.0]
+                agency_sum = dict(zero)
                 name = sub.agency.name
                 text_fmt, money_fmt = styles.text, styles.money
                 for row in sub.report.rows:
@@ -309,80 +365,103 @@ class FormAConsolidator:
                                 if n > lines:
                                     lines = n
                         else:
-                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
+                            _write_unparsed(writers, r, i, v, row.raw.get(key), fmt)
                     for i, key, fmt in number_plan:
                         v = values.get(key)
                         if _is_amount(v):  # finite int or float, not a bool
                             write_number(r, i, v, fmt)
                         else:
-                            _write_unparsed(ws, r, i, v, row.raw.get(key), fmt)
-                    v_state, v_counter = values.get("state_budget"), values.get("counterpart")
-                    m_state: float = v_state if _is_amount(v_state) else 0.0
-                    m_counter: float = v_counter if _is_amount(v_counter) else 0.0
-                    agency_sum[0] += m_state + m_counter
-                    agency_sum[1] += m_state
-                    agency_sum[2] += m_counter
-                    # Tổng số = NSNN + Đối ứng, always computed here (never the typed total).
-                    write_number(r, total_col, m_state + m_counter, money_fmt)
+                            _write_unparsed(writers, r, i, v, row.raw.get(key), fmt)
+                    amounts = row_amounts(table, row)
+                    for key, amount in amounts.items():
+                        agency_sum[key] += amount
+                    # Computed columns (Tổng số = NSNN + Đối ứng) are always computed here,
+                    # never the value typed.
+                    for i, key in computed_plan:
+                        write_number(r, i, amounts[key], money_fmt)
                     # Each task row names its agency, so that the table can be filtered by
                     # agency. Status and source file belong to the agency: they are on its
                     # sub-header row only, and the task rows leave those two cells empty
                     # (no bordered blanks: 20,000 cells fewer for 10,000 tasks, and the
                     # columns are outside the print area).
                     write_string(r, agency_col, name, text_fmt)
-                    if lines > 1:
-                        ws.set_row(r, height_for_lines(lines))
+                    if row.sheet_row in errors_at:  # marked so that the printout shows it
+                        flagged_any = True
+                        self._flag(ws, styles, r, row, seq_col, name_col)
+                    tall = height_for_lines(lines) if lines > 1 else None
+                    if tall is not None:
+                        ws.set_row(r, tall)
+                    pages.row(tall)
                     r += 1
                     written += 1
                 last = r - 1
+                pages.row(None)  # the subtotal
                 ws.write_blank(r, 0, None, styles.subtotal)
-                ws.merge_range(r, 1, r, total_col - 1,
+                ws.merge_range(r, 1, r, first_money - 1,
                                f"Cộng {sub.agency.name} ({len(sub.report.rows)} nhiệm vụ)",
                                styles.subtotal)
-                for col_i, L, value in (
-                    (total_col, L_total, agency_sum[0]),
-                    (state_col, L_state, agency_sum[1]),
-                    (counter_col, L_counter, agency_sum[2]),
-                ):
-                    formula = f"=SUM({L}{first + 1}:{L}{last + 1})" if last >= first else "=0"
-                    ws.write_formula(r, col_i, formula, styles.subtotal_money, round(value, 6))
-                for j in range(counter_col + 1, ncols):
-                    ws.write_blank(r, j, None, styles.subtotal)
+                if last >= first:
+                    refs = {key: f"{L}{first + 1}:{L}{last + 1}" for key, L in letters.items()}
+                else:
+                    refs = dict.fromkeys(letters, "0")
+                sum_formulas(r, refs, agency_sum, styles.subtotal_money, styles.subtotal)
                 subtotal_rows.append(r)
-                for k in range(3):
-                    sec[k] += agency_sum[k]
+                for key, amount in agency_sum.items():
+                    sec[key] += amount
                 r += 1
             if not subs:
                 ws.merge_range(r, 0, r, ncols - 1, "(Chưa có đơn vị nào nộp)", styles.text)
+                pages.row(None)
                 r += 1
-            for col_i, L, value in (
-                (total_col, L_total, sec[0]),
-                (state_col, L_state, sec[1]),
-                (counter_col, L_counter, sec[2]),
-            ):
-                refs = ",".join(f"{L}{x + 1}" for x in subtotal_rows) or "0"
-                ws.write_formula(section_row, col_i, f"=SUM({refs})", styles.section_money,
-                                 round(value, 6))
-            for j in range(counter_col + 1, ncols):
-                ws.write_blank(section_row, j, None, styles.section)
+            refs = {key: ",".join(f"{L}{x + 1}" for x in subtotal_rows) or "0"
+                    for key, L in letters.items()}
+            sum_formulas(section_row, refs, sec, styles.section_money, styles.section)
             section_rows.append(section_row)
-            section_sums.append((sec[0], sec[1], sec[2]))
+            section_sums.append(sec)
 
-        ws.merge_range(r, 0, r, total_col - 1,
+        ws.merge_range(r, 0, r, first_money - 1,
                        f"{table.totals_label.upper()} ({written} nhiệm vụ)", styles.total)
-        for k, (col_i, L) in enumerate(
-            ((total_col, L_total), (state_col, L_state), (counter_col, L_counter))
-        ):
-            refs = ",".join(f"{L}{x + 1}" for x in section_rows)
-            ws.write_formula(r, col_i, f"=SUM({refs})", styles.total_money,
-                             round(sum(s[k] for s in section_sums), 6))
-        for j in range(counter_col + 1, ncols):
-            ws.write_blank(r, j, None, styles.total)
+        refs = {key: ",".join(f"{L}{x + 1}" for x in section_rows) for key, L in letters.items()}
+        grand = {key: math.fsum(s[key] for s in section_sums) for key in letters}
+        sum_formulas(r, refs, grand, styles.total_money, styles.total)
         ws.autofilter(h2 + 1, 0, r - 1, ncols - 1)
-        ws.write_string(r + 2, 0, "Ghi chú: Tổng số = NSNN + Đối ứng; đơn vị tính triệu đồng.",
-                        styles.note)
-        ws.print_area(0, 0, r + 2, last_official)
+        addends = " + ".join(table.column(k).header for k in self.total.computed_from)
+        notes = [f"Ghi chú: {self.total.header} = {addends}; đơn vị tính {self.total.unit}."]
+        if flagged_any:
+            notes.append(f"(*) Nhiệm vụ có lỗi kiểm tra (chi tiết ở sheet «{PROBLEMS_SHEET}»):"
+                         " đơn vị cần sửa và gửi lại.")
+        end = r + 1
+        for k, note in enumerate(notes):
+            ws.write_string(r + 2 + k, 0, note, styles.note)
+            end = r + 2 + k
+        # The totals row, the notes and the signature block are printed on one page.
+        block = 1 + 1 + len(notes) + 1 + 3 + SIGNING_ROWS
+        pages.keep(r, [DEFAULT_ROW_POINTS] * block)
+        end = write_signatures(ws, styles, widths, end + 2, letterhead)
+        ws.print_area(0, 0, end, last_official)
+        if pages.breaks:
+            ws.set_h_pagebreaks(pages.breaks)
         return written
+
+    def _flag(self, ws: Any, styles: Any, r: int, row: TaskRow, seq_col: int | None,
+              name_col: int | None) -> None:
+        """Mark a task with errors on the printout: its Stt followed by "(*)", and the
+        Stt and name cells filled (grey on a black-and-white printer)."""
+        if seq_col is not None:
+            seq = row.values.get(self.table.columns[seq_col].key)
+            if _is_amount(seq):
+                ws.write_number(r, seq_col, seq, styles.flagged_integer)
+            else:
+                raw = row.raw.get(self.table.columns[seq_col].key)
+                shown = "" if raw is None or raw == "" else safe_text(raw)
+                ws.write_string(r, seq_col, f"{shown} (*)".strip(), styles.flagged_text)
+        if name_col is not None:
+            key = self.table.columns[name_col].key
+            name = _display(row, key)
+            if name is None:
+                ws.write_blank(r, name_col, None, styles.flagged_text)
+            else:
+                ws.write_string(r, name_col, safe_text(name), styles.flagged_text)
 
     # -- differences --------------------------------------------------------------------
 
@@ -411,9 +490,9 @@ class FormAConsolidator:
 
         for key, row in after.items():
             if key not in before:
-                total = row_money(row)[0]
+                total = row_amounts(self.table, row)[self.total.key]
                 out.append(("task-added", label(row),
-                            f"Tổng số {vn_number(total, 3)} triệu đồng"))
+                            f"{self.total.header} {format_number(total)} {self.total.unit}"))
         for key, row in before.items():
             if key not in after:
                 out.append(("task-removed", label(row), ""))
@@ -423,13 +502,13 @@ class FormAConsolidator:
             old_row = before[key]
             details: list[str] = []
             for col in self.table.columns:
-                if col.key == "total":
+                if col.computed:
                     continue
                 a, b = _display(old_row, col.key), _display(row, col.key)
                 if isinstance(a, int | float) and isinstance(b, int | float):
                     if abs(float(a) - float(b)) > _EPS:
                         details.append(
-                            f"{col.header}: {vn_number(float(a), 3)} → {vn_number(float(b), 3)}"
+                            f"{col.header}: {format_number(float(a))} → {format_number(float(b))}"
                         )
                 elif (a or "") != (b or ""):
                     if col.type == "text":
@@ -449,7 +528,8 @@ class FormAConsolidator:
         chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
         name = context.by_agency_sheet
         cats = [name, context.first_row, context.name_col, context.last_row, context.name_col]
-        for key, colour in (("state_budget", "#1F4E79"), ("counterpart", "#F4B183")):
+        colours = ("#1F4E79", "#F4B183", "#A9D18E", "#8FAADC", "#FFD966")
+        for key, colour in zip(self.total.computed_from, colours, strict=False):
             col = context.figure_cols[key]
             chart.add_series({
                 "name": [name, context.first_row - 1, col],
@@ -457,7 +537,7 @@ class FormAConsolidator:
                 "values": [name, context.first_row, col, context.last_row, col],
                 "fill": {"color": colour},
             })
-        chart.set_title({"name": "Dự kiến kinh phí theo đơn vị (triệu đồng)",
+        chart.set_title({"name": f"Dự kiến kinh phí theo đơn vị ({self.total.unit})",
                          "name_font": {"name": "Times New Roman", "size": 12}})
         chart.set_x_axis({"num_font": {"name": "Times New Roman"}, "num_format": "#,##0"})
         chart.set_y_axis({"num_font": {"name": "Times New Roman"}, "reverse": True})

@@ -21,7 +21,7 @@ from nscl.gc_pause import gc_paused
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, OtherFile, Rejected
-from sync.styles import Styles, row_height, safe_text, setup_print, write_cell
+from sync.styles import FONT, Styles, row_height, safe_text, setup_print, write_cell
 
 __all__ = [
     "BY_AGENCY_SHEET",
@@ -459,6 +459,9 @@ def write_master(
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
+                # The workbook's own font is the official one: column widths are measured
+                # in it (Excel and LibreOffice alike), so the printed pages are the same.
+                "default_format_properties": {"font_name": FONT, "font_size": 11},
             },
         )
         wb.set_properties({

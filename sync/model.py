@@ -21,6 +21,7 @@ __all__ = [
     "AgencyStatus",
     "Change",
     "Consolidation",
+    "Letterhead",
     "OtherFile",
     "Rejected",
     "Status",
@@ -38,6 +39,24 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 KIND_LABELS: dict[str, str] = {"ministry": "Bộ, ngành", "province": "Địa phương"}
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who issues the master and who signs it (``[master]`` in the config file): the
+    issuing body's block at the top left (Nghị định 30/2020/NĐ-CP), and the signature
+    block under the table."""
+
+    issuer: str = "BỘ KHOA HỌC VÀ CÔNG NGHỆ"
+    issuer_parent: str = ""  # the body above the issuer, printed over it when given
+    place: str = "Hà Nội"
+    preparer: str = "NGƯỜI LẬP BIỂU"
+    approver: str = "THỦ TRƯỞNG ĐƠN VỊ"
+
+    def key(self) -> str:
+        """A stable text of the letterhead (it changes the master's content)."""
+        return "|".join((self.issuer_parent, self.issuer, self.place, self.preparer,
+                         self.approver))
 
 
 @dataclass(frozen=True)
@@ -170,6 +189,7 @@ class Consolidation:
     others: list[OtherFile] = field(default_factory=list)
     previous_run_at: datetime | None = None
     first_run: bool = True
+    letterhead: Letterhead = field(default_factory=Letterhead)
 
     @property
     def submissions(self) -> list[Submission]:

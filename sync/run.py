@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from nscl.gc_pause import gc_paused, release_kept
 from nscl.reading import describe_error
@@ -35,6 +35,12 @@ from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
 from sync.lock import run_lock
 from sync.logs import LOGGER, log_path, run_logging
 from sync.model import OtherFile
+
+if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays light)
+    from nscl.report import FileReport
+    from sync.consolidate import Consolidator
+    from sync.model import AgencyInfo, Consolidation, Rejected, Submission, Superseded
+    from sync.validate import ValidationPool
 
 __all__ = [
     "EXIT_CLEAN",
@@ -76,8 +82,48 @@ class RunOutcome:
     messages: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Files:
+    """What a full run learns of the inbox's files (steps 2-3)."""
+
+    engine: str
+    run_id: int
+    versions: dict[str, VersionRecord] = field(default_factory=dict)  # rel -> version
+    sources: dict[str, Path] = field(default_factory=dict)  # rel -> path to validate
+    reports: dict[str, FileReport] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
+    discarded: set[str] = field(default_factory=set)  # validated, but changed meanwhile
+
+
+@dataclass
+class _Chosen:
+    """Step 4: each agency's counted file, the older ones, and every file's outcome."""
+
+    year: int | None
+    submissions: dict[str, Submission] = field(default_factory=dict)  # by agency code
+    superseded: list[Superseded] = field(default_factory=list)
+    outcomes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    roles: list[tuple[int, str, str | None]] = field(default_factory=list)
+    directory: _AgencyDirectory = field(default_factory=lambda: _AgencyDirectory())
+
+
+@dataclass(frozen=True)
+class _MasterWritten:
+    written: bool = False
+    rows: int = 0
+    size: int | None = None
+    mtime_ns: int | None = None
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _most_common_year(reports: dict[str, FileReport], form: str) -> int | None:
+    """The year most readable files of the round's form give, when the config sets none."""
+    years = Counter(r.year for r in reports.values()
+                    if r.readable and r.form == form and r.year is not None)
+    return years.most_common(1)[0][0] if years else None
 
 
 def _iso(dt: datetime) -> str:
@@ -237,146 +283,200 @@ class _Pipeline:
         self, candidates: list[Candidate], others: list[OtherFile],
         known: dict[tuple[str, int, int], VersionRecord], engine: str,
     ) -> RunOutcome:
-        from sync.completeness import build_statuses, expected_agencies, is_late
+        """Steps 2-7 of the module documentation, one method each."""
         from sync.consolidate import consolidator_for, supported_forms
-        from sync.model import Consolidation, Rejected, Submission, Superseded
-        from sync.summary import build_result
-        from sync.validate import ValidationJob, ValidationPool, auto_workers
 
-        config, ledger = self.config, self.ledger
-        if config.form not in supported_forms():
+        if self.config.form not in supported_forms():
             raise ConfigError(
-                f"Chưa hỗ trợ tổng hợp biểu mẫu {config.form}; "
+                f"Chưa hỗ trợ tổng hợp biểu mẫu {self.config.form}; "
                 f"các biểu mẫu hỗ trợ: {', '.join(supported_forms())}."
             )
-        now_iso = _iso(self.started)
+        files = _Files(engine=engine, run_id=self._begin_run(len(candidates)))
+        self._identify_and_validate(files, candidates, known, prepare=consolidator_for)
+        consolidator = consolidator_for(self.config.form)
+        chosen = self._choose(files)
+        fp = _fingerprint(engine, self.config,
+                          [(rel, v.sha256, v.mtime_ns) for rel, v in files.versions.items()],
+                          others)
+        cons = self._consolidation(files, chosen, others, consolidator, fp)
+        rows_in = sum(consolidator.row_count(s.report) for s in chosen.submissions.values())
+        master = self._write_master(cons, consolidator, fp)
+        feedback = self._send_feedback(cons, engine)
+        from sync.summary import build_result
+
+        result = build_result(cons, consolidator,
+                              str(self.config.master) if not self.dry_run else "",
+                              feedback=feedback,
+                              log="" if self.dry_run else str(log_path(self.config.state)))
+        result["dry_run"] = self.dry_run
+        exit_code = _exit_code(result)
+        self._finish(files, chosen, result, exit_code, fp, master)
+        LOGGER.info("số đơn vị được tổng hợp: %d; tệp bị từ chối: %d; mã thoát %d",
+                    len(chosen.submissions), len(cons.rejected), exit_code)
+        return RunOutcome(exit_code=exit_code, result=result,
+                          master_written=master.written, run_id=files.run_id or None,
+                          rows_in=rows_in, rows_out=master.rows)
+
+    def _begin_run(self, count: int) -> int:
+        """Tidy what an interrupted run left and open the run in the ledger; its id (0
+        for a trial run)."""
+        config, ledger = self.config, self.ledger
         run_id = 0
         if ledger is not None and not self.dry_run:
+            now_iso = _iso(self.started)
             ledger.abandon_stale_runs(now_iso)
             clean_temporary(config.state / "archive")
             from sync.master import clean_temporary_masters
 
             clean_temporary_masters(config.master.parent)
             run_id = ledger.begin_run(now_iso, config.settings_key())
-        LOGGER.info("lần chạy %s: %d tệp trong thư mục nhận", run_id, len(candidates))
+        LOGGER.info("lần chạy %s: %d tệp trong thư mục nhận", run_id, count)
+        return run_id
 
-        # 1-3. Identify every file's content, archive and record new versions; files
-        # the cache does not know are validated in worker processes meanwhile.
-        from sync.cache import CacheError, report_from_blob
+    def _identify_and_validate(
+        self, files: _Files, candidates: list[Candidate],
+        known: dict[tuple[str, int, int], VersionRecord], *,
+        prepare: Callable[[str], Consolidator],
+    ) -> None:
+        """Steps 2-3: identify every file's content, archive and record new versions;
+        the files the cache does not know are validated in worker processes meanwhile.
+        ``prepare`` (the form's consolidator factory) is called while the workers run."""
+        from sync.validate import ValidationPool, auto_workers
 
-        rejected: list[Rejected] = []
-        versions: dict[str, VersionRecord] = {}  # rel -> version
-        sources: dict[str, Path] = {}  # rel -> path to validate
-        reports: dict[str, Any] = {}
-        discarded: set[str] = set()  # validated, but changed while being archived
+        config = self.config
         pool = ValidationPool(
             year=config.year, validator=self.validator,
             workers=auto_workers(len(candidates), config.workers),
             memory_limit_mb=config.memory_limit_mb,
         )
-        queued = 0
         if self.progress:
             self.progress.start(len(candidates), "Lưu trữ tệp")
-        changing = "Tệp đang được ghi trong lúc tổng hợp; sẽ được xử lý ở lần chạy sau."
         try:
-            # a) Hash what is new and start validating what the cache does not know at
-            # once, so that the workers run while (b) archives the new files.
-            new: list[tuple[Candidate, str]] = []
-            for cand in candidates:
-                rec = known.get((cand.rel, cand.size, cand.mtime_ns))
-                if rec is not None:
-                    versions[cand.rel] = rec
-                    sha = rec.sha256
-                    if self.progress:
-                        self.progress.advance(cand.rel)
-                else:
-                    try:
-                        sha = file_sha256(cand.path)
-                    except OSError as exc:
-                        rejected.append(_unreadable(cand.rel, exc))
-                        if self.progress:
-                            self.progress.advance(cand.rel)
-                        continue
-                    new.append((cand, sha))
-                sources[cand.rel] = cand.path
-                blob = ledger.cached_report(sha, self._cache_key(engine, cand.rel)) \
-                    if ledger else None
-                if blob is not None:
-                    try:
-                        reports[cand.rel] = report_from_blob(blob)
-                        continue
-                    except CacheError:
-                        pass
-                pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
-                queued += 1
+            new, queued = self._queue(files, candidates, known, pool)
             # The form's consolidator and the master's writer (XlsxWriter and the sheets'
             # code) are imported while the workers validate, not before they start or
             # after they end (~60 ms).
-            consolidator = consolidator_for(config.form)
+            prepare(config.form)
             if queued and not self.dry_run:
                 import xlsxwriter  # noqa: F401
 
                 import sync.master  # noqa: F401
-            # b) Archive and record the new versions; a file whose bytes changed since
-            # they were hashed is being written: left for the next run.
-            for cand, sha in new:
-                try:
-                    rec = self._record(cand, run_id, sha)
-                except (FileChangedError, OSError) as exc:
-                    if isinstance(exc, FileChangedError):
-                        LOGGER.warning("%s đang được ghi: để lần chạy sau", cand.rel)
-                        rejected.append(Rejected(cand.rel, changing, "file-changing"))
-                    else:
-                        rejected.append(_unreadable(cand.rel, exc))
-                    sources.pop(cand.rel, None)
-                    reports.pop(cand.rel, None)
-                    discarded.add(cand.rel)
-                    continue
-                finally:
-                    if self.progress:
-                        self.progress.advance(cand.rel)
-                versions[cand.rel] = rec
-            if ledger is not None and not self.dry_run and versions:
-                ledger.mark_seen([v.id for v in versions.values()], now=now_iso, run_id=run_id)
-            LOGGER.info("%d tệp cần kiểm tra, %d tệp dùng kết quả đã lưu", queued, len(reports))
+            self._archive_new(files, new)
+            LOGGER.info("%d tệp cần kiểm tra, %d tệp dùng kết quả đã lưu", queued,
+                        len(files.reports))
             if self.progress and queued:
                 self.progress.start(queued, "Kiểm tra tệp")
-            batch: list[tuple[str, str, bytes]] = []
-            for job, blob in pool.drain():
-                if job.key in discarded:
-                    continue
-                # Thousands of acyclic rows that live until the end of the run: nothing
-                # for the collector, now or later (kept out of its reach until the end).
-                with gc_paused(keep=True):
-                    report = reports[job.key] = report_from_blob(blob)
-                # A reader that crashed or ran out of time says nothing final about the
-                # file (the machine may have been short of memory that night): such a
-                # result is not cached, so the file is read again on the next run.
-                if not any(p.code == "file-crashed-reader" for p in report.problems):
-                    batch.append((versions[job.key].sha256, self._cache_key(engine, job.key),
-                                  blob))
-                if len(batch) >= 16:
-                    self._store(batch)
-                if self.progress:
-                    self.progress.advance(job.key)
-            self._store(batch)
+            self._collect_reports(files, pool)
         finally:
             pool.close()
         LOGGER.info("đã nhận diện và kiểm tra các tệp sau %.2f giây",
                     (self.now() - self.started).total_seconds())
 
-        # 4. Classify, pick the newest version per agency.
-        year = config.year
-        if year is None:
-            years = Counter(r.year for r in reports.values()
-                            if r.readable and r.form == config.form and r.year is not None)
-            year = years.most_common(1)[0][0] if years else None
-        by_agency: dict[str, list[tuple[str, Any]]] = {}
-        outcomes: list[tuple[int, dict[str, Any]]] = []
-        roles: list[tuple[int, str, str | None]] = []
-        for rel, report in reports.items():
+    def _queue(
+        self, files: _Files, candidates: list[Candidate],
+        known: dict[tuple[str, int, int], VersionRecord], pool: ValidationPool,
+    ) -> tuple[list[tuple[Candidate, str]], int]:
+        """Hash what is new and start validating what the cache does not know at once, so
+        that the workers run while the new files are archived. Returns the new files
+        with their hashes and the number of files queued."""
+        from sync.cache import CacheError, report_from_blob
+        from sync.validate import ValidationJob
+
+        ledger = self.ledger
+        new: list[tuple[Candidate, str]] = []
+        queued = 0
+        for cand in candidates:
+            rec = known.get((cand.rel, cand.size, cand.mtime_ns))
+            if rec is not None:
+                files.versions[cand.rel] = rec
+                sha = rec.sha256
+                if self.progress:
+                    self.progress.advance(cand.rel)
+            else:
+                try:
+                    sha = file_sha256(cand.path)
+                except OSError as exc:
+                    files.rejected.append(_unreadable(cand.rel, exc))
+                    if self.progress:
+                        self.progress.advance(cand.rel)
+                    continue
+                new.append((cand, sha))
+            files.sources[cand.rel] = cand.path
+            blob = ledger.cached_report(sha, self._cache_key(files.engine, cand.rel)) \
+                if ledger else None
+            if blob is not None:
+                try:
+                    files.reports[cand.rel] = report_from_blob(blob)
+                    continue
+                except CacheError:
+                    pass
+            pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
+            queued += 1
+        return new, queued
+
+    def _archive_new(self, files: _Files, new: list[tuple[Candidate, str]]) -> None:
+        """Archive and record the new versions; a file whose bytes changed since they were
+        hashed is being written: left for the next run."""
+        from sync.model import Rejected
+
+        changing = "Tệp đang được ghi trong lúc tổng hợp; sẽ được xử lý ở lần chạy sau."
+        for cand, sha in new:
+            try:
+                rec = self._record(cand, files.run_id, sha)
+            except (FileChangedError, OSError) as exc:
+                if isinstance(exc, FileChangedError):
+                    LOGGER.warning("%s đang được ghi: để lần chạy sau", cand.rel)
+                    files.rejected.append(Rejected(cand.rel, changing, "file-changing"))
+                else:
+                    files.rejected.append(_unreadable(cand.rel, exc))
+                files.sources.pop(cand.rel, None)
+                files.reports.pop(cand.rel, None)
+                files.discarded.add(cand.rel)
+                continue
+            finally:
+                if self.progress:
+                    self.progress.advance(cand.rel)
+            files.versions[cand.rel] = rec
+        if self.ledger is not None and not self.dry_run and files.versions:
+            self.ledger.mark_seen([v.id for v in files.versions.values()],
+                                  now=_iso(self.started), run_id=files.run_id)
+
+    def _collect_reports(self, files: _Files, pool: ValidationPool) -> None:
+        """The workers' reports as they come, cached in the ledger by content."""
+        from sync.cache import report_from_blob
+
+        batch: list[tuple[str, str, bytes]] = []
+        for job, blob in pool.drain():
+            if job.key in files.discarded:
+                continue
+            # Thousands of acyclic rows that live until the end of the run: nothing for
+            # the collector, now or later (kept out of its reach until the end).
+            with gc_paused(keep=True):
+                report = files.reports[job.key] = report_from_blob(blob)
+            # A reader that crashed or ran out of time says nothing final about the file
+            # (the machine may have been short of memory that night): such a result is
+            # not cached, so the file is read again on the next run.
+            if not any(p.code == "file-crashed-reader" for p in report.problems):
+                batch.append((files.versions[job.key].sha256,
+                              self._cache_key(files.engine, job.key), blob))
+            if len(batch) >= 16:
+                self._store(batch)
+            if self.progress:
+                self.progress.advance(job.key)
+        self._store(batch)
+
+    def _choose(self, files: _Files) -> _Chosen:
+        """Step 4: reject what cannot be consolidated (with a reason) and keep, for each
+        agency, its newest file."""
+        from sync.completeness import is_late
+        from sync.model import Rejected, Submission, Superseded
+
+        config, versions = self.config, files.versions
+        chosen = _Chosen(year=config.year or _most_common_year(files.reports, config.form))
+        by_agency: dict[str, list[tuple[str, FileReport]]] = {}
+        for rel, report in files.reports.items():
             rec = versions[rel]
-            reason = self._rejection(report, year)
+            reason = self._rejection(report, chosen.year)
             outcome: dict[str, Any] = {
                 "agency": report.agency.code if report.agency else None,
                 "form": report.form, "year": report.year,
@@ -385,117 +485,117 @@ class _Pipeline:
             }
             if reason is not None:
                 code, text = reason
-                rejected.append(Rejected(rel, text, code, rec.sha256, rec.id, len(report.rows),
-                                         report.agency.code if report.agency else None))
+                files.rejected.append(Rejected(
+                    rel, text, code, rec.sha256, rec.id, len(report.rows),
+                    report.agency.code if report.agency else None))
                 outcome["status"] = "rejected"
-                roles.append((rec.id, "rejected", code))
+                chosen.roles.append((rec.id, "rejected", code))
             else:
+                assert report.agency is not None  # a file without one is rejected above
                 outcome["status"] = "ok" if report.valid else "invalid"
                 by_agency.setdefault(report.agency.code, []).append((rel, report))
-            outcomes.append((rec.id, outcome))
+            chosen.outcomes.append((rec.id, outcome))
 
-        info_of = _AgencyDirectory()
-        submissions: dict[str, Submission] = {}
-        superseded: list[Superseded] = []
         tz = config.tz
         for code, items in by_agency.items():
-            items.sort(key=lambda item: (versions[item[0]].mtime_ns, versions[item[0]].first_seen,
+            items.sort(key=lambda item: (versions[item[0]].mtime_ns,
+                                         versions[item[0]].first_seen,
                                          versions[item[0]].id), reverse=True)
             rel, report = items[0]
             rec = versions[rel]
             received = datetime.fromtimestamp(rec.mtime_ns / 1e9, tz=tz)
-            info = info_of.info(code, report.agency)
-            submissions[code] = Submission(
+            info = chosen.directory.info(code, report.agency)
+            source = (self.ledger.blob_path(rec.sha256) if self.ledger else None) \
+                or str(files.sources[rel])
+            chosen.submissions[code] = Submission(
                 agency=info, report=report, file=rel, sha256=rec.sha256, received=received,
-                late=is_late(received, config.deadline), version_id=rec.id,
-                source=(ledger.blob_path(rec.sha256) if ledger else None) or str(sources[rel]),
+                late=is_late(received, config.deadline), version_id=rec.id, source=source,
             )
-            roles.append((rec.id, "current", None))
+            chosen.roles.append((rec.id, "current", None))
             for old_rel, old_report in items[1:]:
                 old = versions[old_rel]
-                superseded.append(Superseded(
-                    old_rel, info, datetime.fromtimestamp(old.mtime_ns / 1e9, tz=tz), rel, old.id,
-                    len(old_report.rows),
+                chosen.superseded.append(Superseded(
+                    old_rel, info, datetime.fromtimestamp(old.mtime_ns / 1e9, tz=tz), rel,
+                    old.id, len(old_report.rows),
                 ))
-                roles.append((old.id, "superseded", rel))
-        expected = expected_agencies(config, info_of)
-        statuses = build_statuses(expected, submissions)
+                chosen.roles.append((old.id, "superseded", rel))
+        return chosen
 
-        files = [(rel, versions[rel].sha256, rec.mtime_ns) for rel, rec in versions.items()]
-        fp = _fingerprint(engine, config, files, others)
-
-        # Changes since the previous master (a run with different inputs).
+    def _consolidation(self, files: _Files, chosen: _Chosen, others: list[OtherFile],
+                       consolidator: Consolidator, fp: str) -> Consolidation:
+        """Step 4 (end): completeness and the changes since the previous master."""
         from sync.changes import compute_changes
+        from sync.completeness import build_statuses, expected_agencies
+        from sync.model import Consolidation
 
+        config, ledger = self.config, self.ledger
+        statuses = build_statuses(expected_agencies(config, chosen.directory),
+                                  chosen.submissions)
         previous = ledger.last_written_run(exclude_fingerprint=fp) if ledger else None
         changes = compute_changes(
-            previous.current if previous else {}, submissions, consolidator=consolidator,
-            previous_report=self._previous_report, agency_info=info_of.info,
+            previous.current if previous else {}, chosen.submissions,
+            consolidator=consolidator, previous_report=self._previous_report,
+            agency_info=chosen.directory.info,
         )
-        generated = self.now()
-        rejected = sorted((_attributed(r) for r in rejected), key=lambda r: r.file)
-        cons = Consolidation(
-            form=config.form, year=year, deadline=config.deadline, generated_at=generated,
-            statuses=statuses, rejected=rejected, superseded=superseded, changes=changes,
+        rejected = sorted((_attributed(r) for r in files.rejected), key=lambda r: r.file)
+        return Consolidation(
+            form=config.form, year=chosen.year, deadline=config.deadline,
+            generated_at=self.now(), statuses=statuses, rejected=rejected,
+            superseded=chosen.superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
             first_run=previous is None, others=[_attributed(other) for other in others],
+            letterhead=config.letterhead,
         )
-        rows_in = sum(consolidator.row_count(s.report) for s in submissions.values())
 
-        # 5. Master.
-        rows_out = 0
-        master_written = False
-        master_size = master_mtime = None
-        if not self.dry_run:
-            from sync.master import write_master
+    def _write_master(self, cons: Consolidation, consolidator: Consolidator,
+                      fp: str) -> _MasterWritten:
+        """Step 5: the master, written atomically (nothing in a trial run)."""
+        if self.dry_run:
+            return _MasterWritten()
+        from sync.master import write_master
 
-            if self.progress:
-                self.progress.start(1, "Ghi bảng tổng hợp")
-            written = write_master(cons, consolidator, config.master,
-                                   history=config.state / "masters", tz=tz, fingerprint=fp)
-            rows_out = written.rows
-            master_written = True
-            st = config.master.stat()
-            master_size, master_mtime = st.st_size, st.st_mtime_ns
-            LOGGER.info("đã ghi bảng tổng hợp %s (%d dòng nhiệm vụ) sau %.2f giây", config.master,
-                        rows_out,
-                        (self.now() - self.started).total_seconds())
-            if self.progress:
-                self.progress.advance()
+        config = self.config
+        if self.progress:
+            self.progress.start(1, "Ghi bảng tổng hợp")
+        written = write_master(cons, consolidator, config.master,
+                               history=config.state / "masters", tz=config.tz, fingerprint=fp)
+        st = config.master.stat()
+        LOGGER.info("đã ghi bảng tổng hợp %s (%d dòng nhiệm vụ) sau %.2f giây", config.master,
+                    written.rows, (self.now() - self.started).total_seconds())
+        if self.progress:
+            self.progress.advance()
+        return _MasterWritten(True, written.rows, st.st_size, st.st_mtime_ns)
 
-        # 6. Feedback.
-        feedback: dict[str, str] = {}
-        if not self.dry_run:
-            from sync.feedback import remove_stale, send_feedback
+    def _send_feedback(self, cons: Consolidation, engine: str) -> dict[str, str]:
+        """Step 6: a marked copy of every counted file with problems, in the outbox."""
+        if self.dry_run:
+            return {}
+        from sync.feedback import remove_stale, send_feedback
 
-            feedback = send_feedback(
-                [s for s in cons.submissions if s.report.problems],
-                outbox=config.outbox_dir, ledger=ledger, engine=engine, now=_iso(self.now()),
-                progress=self.progress, workers=config.workers,
-                memory_limit_mb=config.memory_limit_mb,
-            )
-            remove_stale(cons.submissions, feedback, ledger=ledger)
+        config = self.config
+        feedback = send_feedback(
+            [s for s in cons.submissions if s.report.problems],
+            outbox=config.outbox_dir, ledger=self.ledger, engine=engine,
+            now=_iso(self.now()), progress=self.progress, workers=config.workers,
+            memory_limit_mb=config.memory_limit_mb,
+        )
+        remove_stale(cons.submissions, feedback, ledger=self.ledger)
+        return feedback
 
-        result = build_result(cons, consolidator, str(config.master) if not self.dry_run else "",
-                              feedback=feedback,
-                              log="" if self.dry_run else str(log_path(config.state)))
-        result["dry_run"] = self.dry_run
-        exit_code = _exit_code(result)
-
-        # 7. Record.
-        if ledger is not None and not self.dry_run:
-            ledger.set_outcomes(outcomes)
-            ledger.finish_run(
-                run_id, finished=_iso(self.now()), status="written", exit_code=exit_code,
-                fingerprint=fp, master=str(config.master), master_size=master_size,
-                master_mtime_ns=master_mtime, summary=result,
-                current={code: s.sha256 for code, s in submissions.items()}, files=roles,
-            )
-        LOGGER.info("số đơn vị được tổng hợp: %d; tệp bị từ chối: %d; mã thoát %d",
-                    len(submissions),
-                    len(rejected), exit_code)
-        return RunOutcome(exit_code=exit_code, result=result, master_written=master_written,
-                          run_id=run_id or None, rows_in=rows_in, rows_out=rows_out)
+    def _finish(self, files: _Files, chosen: _Chosen, result: dict[str, Any], exit_code: int,
+                fp: str, master: _MasterWritten) -> None:
+        """Step 7: record the run, what became of every file, and the counted versions."""
+        ledger = self.ledger
+        if ledger is None or self.dry_run:
+            return
+        ledger.set_outcomes(chosen.outcomes)
+        ledger.finish_run(
+            files.run_id, finished=_iso(self.now()), status="written", exit_code=exit_code,
+            fingerprint=fp, master=str(self.config.master), master_size=master.size,
+            master_mtime_ns=master.mtime_ns, summary=result,
+            current={code: s.sha256 for code, s in chosen.submissions.items()},
+            files=chosen.roles,
+        )
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -548,7 +648,7 @@ class _Pipeline:
             archived=str(archived.path), now=_iso(self.now()), run_id=run_id,
         )
 
-    def _rejection(self, report: Any, year: int | None) -> tuple[str, str] | None:
+    def _rejection(self, report: FileReport, year: int | None) -> tuple[str, str] | None:
         if not report.readable:
             first = report.errors[0] if report.errors else None
             return (first.code if first else "file-unreadable",
@@ -567,7 +667,7 @@ class _Pipeline:
             return ("year-mismatch", f"Tệp đề xuất cho năm {report.year}, không phải năm {year}.")
         return None
 
-    def _previous_report(self, sha256: str) -> Any:
+    def _previous_report(self, sha256: str) -> FileReport | None:
         from sync.cache import CacheError, report_from_blob
 
         if self.ledger is None:
@@ -587,7 +687,7 @@ def _had_crashes(summary: dict[str, Any]) -> bool:
     return any(r.get("code") == "file-crashed-reader" for r in summary.get("rejected", []))
 
 
-def _unreadable(rel: str, exc: OSError) -> Any:
+def _unreadable(rel: str, exc: OSError) -> Rejected:
     """The rejection of a file that could not be read (gone, locked, no permission …)."""
     from sync.model import Rejected
 
@@ -595,7 +695,10 @@ def _unreadable(rel: str, exc: OSError) -> Any:
     return Rejected(rel, f"Không đọc được tệp ({describe_error(exc)}).", "file-not-accessible")
 
 
-def _attributed(rejected: Any) -> Any:
+R = TypeVar("R", "Rejected", OtherFile)
+
+
+def _attributed(rejected: R) -> R:
     """A rejected file (or another file of the inbox) with the agency its name suggests,
     when its content did not say (so that the status sheet can tell "sent, but rejected"
     from "not sent")."""
@@ -622,7 +725,7 @@ class _AgencyDirectory:
             self._order = {a.code: i for i, a in enumerate(agencies())}
         return self._order
 
-    def info(self, code: str, ref: Any = None) -> Any:
+    def info(self, code: str, ref: Any = None) -> AgencyInfo:
         from nscl.registry import get_agency
         from sync.model import AgencyInfo
 
@@ -634,15 +737,3 @@ class _AgencyDirectory:
             if ref is not None:
                 return AgencyInfo(code, ref.name, ref.kind, order)
             return AgencyInfo(code, code, "ministry", order)
-
-
-def state_paths(config: SyncConfig) -> dict[str, Path]:
-    """Where a run keeps things (for the operations guide and ``--format json``)."""
-    state = config.state
-    return {
-        "ledger": state / LEDGER_NAME,
-        "archive": state / "archive",
-        "masters": state / "masters",
-        "logs": log_path(state),
-        "outbox": config.outbox_dir,
-    }

@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "FONT",
+    "PAGE_MARGINS_MM",
     "Styles",
     "chars_per_line",
     "height_for_lines",
@@ -24,6 +25,9 @@ __all__ = [
 
 FONT = "Times New Roman"
 _MM = 1 / 25.4  # inches per millimetre
+# Left, right, top, bottom (Nghị định 30/2020: left 30-35, right 15-20, top and bottom
+# 20-25 mm).
+PAGE_MARGINS_MM: tuple[float, float, float, float] = (30, 15, 20, 20)
 MONEY_FORMAT = "#,##0.0##"  # million VND, decimals shown only when present
 PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -50,8 +54,6 @@ class Styles:
                          text_wrap=True)
         self.subtitle = fmt(italic=True, font_size=12, align="center", valign="vcenter",
                             text_wrap=True)
-        self.national = fmt(bold=True, font_size=12, align="center")
-        self.motto = fmt(bold=True, font_size=13, align="center", bottom=1)
         self.agency_header = fmt(bold=True, font_size=12, align="center")
         self.note = fmt(italic=True, font_size=11)
         self.label = fmt(bold=True)
@@ -86,7 +88,29 @@ class Styles:
                            **border),
         }
         self.error = fmt(text_wrap=True, font_color="#9C0006", **border)
-        self.warning = fmt(text_wrap=True, font_color="#9C5700", **border)
+        # Warnings in black on a light fill (amber text is too pale on a printout).
+        self.warning = fmt(text_wrap=True, **border)
+        self.severity = {
+            "error": fmt(bold=True, align="center", text_wrap=True, font_color="#9C0006",
+                         bg_color="#FFC7CE", **border),
+            "warning": fmt(bold=True, align="center", text_wrap=True, font_color="#5C3B00",
+                           bg_color="#FFEB9C", **border),
+        }
+        self.code = fmt(text_wrap=True, font_size=9, font_color="#595959", **border)
+        # The letterhead and the signature block of a printed table.
+        self.issuer_parent = fmt(font_size=12, align="center", valign="vcenter")
+        self.issuer = fmt(bold=True, font_size=12, align="center", valign="vcenter")
+        self.national_name = fmt(bold=True, font_size=12, align="center", valign="vcenter")
+        self.motto_text = fmt(bold=True, font_size=13, align="center", valign="vcenter")
+        self.rule = fmt(top=1)
+        self.place_date = fmt(italic=True, font_size=12, align="center")
+        self.signature = fmt(bold=True, font_size=12, align="center")
+        self.signature_note = fmt(italic=True, font_size=11, align="center")
+        # A task with errors, marked so that a printout shows it: its Stt followed by
+        # "(*)" and a light fill (grey on a black-and-white printer).
+        self.flagged_integer = fmt(bold=True, align="center", num_format='0" (*)"',
+                                   bg_color="#FFC7CE", **border)
+        self.flagged_text = fmt(text_wrap=True, bg_color="#FFC7CE", **border)
 
 
 _LINE_POINTS = 14.5  # one line of 11 pt Times New Roman
@@ -95,10 +119,10 @@ _MAX_ROW_POINTS = 409.0  # Excel's limit
 
 def chars_per_line(width: float) -> int:
     """How many characters of Times New Roman 11 pt a line of a column of ``width``
-    holds once wrapped at word boundaries: about 1.5 per unit of column width fit, and a
-    line ends on average a word early (a file path such as "Nghe An/UBND tinh Nghe An -
-    de xuat.xlsx", 40 characters, needs two lines at width 28)."""
-    return max(1, int(width * 1.4 - 1))
+    holds once wrapped at word boundaries: about 1.15 per unit of column width (the
+    workbook's font is Times New Roman 11 pt too), less one for the word that does not
+    fit (a task name of 50 characters wraps to three lines at width 22)."""
+    return max(1, int(width * 1.15 - 1))
 
 
 def lines_needed(text: str, per_line: int) -> int:
@@ -145,7 +169,8 @@ def setup_print(ws: Any, *, repeat: tuple[int, int] | None = None, landscape: bo
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
-    ws.set_margins(left=30 * _MM, right=15 * _MM, top=20 * _MM, bottom=20 * _MM)
+    left, right, top, bottom = PAGE_MARGINS_MM
+    ws.set_margins(left=left * _MM, right=right * _MM, top=top * _MM, bottom=bottom * _MM)
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_footer(f'&C&"{FONT}"&10Trang &P/&N')

@@ -23,20 +23,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from nscl.numbers import format_number
 from sync.consolidate import Consolidator, Figure
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
 
-__all__ = ["build_result", "summary_text", "vn_number"]
+__all__ = ["build_result", "summary_text"]
 
 _OTHERS_SHOWN = 10  # other files of the inbox named in the summary (the master lists all)
-
-
-def vn_number(value: float, decimals: int = 1) -> str:
-    """Vietnamese number style: "." for thousands, "," for decimals, trailing zeros dropped."""
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
 def build_result(
@@ -99,7 +92,7 @@ def build_result(
 
 
 def _pct(n: int, d: int) -> str:
-    return f"{vn_number(100 * n / d)}%" if d else "—"
+    return f"{format_number(100 * n / d, 1)}%" if d else "—"
 
 
 def summary_text(result: dict[str, Any]) -> str:

@@ -48,8 +48,8 @@ def report(code: str, name: str, kind: str, rows: list[TaskRow], *,
         path=path, form=form, form_version="2026.1", year=year,
         agency=AgencyRef(code=code, name=name, kind=kind, source="metadata") if code else None,
         sheet="Bảng tổng hợp", rows=rows,
-        summary=BudgetSummary(tasks=len(rows), total=state + counter, state_budget=state,
-                              counterpart=counter),
+        summary=BudgetSummary(len(rows), {"total": state + counter, "state_budget": state,
+                                          "counterpart": counter}),
         problems=problems or [], readable=readable,
     )
 

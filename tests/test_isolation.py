@@ -127,17 +127,17 @@ def test_nightly_run_with_spawned_workers(
 
     import nscl.isolation
     from sync.config import SyncConfig
-    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from sync.demo_data import generate_tasks, write_submission
     from sync.run import run_sync
 
     monkeypatch.setattr(nscl.isolation, "context",
                         lambda: multiprocessing.get_context("spawn"))
     tasks = generate_tasks(2, seed=3)
-    write_submission_xlsx(tmp_path / "inbox" / "Bo Y te.xlsx", agency_code="bo-y-te",
-                          agency_name="Bộ Y tế", year=2027,
+    write_submission(tmp_path / "inbox" / "Bo Y te.xlsx", agency_code="bo-y-te",
+                          year=2027,
                           tasks=[tasks[0], replace(tasks[1], counter=None)])
-    write_submission_xlsx(tmp_path / "inbox" / "Ha Noi.xlsx", agency_code="tp-ha-noi",
-                          agency_name="Thành phố Hà Nội", year=2027, tasks=tasks)
+    write_submission(tmp_path / "inbox" / "Ha Noi.xlsx", agency_code="tp-ha-noi",
+                          year=2027, tasks=tasks)
     config = SyncConfig(inbox=tmp_path / "inbox", master=tmp_path / "out" / "m.xlsx",
                         state=tmp_path / "state", year=2027, workers=2,
                         expected=("bo-y-te", "tp-ha-noi"))

@@ -18,10 +18,14 @@ def test_row_cells_behave_like_a_dict_and_share_letters_through_pickle() -> None
     assert back[0].cells._letters is back[1].cells._letters  # stored once
 
 
-def test_budget_summary_share() -> None:
-    summary = BudgetSummary(tasks=2, total=1500.0, state_budget=1000.0, counterpart=500.0)
-    assert summary.counterpart_share == 500.0 / 1500.0
-    assert BudgetSummary().counterpart_share is None
+def test_budget_summary_amounts() -> None:
+    summary = BudgetSummary(2, {"total": 1500.0, "state_budget": 1000.0, "counterpart": 500.0})
+    assert (summary.total, summary.state_budget, summary.counterpart) == (1500.0, 1000.0, 500.0)
+    assert summary.to_dict() == {"tasks": 2, "total": 1500.0, "state_budget": 1000.0,
+                                 "counterpart": 500.0}
+    # A form without money columns (Form C) has no amounts, and says so in JSON.
+    assert BudgetSummary(3).amount("total") is None
+    assert BudgetSummary(3).to_dict() == {"tasks": 3}
 
 
 def test_row_raw_reads_through_to_the_sheet_row() -> None:

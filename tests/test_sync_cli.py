@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nscl.cli import app
-from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.demo_data import generate_tasks, write_submission
 from sync.lock import run_lock
 from tests.sync_support import master_task_rows
 
@@ -21,10 +21,10 @@ runner = CliRunner()
 
 def _inbox(tmp_path: Path, *, broken: bool) -> Path:
     inbox = tmp_path / "inbox"
-    write_submission_xlsx(inbox / "Bo Y te.xlsx", agency_code="bo-y-te", agency_name="Bộ Y tế",
-                          year=2027, tasks=generate_tasks(3, seed=1))
-    write_submission_xlsx(inbox / "sub" / "Ha Tinh.xlsx", agency_code="tinh-ha-tinh",
-                          agency_name="Tỉnh Hà Tĩnh", year=2027, tasks=generate_tasks(2, seed=2))
+    write_submission(inbox / "Bo Y te.xlsx", agency_code="bo-y-te", year=2027,
+                     tasks=generate_tasks(3, seed=1))
+    write_submission(inbox / "sub" / "Ha Tinh.xlsx", agency_code="tinh-ha-tinh",
+                          year=2027, tasks=generate_tasks(2, seed=2))
     if broken:
         (inbox / "hong.xlsx").write_bytes(b"PK\x03\x04broken")
     return inbox

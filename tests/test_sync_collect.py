@@ -16,7 +16,7 @@ import pytest
 
 from sync.collect import collect, scan
 from sync.config import SyncConfig
-from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.demo_data import generate_tasks, write_submission
 from sync.run import run_sync
 from tests.sync_support import master_task_rows
 
@@ -63,8 +63,8 @@ def test_linked_folders_are_followed_once_and_loops_end(
 def test_the_master_names_a_decomposed_file_in_nfc(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    write_submission_xlsx(inbox / NFD, agency_code="tp-ha-noi", agency_name="Thành phố Hà Nội",
-                          year=2027, tasks=generate_tasks(2, seed=3))
+    write_submission(inbox / NFD, agency_code="tp-ha-noi", year=2027,
+                     tasks=generate_tasks(2, seed=3))
     config = SyncConfig(inbox=inbox, master=tmp_path / "out" / "master.xlsx",
                         state=tmp_path / "state", year=2027)
     outcome = run_sync(config)

@@ -11,7 +11,7 @@ import pytest
 
 import sync.feedback
 from sync.config import SyncConfig
-from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.demo_data import generate_tasks, write_submission
 from sync.run import run_sync
 
 
@@ -24,9 +24,8 @@ def _config(tmp_path: Path) -> SyncConfig:
 def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> None:
     tasks = generate_tasks(3, seed=4)
     broken = [tasks[0], replace(tasks[1], counter=None), tasks[2]]
-    first_file = write_submission_xlsx(tmp_path / "inbox" / "Bo Y te.xlsx",
-                                       agency_code="bo-y-te", agency_name="Bộ Y tế",
-                                       year=2027, tasks=broken)
+    first_file = write_submission(tmp_path / "inbox" / "Bo Y te.xlsx",
+                                       agency_code="bo-y-te", year=2027, tasks=broken)
     os.utime(first_file, (1_772_000_000, 1_772_000_000))
     first = run_sync(_config(tmp_path))
     agency = first.result["agencies"][0]
@@ -45,8 +44,8 @@ def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> N
     assert marked.stat().st_mtime_ns == stamp
 
     # The agency sends a corrected file: the outdated marked copy goes away.
-    fixed = write_submission_xlsx(tmp_path / "inbox" / "Bo Y te - da sua.xlsx",
-                                  agency_code="bo-y-te", agency_name="Bộ Y tế", year=2027,
+    fixed = write_submission(tmp_path / "inbox" / "Bo Y te - da sua.xlsx",
+                                  agency_code="bo-y-te", year=2027,
                                   tasks=tasks)
     os.utime(fixed, (1_772_100_000, 1_772_100_000))
     third = run_sync(_config(tmp_path))
@@ -76,10 +75,10 @@ def test_a_file_that_kills_or_exhausts_its_marking_worker_loses_only_its_copy(
 ) -> None:
     agencies = (("bo-y-te", "Bộ Y tế", "Bo Y te"), ("bo-tu-phap", "Bộ Tư pháp", "Bo Tu phap"),
                 ("bo-cong-thuong", "Bộ Công Thương", "Bo Cong Thuong"))
-    for code, name, stem in agencies:
+    for code, _name, stem in agencies:
         tasks = generate_tasks(2, seed=7)
-        write_submission_xlsx(tmp_path / "inbox" / f"{stem}.xlsx", agency_code=code,
-                              agency_name=name, year=2027,
+        write_submission(tmp_path / "inbox" / f"{stem}.xlsx", agency_code=code,
+                              year=2027,
                               tasks=[replace(tasks[0], counter=None), tasks[1]])
     monkeypatch.setattr(sync.feedback, "_marked_copy", _mark_or_die)
     from tests.test_isolation import memory_limit_above_this_process

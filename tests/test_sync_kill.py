@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.demo_data import generate_tasks, write_submission
 from sync.ledger import LEDGER_NAME
 from tests.sync_support import master_task_rows
 
@@ -35,10 +35,10 @@ KILLS = 15
 
 
 def _write(inbox: Path, i: int, version: int) -> int:
-    code, name = AGENCIES[i]
+    code, _name = AGENCIES[i]
     tasks = generate_tasks(3 + (version % 4), seed=version * 10 + i)
     path = inbox / f"{code}.xlsx"
-    write_submission_xlsx(path, agency_code=code, agency_name=name, year=2027, tasks=tasks)
+    write_submission(path, agency_code=code, year=2027, tasks=tasks)
     ts = 1_772_000_000 + version * 60 + i
     os.utime(path, (ts, ts))
     return len(tasks)

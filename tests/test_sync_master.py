@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
     assert ws.page_setup.fitToWidth in (None, 1) and ws.print_title_rows
-    assert ws.cell(4, 1).font.name == "Times New Roman"
+    title = next(c for row in ws.iter_rows(max_row=10) for c in row
+                 if isinstance(c.value, str) and c.value.startswith("BẢNG TỔNG HỢP"))
+    assert title.font.name == "Times New Roman" and title.font.b
     assert len(wb["Biểu đồ"]._charts) == 2
 
 
@@ -89,8 +92,9 @@ def test_every_time_the_master_shows_is_in_the_configured_time_zone(tmp_path: Pa
     write_master(_consolidation(), FormAConsolidator(), out, history=tmp_path / "h",
                  tz=DEFAULT_TZ)
     wb = openpyxl.load_workbook(out)
-    subtitle = wb["Tổng hợp"]["A5"].value
-    assert isinstance(subtitle, str) and subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
+    (subtitle,) = [c.value for row in wb["Tổng hợp"].iter_rows(max_row=10) for c in row
+                   if isinstance(c.value, str) and "cập nhật lúc" in c.value]
+    assert subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
     status = {wb["Tình hình nộp"].cell(r, 1).value: wb["Tình hình nộp"].cell(r, 2).value
               for r in range(1, 8)}
     assert status["Cập nhật:"] == "02:00 ngày 31/03/2026"
@@ -299,14 +303,21 @@ def test_the_printed_table_is_the_official_one(tmp_path: Path, soffice: str) -> 
                  tz=DEFAULT_TZ)
     ws = openpyxl.load_workbook(out)["Tổng hợp"]
     last = get_column_letter(len(form_a().columns))
-    assert str(ws.print_area).endswith(f"$A$1:${last}${ws.max_row}")
+    area = re.fullmatch(rf"'Tổng hợp'!\$A\$1:\${last}\$(\d+)", str(ws.print_area))
+    # Down to the signature block and the room left to sign under it.
+    assert area is not None and int(area.group(1)) >= ws.max_row
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     pdf = convert(out, "pdf", tmp_path / "pdf")
-    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+    first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Tổng số" in first and "Bộ Công Thương" in first
+    assert "BỘ KHOA HỌC VÀ CÔNG NGHỆ" in first  # the issuing body's block
+    # The table sheet's own pages: the first sheet's, up to its last page.
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Tổng số" in text and "Bộ Công Thương" in text
-    assert "TỔNG CỘNG" in text
-    assert "Tệp nguồn" not in text and "Tình trạng" not in text
+    table = text.split("TỔNG HỢP THEO ĐƠN VỊ")[0]
+    assert "TỔNG CỘNG" in table and "NGƯỜI LẬP BIỂU" in table
+    assert "Tệp nguồn" not in table and "Tình trạng" not in table
 
 
 def test_master_open_elsewhere_gives_a_clear_error(tmp_path: Path,

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from sync.config import SyncConfig
-from sync.demo_data import generate_tasks, write_submission_xlsx
+from sync.demo_data import generate_tasks, write_submission
 from sync.run import run_sync
 from tests.sync_support import master_task_rows
 
 
 def _good(inbox: Path, code: str, name: str, rows: int = 4, seed: int = 0) -> Path:
-    return write_submission_xlsx(inbox / f"{name}.xlsx", agency_code=code, agency_name=name,
-                                 year=2027, tasks=generate_tasks(rows, seed=seed))
+    return write_submission(inbox / f"{name}.xlsx", agency_code=code, year=2027,
+                            tasks=generate_tasks(rows, seed=seed))
 
 
 def _encrypted(source: Path, target: Path) -> Path:

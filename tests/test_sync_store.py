@@ -201,7 +201,8 @@ def test_report_cache_round_trip() -> None:
                 cells={"seq": "A9", "task_name": "B9"},
             )
         ],
-        summary=BudgetSummary(tasks=1, total=1250.5, state_budget=1250.5, counterpart=0.0),
+        summary=BudgetSummary(1, {"total": 1250.5, "state_budget": 1250.5,
+                                   "counterpart": 0.0}),
         problems=[Problem(code="counterpart-missing", severity="error", message="Thiếu",
                           file="Bộ Y tế.xlsx", sheet="Bảng tổng hợp", cell="J9", row=9,
                           column="counterpart", params={"value": None})],

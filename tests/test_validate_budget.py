@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nscl.checks_table import TableOptions, check_table, format_number
+from nscl.checks_table import TableOptions, check_table
 from nscl.forms import form_a
 from nscl.locate import locate_table
+from nscl.numbers import format_number
 
 HEADER = ["Stt", "Tên nhiệm vụ", "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
           "Dự kiến kết quả/ sản phẩm và yêu cầu đạt được", "Thời gian thực hiện", "Tổng số",
@@ -70,9 +71,10 @@ def test_summary_is_recomputed_from_components(
     for row, (s, c, t) in zip(result.rows, tasks, strict=True):
         if t is None:  # an empty Tổng số is filled, silently
             assert row.values["total"] == pytest.approx(s + c)
-    if result.summary.total:
-        share = result.summary.counterpart_share
-        assert share is not None and 0 <= share <= 1
+    summary = result.summary
+    assert summary.total == pytest.approx(summary.state_budget + summary.counterpart)
+    if summary.total:
+        assert 0 <= summary.counterpart / summary.total <= 1
 
 
 def test_tolerance_is_one_thousandth_of_a_million() -> None:

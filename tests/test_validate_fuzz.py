@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nscl.forms import form_a
+from nscl.marking import annotate_copy
 from nscl.validation import validate_path
-from xl.marking import annotate_copy
 
 VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxy"

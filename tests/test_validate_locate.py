@@ -106,16 +106,14 @@ def test_once_the_templates_own_form_is_found_no_other_form_is_looked_for(
     import openpyxl
 
     import nscl.validation as validation
-    from sync.demo_data import generate_tasks, write_submission_xlsx
+    from sync.demo_data import generate_tasks, write_submission
 
-    path = write_submission_xlsx(tmp_path / "bct.xlsx", agency_code="bo-cong-thuong",
-                                 agency_name="Bộ Công Thương", year=2027,
-                                 tasks=generate_tasks(3))
+    path = write_submission(tmp_path / "bct.xlsx", agency_code="bo-cong-thuong", year=2027,
+                            tasks=generate_tasks(3))
     wb = openpyxl.load_workbook(path)
     sheet_a = wb.worksheets[0].title
     wb.copy_worksheet(wb.worksheets[0]).title = "Bản sao"
-    guide = wb.create_sheet("Hướng dẫn", 0)
-    guide.append(["Điền các nhiệm vụ vào sheet Bảng tổng hợp."])
+    wb.move_sheet("Hướng dẫn", offset=-1)  # the template's instructions, moved first
     wb.save(path)
 
     looked_for: list[tuple[str, bool]] = []

@@ -19,9 +19,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from nscl.checks_table import MAX_AMOUNT, TableOptions, check_table, format_number
+from nscl.checks_table import MAX_AMOUNT, TableOptions, check_table
 from nscl.forms import form_a
 from nscl.locate import locate_table
+from nscl.numbers import format_number
 from nscl.reading import ReadFailure, open_workbook
 from nscl.validation import validate_path
 
@@ -293,7 +294,7 @@ def _raw_cell(path: Path, ref: str) -> tuple[str | None, str | None]:
 
 
 def test_the_marked_copy_keeps_out_of_range_numbers(tmp_path: Path) -> None:
-    from xl.marking import annotate_copy
+    from nscl.marking import annotate_copy
 
     path = _with_cells(tmp_path / "a.xlsx", {
         "J10": DURATION_OVERFLOW, "H12": DATE_PANIC, "H9": (3_000_000, "dd/mm/yyyy"),

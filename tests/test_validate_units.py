@@ -120,7 +120,7 @@ def test_a_cell_with_its_own_unit_is_not_converted_twice(tmp_path: Path) -> None
 
 
 def test_the_marked_copy_fills_totals_in_the_sheet_s_own_unit(tmp_path: Path) -> None:
-    from xl.marking import annotate_copy
+    from nscl.marking import annotate_copy
 
     path = _in_unit(tmp_path / "a.xlsx", "đồng", blank_totals=True)
     report = validate_path(path, year=2026)

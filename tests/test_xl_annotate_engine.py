@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from nscl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, annotate_copy
 from nscl.validation import validate_path
 from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
-from xl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, annotate_copy
 
 L = column_letters()
 SHEET = "Bảng tổng hợp"

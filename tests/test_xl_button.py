@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from nscl.a1 import parse_a1
 from nscl.legacy import encode_legacy
+from nscl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, WARNING_FILL, annotate_copy
 from nscl.problems import Problem
 from nscl.report import FileReport
 from tests.test_xl_marking import EVIL, SHEET, _problem, _report
@@ -30,8 +32,6 @@ from tests.test_xl_support import (
     row_values,
 )
 from xl.button import check_workbook, normalize_workbook, run_check, run_normalize
-from xl.marking import ERROR_FILL, MARKS_SHEET, RESULTS_SHEET, WARNING_FILL, annotate_copy
-from xl.workbook_api import split_a1
 
 L = column_letters()
 
@@ -148,11 +148,11 @@ class FakeExcel:
                 sheet["visibility"] = args[0]
 
     def value(self, sheet: str, cell: str) -> Any:
-        row, col = split_a1(cell)
+        row, col = parse_a1(cell)
         for s in self.payload["sheets"]:
             if s["name"] == sheet:
                 try:
-                    return s["values"][row - 1][col - 1]
+                    return s["values"][row][col]
                 except IndexError:
                     return ""
         raise KeyError(sheet)
@@ -334,7 +334,7 @@ def test_normalize_converts_legacy_and_nfd_text(tmp_path: Path) -> None:
 
 
 def test_normalize_on_a_file_is_idempotent(tmp_path: Path) -> None:
-    from xl.openpyxl_book import OpenpyxlBook
+    from nscl.marking.openpyxl_book import OpenpyxlBook
 
     make_form_a(tmp_path / "cu.xlsx", [row_values(task_name=encode_legacy("Hà Tĩnh", "tcvn3"))])
     wb = load_workbook(tmp_path / "cu.xlsx")
@@ -373,8 +373,8 @@ def test_check_workbook_uses_the_validation_engine(tmp_path: Path) -> None:
 
 
 def test_check_workbook_on_a_file_matches_nscl_validate(tmp_path: Path) -> None:
+    from nscl.marking.openpyxl_book import OpenpyxlBook
     from nscl.validation import validate_path
-    from xl.openpyxl_book import OpenpyxlBook
 
     rows = [row_values(seq=1), row_values(seq=2, counterpart="abc")]
     path = make_form_a(tmp_path / "Bo_Y_te.xlsx", rows)
@@ -407,12 +407,12 @@ def test_button_reports_a_sheet_reaching_too_far_and_checks_the_others(
 ) -> None:
     # A value typed far away (e.g. XFD1048576) made the button read the whole rectangle
     # through Excel. Scaled down here: the limit is lowered for the add-in and the engine.
-    import xl.workbook_api
+    import nscl.marking.workbook_api
     from nscl.reading import ReadLimits
     from nscl.validation import ValidationOptions, validate_path
 
     excel, limit = _with_far_sheet(tmp_path)
-    monkeypatch.setattr(xl.workbook_api, "MAX_READ_CELLS", limit)
+    monkeypatch.setattr(nscl.marking.workbook_api, "MAX_READ_CELLS", limit)
     seen: list[FileReport] = []
     copied: list[tuple[object, object]] = []
 
@@ -442,12 +442,12 @@ def test_normalize_skips_a_sheet_reaching_too_far_and_says_so(
 ) -> None:
     import xlwings as xw
 
-    import xl.workbook_api
+    import nscl.marking.workbook_api
     from xl.button import normalize_message
     from xl.xlwings_book import XlwingsBook
 
     excel, limit = _with_far_sheet(tmp_path)
-    monkeypatch.setattr(xl.workbook_api, "MAX_READ_CELLS", limit)
+    monkeypatch.setattr(nscl.marking.workbook_api, "MAX_READ_CELLS", limit)
     book = xw.Book(json=copy.deepcopy(excel.payload))
     result = normalize_workbook(XlwingsBook(book))
     book.close()

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from nscl.marking import RESULTS_SHEET
+from nscl.marking.openpyxl_book import OpenpyxlBook
 from nscl.validation import validate_path
 from tests.test_validate_hidden_rows import _with_hidden
 from tests.test_xl_support import FIRST_DATA_ROW, ExcelBookStandIn
 from xl.button import check_workbook
-from xl.marking import RESULTS_SHEET
-from xl.openpyxl_book import OpenpyxlBook
 from xl.snapshot import snapshot_to_xlsx
 from xl.xlwings_book import XlwingsBook
 
@@ -31,7 +31,7 @@ def test_kiem_tra_warns_about_hidden_tasks_as_the_saved_file_does(tmp_path: Path
     assert expected == [("rows-hidden", f"A{FIRST_DATA_ROW + 1}")]
     book = OpenpyxlBook(load_workbook(path), path.name)
     result = check_workbook(book)
-    assert (result.errors, result.warnings, result.tasks) == (0, 1, 4)
+    assert (result.errors, result.warnings, result.summary.tasks) == (0, 1, 4)
     listed = [row for row in book.read_values(RESULTS_SHEET) if row and row[1] == "rows-hidden"]
     assert len(listed) == 1
 

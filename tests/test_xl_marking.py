@@ -15,18 +15,17 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nscl.problems import Problem
-from nscl.report import BudgetSummary, FileReport, TaskRow
-from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
-from xl.marking import (
+from nscl.marking import (
     ERROR_FILL,
     MARKS_SHEET,
     RESULTS_SHEET,
     WARNING_FILL,
     AnnotationError,
     annotate_copy,
-    format_number_vi,
 )
+from nscl.problems import Problem
+from nscl.report import BudgetSummary, FileReport, TaskRow
+from tests.test_xl_support import FIRST_DATA_ROW, column_letters, make_form_a, row_values
 
 L = column_letters()
 SHEET = "Bảng tổng hợp"
@@ -51,12 +50,11 @@ def _report(path: Path, rows: list[dict[str, object]], problems: list[Problem]) 
         form="A",
         sheet=SHEET,
         rows=task_rows,
-        summary=BudgetSummary(
-            tasks=len(rows),
-            total=total,
-            state_budget=sum(float(v["state_budget"]) for v in rows),  # type: ignore[arg-type]
-            counterpart=sum(float(v["counterpart"]) for v in rows),  # type: ignore[arg-type]
-        ),
+        summary=BudgetSummary(len(rows), {
+            "total": total,
+            "state_budget": sum(float(v["state_budget"]) for v in rows),  # type: ignore[arg-type]
+            "counterpart": sum(float(v["counterpart"]) for v in rows),  # type: ignore[arg-type]
+        }),
         problems=problems,
     )
 
@@ -231,11 +229,17 @@ def test_unreadable_file_raises_annotation_error(tmp_path: Path) -> None:
         annotate_copy(FileReport(path=str(bad), readable=False), bad, tmp_path / "out")
 
 
-def test_format_number_vi() -> None:
-    assert format_number_vi(1250.5) == "1.250,5"
-    assert format_number_vi(12000) == "12.000"
-    assert format_number_vi(0) == "0"
-    assert format_number_vi(-3.25) == "-3,25"
+def test_format_number() -> None:
+    from nscl.numbers import format_number
+
+    assert format_number(1250.5) == "1.250,5"
+    assert format_number(12000) == "12.000"
+    assert format_number(0) == "0"
+    assert format_number(-3.25) == "-3,25"
+    assert format_number(0.25) == "0,25"
+    assert format_number(1e15) == "1E+15"
+    assert format_number(float("nan")) == "?"
+    assert format_number(1234.56, 1) == "1.234,6"
 
 
 @pytest.mark.libreoffice
@@ -283,16 +287,16 @@ def test_a_workbook_with_too_many_cells_is_not_loaded_for_marking(
 ) -> None:
     # openpyxl holds every cell, formatted-only ones too: a few MB of zip can hold tens of
     # millions. Such a file is refused before loading (here with a lowered limit).
-    import xl.marking
+    import nscl.marking.annotate
+    from nscl.marking import AnnotationError, annotate_copy
     from nscl.validation import validate_path
-    from sync.demo_data import generate_tasks, write_submission_xlsx
-    from xl.marking import AnnotationError, annotate_copy
+    from sync.demo_data import generate_tasks, write_submission
 
     path = tmp_path / "in" / "nhieu-o.xlsx"
-    write_submission_xlsx(path, agency_code="bo-y-te", agency_name="Bộ Y tế", year=2027,
+    write_submission(path, agency_code="bo-y-te", year=2027,
                           tasks=generate_tasks(3, seed=1))
     report = validate_path(path, year=2027)
-    monkeypatch.setattr(xl.marking, "MAX_MARKED_CELLS", 10)
+    monkeypatch.setattr(nscl.marking.annotate, "MAX_MARKED_CELLS", 10)
     with pytest.raises(AnnotationError) as info:
         annotate_copy(report, path, tmp_path / "out")
     assert "nhieu-o.xlsx" in str(info.value) and "tối đa 10" in str(info.value)
@@ -302,8 +306,8 @@ def test_a_workbook_with_too_many_cells_is_not_loaded_for_marking(
 def test_openpyxl_book_refuses_to_read_a_sheet_reaching_too_far(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
-    from xl.openpyxl_book import OpenpyxlBook
-    from xl.workbook_api import SheetTooLarge
+    from nscl.marking.openpyxl_book import OpenpyxlBook
+    from nscl.marking.workbook_api import SheetTooLarge
 
     wb = Workbook()
     ws = wb.active

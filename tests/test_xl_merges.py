@@ -18,6 +18,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from nscl.a1 import a1
+from nscl.marking import MARKS_SHEET, RESULTS_SHEET
+from nscl.marking.openpyxl_book import OpenpyxlBook
 from nscl.reading import open_workbook
 from nscl.validation import validate_path
 from tests.test_xl_support import (
@@ -29,10 +32,7 @@ from tests.test_xl_support import (
     row_values,
 )
 from xl.button import check_workbook
-from xl.marking import MARKS_SHEET, RESULTS_SHEET
-from xl.openpyxl_book import OpenpyxlBook
 from xl.snapshot import snapshot_to_xlsx
-from xl.workbook_api import a1
 from xl.xlwings_book import XlwingsBook
 
 L = column_letters()
@@ -70,8 +70,8 @@ def test_a_text_merged_over_tasks_is_clean_in_the_add_in_as_in_the_file(
                         f"{L['duration_months']}{F + 1}:{L['duration_months']}{F + 2}")
     assert validate_path(path).problems == []
     result = check_workbook(OpenpyxlBook(load_workbook(path), path.name))
-    assert (result.errors, result.warnings, result.tasks) == (0, 0, 3)
-    assert result.total == 3 * (CLEAN_STATE + CLEAN_COUNTERPART)
+    assert (result.errors, result.warnings, result.summary.tasks) == (0, 0, 3)
+    assert result.summary.total == 3 * (CLEAN_STATE + CLEAN_COUNTERPART)
 
 
 def test_an_amount_merged_over_tasks_is_the_same_error_in_the_add_in(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_the_snapshot_keeps_the_merged_ranges(tmp_path: Path) -> None:
     read = open_workbook(snap)  # as the engine reads it (python-calamine)
     try:
         read.read(sheet)
-        got = {f"{a1(r0 + 1, c0 + 1)}:{a1(r1 + 1, c1 + 1)}"
+        got = {f"{a1(r0, c0)}:{a1(r1, c1)}"
                for (r0, c0), (r1, c1) in read.merged_ranges(sheet)}
     finally:
         read.close()

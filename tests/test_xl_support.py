@@ -13,8 +13,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
+from nscl.a1 import column_letter
 from nscl.forms import form_a
-from xl.workbook_api import a1
 
 # xlwings PRO's remote engine is licensed for noncommercial and government use
 # (PolyForm Noncommercial 1.0.0); xlwings reads the key when it is first imported.
@@ -57,7 +57,7 @@ CLEAN_ROW: dict[str, Any] = {
 
 def column_letters() -> dict[str, str]:
     """Column key -> letter in the official layout (Stt in column A)."""
-    return {col.key: a1(1, i)[:-1] for i, col in enumerate(form_a().columns, start=1)}
+    return {col.key: column_letter(i) for i, col in enumerate(form_a().columns)}
 
 
 def row_values(**changes: Any) -> dict[str, Any]:

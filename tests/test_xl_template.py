@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from nscl.libreoffice import recalculate
+from nscl.marking import ERROR_FILL, RESULTS_SHEET, annotate_copy
 from nscl.validation import validate_path
 from tests.test_xl_button import FakeExcel, click, payload_from_file
 from tests.test_xl_support import CLEAN_ROW, column_letters, ensure_remote_engine
-from xl.marking import ERROR_FILL, RESULTS_SHEET, annotate_copy
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook_templates" / "excel" / (
     "mau-A-de-xuat-nhiem-vu.xlsx"

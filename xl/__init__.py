@@ -1,13 +1,11 @@
-"""The Excel add-in of nscl: ribbon buttons, worksheet functions and workbook marking.
+"""The Excel add-in of nscl: ribbon buttons and worksheet functions.
 
-Layout:
+The marking of a workbook (red and yellow cells, notes, "Kết quả kiểm tra") is not
+add-in code: it lives in :mod:`nscl.marking`, written against a small workbook interface
+that the add-in implements over the live Excel workbook. Layout:
 
-- :mod:`xl.workbook_api`: the small workbook interface the marking logic is written against.
-- :mod:`xl.openpyxl_book` / :mod:`xl.xlwings_book`: its two implementations (files on disk
-  for the nightly job, the live Excel workbook for the ribbon button).
-- :mod:`xl.marking`: marks a workbook from a validation report (fills empty Tổng số cells,
-  colours error/warning cells, notes, the "Kết quả kiểm tra" sheet), written once;
-  :func:`xl.marking.annotate_copy` writes a marked copy of a file.
+- :mod:`xl.xlwings_book`: :class:`nscl.marking.workbook_api.WorkbookAccess` over the
+  workbook open in Excel (xlwings).
 - :mod:`xl.snapshot`: copies the values of a live workbook into a temporary .xlsx so the
   validation engine reads exactly what the user sees, saved or not.
 - :mod:`xl.button`: the ribbon callbacks ``kiem_tra()`` and ``chuan_hoa()`` (run by

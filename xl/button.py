@@ -2,7 +2,7 @@
 
 - "Kiểm tra" → :func:`kiem_tra`: validates the active workbook with exactly the rules of
   ``nscl validate`` (``nscl.validation.validate_path`` on a snapshot of its values, see
-  :mod:`xl.snapshot`), then marks it (:mod:`xl.marking`) and says the outcome in one
+  :mod:`xl.snapshot`), then marks it (:mod:`nscl.marking`) and says the outcome in one
   Vietnamese message box.
 - "Chuẩn hoá văn bản" → :func:`chuan_hoa`: converts legacy TCVN3/VNI text and NFD text
   to NFC Unicode and reports how many cells changed.
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.a1 import a1
 from nscl.identity import IDENTITY_SHEET
-from nscl.report import FileReport
-from xl.marking import (
+from nscl.marking import (
     OWN_SHEETS,
     MarkingResult,
     apply_report,
@@ -33,8 +33,9 @@ from xl.marking import (
     outcome_message,
     read_mark_records,
 )
+from nscl.marking.workbook_api import SheetTooLarge, WorkbookAccess
+from nscl.report import FileReport
 from xl.snapshot import snapshot_to_xlsx
-from xl.workbook_api import SheetTooLarge, WorkbookAccess, a1
 
 __all__ = [
     "CHECK_TITLE",
@@ -111,7 +112,7 @@ def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
                 converted = to_unicode(value)
                 if converted == value:
                     continue
-                cell = a1(r, c)
+                cell = a1(r - 1, c - 1)
                 if book.has_formula(sheet, cell):
                     continue
                 book.set_value(sheet, cell, converted)

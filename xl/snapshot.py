@@ -20,10 +20,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
+from nscl.a1 import a1
 from nscl.identity import IDENTITY_SHEET, identity_from_rows
-from xl.marking import OWN_SHEETS
-from xl.openpyxl_book import write_literal
-from xl.workbook_api import SheetTooLarge, WorkbookAccess, a1
+from nscl.marking import OWN_SHEETS
+from nscl.marking.openpyxl_book import write_literal
+from nscl.marking.workbook_api import SheetTooLarge, WorkbookAccess
 
 __all__ = ["snapshot_file_name", "snapshot_to_xlsx"]
 
@@ -68,7 +69,7 @@ def snapshot_to_xlsx(
             continue
         for r, row in enumerate(values, start=1):
             for c, value in enumerate(row, start=1):
-                if value is None or (name, a1(r, c)) in blank_set:
+                if value is None or (name, a1(r - 1, c - 1)) in blank_set:
                     continue
                 write_literal(ws.cell(row=r, column=c), value)
         # Merged ranges too, so that a value merged down over several tasks (the same

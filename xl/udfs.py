@@ -13,7 +13,7 @@ Hàm                            Ví dụ
 ``NSCL_TYLE_DOIUNG(nsnn;       ``=NSCL_TYLE_DOIUNG(I12; J12)`` → tỷ lệ Đối ứng / Tổng số
 doi_ung)``                     (0,25 khi NSNN 1.500, đối ứng 500); rỗng khi tổng bằng 0
 ``NSCL_KIEMTRA_DONG(dong;      ``=NSCL_KIEMTRA_DONG(A12:K12; 2026)`` → các lỗi của một dòng
-[nam])``                       bảng mẫu A (11 cột từ Stt đến Ghi chú), rỗng khi hợp lệ
+[nam])``                       bảng mẫu A (các cột từ Stt đến Ghi chú), rỗng khi hợp lệ
 ``NSCL_CHUAN_HOA(van_ban)``    ``=NSCL_CHUAN_HOA(B12)`` → văn bản TCVN3/VNI/NFD chuyển sang
                                Unicode dựng sẵn (NFC)
 ``NSCL_SO(van_ban)``           ``=NSCL_SO("1.200 triệu đồng")`` → 1200; ``=NSCL_SO("12.000")``
@@ -31,6 +31,9 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import xlwings as xw
+
+from nscl.a1 import column_letter
+from nscl.forms import form_a
 
 __all__ = [
     "NSCL_CHUAN_HOA",
@@ -53,6 +56,29 @@ UDF_NAMES: tuple[str, ...] = (
 Money = Annotated[Any, {"doc": "Số tiền (triệu đồng): số, hoặc số gõ dạng chữ như 1.250,5"}]
 Text = Annotated[Any, {"doc": "Ô hoặc đoạn văn bản"}]
 
+# Form A's computed budget column (Tổng số = NSNN + Đối ứng) and the two addends the
+# functions NSCL_TONG and NSCL_TYLE_DOIUNG take, in the form description's order.
+_TOTAL = next(c for c in form_a().computed_columns if c.type == "money")
+_STATE_KEY, _COUNTERPART_KEY = _TOTAL.computed_from
+# A row of Form A as NSCL_KIEMTRA_DONG takes it, e.g. "A12:K12".
+_ROW_EXAMPLE = f"A12:{column_letter(len(form_a().columns) - 1)}12"
+_ROW_DOC = (f"Một dòng của bảng mẫu A: {len(form_a().columns)} ô từ "
+            f"{form_a().columns[0].header} đến {form_a().columns[-1].header}, "
+            f"ví dụ {_ROW_EXAMPLE}")
+
+
+def _parts(nsnn: Any, doi_ung: Any) -> tuple[float, float] | str | None:
+    """The two addends as numbers (empty as 0), a "#…" message for one that is not a
+    number, or None when both are empty."""
+    state_budget = _money(nsnn)
+    counterpart = _money(doi_ung)
+    for part in (state_budget, counterpart):
+        if isinstance(part, str):
+            return part
+    if state_budget is None and counterpart is None:
+        return None
+    return float(state_budget or 0.0), float(counterpart or 0.0)
+
 
 def _number(value: Any) -> float | str | None:
     """A float, None for an empty cell, or a "#…" message for something not a number."""
@@ -69,7 +95,8 @@ def _number(value: Any) -> float | str | None:
 def _money(value: Any) -> float | str | None:
     """:func:`_number` for an amount: a "#…" message too when it is too large to be one
     (the engine's ``amount-too-large``), so that a sum never overflows."""
-    from nscl.checks_table import MAX_AMOUNT, format_number
+    from nscl.checks_table import MAX_AMOUNT
+    from nscl.numbers import format_number
 
     number = _number(value)
     if isinstance(number, float) and abs(number) > MAX_AMOUNT:
@@ -85,28 +112,23 @@ def _clean_float(value: float) -> float:
 @xw.func(category=CATEGORY)
 def NSCL_TONG(nsnn: Money, doi_ung: Money) -> Any:
     """Tổng số kinh phí = NSNN + Đối ứng (triệu đồng). Ô trống được tính là 0."""
-    state_budget = _money(nsnn)
-    counterpart = _money(doi_ung)
-    for part in (state_budget, counterpart):
-        if isinstance(part, str):
-            return part
-    if state_budget is None and counterpart is None:
-        return ""
-    return _clean_float(float(state_budget or 0.0) + float(counterpart or 0.0))
+    parts = _parts(nsnn, doi_ung)
+    if parts is None or isinstance(parts, str):
+        return parts or ""
+    total = _TOTAL.compute({_STATE_KEY: parts[0], _COUNTERPART_KEY: parts[1]})
+    return "" if total is None else _clean_float(total)
 
 
 @xw.func(category=CATEGORY)
 def NSCL_TYLE_DOIUNG(nsnn: Money, doi_ung: Money) -> Any:
     """Tỷ lệ Đối ứng / Tổng số (0 đến 1; định dạng ô kiểu %). Rỗng khi Tổng số bằng 0."""
-    state_budget = _money(nsnn)
-    counterpart = _money(doi_ung)
-    for part in (state_budget, counterpart):
-        if isinstance(part, str):
-            return part
-    total = float(state_budget or 0.0) + float(counterpart or 0.0)
-    if total == 0 or not math.isfinite(total):
+    parts = _parts(nsnn, doi_ung)
+    if parts is None or isinstance(parts, str):
+        return parts or ""
+    total = _TOTAL.compute({_STATE_KEY: parts[0], _COUNTERPART_KEY: parts[1]})
+    if not total or not math.isfinite(total):
         return ""
-    return _clean_float(float(counterpart or 0.0) / total)
+    return _clean_float(parts[1] / total)
 
 
 @xw.func(category=CATEGORY)
@@ -131,7 +153,7 @@ def NSCL_CHUAN_HOA(van_ban: Text) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("dong", xw.Range, doc="Một dòng của bảng mẫu A: 11 ô từ Stt đến Ghi chú, ví dụ A12:K12")
+@xw.arg("dong", xw.Range, doc=_ROW_DOC)
 @xw.arg("nam", doc="Năm bắt đầu thực hiện của đợt đề xuất (không bắt buộc), ví dụ 2026")
 def NSCL_KIEMTRA_DONG(dong: Any, nam: Any = None) -> Any:
     """Các lỗi và cảnh báo của một dòng bảng mẫu A (kiểm tra như nút Kiểm tra); rỗng khi hợp lệ.

@@ -19,8 +19,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from xl import workbook_api
-from xl.workbook_api import CellValue, SheetTooLarge, excel_needs_text_prefix
+from nscl.a1 import a1
+from nscl.marking import workbook_api
+from nscl.marking.workbook_api import CellValue, SheetTooLarge, excel_needs_text_prefix
 
 __all__ = ["XlwingsBook", "excel_literal"]
 
@@ -70,7 +71,7 @@ def _merged_areas(used: Any) -> list[str]:
                          MatchCase=False, SearchFormat=True)
         if cell is None:
             break
-        here = workbook_api.a1(int(cell.Row), int(cell.Column))
+        here = a1(int(cell.Row) - 1, int(cell.Column) - 1)
         if here == first:
             break
         first = first or here
@@ -78,7 +79,7 @@ def _merged_areas(used: Any) -> list[str]:
         top, left = int(area.Row), int(area.Column)
         bottom = top + int(area.Rows.Count) - 1
         right = left + int(area.Columns.Count) - 1
-        address = f"{workbook_api.a1(top, left)}:{workbook_api.a1(bottom, right)}"
+        address = f"{a1(top - 1, left - 1)}:{a1(bottom - 1, right - 1)}"
         if address not in seen and (bottom, right) != (top, left):
             seen.add(address)
             areas.append(address)
@@ -87,7 +88,7 @@ def _merged_areas(used: Any) -> list[str]:
 
 
 class XlwingsBook:
-    """:class:`xl.workbook_api.WorkbookAccess` over an ``xlwings.Book``."""
+    """:class:`nscl.marking.workbook_api.WorkbookAccess` over an ``xlwings.Book``."""
 
     def __init__(self, book: Any) -> None:
         self.book = book

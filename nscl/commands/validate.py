@@ -66,7 +66,7 @@ def _usage(message: str) -> "typer.Exit":
 
 
 def _money(value: float) -> str:
-    from nscl.checks_table import format_number
+    from nscl.numbers import format_number
 
     return format_number(value)
 
@@ -158,9 +158,9 @@ def _copy_stems(files: list[Path]) -> list[str]:
 def _annotate(report: "FileReport", path: Path, out_dir: Path, stem: str) -> str | None:
     """Write the marked copy; return a Vietnamese note when it could not be written."""
     try:
-        from xl.marking import annotate_copy
+        from nscl.marking import annotate_copy
     except ImportError:
-        return "chức năng đánh dấu (xl.marking) chưa được cài đặt"
+        return "chức năng đánh dấu (nscl.marking) chưa được cài đặt"
     try:
         annotate_copy(report, path, out_dir, stem=stem)
     except Exception as exc:  # AnnotationError and LibreOffice failures: report, go on

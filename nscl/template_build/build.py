@@ -9,7 +9,7 @@ The year printed in a template is, by default, derived from
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -98,12 +98,19 @@ def build_workbook_info(
     year: int | None = None,
     agency: AgencyLike | None = None,
     out_path: Path,
+    input_rows: int | None = None,
 ) -> BuiltWorkbook:
-    """Write the template of ``form_letter`` to ``out_path``; return it with its layout."""
+    """Write the template of ``form_letter`` to ``out_path``; return it with its layout.
+
+    ``input_rows`` overrides the number of input rows of a table form (its description's
+    ``input_rows``, 200, by default).
+    """
     import xlsxwriter
 
     letter = form_letter.upper()
     form = get_form(letter)
+    if input_rows is not None and isinstance(form, TableForm):
+        form = replace(form, input_rows=input_rows)
     the_year = default_year(letter) if year is None else year
     identity = TemplateIdentity(
         form_id=form.id,

@@ -1,6 +1,6 @@
 """The small workbook interface the marking logic is written against.
 
-Two implementations exist: :class:`xl.openpyxl_book.OpenpyxlBook` (a file on disk, for
+Two implementations exist: :class:`nscl.marking.openpyxl_book.OpenpyxlBook` (a file on disk, for
 ``nscl validate --annotate`` and the nightly job) and :class:`xl.xlwings_book.XlwingsBook`
 (the workbook open in Excel, for the ribbon button). Cells are addressed by sheet name
 and A1 reference ("H12"). Colours are ``"RRGGBB"`` strings; an implementation may also
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
-from nscl.locate import column_letter as zero_based_column_letter
+from nscl.a1 import a1
 from nscl.reading import ReadLimits
 
 __all__ = [
@@ -29,16 +29,11 @@ __all__ = [
     "CellValue",
     "SheetTooLarge",
     "WorkbookAccess",
-    "a1",
-    "column_letter",
     "excel_needs_text_prefix",
     "is_blank",
-    "split_a1",
 ]
 
 CellValue = str | int | float | bool | datetime | date | None
-
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 # Cells a sheet may span (from A1) to be read at once: the validation engine's limit, so
 # that both refuse the same sheets.
@@ -58,7 +53,7 @@ class SheetTooLarge(Exception):
     @property
     def corner(self) -> str:
         """The farthest cell (what Ctrl+End finds)."""
-        return a1(self.rows, self.cols)
+        return a1(self.rows - 1, self.cols - 1)
 
 
 @runtime_checkable
@@ -149,30 +144,6 @@ class CellAddress:
     def link_target(self) -> str:
         """In-workbook hyperlink target: ``'Sheet name'!H12``."""
         return f"'{self.sheet.replace(chr(39), chr(39) * 2)}'!{self.cell}"
-
-
-def split_a1(cell: str) -> tuple[int, int]:
-    """``"H12"`` → ``(12, 8)`` (row, column), 1-based. Raises ValueError on bad input."""
-    match = _A1.match(cell.strip())
-    if not match:
-        raise ValueError(f"not an A1 cell reference: {cell!r}")
-    letters, digits = match.groups()
-    column = 0
-    for char in letters.upper():
-        column = column * 26 + (ord(char) - 64)
-    return int(digits), column
-
-
-def column_letter(column: int) -> str:
-    """1 → "A", 28 → "AB" (1-based twin of :func:`nscl.locate.column_letter`)."""
-    if column < 1:
-        raise ValueError(f"column must be >= 1, got {column}")
-    return zero_based_column_letter(column - 1)
-
-
-def a1(row: int, column: int) -> str:
-    """``(12, 8)`` → ``"H12"``."""
-    return f"{column_letter(column)}{row}"
 
 
 def is_blank(value: object) -> bool:

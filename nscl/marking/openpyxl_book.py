@@ -1,6 +1,6 @@
 """The workbook interface over an openpyxl workbook (a file on disk).
 
-Used by :func:`xl.marking.annotate_copy` (``nscl validate --annotate``) and by the
+Used by :func:`nscl.marking.annotate_copy` (``nscl validate --annotate``) and by the
 snapshot that feeds the validation engine. Fills are read back exactly: RGB colours as
 ``"RRGGBB"``, theme and indexed colours as tokens (``"theme:4:0.4"``, ``"indexed:5"``).
 """
@@ -19,8 +19,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl import workbook_api
-from xl.workbook_api import CellValue, SheetTooLarge, split_a1
+from nscl.a1 import parse_a1
+from nscl.marking import workbook_api
+from nscl.marking.workbook_api import CellValue, SheetTooLarge
 
 __all__ = ["OpenpyxlBook", "write_literal"]
 
@@ -74,7 +75,7 @@ def _color_from_token(token: str) -> Color:
 
 
 class OpenpyxlBook:
-    """:class:`xl.workbook_api.WorkbookAccess` over an openpyxl ``Workbook``."""
+    """:class:`nscl.marking.workbook_api.WorkbookAccess` over an openpyxl ``Workbook``."""
 
     def __init__(self, workbook: Workbook, name: str) -> None:
         self.workbook = workbook
@@ -92,8 +93,8 @@ class OpenpyxlBook:
         return ws
 
     def _cell(self, sheet: str, cell: str) -> Cell:
-        row, column = split_a1(cell)
-        found = self._ws(sheet).cell(row=row, column=column)
+        row, column = parse_a1(cell)
+        found = self._ws(sheet).cell(row=row + 1, column=column + 1)
         if not isinstance(found, Cell):  # a merged cell other than the top-left one
             raise KeyError(f"{sheet}!{cell} is inside a merged range")
         return found
