@@ -151,8 +151,8 @@ def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
 def test_a_long_table_keeps_every_row_and_its_used_range(tmp_path: Path) -> None:
     """About 120 task rows: every one is in the table with its values, in order, text
     that looks like a formula stays text, and the sheet's used range (the ``<dimension>``
-    readers such as python-calamine trust) spans exactly the table: A1 to the note below
-    the grand total, 14 columns wide."""
+    readers such as python-calamine trust) spans exactly the cells written: from A1, 14
+    columns wide, down to the last row below the grand total."""
     import zipfile
 
     cons = _consolidation()
@@ -169,11 +169,13 @@ def test_a_long_table_keeps_every_row_and_its_used_range(tmp_path: Path) -> None
     injected = [r for r in rows if r["notes"] == INJECTION]
     assert injected and all(r["types"][10] == "s" for r in injected)
     ws = openpyxl.load_workbook(out)["Tổng hợp"]
-    note = max(c.row for row in ws.iter_rows() for c in row
-               if isinstance(c.value, str) and c.value.startswith("Ghi chú: Tổng số"))
+    last = max(c.row for row in ws.iter_rows() for c in row if c.value is not None)
+    grand = max(c.row for row in ws.iter_rows(max_col=1) for c in row
+                if isinstance(c.value, str) and c.value.startswith("TỔNG CỘNG"))
+    assert ws.max_column == 14 and ws.max_row == last > grand
     with zipfile.ZipFile(out) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
-    assert f'<dimension ref="A1:N{note}"/>'.encode() in sheet
+    assert f'<dimension ref="A1:N{last}"/>'.encode() in sheet
 
 
 def test_unparsed_cells_keep_what_the_agency_typed(tmp_path: Path) -> None:
