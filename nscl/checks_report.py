@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.checks_table import FOOTER_PATTERN, MAX_AMOUNT
 from nscl.forms import Indicator, OutlineItem, ReportForm, fill
 from nscl.legacy import to_unicode
 from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
-from nscl.numbers import format_number, parse_number
+from nscl.numbers import MAX_AMOUNT, format_number, parse_number
 from nscl.problems import Problem, get_rule
+from nscl.table_checks.rows import FOOTER_PATTERN
 from nscl.text import compare_key
 
 __all__ = ["IndicatorResult", "check_indicators", "read_narratives"]

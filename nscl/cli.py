@@ -73,6 +73,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nscl.commands.template",
     "nscl.commands.validate",
     "sync.commands",
+    "nscl.commands.google",
     "xl.commands",
 )
 

@@ -33,7 +33,7 @@ import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO
@@ -49,8 +49,11 @@ __all__ = [
 # References are read without bounds on their letters and digits: a hostile file may
 # write A99999999 or AAAA1, which the reader might still place. (Lower-case references
 # are left to the full parse: see _plain_layout.)
-_TWO_LETTER_COLUMN = re.compile(rb'r="[A-Z]{2}')
-_THREE_LETTER_COLUMN = re.compile(rb'r="[A-Z]{3}')
+# In the plain layout (see _plain_layout, checked first) every cell element starts with
+# '<c r="', so the widest column is found on the cells themselves: other attributes
+# ending in "r" (a data validation's error="NSNN: …" in every template) do not count.
+_TWO_LETTER_COLUMN = re.compile(rb'<c r="[A-Z]{2}')
+_THREE_LETTER_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
 _COLUMN_LETTERS = re.compile(rb'r="([A-Z]+)\d')
 _ROW_NUMBERS = re.compile(rb'r="[A-Z]*(\d+)"')
 _ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
@@ -65,8 +68,10 @@ _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 # How a formula cell saved without its result ends: the formula, maybe an empty value.
 _UNCALCULATED_ENDS = (b"</f></c>", b"/></c>", b"</f><v></v></c>")
 _VALUE_WITH_TEXT = re.compile(rb"<v>[^<]")
+_LEADING_REF = re.compile(rb'<c r="([A-Z]+)\d')  # a cell whose reference comes first
 _MAX_UNCALCULATED = 100_000  # per sheet: enough to name the first ones and count
 _MAX_CELL_BYTES = 8_192  # back from a formula's end to its cell's start: any real cell
+KEPT_XML_BYTES = 64 * 1024 * 1024  # worksheet XML kept for later searches, in all
 _AFTER_TAG_NAME = (b" ", b"\t", b"\n", b"\r", b">")
 
 
@@ -76,6 +81,10 @@ class SheetNotes:
 
     # Rows hidden or filtered out of view: (first 0-based row, count).
     hidden_rows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # The XML of the worksheet parts scanned (.xlsx/.xlsm), by part name, kept (up to
+    # KEPT_XML_BYTES in all) for the searches made later on demand, which then need not
+    # decompress the part again (see nscl.reading.Workbook.uncalculated_cells).
+    worksheet_xml: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -249,7 +258,8 @@ def _add_hidden(ranges: list[tuple[int, int]], row: int) -> None:
 def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
     """Rows of a worksheet part hidden or filtered out of view, as (first 0-based row,
     count) ranges."""
-    if b'hidden="' not in data:  # the common sheet: one fast search
+    # The common sheet: two fast searches (LibreOffice writes hidden="false" on every row).
+    if b'hidden="1"' not in data and b'hidden="true"' not in data:
         return []
     out: list[tuple[int, int]] = []
     for match in _HIDDEN_ROW.finditer(data):
@@ -259,11 +269,16 @@ def xlsx_hidden_rows(data: bytes) -> list[tuple[int, int]]:
     return out
 
 
-def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
+def xlsx_uncalculated_cells(data: bytes, *, skip_columns: Collection[int] = (),
+                            ) -> list[tuple[int, int]]:
     """Formula cells of a worksheet part saved without their result (no value, or an
     empty one), as (0-based row, 0-based column). Spreadsheet applications always save
-    the result; a few fast searches find none in their files."""
+    the result; a few fast searches find none in their files. Cells of the 0-based
+    columns ``skip_columns`` are left out (cheaply, when their reference comes first)."""
+    from nscl.a1 import column_letter
+
     found: set[tuple[int, int]] = set()
+    skipped = {column_letter(c).encode() for c in skip_columns}
     looked = 0  # hits examined, bounded too: a hostile file may repeat a marker alone
     for marker in _UNCALCULATED_ENDS:
         pos = data.find(marker)
@@ -273,6 +288,11 @@ def xlsx_uncalculated_cells(data: bytes) -> list[tuple[int, int]]:
             # characters), so the search back is bounded: a hostile file cannot make it
             # quadratic.
             start = data.rfind(b"<c", max(0, pos - _MAX_CELL_BYTES), pos)
+            if skipped and start != -1 and (
+                    (lead := _LEADING_REF.match(data, start)) is not None
+                    and lead.group(1) in skipped):
+                pos = data.find(marker, pos + len(marker))
+                continue
             cell = (data[start:pos + len(marker)]
                     if start != -1 and data[start + 2:start + 3] in _AFTER_TAG_NAME else b"")
             if b"<f" in cell and not _VALUE_WITH_TEXT.search(cell):
@@ -288,11 +308,15 @@ def xlsx_reaches(zf: zipfile.ZipFile, worksheets: list[zipfile.ZipInfo],
     """Of the worksheet parts given (found by their root element, wherever they are
     stored), those whose reach exceeds ``max_cells``, by sheet name ("" for a part that no
     sheet of the workbook names). ``notes``, when given, receives each sheet's hidden
-    rows."""
+    rows, and the parts' XML (see :class:`SheetNotes`)."""
     over: dict[str, SheetReach] = {}
     hidden_parts: dict[str, list[tuple[int, int]]] = {}
+    kept = 0
     for info in worksheets:
         data = _read_member(zf, info)
+        if notes is not None and kept + len(data) <= KEPT_XML_BYTES:
+            notes.worksheet_xml[info.filename] = data
+            kept += len(data)
         reach = _part_reach(data, max_cells)
         if reach is not None:
             over[info.filename] = reach

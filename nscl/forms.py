@@ -137,6 +137,8 @@ class _FormHeader:
     # Who fills the form in: "agency" (a ministry or province sends it, so the file must
     # say which one) or "ministry" (the Ministry's own document, e.g. Form C).
     submitted_by: str
+    # What an agency sends with the form, in words: "đề xuất nhiệm vụ" (empty for Form C).
+    submission: str
 
     def title_for(self, year: int) -> str:
         """The title with the year filled in."""
@@ -310,6 +312,7 @@ def _header_fields(data: dict[str, Any], letter: str) -> dict[str, Any]:
         "footer_signature_note": data.get("footer_signature_note", ""),
         "signing_year_offset": int(data.get("signing_year_offset", 0)),
         "submitted_by": _submitted_by(data, letter),
+        "submission": data.get("submission", ""),
     }
 
 

@@ -4,13 +4,19 @@ The readers and writers of spreadsheets (python-calamine in Rust, openpyxl in Py
 run on whatever agencies send. A file can make them exhaust memory, or crash the process
 outright. Such work runs in worker processes with an address-space limit (Linux): a
 worker that runs out of memory fails its file with ``MemoryError``, a worker that dies
-is replaced and the files it held are retried one by one in a fresh process, so only the
-file that kills its process again fails. Workers are forked where that is safe (Linux,
-no other thread running), otherwise spawned; a forked worker turns the garbage collector
-back on (the parent may have paused it).
+is replaced and the files it held are retried, the first of them alone in a fresh
+process, so only the file that kills its process on its own fails
+(:class:`WorkerDied`, reported on the file as ``file-crashed-reader``). A file that
+takes longer than the time limit has its worker stopped, which is the same. Workers are
+forked where that is safe (Linux, no other thread running), after the caller's
+``preload`` (readers imported, lookup tables built once for every worker), otherwise
+spawned; a forked worker turns the garbage collector back on (the parent may have
+paused it).
 
-:class:`sync.validate.ValidationPool` streams the nightly validation through the same
-workers; :func:`run_isolated` runs a batch (``nscl validate``, the feedback copies).
+:class:`WorkerPool` is the one pool: jobs are submitted as they come and their outcomes
+collected as they complete (``nscl sync`` validates while it archives, through
+:class:`sync.validate.ValidationPool`); :func:`run_isolated` runs a batch and gives its
+outcomes in the order of the jobs (``nscl validate``, the feedback copies).
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 __all__ = [
-    "TIME_LIMIT_S", "WorkerDied", "context", "failure_detail", "run_isolated", "start_worker",
-    "time_limited", "worker_pool",
+    "TIME_LIMIT_S", "WorkerDied", "WorkerPool", "auto_workers", "context", "failure_detail",
+    "run_isolated", "start_worker", "time_limited",
 ]
 
 # The longest a worker may spend on one file (seconds) before the system stops it, where
@@ -115,7 +124,7 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def context() -> Any:
+def context() -> BaseContext:
     """Fork where it is safe (Linux, a single thread: a thread holding a lock at the fork
     would leave it held for ever in the child), else spawn."""
     import multiprocessing
@@ -125,12 +134,151 @@ def context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def worker_pool(workers: int, memory_limit_mb: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` limited worker processes."""
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context(), initializer=start_worker,
-        initargs=(memory_limit_mb,),
-    )
+def auto_workers(jobs: int, configured: int = 0) -> int:
+    """Worker processes to use: the configured number, else one per core (at most 4);
+    never more than there are jobs."""
+    count = configured if configured > 0 else min(os.cpu_count() or 1, 4)
+    return max(1, min(count, jobs))
+
+
+class WorkerPool(Generic[J, R]):
+    """Runs ``fn(job)`` for each job submitted, in limited worker processes.
+
+    ``workers`` processes at most (started with the first job), each with an address
+    space of ``memory_limit_mb`` (0: no limit) and ``time_limit_s`` per job (default
+    :data:`TIME_LIMIT_S`; 0: none). ``preload`` runs once in this process before forked
+    workers start, so that they inherit what it imports and builds. ``fn`` and the jobs
+    must be picklable (workers are spawned where they cannot be forked).
+
+    :meth:`as_completed` gives each job's outcome as it completes: its result, or the
+    exception it raised (:class:`MemoryError` past the memory limit), or
+    :class:`WorkerDied` when its process died with it alone. When a worker dies, its
+    pool is lost with every job it held: the first of them (in submission order) is run
+    again alone in a process of its own, the others in a fresh pool; so a job is failed
+    only when it kills a process of its own, however many jobs shared the pool.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[J], R],
+        *,
+        workers: int = 1,
+        memory_limit_mb: int = 2048,
+        time_limit_s: float | None = None,
+        preload: Callable[[], None] | None = None,
+    ) -> None:
+        self.fn = fn
+        self.workers = max(1, workers)
+        self.memory_limit_mb = memory_limit_mb
+        self.time_limit_s = TIME_LIMIT_S if time_limit_s is None else time_limit_s
+        self.preload = preload
+        self._executor: ProcessPoolExecutor | None = None
+        # Each job not yet given back: its future -> (submission number, job, executor).
+        self._pending: dict[Future[R], tuple[int, J, ProcessPoolExecutor]] = {}
+        self._submitted = 0
+
+    def __enter__(self) -> WorkerPool[J, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        mp_context = context()
+        if self.preload is not None and mp_context.get_start_method() == "fork":
+            self.preload()  # once here, inherited by every forked worker
+            self.preload = None
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=mp_context, initializer=start_worker,
+            initargs=(self.memory_limit_mb,),
+        )
+
+    def submit(self, job: J) -> int:
+        """Start running a job (the workers start with the first one); return its number
+        (0 for the first job submitted, then 1 …)."""
+        number = self._submitted
+        self._submit(number, job)
+        self._submitted += 1
+        return number
+
+    def _submit(self, number: int, job: J) -> None:
+        for _ in range(2):  # a pool found broken is replaced once
+            if self._executor is None:
+                self._executor = self._new_executor(self.workers)
+            executor = self._executor
+            try:
+                future = executor.submit(time_limited, self.fn, self.time_limit_s, job)
+            except BrokenProcessPool:  # its jobs are retried by as_completed
+                self._executor = None
+                continue
+            self._pending[future] = (number, job, executor)
+            return
+        raise RuntimeError("worker processes cannot be started")  # pragma: no cover
+
+    def as_completed(self) -> Iterator[tuple[J, R | BaseException]]:
+        """Yield ``(job, outcome)`` for every job submitted, as each completes."""
+        for _, job, outcome in self.numbered_as_completed():
+            yield job, outcome
+
+    def numbered_as_completed(self) -> Iterator[tuple[int, J, R | BaseException]]:
+        """:meth:`as_completed` with each job's number (see :meth:`submit`)."""
+        pending = self._pending
+        while pending:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken: list[tuple[int, J, ProcessPoolExecutor]] = []
+            for future in sorted(done, key=lambda f: pending[f][0]):
+                entry = pending.pop(future)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool):
+                    broken.append(entry)
+                else:
+                    yield entry[0], entry[1], error if error is not None else future.result()
+            if broken:
+                yield from self._retry(broken)
+
+    def _retry(self, broken: list[tuple[int, J, ProcessPoolExecutor]],
+               ) -> Iterator[tuple[int, J, R | BaseException]]:
+        """A pool died: gather every job it held, run the first alone, resubmit the
+        others to a fresh pool."""
+        dead = {executor for _, _, executor in broken}
+        held = [f for f, (_, _, executor) in self._pending.items() if executor in dead]
+        wait(held)  # a broken pool fails each of its jobs at once
+        for future in held:
+            entry = self._pending.pop(future)
+            error = future.exception()
+            if isinstance(error, BrokenProcessPool):
+                broken.append(entry)
+            else:
+                yield entry[0], entry[1], error if error is not None else future.result()
+        for executor in dead:
+            executor.shutdown(wait=True, cancel_futures=True)
+            if self._executor is executor:
+                self._executor = None
+        broken.sort(key=lambda entry: entry[0])
+        (number, first, _), rest = broken[0], broken[1:]
+        for later, job, _ in rest:
+            self._submit(later, job)
+        yield number, first, self._alone(first)
+
+    def _alone(self, job: J) -> R | BaseException:
+        """Run one job in a process of its own."""
+        try:
+            with self._new_executor(1) as single:
+                return single.submit(time_limited, self.fn, self.time_limit_s, job).result()
+        except BrokenProcessPool:
+            return WorkerDied("tiến trình xử lý tệp bị dừng bất thường")
+        except Exception as exc:
+            return exc
+
+    def close(self) -> None:
+        """Stop the workers (jobs not yet collected are cancelled)."""
+        executors = {executor for _, _, executor in self._pending.values()}
+        if self._executor is not None:
+            executors.add(self._executor)
+        self._pending.clear()
+        self._executor = None
+        for executor in executors:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_isolated(
@@ -140,55 +288,23 @@ def run_isolated(
     workers: int = 0,
     memory_limit_mb: int = 2048,
     time_limit_s: float | None = None,
+    preload: Callable[[], None] | None = None,
 ) -> Iterator[tuple[J, R | BaseException]]:
-    """Run ``fn(job)`` for every job in worker processes; yield ``(job, result)`` in the
-    order of ``jobs``, with the exception it raised in place of the result when it failed
-    (:class:`WorkerDied` when its process died, alone, twice). ``fn`` and the jobs must be
-    picklable. ``workers`` 0: one per core, at most 4 and at most one per job. A job still
-    running after ``time_limit_s`` (default :data:`TIME_LIMIT_S`) has its worker stopped.
-
-    When a worker dies, the pool is lost: the job found broken is retried alone, the
-    jobs that had finished keep their results and the others go to a fresh pool.
-    """
+    """Run ``fn(job)`` for every job in a :class:`WorkerPool`; yield ``(job, outcome)`` in
+    the order of ``jobs``, as soon as each job and those before it are done (the
+    exception a job raised in place of its result; :class:`WorkerDied` when its process
+    died, alone). ``workers`` 0: one per core, at most 4 and at most one per job."""
     if not jobs:
         return
-    count = workers if workers > 0 else max(1, min(os.cpu_count() or 1, 4, len(jobs)))
-    limit = TIME_LIMIT_S if time_limit_s is None else time_limit_s
-    results: dict[int, R | BaseException] = {}
-    todo = list(range(len(jobs)))
+    outcomes: dict[int, R | BaseException] = {}
     emitted = 0
-    while todo:
-        with worker_pool(min(count, len(todo)), memory_limit_mb) as pool:
-            futures = [(i, pool.submit(time_limited, fn, limit, jobs[i])) for i in todo]
-            todo = []
-            broken = False
-            for i, future in futures:
-                if not broken:
-                    try:
-                        results[i] = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        results[i] = _alone(fn, jobs[i], memory_limit_mb, limit)
-                    except Exception as exc:
-                        results[i] = exc
-                elif future.done() and not isinstance(future.exception(), BrokenProcessPool):
-                    error = future.exception()
-                    results[i] = error if error is not None else future.result()
-                else:
-                    todo.append(i)
-                while emitted in results:
-                    yield jobs[emitted], results.pop(emitted)
-                    emitted += 1
-
-
-def _alone(
-    fn: Callable[[J], R], job: J, memory_limit_mb: int, limit: float
-) -> R | BaseException:
-    """Run one job in a process of its own."""
-    try:
-        with worker_pool(1, memory_limit_mb) as single:
-            return single.submit(time_limited, fn, limit, job).result()
-    except BrokenProcessPool:
-        return WorkerDied("tiến trình xử lý tệp bị dừng bất thường")
-    except Exception as exc:
-        return exc
+    with WorkerPool(fn, workers=auto_workers(len(jobs), workers),
+                    memory_limit_mb=memory_limit_mb, time_limit_s=time_limit_s,
+                    preload=preload) as pool:
+        for job in jobs:
+            pool.submit(job)
+        for number, _, outcome in pool.numbered_as_completed():
+            outcomes[number] = outcome
+            while emitted in outcomes:
+                yield jobs[emitted], outcomes.pop(emitted)
+                emitted += 1

@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "MAX_AMOUNT",
     "MILLION",
+    "MONEY_TOLERANCE",
     "NumberStyle",
     "ParsedDuration",
     "ParsedNumber",
@@ -88,8 +90,13 @@ _UNITS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"(?:đồng|vnđ|vnd|đ)\.?$"), "đồng", 0.000001),
     (re.compile(r"%$"), "%", 1.0),
 )
-# Units a table may declare for its amounts: name -> (multiplier, divisor) to million VND.
 MILLION = "triệu đồng"
+# Two amounts closer than this are equal (million VND: 1,000 đồng).
+MONEY_TOLERANCE = 0.001
+# Larger amounts cannot be a task's budget (10^18 đồng): they are reported and left out of
+# the sums, which would otherwise lose their precision or overflow. Not a budget ceiling.
+MAX_AMOUNT = 1e12  # million VND
+# Units a table may declare for its amounts: name -> (multiplier, divisor) to million VND.
 _MONEY_UNITS: dict[str, tuple[int, int]] = {
     MILLION: (1, 1), "tỷ đồng": (1000, 1), "nghìn đồng": (1, 1000), "đồng": (1, 1_000_000),
 }

@@ -74,6 +74,22 @@ class Problem:
         return self.message
 
     @property
+    def title(self) -> str:
+        """The rule's Vietnamese title ("Thiếu dữ liệu bắt buộc"), for tables and
+        printouts that lead with it (the code stays for IT); the code itself when the
+        rule is not in the catalogue."""
+        try:
+            return get_rule(self.code).title
+        except KeyError:
+            return self.code
+
+    @property
+    def fix_sentence(self) -> str:
+        """The fix as a sentence of its own (capitalised), for a "Cách sửa" column: in
+        the message it follows "Cách sửa: " in lower case."""
+        return self.fix[:1].upper() + self.fix[1:]
+
+    @property
     def full_message(self) -> str:
         """The message prefixed with its position (file, sheet, cell)."""
         where = position_label(self.file, self.sheet, self.cell)
@@ -147,7 +163,9 @@ def register(*rules: Rule) -> None:
 
 
 def get_rule(code: str) -> Rule:
-    """The registered rule with this code."""
+    """The registered rule with this code (the catalogue registers itself on first use)."""
+    if code not in _CATALOGUE:
+        import nscl.rules  # noqa: F401
     return _CATALOGUE[code]
 
 

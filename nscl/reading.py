@@ -18,7 +18,7 @@ import errno
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,8 @@ class Workbook:
     # reader parse the whole sheet again.
     _merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
         default_factory=dict, repr=False)
-    _uncalculated: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _uncalculated: dict[tuple[str, frozenset[int]], list[tuple[int, int]]] = field(
+        default_factory=dict, repr=False)
 
     def read(self, name: str) -> Grid:
         """Every cell of sheet ``name`` from A1: ``grid[r][c]`` is row r+1, column c+1.
@@ -230,23 +231,30 @@ class Workbook:
             return []
         return list(ranges or [])
 
-    def uncalculated_cells(self, name: str) -> list[tuple[int, int]]:
+    def uncalculated_cells(self, name: str, *, skip_columns: Collection[int] = (),
+                           ) -> list[tuple[int, int]]:
         """Formula cells of sheet ``name`` saved without their result, 0-based (row,
-        column); .xlsx/.xlsm only (.xls and .ods always store results). The sheet's part
-        is read again for this, so it is asked only when the table has empty cells that
-        such formulas would explain."""
+        column); .xlsx/.xlsm only (.xls and .ods always store results). The sheet's XML
+        is searched again for this (read again unless kept from the reach scan), so it is
+        asked only when the table has empty cells that such formulas would explain.
+        Cells of the 0-based columns ``skip_columns`` are left out."""
         if self.kind not in ("xlsx", "xlsm") or name in self.oversized:
             return []
-        found = self._uncalculated.get(name)
+        key = (name, frozenset(skip_columns))
+        found = self._uncalculated.get(key)
         if found is None:
             try:
                 with zipfile.ZipFile(self.path) as zf:
                     parts = sheet_parts(zf, set(zf.namelist()))
                     part = next((p for p, sheet in parts.items() if sheet == name), None)
-                    found = xlsx_uncalculated_cells(zf.read(part)) if part else []
+                    if part is None:
+                        found = []
+                    else:
+                        data = self.notes.worksheet_xml.get(part) or zf.read(part)
+                        found = xlsx_uncalculated_cells(data, skip_columns=key[1])
             except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
                 found = []  # a nicety: the file was read already, never fail on it
-            self._uncalculated[name] = found
+            self._uncalculated[key] = found
         return list(found)
 
     def iter_sheets(self, *, hidden: bool = False) -> Iterator[SheetInfo]:
@@ -256,7 +264,8 @@ class Workbook:
                 yield info
 
     def close(self) -> None:
-        """Release the file."""
+        """Release the file (and the worksheet XML kept from the reach scan)."""
+        self.notes.worksheet_xml.clear()
         if self._book is not None:
             with contextlib.suppress(Exception):  # closing twice is harmless
                 self._book.close()

@@ -16,7 +16,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["describe_usage_error", "help_hint"]
+__all__ = ["describe_usage_error", "error_line", "help_hint"]
+
+
+def error_line(message: str) -> str:
+    """What a command prints on standard error when it stops: "Lỗi: " and the message as
+    a sentence (capitalised: messages are often built to follow a lead-in)."""
+    return f"Lỗi: {message[:1].upper()}{message[1:]}"
 
 # Detail sentences of invalid values (the part after "Invalid value for '--x': ").
 _DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (

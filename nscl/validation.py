@@ -1,9 +1,9 @@
-"""Validate the workbooks agencies send: ``validate_path`` and ``validate_paths``.
+"""Validate the workbooks agencies send: ``validate_path``, one file at a time.
 
 For each file: open it safely (:mod:`nscl.reading`), find the Form A table (or Form B
 report, or Form C appendix) by its headers on any sheet (:mod:`nscl.locate`), identify
 the agency (template metadata, then the header block, then the file name), read and
-check every row (:mod:`nscl.checks_table`, :mod:`nscl.checks_report`), and compute the
+check every row (:mod:`nscl.table_checks`, :mod:`nscl.checks_report`), and compute the
 budget. The result is a :class:`~nscl.report.FileReport`; nothing here raises on user
 data.
 """
@@ -11,14 +11,13 @@ data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rule catalogue)
 from nscl.checks_report import check_indicators, read_narratives
-from nscl.checks_table import TableOptions, check_table
 from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c, sum_of
 from nscl.gc_pause import gc_paused
 from nscl.identity import (
@@ -41,10 +40,11 @@ from nscl.numbers import format_number
 from nscl.problems import Problem, get_rule, listed
 from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
+from nscl.table_checks import TableOptions, check_table
 from nscl.text import compare_key
 
 __all__ = [
-    "ValidationOptions", "crash_report", "preload", "validate_path", "validate_paths",
+    "ValidationOptions", "crash_report", "preload", "validate_path",
 ]
 
 
@@ -60,6 +60,10 @@ class ValidationOptions:
     max_state_budget_share: float | None = None
     program_end_year: int = 2030
     limits: ReadLimits = field(default_factory=ReadLimits)
+    # Whether the report keeps each task's parsed row (``FileReport.rows``): the marking
+    # and the consolidation read them; a run that only tells the problems and the
+    # budget (``nscl validate`` without ``--annotate``) does not build them.
+    keep_rows: bool = True
 
 
 _YEAR_FROM = re.compile(r"từ năm\s*(\d{4})")
@@ -287,20 +291,17 @@ class _Run:
         sheet: str | None, *, warn: bool = True,
     ) -> None:
         """Agency from template metadata, else the header block, else the file name."""
-        try:
-            from nscl import registry
-        except ImportError:  # registry not installed: the agency stays unknown
-            registry = None  # type: ignore[assignment]
+        from nscl import registry  # (its compiled patterns: see preload)
         metadata_ref: AgencyRef | None = None
         header_ref: AgencyRef | None = None
         detail = "không thấy tên cơ quan ở phần đầu bảng, tên tệp cũng không cho biết"
         where: str | None = None  # the header cell that still shows the placeholder
-        if registry is not None and identity is not None and identity.agency_code:
+        if identity is not None and identity.agency_code:
             try:
                 metadata_ref = registry.get_agency(identity.agency_code).to_ref("metadata")
             except KeyError:
                 detail = f'mã cơ quan "{identity.agency_code}" trong thông tin mẫu không có'
-        if registry is not None and texts:
+        if texts:
             for text_row, text_col, text in texts:
                 for line in text.splitlines():
                     key = compare_key(line)
@@ -322,7 +323,7 @@ class _Run:
                 if header_ref is not None:
                     break
         agency = metadata_ref or header_ref
-        if agency is None and registry is not None:
+        if agency is None:
             match = registry.match_filename(self.file)
             if match.agency is not None:
                 agency = match.agency.to_ref("filename")
@@ -363,30 +364,24 @@ class _Run:
             year=year,
             max_state_budget_share=self.options.max_state_budget_share,
             program_end_year=self.options.program_end_year,
+            keep_rows=self.options.keep_rows,
             merged_amounts=frozenset(merged_amounts),
             unreadable_rows=frozenset(book.unreadable_rows.get(sheet, ())),
             hidden_rows=frozenset(
                 r for first, count in book.notes.hidden_rows.get(sheet, ())
                 for r in range(first, min(first + count, len(grid)))
             ),
+            # Formulas saved without their result, outside the computed columns (which
+            # nscl computes itself): looked for only when the table has gaps.
+            find_uncalculated=lambda: book.uncalculated_cells(sheet, skip_columns=computed),
         )
+        computed = {loc.columns[c.key] for c in form.computed_columns if c.key in loc.columns}
         result = check_table(grid, loc, sheet=sheet, file=self.file, options=options)
-        if result.has_gaps:
-            # Empty where data was expected: formulas saved without their result (outside
-            # the computed columns, which nscl computes itself) would explain it. If so,
-            # checked again, so that those cells are named once for what they are.
-            computed = {loc.columns[c.key] for c in form.columns
-                        if c.computed and c.key in loc.columns}
-            uncalculated = frozenset(cell for cell in book.uncalculated_cells(sheet)
-                                     if cell[1] not in computed)
-            if uncalculated:
-                result = check_table(grid, loc, sheet=sheet, file=self.file,
-                                     options=replace(options, uncalculated=uncalculated))
         self.report.rows = result.rows
         self.report.summary = result.summary
         self.report.money_unit = result.money_unit
         self.report.problems.extend(result.problems)
-        if not result.rows:
+        if not result.summary.tasks:
             self.add("table-empty", sheet=sheet, cell=a1(loc.data_start, 0),
                      at_row=loc.data_start + 1)
 
@@ -434,7 +429,6 @@ class _Run:
             self.add("table-empty", sheet=sheet, cell=a1(loc.header_row + 1, loc.name_col),
                      at_row=loc.header_row + 2)
         self.report.summary = _report_budget(form, result.indicators)
-
 
     def _indicator_notes(
         self, book: Workbook, sheet: str, loc: IndicatorLocation, form: ReportForm,
@@ -536,18 +530,3 @@ def validate_path(
         )
         return report
 
-
-def validate_paths(
-    paths: Iterable[Path],
-    *,
-    year: int | None = None,
-    options: ValidationOptions | None = None,
-) -> Iterator[FileReport]:
-    """Validate files one after the other (one file in memory at a time)."""
-    for path in paths:
-        yield validate_path(path, year=year, options=options)
-
-
-def problems_of(reports: Iterable[FileReport]) -> list[Problem]:
-    """Every problem of several reports, in order."""
-    return [p for report in reports for p in report.problems]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nscl.usage_errors import error_line
+
 if TYPE_CHECKING:
     from sync.config import SyncConfig
 
@@ -62,8 +64,29 @@ class _RichProgress:
         self._progress.stop()
 
 
+def _rerun_lines(config_path: Path) -> list[str]:
+    """How to run the sync again on the demo's files: with the ``nscl`` of the
+    environment this one runs in (``make demo`` installs it in .venv, which is not on the
+    PATH: a bare "nscl sync" gave "command not found")."""
+    here = Path(sys.executable).parent
+    nscl = here / ("nscl.exe" if sys.platform == "win32" else "nscl")
+    command = str(nscl) if nscl.exists() else "nscl"
+    try:
+        shown = Path(command).relative_to(Path.cwd())
+        command = str(shown) if len(shown.parts) > 1 else f"./{shown}"
+    except ValueError:
+        pass
+    lines = [f"Cấu hình: {config_path}.",
+             f"Chạy lại tổng hợp: {command} sync --config {config_path}"]
+    activate = here / ("activate.bat" if sys.platform == "win32" else "activate")
+    if activate.exists():
+        source = activate if sys.platform == "win32" else f"source {activate}"
+        lines.append(f"(hoặc kích hoạt môi trường một lần: {source}; sau đó gõ «nscl …»)")
+    return lines
+
+
 def _fail(message: str) -> None:
-    typer.echo(f"Lỗi: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     raise typer.Exit(2)
 
 
@@ -212,7 +235,7 @@ def register(app: typer.Typer) -> None:
         code = run_and_report(demo.config, output_format=output_format, dry_run=False)
         if output_format == "text":
             typer.echo("")
-            typer.echo(f"Cấu hình: {demo.config_path}. Chạy lại: nscl sync --config "
-                       f"{demo.config_path}")
+            for line in _rerun_lines(demo.config_path):
+                typer.echo(line)
         # The demo contains deliberate mistakes: exit 0 unless the run itself failed.
         raise typer.Exit(2 if code == 2 else 0)

@@ -16,7 +16,8 @@ The config file (see ``nscl.example.toml``) holds one ``[sync]`` table::
     exclude = []
 
 Relative paths are resolved against the folder of the config file. Loading the config
-imports nothing heavy, so that a run that has nothing to do stays fast.
+imports nothing heavy, so that a run that has nothing to do stays fast. Other tables of
+the same file are left to their readers (``[google]``: :mod:`nscl.google.config`).
 """
 
 from __future__ import annotations

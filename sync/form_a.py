@@ -17,18 +17,13 @@ from typing import Any, TypeGuard
 from nscl.a1 import column_letter
 from nscl.forms import Column, TableForm, form_a
 from nscl.numbers import format_number
+from nscl.paging import DEFAULT_ROW_POINTS, PageBreaker
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
 from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
-from sync.print_layout import (
-    DEFAULT_ROW_POINTS,
-    SIGNING_ROWS,
-    PageBreaker,
-    write_letterhead,
-    write_signatures,
-)
+from sync.print_layout import SIGNING_ROWS, write_letterhead, write_signatures
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,
@@ -336,8 +331,8 @@ class FormAConsolidator:
         for kind, label in SECTIONS:
             subs = by_kind.get(kind, [])
             # A section's heading stays with its first agency's heading and first task.
-            pages.keep(r, [DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
-                                                       if subs else []))
+            pages.keep([DEFAULT_ROW_POINTS] * 2 + ([first_task_height(subs[0])]
+                                                    if subs else []))
             pages.row(None)
             section_row = r
             ws.merge_range(r, 0, r, first_money - 1, label, styles.section)
@@ -349,7 +344,7 @@ class FormAConsolidator:
                 # An agency's heading stays with its first task (and with its subtotal
                 # when that is its only task).
                 first_height = first_task_height(sub)
-                pages.keep(r, [DEFAULT_ROW_POINTS, first_height]
+                pages.keep([DEFAULT_ROW_POINTS, first_height]
                            + ([DEFAULT_ROW_POINTS] if len(sub.report.rows) <= 1 else []))
                 pages.row(None)
                 # The status, outside the print area, is said in the printed heading too.
@@ -453,7 +448,7 @@ class FormAConsolidator:
             end = r + 2 + k
         # The totals row, the notes and the signature block are printed on one page.
         block = 1 + 1 + len(notes) + 1 + 3 + SIGNING_ROWS
-        pages.keep(r, [DEFAULT_ROW_POINTS] * block)
+        pages.keep([DEFAULT_ROW_POINTS] * block)
         end = write_signatures(ws, styles, widths, end + 2, letterhead)
         ws.print_area(0, 0, end, last_official)
         if pages.breaks:

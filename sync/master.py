@@ -1,11 +1,11 @@
 """The master workbook (bảng tổng hợp), written with XlsxWriter, atomically.
 
 Sheets: the form's consolidated table (Form A: "Tổng hợp", from the consolidator),
-"Theo đơn vị", "Tình hình nộp", "Lỗi kiểm tra", "Thay đổi" and "Biểu đồ" (native Excel
-charts). The file is written to a temporary name in the master's folder, flushed to
-disk, then renamed over the master (``os.replace``): a reader, or a run killed at any
-moment, sees either the previous complete master or the new complete one. The previous
-master is first kept as a dated copy in the history folder.
+"Theo đơn vị", "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm tra", "Thay đổi" and
+"Biểu đồ" (native Excel charts). The file is written to a temporary name in the master's
+folder, flushed to disk, then renamed over the master (``os.replace``): a reader, or a
+run killed at any moment, sees either the previous complete master or the new complete
+one. The previous master is first kept as a dated copy in the history folder.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nscl.gc_pause import gc_paused
+from nscl.problems import SEVERITY_LABELS
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, OtherFile, Rejected
@@ -29,6 +30,7 @@ __all__ = [
     "CHARTS_SHEET",
     "PROBLEMS_SHEET",
     "STATUS_SHEET",
+    "UNUSED_FILES_SHEET",
     "MasterLockedError",
     "MasterWritten",
     "clean_temporary_masters",
@@ -37,6 +39,7 @@ __all__ = [
 
 BY_AGENCY_SHEET = "Theo đơn vị"
 STATUS_SHEET = "Tình hình nộp"
+UNUSED_FILES_SHEET = "Tệp không tổng hợp"
 PROBLEMS_SHEET = "Lỗi kiểm tra"
 CHANGES_SHEET = "Thay đổi"
 CHARTS_SHEET = "Biểu đồ"
@@ -137,32 +140,47 @@ def _write_by_agency(
     return ChartContext(BY_AGENCY_SHEET, first, last, 1, fig_cols)
 
 
+def _status_title(form: str) -> str:
+    """ "TÌNH HÌNH NỘP ĐỀ XUẤT NHIỆM VỤ CỦA CÁC BỘ, NGÀNH VÀ ĐỊA PHƯƠNG" for Form A,
+    "… NỘP BÁO CÁO KẾT QUẢ THỰC HIỆN …" for Form B (from the form description)."""
+    from nscl.forms import get_form
+
+    try:
+        what = get_form(form).submission
+    except KeyError:
+        what = ""
+    return f"TÌNH HÌNH NỘP {(what or 'biểu mẫu ' + form).upper()} CỦA CÁC BỘ, NGÀNH VÀ ĐỊA PHƯƠNG"
+
+
 def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tuple[int, int]:
+    """Who has and has not sent: the counts, then one row per expected agency. The
+    files not consolidated are listed on a sheet of their own (their headings would
+    otherwise be printed under this table's repeated header)."""
     ws = wb.add_worksheet(STATUS_SHEET)
-    widths = [6, 34, 11, 12, 9, 10, 9, 16, 30, 22]
+    widths = [6, 34, 11, 12, 9, 10, 9, 16, 30, 24]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     ncol = len(widths)
-    ws.merge_range(0, 0, 0, ncol - 1, "TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC BỘ, NGÀNH VÀ ĐỊA PHƯƠNG",
-                   st.title)
+    ws.set_row(0, 36)
+    ws.merge_range(0, 0, 0, ncol - 1, _status_title(cons.form), st.title)
     deadline = (
         _local(cons.deadline, tz).strftime("%H:%M ngày %d/%m/%Y") if cons.deadline
         else "(chưa đặt)"
     )
-    ws.write_string(2, 0, "Năm:", st.label)
-    ws.write_string(2, 1, str(cons.year or "(chưa xác định)"), st.plain)
-    ws.write_string(3, 0, "Hạn nộp:", st.label)
-    ws.write_string(3, 1, deadline, st.plain)
-    ws.write_string(4, 0, "Cập nhật:", st.label)
-    ws.write_string(4, 1, _local(cons.generated_at, tz).strftime("%H:%M ngày %d/%m/%Y"),
-                    st.plain)
+    updated = _local(cons.generated_at, tz).strftime("%H:%M ngày %d/%m/%Y")
+    for r, (name, text) in enumerate((("Năm", str(cons.year or "(chưa xác định)")),
+                                      ("Hạn nộp", deadline), ("Cập nhật", updated)), start=2):
+        ws.merge_range(r, 0, r, 3, "", st.plain)
+        ws.write_rich_string(r, 0, st.label, f"{name}: ", st.plain, text, st.plain)
 
     expected = cons.expected_count
     ok, late, invalid, missing = (cons.count(s) for s in ("ok", "late", "invalid", "missing"))
     received = expected - missing
     r = 6
-    for i, h in enumerate(("", "Tình trạng", "Số đơn vị", "Tỷ lệ")):
-        ws.write_string(r, i, h, st.header)
+    # The counts: status, number of agencies, share (no empty first column).
+    ws.merge_range(r, 0, r, 1, "Tình trạng", st.header)
+    ws.write_string(r, 2, "Số đơn vị", st.header)
+    ws.write_string(r, 3, "Tỷ lệ", st.header)
     rows = [
         ("Phải nộp", expected, None),
         ("Đã nộp (có tệp)", received, None),
@@ -171,14 +189,15 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ("Có lỗi", invalid, "invalid"),
         ("Chưa nộp", missing, "missing"),
     ]
+    expected_row = r + 1
     chart_first = r + 3
-    for label, value, status in rows:
+    for label, count, status in rows:
         r += 1
-        ws.write_blank(r, 0, None, st.text)
-        ws.write_string(r, 1, label, st.status[status] if status else st.text)
-        ws.write_number(r, 2, value, st.count)
+        ws.merge_range(r, 0, r, 1, label, st.status[status] if status else st.text)
+        ws.write_number(r, 2, count, st.count)
         if expected:
-            ws.write_formula(r, 3, f"=C{r + 1}/C8", st.percent, value / expected)
+            ws.write_formula(r, 3, f"=C{r + 1}/C{expected_row + 1}", st.percent,
+                             count / expected)
         else:
             ws.write_blank(r, 3, None, st.percent)
     chart_last = r
@@ -216,11 +235,11 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
             ws.write_blank(r, 7, None, st.datetime)
             ws.write_blank(r, 8, None, st.text)
         notes = [] if line.agency.expected else ["Ngoài danh sách phải nộp"]
-        notes += [f"Tệp «{rej.file}» bị từ chối (xem mục tệp bị từ chối)"
+        notes += [f"Tệp «{rej.file}» bị từ chối (xem sheet «{UNUSED_FILES_SHEET}»)"
                   for rej in rejected_of.get(line.agency.code, ())]
         if sub is None:  # why nothing counts: a .zip, a PDF … sent instead
-            notes += [f"Có tệp «{other.file}» nhưng không phải tệp bảng tính (xem mục tệp "
-                      "khác)" for other in others_of.get(line.agency.code, ())]
+            notes += [f"Có tệp «{other.file}» nhưng không phải tệp bảng tính (xem sheet "
+                      f"«{UNUSED_FILES_SHEET}»)" for other in others_of.get(line.agency.code, ())]
         note = "; ".join(notes)
         ws.write_string(r, 9, safe_text(note), st.text)
         height = row_height([(note, widths[9]), (sub.file if sub else "", widths[8]),
@@ -229,18 +248,32 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
             ws.set_row(r, height)
     if cons.statuses:
         ws.autofilter(table_head, 0, r, ncol - 1)
+    _write_unused_files(wb, st, cons, tz)
+    return chart_first, chart_last
 
-    r = _section_head(ws, st, r + 2, f"TỆP BỊ TỪ CHỐI ({len(cons.rejected)})",
-                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 7, "Lý do"),
-                       (8, 8, "Số dòng đọc được"), (9, 9, "Mã")])
+
+def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> None:
+    """The files of the inbox that are not in the table: rejected (with the reason),
+    replaced by a newer version, and other files that are not spreadsheets."""
+    ws = wb.add_worksheet(UNUSED_FILES_SHEET)
+    widths = [6, 34, 22, 14, 14, 14, 14, 16, 12, 20]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ncol = len(widths)
+    ws.merge_range(0, 0, 0, ncol - 1, "CÁC TỆP KHÔNG ĐƯA VÀO BẢNG TỔNG HỢP", st.title)
+    setup_print(ws)
+
+    r = _section_head(ws, st, 2, f"TỆP BỊ TỪ CHỐI ({len(cons.rejected)})",
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 6, "Lý do"),
+                       (7, 7, "Số dòng đọc được"), (8, 9, "Mã (cho cán bộ CNTT)")])
     for n, rej in enumerate(cons.rejected, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
         ws.write_string(r, 1, safe_text(rej.file), st.text)
-        ws.merge_range(r, 2, r, 7, safe_text(rej.reason), st.text)
-        ws.write_number(r, 8, rej.rows, st.count)
-        ws.write_string(r, 9, rej.code, st.text)
-        height = row_height([(rej.reason, sum(widths[2:8])), (rej.file, widths[1])])
+        ws.merge_range(r, 2, r, 6, safe_text(rej.reason), st.text)
+        ws.write_number(r, 7, rej.rows, st.integer)
+        ws.merge_range(r, 8, r, 9, rej.code, st.code)
+        height = row_height([(rej.reason, sum(widths[2:7])), (rej.file, widths[1])])
         if height is not None:
             ws.set_row(r, height)
     if not cons.rejected:
@@ -249,55 +282,63 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
 
     r = _section_head(ws, st, r + 2,
                       f"BẢN NỘP TRƯỚC, ĐÃ ĐƯỢC THAY BẰNG BẢN MỚI ({len(cons.superseded)})",
-                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 2, "Đơn vị"), (3, 6, "Thay bằng"),
-                       (7, 7, "Thời điểm nhận")])
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 3, "Đơn vị"), (4, 7, "Thay bằng"),
+                       (8, 9, "Thời điểm nhận")])
     for n, old in enumerate(cons.superseded, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
         ws.write_string(r, 1, safe_text(old.file), st.text)
-        ws.write_string(r, 2, old.agency.name, st.text)
-        ws.merge_range(r, 3, r, 6, safe_text(old.replaced_by), st.text)
-        ws.write_datetime(r, 7, _local(old.received, tz), st.datetime)
+        ws.merge_range(r, 2, r, 3, old.agency.name, st.text)
+        ws.merge_range(r, 4, r, 7, safe_text(old.replaced_by), st.text)
+        ws.merge_range(r, 8, r, 9, "", st.datetime)
+        ws.write_datetime(r, 8, _local(old.received, tz), st.datetime)
+        height = row_height([(old.file, widths[1]), (old.replaced_by, sum(widths[4:8]))])
+        if height is not None:
+            ws.set_row(r, height)
     if not cons.superseded:
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
 
-    # Files that are not spreadsheets: listed only when there are some (a .zip sent in
-    # place of the workbook is the case that matters).
-    if cons.others:
-        r = _section_head(ws, st, r + 2, "TỆP KHÁC TRONG THƯ MỤC NHẬN, KHÔNG PHẢI BẢNG TÍNH, "
-                          f"KHÔNG TỔNG HỢP ({len(cons.others)})",
-                          [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 6, "Ghi chú"),
-                           (7, 7, "Thời điểm nhận"), (8, 8, "Đơn vị (theo tên tệp)"),
-                           (9, 9, "Mã")])
-        names = {line.agency.code: line.agency.name for line in cons.statuses}
-        for n, other in enumerate(cons.others, start=1):
-            r += 1
-            ws.write_number(r, 0, n, st.integer)
-            ws.write_string(r, 1, safe_text(other.file), st.text)
-            ws.merge_range(r, 2, r, 6, other.reason, st.text)
-            when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
-            ws.write_datetime(r, 7, _local(when, tz), st.datetime)
-            agency = _agency_name(other.agency, names) if other.agency else ""
-            ws.write_string(r, 8, agency, st.text)
-            ws.write_string(r, 9, other.code, st.text)
-            height = row_height([(other.reason, sum(widths[2:7])), (other.file, widths[1]),
-                                 (agency, widths[8])])
-            if height is not None:
-                ws.set_row(r, height)
-    return chart_first, chart_last
+    # Files that are not spreadsheets (a .zip sent in place of the workbook …).
+    r = _section_head(ws, st, r + 2, "TỆP KHÁC TRONG THƯ MỤC NHẬN, KHÔNG PHẢI BẢNG TÍNH "
+                      f"({len(cons.others)})",
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 5, "Ghi chú"),
+                       (6, 6, "Thời điểm nhận"), (7, 8, "Đơn vị (theo tên tệp)"),
+                       (9, 9, "Mã (cho cán bộ CNTT)")])
+    names = {line.agency.code: line.agency.name for line in cons.statuses}
+    for n, other in enumerate(cons.others, start=1):
+        r += 1
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, safe_text(other.file), st.text)
+        ws.merge_range(r, 2, r, 5, other.reason, st.text)
+        when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
+        ws.write_datetime(r, 6, _local(when, tz), st.datetime)
+        agency = _agency_name(other.agency, names) if other.agency else ""
+        ws.merge_range(r, 7, r, 8, agency, st.text)
+        ws.write_string(r, 9, other.code, st.code)
+        height = row_height([(other.reason, sum(widths[2:6])), (other.file, widths[1]),
+                             (agency, sum(widths[7:9]))])
+        if height is not None:
+            ws.set_row(r, height)
+    if not cons.others:
+        r += 1
+        ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
 
 
 def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
+    """Every problem of the counted files, led by the rule's Vietnamese title; the rule's
+    code stays in a narrow last column, for IT."""
     ws = wb.add_worksheet(PROBLEMS_SHEET)
-    heads = ["Stt", "Đơn vị", "Tệp", "Sheet", "Ô", "Mức độ", "Mã lỗi", "Nội dung", "Cách sửa"]
-    widths = [6, 24, 24, 16, 7, 10, 22, 50, 36]
+    heads = ["Stt", "Đơn vị", "Tệp", "Sheet", "Ô", "Mức độ", "Lỗi", "Nội dung", "Cách sửa",
+             "Mã (cho cán bộ CNTT)"]
+    widths = [6, 22, 22, 14, 7, 10, 22, 46, 36, 14]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     ws.merge_range(0, 0, 0, len(heads) - 1, "KẾT QUẢ KIỂM TRA SỐ LIỆU", st.title)
     hr = 2
     for i, h in enumerate(heads):
         ws.write_string(hr, i, h, st.header)
+    ws.set_row(hr, 30)
     setup_print(ws, repeat=(hr, hr))
     ws.freeze_panes(hr + 1, 0)
     r = hr
@@ -312,12 +353,15 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             ws.write_string(r, 2, safe_text(sub.file), st.text)
             ws.write_string(r, 3, safe_text(p.sheet or ""), st.text)
             ws.write_string(r, 4, p.cell or "", st.center)
-            ws.write_string(r, 5, "Lỗi" if p.severity == "error" else "Cảnh báo", fmt)
-            ws.write_string(r, 6, p.code, st.text)
+            ws.write_string(r, 5, SEVERITY_LABELS.get(p.severity, p.severity),
+                            st.severity.get(p.severity, st.center))
+            ws.write_string(r, 6, p.title, st.text)
             ws.write_string(r, 7, safe_text(p.statement), fmt)
-            ws.write_string(r, 8, safe_text(p.fix), st.text)
+            ws.write_string(r, 8, safe_text(p.fix_sentence), st.text)
+            ws.write_string(r, 9, p.code, st.code)
             height = row_height([(p.statement, widths[7]), (p.fix, widths[8]),
-                                 (sub.file, widths[2])])
+                                 (sub.file, widths[2]), (p.title, widths[6]),
+                                 (sub.agency.name, widths[1])])
             if height is not None:
                 ws.set_row(r, height)
     if n:
@@ -374,7 +418,7 @@ def _write_charts(
     colours = ["#70AD47", "#FFC000", "#C00000", "#A5A5A5"]
     chart.add_series({
         "name": "Tình hình nộp",
-        "categories": [STATUS_SHEET, first, 1, last, 1],
+        "categories": [STATUS_SHEET, first, 0, last, 0],
         "values": [STATUS_SHEET, first, 2, last, 2],
         "points": [{"fill": {"color": c}} for c in colours],
         "data_labels": {"value": True, "percentage": True, "separator": "\n",

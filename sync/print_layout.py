@@ -1,47 +1,18 @@
 """The printed page of the master's table (Nghị định 30/2020/NĐ-CP): the issuing body's
-block and the national heading at the top, the signature block under the table, and
-page breaks that never leave a heading alone at the foot of a page.
-
-No spreadsheet application keeps a row with the next one when it paginates, so the
-pages are laid out here, from the row heights the writer set, the paper (A4 landscape),
-the margins and the scale that fits the printed columns to the page width, and manual
-page breaks are placed before every heading that would otherwise be stranded. The
-estimate leaves a margin, so that Excel and LibreOffice, whose fonts measure slightly
-differently, break no earlier than planned.
+block and the national heading at the top, the signature block under the table. Its
+page breaks are planned by :class:`nscl.paging.PageBreaker`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from nscl.template_build.layout import blocks_for, rule_span, text_width_units
 from sync.model import Letterhead
-from sync.styles import PAGE_MARGINS_MM, Styles
+from sync.styles import Styles
 
-__all__ = [
-    "DEFAULT_ROW_POINTS",
-    "SIGNING_ROWS",
-    "PageBreaker",
-    "write_letterhead",
-    "write_signatures",
-]
-
-DEFAULT_ROW_POINTS = 15.0  # XlsxWriter's default row height
-_MM_POINTS = 72 / 25.4
-_A4_LANDSCAPE_POINTS = (297 * _MM_POINTS, 210 * _MM_POINTS)
-# Of the estimated page, what a page is planned to hold: fonts measure differently from
-# one application to the next, and an automatic break before a planned one would strand
-# a heading again.
-_SAFETY = 0.95
-
-
-def _column_points(width: float) -> float:
-    """Printed width (points, before scaling) of a column ``width`` characters wide:
-    Excel's pixel width of the default font's digits, at 96 pixels an inch."""
-    pixels = int(width * 7 + 5) if width >= 1 else int(width * 12 + 0.5)
-    return pixels * 0.75
+__all__ = ["SIGNING_ROWS", "write_letterhead", "write_signatures"]
 
 
 def write_letterhead(
@@ -103,51 +74,3 @@ def write_signatures(
 
 
 SIGNING_ROWS = 4  # blank rows left to sign in
-
-
-@dataclass
-class PageBreaker:
-    """Lays out the printed pages of a sheet as it is written, and says where to break.
-
-    ``widths`` are the printed columns (the print area); ``repeated`` the height of the
-    header rows printed again at the top of every page. Call :meth:`row` for each row in
-    order with its height, and :meth:`keep` before a block whose first rows must stay
-    together (an agency's heading with its first task); :attr:`breaks` are the rows a
-    page must start with.
-    """
-
-    widths: Sequence[float]
-    repeated: float = 0.0
-    breaks: list[int] = field(default_factory=list)
-    _used: float = 0.0
-    _first_page: bool = True
-
-    def __post_init__(self) -> None:
-        page_width, page_height = _A4_LANDSCAPE_POINTS
-        left, right, top, bottom = PAGE_MARGINS_MM
-        printable_width = page_width - (left + right) * _MM_POINTS
-        printable_height = page_height - (top + bottom) * _MM_POINTS
-        width = sum(_column_points(w) for w in self.widths)
-        scale = min(1.0, printable_width / width) if width else 1.0
-        self.capacity = printable_height / scale * _SAFETY  # in sheet points
-
-    def _room(self) -> float:
-        header = 0.0 if self._first_page else self.repeated
-        return self.capacity - header - self._used
-
-    def keep(self, row: int, heights: Sequence[float]) -> None:
-        """Rows from ``row`` with ``heights`` go on one page: break before ``row`` when
-        they do not fit in what is left of this one (and would on a new page)."""
-        need = sum(heights)
-        if self._used and need > self._room() and need <= self.capacity - self.repeated:
-            self.breaks.append(row)
-            self._used = 0.0
-            self._first_page = False
-
-    def row(self, height: float | None) -> None:
-        """One more row of ``height`` points (None: the default height)."""
-        h = DEFAULT_ROW_POINTS if height is None else height
-        if self._used and h > self._room():  # the application breaks here by itself
-            self._used = 0.0
-            self._first_page = False
-        self._used += h

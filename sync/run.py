@@ -305,7 +305,7 @@ class _Pipeline:
         from sync.summary import build_result
 
         result = build_result(cons, consolidator,
-                              str(self.config.master) if not self.dry_run else "",
+                              None if self.dry_run else str(self.config.master),
                               feedback=feedback,
                               log="" if self.dry_run else str(log_path(self.config.state)))
         result["dry_run"] = self.dry_run
@@ -540,7 +540,9 @@ class _Pipeline:
         rejected = sorted((_attributed(r) for r in files.rejected), key=lambda r: r.file)
         return Consolidation(
             form=config.form, year=chosen.year, deadline=config.deadline,
-            generated_at=self.now(), statuses=statuses, rejected=rejected,
+            # In the configured zone, as every time the master and the JSON show.
+            generated_at=self.now().astimezone(config.tz), statuses=statuses,
+            rejected=rejected,
             superseded=chosen.superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
             first_run=previous is None, others=[_attributed(other) for other in others],

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nscl.paging import OFFICIAL_MARGINS_MM
+
 __all__ = [
     "FONT",
     "PAGE_MARGINS_MM",
@@ -25,9 +27,7 @@ __all__ = [
 
 FONT = "Times New Roman"
 _MM = 1 / 25.4  # inches per millimetre
-# Left, right, top, bottom (Nghị định 30/2020: left 30-35, right 15-20, top and bottom
-# 20-25 mm).
-PAGE_MARGINS_MM: tuple[float, float, float, float] = (30, 15, 20, 20)
+PAGE_MARGINS_MM = OFFICIAL_MARGINS_MM  # left, right, top, bottom
 MONEY_FORMAT = "#,##0.0##"  # million VND, decimals shown only when present
 PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

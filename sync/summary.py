@@ -2,7 +2,7 @@
 
 The JSON shape (``nscl sync --format json``)::
 
-    {"master": path,
+    {"master": path (null in a trial run, which writes none),
      "agencies": [{"code", "name", "kind", "status", "tasks", "total", "state_budget",
                    "counterpart", "errors", "warnings", "file"}],
      "totals": {"tasks", "total", "state_budget", "counterpart"},
@@ -35,7 +35,7 @@ _OTHERS_SHOWN = 10  # other files of the inbox named in the summary (the master 
 def build_result(
     cons: Consolidation,
     consolidator: Consolidator,
-    master: str,
+    master: str | None,
     *,
     feedback: dict[str, str] | None = None,
     log: str = "",

@@ -1,13 +1,13 @@
 """Run the validation engine over the files that need it, safely and in parallel.
 
-Files are validated in worker processes (:mod:`nscl.isolation`: an address-space limit
-on Linux), so that a decompression bomb or a file that crashes a reader cannot take the
-run down: a worker that dies is replaced, the files it held are retried one by one in a
-fresh process, and the one that kills its process again is rejected with a reason. The
-pool starts as soon as the first file needs validating, so that archiving the remaining
-files overlaps with validation. Even one file is validated in a worker: python-calamine
-can abort its process on some malformed files (seen: a damaged .xls whose shared-string
-table made it reserve 1.9 TB).
+Files are validated in worker processes (:class:`nscl.isolation.WorkerPool`: an
+address-space limit on Linux, a time limit per file), so that a decompression bomb or a
+file that crashes a reader cannot take the run down: a worker that dies is replaced, the
+files it held are retried, and the one that kills a process of its own is rejected with
+a reason (``file-crashed-reader``). The pool starts as soon as the first file needs
+validating, so that archiving the remaining files overlaps with validation. Even one
+file is validated in a worker: python-calamine can abort its process on some malformed
+files (seen: a damaged .xls whose shared-string table made it reserve 1.9 TB).
 
 Workers return the report already serialised for the parse cache (pickle), so it is
 encoded once and stored as is.
@@ -22,14 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from nscl import isolation
-from nscl.isolation import WorkerDied, context, failure_detail, time_limited, worker_pool
+from nscl.isolation import WorkerPool, auto_workers, failure_detail
 from nscl.report import FileReport
 from sync.cache import report_to_blob
 
@@ -58,7 +56,11 @@ class ValidationJob:
     display_name: str
 
 
-def _tree_signature(folder: Path, digest: Any, suffixes: tuple[str, ...]) -> None:
+class _Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+def _tree_signature(folder: Path, digest: _Digest, suffixes: tuple[str, ...]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -99,7 +101,7 @@ def crash_report(job: ValidationJob, detail: str) -> FileReport:
     return report_of_crash(job.display_name, detail)
 
 
-def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> bytes:
+def _guarded(validator: Validator, year: int | None, job: ValidationJob) -> bytes:
     """Validate one file; never raises on its content. Returns the serialised report."""
     try:
         report = validator(job.path, year, job.display_name)
@@ -108,20 +110,13 @@ def _guarded(validator: Validator, job: ValidationJob, year: int | None) -> byte
     return report_to_blob(report)
 
 
-def auto_workers(jobs: int, configured: int = 0) -> int:
-    """Worker processes to use: the configured number, else one per core (at most 4)."""
-    if configured > 0:
-        return configured
-    if jobs < 2:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4, jobs))
-
-
 class ValidationPool:
-    """Validate jobs as they are submitted, in worker processes (one at least: the
-    readers run native code that can abort the process on a malformed file, so they
-    never run in the process of the run itself); :meth:`drain` yields (job, serialised
-    report)."""
+    """Validation jobs on a :class:`nscl.isolation.WorkerPool`: :meth:`submit` starts
+    validating a file (the workers start with the first one), :meth:`drain` yields
+    ``(job, serialised report)`` as each completes. Always in worker processes, one at
+    least: the readers run native code that can abort the process on a malformed file,
+    so they never run in the process of the run itself. A file whose reading kills its
+    worker (alone) or runs out of time gets a ``file-crashed-reader`` report."""
 
     def __init__(
         self,
@@ -131,63 +126,34 @@ class ValidationPool:
         workers: int = 1,
         memory_limit_mb: int = 2048,
     ) -> None:
-        self.year = year
         self.validator = validator or default_validator
-        self.workers = workers
-        self.memory_limit_mb = memory_limit_mb
-        self._retry: list[ValidationJob] = []
-        self._futures: dict[Future[bytes], ValidationJob] = {}
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _pool(self, workers: int) -> ProcessPoolExecutor:
-        if context().get_start_method() == "fork" and self.validator is default_validator:
-            from nscl.validation import preload
-
-            preload()  # imported and built once, inherited by the workers
-        return worker_pool(workers, self.memory_limit_mb)
+        self._pool: WorkerPool[ValidationJob, bytes] = WorkerPool(
+            partial(_guarded, self.validator, year), workers=workers,
+            memory_limit_mb=memory_limit_mb,
+            # the engine imported and built once, inherited by the workers
+            preload=_preload_engine if self.validator is default_validator else None,
+        )
 
     def submit(self, job: ValidationJob) -> None:
-        """Start validating a job (the pool starts with the first one)."""
-        if self._executor is None:
-            self._executor = self._pool(max(1, self.workers))
-        try:
-            future = self._executor.submit(
-                time_limited, _guarded, isolation.TIME_LIMIT_S, self.validator, job, self.year
-            )
-        except BrokenProcessPool:
-            self._retry.append(job)
-            return
-        self._futures[future] = job
+        """Start validating a job."""
+        self._pool.submit(job)
 
     def drain(self) -> Iterator[tuple[ValidationJob, bytes]]:
         """Yield every job's result as it completes; then shut the pool down."""
         try:
-            retry = self._retry
-            futures = self._futures
-            while futures:
-                done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
-                for future in done:
-                    job = futures.pop(future)
-                    try:
-                        yield job, future.result()
-                    except BrokenProcessPool:
-                        retry.append(job)
-            # A worker died: retry its files one at a time, each in its own process.
-            for job in retry:
-                try:
-                    with self._pool(1) as single:
-                        blob = single.submit(
-                            time_limited, _guarded, isolation.TIME_LIMIT_S, self.validator,
-                            job, self.year,
-                        ).result()
-                except BrokenProcessPool:
-                    blob = report_to_blob(crash_report(job, failure_detail(WorkerDied())))
-                yield job, blob
+            for job, outcome in self._pool.as_completed():
+                if isinstance(outcome, BaseException):
+                    outcome = report_to_blob(crash_report(job, failure_detail(outcome)))
+                yield job, outcome
         finally:
             self.close()
 
     def close(self) -> None:
         """Stop the workers."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        self._pool.close()
+
+
+def _preload_engine() -> None:
+    from nscl.validation import preload
+
+    preload()

@@ -31,8 +31,8 @@ USAGE_ERRORS = [
      "is not a valid"),
     (["sync", "--inbox"], "«--inbox» cần một giá trị", "requires an argument"),
     (["sync", "surplus"], "Thừa đối số: surplus", "unexpected extra"),
-    (["validate"], "chưa chỉ ra tệp", "Missing argument"),
-    (["template", "build"], "thiếu --out", "Missing option"),
+    (["validate"], "Chưa chỉ ra tệp", "Missing argument"),
+    (["template", "build"], "Thiếu --out", "Missing option"),
     (["template", "build", "--nope"], "«--nope»", "No such option"),
 ]
 

@@ -1,8 +1,9 @@
-"""Worker processes for work on agency files (nscl.isolation.run_isolated)."""
+"""Worker processes for work on agency files (nscl.isolation: WorkerPool, run_isolated)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -145,3 +146,58 @@ def test_nightly_run_with_spawned_workers(
     status = {a["code"]: a["status"] for a in outcome.result["agencies"]}
     assert status == {"bo-y-te": "invalid", "tp-ha-noi": "ok"}
     assert Path(outcome.result["feedback"]["bo-y-te"]).exists()  # marked in a worker
+
+
+def dies_on_multiples_of_five(n: int) -> int:
+    """Jobs 5 and 10 kill their process."""
+    if n and n % 5 == 0:
+        os._exit(134)
+    return n + 100
+
+
+def test_a_pool_that_loses_workers_twice_fails_only_the_jobs_that_kill_them() -> None:
+    from nscl.isolation import WorkerPool
+
+    with WorkerPool(dies_on_multiples_of_five, workers=2, memory_limit_mb=0) as pool:
+        numbers = [pool.submit(n) for n in range(13)]
+        outcomes = dict(pool.as_completed())
+    assert numbers == list(range(13))
+    assert sorted(outcomes) == list(range(13))  # every job given back, once
+    assert {n for n, o in outcomes.items() if isinstance(o, WorkerDied)} == {5, 10}
+    assert all(outcomes[n] == n + 100 for n in range(13) if n not in (5, 10))
+
+
+def test_jobs_submitted_after_a_worker_died_still_run() -> None:
+    import time
+
+    from nscl.isolation import WorkerPool
+
+    with WorkerPool(dies_on_multiples_of_five, workers=1, memory_limit_mb=0) as pool:
+        pool.submit(5)
+        time.sleep(1)  # the worker is dead by now: its pool is broken
+        pool.submit(7)
+        outcomes = dict(pool.as_completed())
+    assert isinstance(outcomes[5], WorkerDied) and outcomes[7] == 107
+
+
+_PRELOADED: list[str] = []
+
+
+def _preload() -> None:
+    _PRELOADED.append("đã nạp")
+
+
+def what_was_preloaded(n: int) -> list[str]:
+    if n == 1:
+        os._exit(134)  # the pool is replaced: the new workers inherit the preload too
+    return list(_PRELOADED)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_forked_workers_inherit_what_was_preloaded_once() -> None:
+    _PRELOADED.clear()
+    results = dict(run_isolated(what_was_preloaded, [0, 1, 2, 3], workers=2,
+                                memory_limit_mb=0, preload=_preload))
+    assert _PRELOADED == ["đã nạp"]  # once, in this process, before the fork
+    assert results[0] == results[2] == results[3] == ["đã nạp"]
+    assert isinstance(results[1], WorkerDied)

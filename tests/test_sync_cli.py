@@ -52,6 +52,18 @@ def test_json_output_and_exit_codes(tmp_path: Path) -> None:
     assert len(data["agencies"]) > 40
     again = runner.invoke(app, _args(tmp_path, "--format", "json"))
     assert again.exit_code == 1 and json.loads(again.stdout)["unchanged"] is True
+    # Every time carries the configured zone (Vietnam's by default), generated_at too.
+    for stamp in (data["generated_at"], *(a["received"] for a in data["agencies"]
+                                          if a["received"])):
+        assert stamp.endswith("+07:00"), stamp
+
+
+def test_a_trial_run_names_no_master(tmp_path: Path) -> None:
+    _inbox(tmp_path, broken=False)
+    trial = runner.invoke(app, _args(tmp_path, "--format", "json", "--dry-run"))
+    data = json.loads(trial.stdout)
+    assert data["master"] is None and data["dry_run"] is True
+    assert not (tmp_path / "out").exists()
 
 
 def test_clean_run_exits_zero_and_prints_a_vietnamese_summary(tmp_path: Path) -> None:
@@ -69,7 +81,7 @@ def test_a_master_path_through_a_file_fails_with_a_vietnamese_reason(tmp_path: P
     args[args.index("--out") + 1] = str(tmp_path / "afile" / "master.xlsx")
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert "tổng hợp không thành công: đã có một tệp trùng tên ở đó" in result.output
+    assert "Tổng hợp không thành công: đã có một tệp trùng tên ở đó" in result.output
     assert str(tmp_path / "afile") in result.output and "Errno" not in result.output
 
 
@@ -99,7 +111,7 @@ def test_an_internal_failure_exits_two_naming_the_log(
     monkeypatch.setattr(sync.run, "run_sync", broken)
     result = runner.invoke(app, _args(tmp_path))
     assert result.exit_code == 2
-    assert result.output.startswith("Lỗi: tổng hợp không thành công: lỗi nội bộ")
+    assert result.output.startswith("Lỗi: Tổng hợp không thành công: lỗi nội bộ")
     assert "RuntimeError: boom" in result.output  # for whoever maintains the job
     assert str(tmp_path / "state") in result.output  # the log to read
 
@@ -188,6 +200,23 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert "Tổng hợp" in wb.sheetnames
     # Running the demo again starts over in the same folder.
     assert runner.invoke(app, ["demo", "--out", str(out), "--format", "json"]).exit_code == 0
+
+
+def test_the_demo_says_how_to_run_nscl_again(tmp_path: Path) -> None:
+    """``make demo`` installs nscl in .venv, which is not on the PATH: the demo's last
+    lines name the command with its path (a bare "nscl sync" gave "command not
+    found"), and how to activate the environment."""
+    import sys
+
+    from sync.commands import _rerun_lines
+
+    config = tmp_path / "nscl.toml"
+    lines = _rerun_lines(config)
+    command = lines[1].split(": ", 1)[1].split(" sync ")[0]
+    executable = Path(command) if Path(command).is_absolute() else Path.cwd() / command
+    assert executable.exists() and executable.parent == Path(sys.executable).parent
+    assert lines[1].endswith(f"sync --config {config}")
+    assert any("activate" in line for line in lines[2:])
 
 
 def test_demo_refuses_a_folder_it_did_not_create(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def test_marked_copy_is_made_once_and_removed_after_the_fix(tmp_path: Path) -> N
     assert marked == tmp_path / "phan-hoi" / "bo-y-te" / "Bo Y te.xlsx"
     results = openpyxl.load_workbook(marked)["Kết quả kiểm tra"]
     # The agency's own file name, not that of the archived copy (named by its hash).
-    assert [results["A2"].value, results["B2"].value] == ["Tệp", "Bo Y te.xlsx"]
+    assert [results["A2"].value, results["C2"].value] == ["Tệp", "Bo Y te.xlsx"]
     stamp = marked.stat().st_mtime_ns
 
     # Nothing changed: the copy is not made again.

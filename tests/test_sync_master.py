@@ -11,7 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from nscl.forms import form_a
-from nscl.problems import Problem
+from nscl.problems import Problem, get_rule
 from sync.completeness import build_statuses
 from sync.config import DEFAULT_TZ
 from sync.form_a import FormAConsolidator
@@ -29,7 +29,7 @@ def _consolidation() -> Consolidation:
     ], path="BCT.xlsx")
     yte = report("bo-y-te", "Bộ Y tế", "ministry", [
         task_row(1, "Đào tạo chuyên gia năng suất ngành dược", 800, None),
-    ], problems=[Problem(code="counterpart-missing", severity="error",
+    ], problems=[Problem(code="required-missing", severity="error",
                          message="Thiếu Đối ứng Cách sửa: Nhập Đối ứng.", fix="Nhập Đối ứng.",
                          file="BYT.xlsx", sheet="Bảng tổng hợp", cell="J9")], path="BYT.xlsx")
     nghean = report("tinh-nghe-an", "Tỉnh Nghệ An", "province", [
@@ -64,8 +64,8 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
                            tz=DEFAULT_TZ)
     assert written.rows == 4 and written.previous_copy is None
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Lỗi kiểm tra",
-                             "Thay đổi", "Biểu đồ"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Tệp không tổng hợp",
+                             "Lỗi kiểm tra", "Thay đổi", "Biểu đồ"]
     ws = wb["Tổng hợp"]
     texts = {c.value for row in ws.iter_rows(max_row=12) for c in row
              if isinstance(c.value, str)}
@@ -95,9 +95,8 @@ def test_every_time_the_master_shows_is_in_the_configured_time_zone(tmp_path: Pa
     (subtitle,) = [c.value for row in wb["Tổng hợp"].iter_rows(max_row=10) for c in row
                    if isinstance(c.value, str) and "cập nhật lúc" in c.value]
     assert subtitle.endswith("cập nhật lúc 31/03/2026 02:00)")
-    status = {wb["Tình hình nộp"].cell(r, 1).value: wb["Tình hình nộp"].cell(r, 2).value
-              for r in range(1, 8)}
-    assert status["Cập nhật:"] == "02:00 ngày 31/03/2026"
+    status = [wb["Tình hình nộp"].cell(r, 1).value for r in range(1, 8)]
+    assert "Cập nhật: 02:00 ngày 31/03/2026" in status
 
 
 def test_the_by_agency_sheet_shows_long_paths_and_the_total_share(tmp_path: Path) -> None:
@@ -244,14 +243,20 @@ def test_status_and_problem_sheets(tmp_path: Path) -> None:
     assert by_name["Bộ Tài chính"] == "Chưa nộp"
     assert by_name["Tỉnh Nghệ An"] == "Nộp muộn"
     assert by_name["Bộ Y tế"] == "Có lỗi"
-    counts = {row[1]: row[2] for row in status[6:13] if row[1]}
+    counts = {row[0]: row[2] for row in status[6:13] if row[0]}
     assert counts["Phải nộp"] == 5 and counts["Chưa nộp"] == 2
     assert counts["Đã nộp (có tệp)"] == 3 and counts["Nộp muộn"] == 1
-    flat = [v for row in status for v in row if v]
-    assert "hong.xlsx" in flat and "file-unreadable" in flat
+    # The counts start in the first column: no empty bordered column on the printout.
+    assert status[6][0] == "Tình trạng"
+    unused = [v for row in wb["Tệp không tổng hợp"].iter_rows(values_only=True) for v in row
+              if v]
+    assert "hong.xlsx" in unused and "file-unreadable" in unused
+    assert not any(v == "hong.xlsx" for row in status for v in row)
     problems = list(wb["Lỗi kiểm tra"].iter_rows(min_row=4, values_only=True))
     assert problems[0][1] == "Bộ Y tế" and problems[0][4] == "J9"
-    assert problems[0][6] == "counterpart-missing"
+    # Led by the rule's Vietnamese title; the code in the last column, for IT.
+    assert problems[0][6] == get_rule("required-missing").title
+    assert problems[0][9] == "required-missing"
     assert problems[0][7] == "Thiếu Đối ứng" and problems[0][8] == "Nhập Đối ứng."
     agencies = list(wb["Theo đơn vị"].iter_rows(min_row=5, values_only=True))
     assert agencies[0][1] == "Bộ Công Thương" and agencies[0][3] == 2

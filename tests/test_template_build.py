@@ -47,7 +47,10 @@ def _merged(ws: Worksheet) -> set[str]:
 
 
 def _texts(ws: Worksheet) -> list[str]:
-    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    """Every text of the sheet, its line breaks read as spaces (titles are broken into
+    lines by the builder: the words are the official ones)."""
+    return [c.value.replace("\n", " ") for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)]
 
 
 def _cell(ws: Worksheet, row0: int, col0: int) -> Any:
@@ -418,6 +421,11 @@ def test_form_b_report_outline(built: dict[str, BuiltWorkbook],
     texts = _texts(ws)
     assert form.title_for(year) in texts
     assert form.national_name in texts and form.motto in texts
+    # The title is broken into lines between words, never inside "GIAI ĐOẠN 2021-2030"
+    # (the spreadsheet's own wrapping left "2030" alone on the last line).
+    (title,) = [c.value for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("BÁO CÁO KẾT QUẢ")]
+    assert "\n" in title and title.splitlines()[-1].endswith("GIAI ĐOẠN 2021-2030")
     by_title = {}
     for row in ws.iter_rows():
         if isinstance(row[1].value, str):

@@ -19,6 +19,7 @@ import pytest
 from nscl.forms import form_a, form_b
 from nscl.libreoffice import convert, recalculate
 from nscl.template_build import BuiltWorkbook, build_workbook_info, file_name
+from nscl.template_build.filled import write_filled_table
 from tests.conftest import require
 
 pytestmark = pytest.mark.libreoffice
@@ -35,20 +36,10 @@ ROWS_A: list[tuple[Any, ...]] = [
 ]
 
 
-def _fill_form_a(built: BuiltWorkbook, target: Path) -> Path:
-    form = form_a()
-    layout = built.table
-    assert layout is not None
-    wb = openpyxl.load_workbook(built.path)
-    ws = wb[form.sheet]
-    keys = [c.key for c in form.columns if not c.computed and c.key != "notes"]
-    for offset, values in enumerate(ROWS_A):
-        row = layout.first_input_row + offset + 1
-        for key, value in zip(keys, values, strict=True):
-            if value is not None:
-                ws.cell(row=row, column=layout.column_index(key) + 1, value=value)
-    wb.save(target)
-    return target
+def _fill_form_a(target: Path) -> BuiltWorkbook:
+    keys = [c.key for c in form_a().columns if not c.computed and c.key != "notes"]
+    return write_filled_table(target, [dict(zip(keys, values, strict=True))
+                                       for values in ROWS_A])
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +52,7 @@ def built_all(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltWorkbo
 def recalculated_a(soffice: str, built_all: dict[str, BuiltWorkbook],
                    tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     work = tmp_path_factory.mktemp("filled-a")
-    filled = _fill_form_a(built_all["A"], work / "filled-a.xlsx")
+    filled = _fill_form_a(work / "filled-a.xlsx").path
     result = recalculate(filled, work / "out")
     return openpyxl.load_workbook(result, data_only=True)
 
@@ -197,3 +188,26 @@ def test_report_form_prints_on_a4(pdfs: dict[str, Path]) -> None:
         assert f"({i})" in text
     assert all(_is_a4(s, landscape=True) or _is_a4(s, landscape=False) for s in pages)
     assert len(pages) <= 10
+
+
+def test_report_outline_keeps_each_heading_with_its_box(
+        pdfs: dict[str, Path], built_all: dict[str, BuiltWorkbook]) -> None:
+    """Every page of "Báo cáo" after the first starts with an outline heading, and the
+    pages are the ones planned: no heading printed at the foot of a page away from its
+    answer box (the box is empty: the planned breaks are what LibreOffice follows)."""
+    form = form_b()
+    ws = openpyxl.load_workbook(built_all["B"].path)[form.sheet]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # pages start after these rows
+    assert breaks, "the outline needs several pages"
+    numbers = {item.number for item in form.outline}
+    for after in breaks:
+        assert ws.cell(after + 1, 1).value in numbers  # a heading opens the page
+    pages = _pages(pdfs["B"])
+    portrait = [i for i, size in enumerate(pages, start=1) if _is_a4(size, landscape=False)]
+    report_pages = portrait[: len(breaks) + 1]
+    assert report_pages == list(range(1, len(breaks) + 2))  # no page LibreOffice added
+    for page in report_pages[1:]:
+        # The heading's number sits on its title's last line (a title may take two).
+        first, second = [line for line in _page_text(pdfs["B"], page).splitlines()
+                         if line.strip()][:2]
+        assert {first.split()[0], second.split()[0]} & numbers, (first, second)

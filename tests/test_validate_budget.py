@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nscl.checks_table import TableOptions, check_table
 from nscl.forms import form_a
 from nscl.locate import locate_table
 from nscl.numbers import format_number
+from nscl.table_checks import TableOptions, check_table
 
 HEADER = ["Stt", "Tên nhiệm vụ", "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
           "Dự kiến kết quả/ sản phẩm và yêu cầu đạt được", "Thời gian thực hiện", "Tổng số",
@@ -93,8 +93,8 @@ def test_format_number_reads_back(x: float) -> None:
 
 
 def test_agency_text_quoted_in_a_message_shows_control_characters_legibly() -> None:
-    from nscl.checks_table import _short
+    from nscl.table_checks.context import short
 
-    assert _short("12\x01ab\x7f") == "12\ufffdab\ufffd"
-    assert _short("  hai\tdòng\nmột  ") == "hai dòng một"
-    assert _short("x" * 80).endswith("…") and len(_short("x" * 80)) == 60
+    assert short("12\x01ab\x7f") == "12\ufffdab\ufffd"
+    assert short("  hai\tdòng\nmột  ") == "hai dòng một"
+    assert short("x" * 80).endswith("…") and len(short("x" * 80)) == 60

@@ -27,7 +27,7 @@ def test_json_equals_library_reports() -> None:
     code, payload = _json(*paths, "--year", "2026", "--max-state-budget-share", "0.9")
     options = ValidationOptions(max_state_budget_share=0.9)
     expected = [validate_path(Path(p), year=2026, options=options).to_dict() for p in paths]
-    assert payload == {"files": expected}
+    assert payload == {"files": expected, "others": []}
     assert code == 1
     first = payload["files"][0]
     assert set(first) == {"path", "form", "agency", "summary", "issues"}
@@ -59,14 +59,41 @@ def test_unreadable_file_does_not_stop_the_others() -> None:
 
 
 def test_folder_is_expanded(tmp_path: Path) -> None:
-    for name in ("a_clean_ministry.xlsx", "a_gsheets_export.xlsx"):
-        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    """A folder is walked as ``nscl sync`` walks its inbox: sub-folders too (the demo's
+    inbox had 14 files and 8 were checked), files that are not spreadsheets listed."""
+    (tmp_path / "Bo Y te").mkdir()
+    for name, folder in (("a_clean_ministry.xlsx", tmp_path),
+                         ("a_gsheets_export.xlsx", tmp_path / "Bo Y te")):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
     (tmp_path / "notes.txt").write_text("not a workbook", encoding="utf-8")
+    (tmp_path / "Bo Y te" / "ho so.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (tmp_path / "~$a_clean_ministry.xlsx").write_bytes(b"\x00" * 162)  # Excel's lock file
     code, payload = _json(str(tmp_path))
     assert [Path(f["path"]).name for f in payload["files"]] == [
-        "a_clean_ministry.xlsx", "a_gsheets_export.xlsx"
+        "a_gsheets_export.xlsx", "a_clean_ministry.xlsx"
     ]
+    assert {Path(o["file"]).name: o["code"] for o in payload["others"]} == {
+        "ho so.zip": "other-archive", "notes.txt": "other-text"}
+    assert all(o["reason"] for o in payload["others"])
     assert code == 0
+    text = runner.invoke(app, ["validate", str(tmp_path)]).stdout
+    assert "Tệp khác, không phải bảng tính, không kiểm tra (2)" in text
+
+
+def test_forms_without_a_budget_show_a_dash() -> None:
+    """Form B reports its budget as indicators and Form C has none: their budget columns
+    in the summary show "–", not 0."""
+    result = runner.invoke(app, ["validate", str(FIXTURES / "b_report_2024.xlsx"),
+                                 str(FIXTURES / "c_selection_2025.xlsx")],
+                           env={"COLUMNS": "220"})
+    rows = [line for line in result.stdout.splitlines() if "│" in line
+            and ("b_report" in line or "c_select" in line)]
+    assert len(rows) == 2
+    for line in rows:
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        assert cells[4:7] == ["–", "–", "–"], cells
+    b_tasks = [c.strip() for c in rows[0].split("│")[1:-1]][3]
+    assert b_tasks == "–"
 
 
 def test_text_output_is_vietnamese_table() -> None:
@@ -77,7 +104,9 @@ def test_text_output_is_vietnamese_table() -> None:
 
 
 def test_usage_errors_exit_two(tmp_path: Path) -> None:
-    assert runner.invoke(app, ["validate", str(tmp_path / "missing.xlsx")]).exit_code == 2
+    missing = runner.invoke(app, ["validate", str(tmp_path / "missing.xlsx")])
+    assert missing.exit_code == 2
+    assert missing.output.startswith("Lỗi: Không tìm thấy")  # a sentence, capitalised
     clean = str(FIXTURES / "a_clean_ministry.xlsx")
     assert runner.invoke(app, ["validate", clean, "--format", "xml"]).exit_code == 2
     assert runner.invoke(
@@ -141,3 +170,21 @@ def test_marked_copies_of_files_with_the_same_name_do_not_overwrite_each_other(
 
     for copy in out.iterdir():
         assert "Kết quả kiểm tra" in openpyxl.load_workbook(copy).sheetnames
+
+
+def test_a_report_without_rows_says_the_same_and_the_worker_sends_back_no_rows() -> None:
+    """``nscl validate`` without --annotate needs no parsed rows: the engine builds none
+    (keep_rows=False) and the worker's report goes back without them, with the same
+    problems and budget."""
+    import pickle
+
+    from nscl.commands.validate import validate_job
+
+    path = FIXTURES / "a_errors.xlsx"
+    full = validate_path(path, year=2026)
+    lean = validate_path(path, year=2026, options=ValidationOptions(keep_rows=False))
+    assert full.rows and not lean.rows
+    assert lean.to_dict() == full.to_dict() and lean.summary == full.summary
+    report, note = validate_job((path, 2026, ValidationOptions(keep_rows=True), None, "x"))
+    assert note is None and report.rows == [] and report.to_dict() == full.to_dict()
+    assert len(pickle.dumps(report)) < len(pickle.dumps(full))

@@ -306,6 +306,21 @@ def test_quick_bound_on_a_real_submission(tmp_path: Path) -> None:
     assert not _quick_within(part, exact.cells - 1)
 
 
+def test_the_template_s_own_attributes_do_not_widen_the_quick_bound(tmp_path: Path) -> None:
+    """The template's data validations say error="NSNN: …": no column NS, NSN … for the
+    quick bound, which would then count every reference of the sheet (tens of ms on a
+    big table)."""
+    from nscl.extent import _THREE_LETTER_COLUMN, _TWO_LETTER_COLUMN
+
+    path = tmp_path / "that.xlsx"
+    _submission(path)
+    with zipfile.ZipFile(path) as zf:
+        part = zf.read("xl/worksheets/sheet1.xml")
+    assert b'error="NSNN' in part
+    assert _TWO_LETTER_COLUMN.search(part) is None
+    assert _THREE_LETTER_COLUMN.search(part) is None
+
+
 @pytest.mark.parametrize("ref", ["A99999999", "AAAA2000", "xfd1048576"])
 def test_out_of_range_references_are_not_overlooked(ref: str) -> None:
     from nscl.extent import _exact_reach, _quick_within

@@ -101,9 +101,9 @@ def test_an_extra_amount_column_under_the_budget_group_of_a_real_workbook(
 def test_a_form_without_budget_columns_has_no_amount_to_lose() -> None:
     """Form C (the selection-results appendix) has no budget: an added "Kinh phí" column
     is a column outside the form, not budget left out of totals."""
-    from nscl.checks_table import TableOptions, check_table
     from nscl.forms import form_c
     from nscl.locate import locate_table
+    from nscl.table_checks import TableOptions, check_table
 
     header = ["TT", "Tên nhiệm vụ", "Tổ chức chủ trì/ Chủ nhiệm nhiệm vụ", "Tóm tắt mục tiêu",
               "Dự kiến kết quả, sản phẩm chính", "Thời gian thực hiện", "Kinh phí (triệu đồng)",

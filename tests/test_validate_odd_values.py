@@ -19,11 +19,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from nscl.checks_table import MAX_AMOUNT, TableOptions, check_table
 from nscl.forms import form_a
 from nscl.locate import locate_table
-from nscl.numbers import format_number
+from nscl.numbers import MAX_AMOUNT, format_number
 from nscl.reading import ReadFailure, open_workbook
+from nscl.table_checks import TableOptions, check_table
 from nscl.validation import validate_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from nscl.checks_table import TableOptions, TableResult, check_table
 from nscl.forms import form_a
 from nscl.locate import locate_table
+from nscl.table_checks import TableOptions, TableResult, check_table
 
 HEADER = ["Stt", "Tên nhiệm vụ", "Tổ chức chủ trì, phối hợp", "Mục tiêu", "Nội dung chính",
           "Dự kiến kết quả/ sản phẩm và yêu cầu đạt được", "Thời gian thực hiện", "Tổng số",

@@ -93,6 +93,9 @@ def test_the_scan_reads_every_way_of_saving_a_formula_without_result() -> None:
         b'<c r="D3" s="1"/><c r="E3"><v>7</v></c></row>'
     )
     assert xlsx_uncalculated_cells(data) == [(1, 0), (1, 1), (2, 2)]
+    # Columns the caller computes itself (Tổng số) are left out of the search.
+    assert xlsx_uncalculated_cells(data, skip_columns={1, 2}) == [(1, 0)]
+    assert xlsx_uncalculated_cells(data, skip_columns={27}) == [(1, 0), (1, 1), (2, 2)]
 
 
 def test_an_indicator_formula_without_result_in_a_report(tmp_path: Path) -> None:
@@ -133,3 +136,37 @@ def test_a_flood_of_formula_ends_without_cells_finds_nothing() -> None:
     assert xlsx_uncalculated_cells(far) == []
     near = b'<c r="C3"><f>' + b"A1+" * 100 + b"1</f></c>"
     assert xlsx_uncalculated_cells(near) == [(2, 2)]
+
+
+def test_formulas_without_results_are_looked_for_only_in_a_table_with_gaps() -> None:
+    """The table is checked once: the search runs only when something is read as empty
+    where data was expected, and what it finds replaces the missing-data problems."""
+    from nscl.forms import form_a
+    from nscl.locate import locate_table
+    from nscl.table_checks import TableOptions, check_table
+
+    form = form_a()
+    header = [col.header for col in form.columns]
+
+    def task(n: int, state: object) -> list[object]:
+        return [n, f"Nhiệm vụ {n}", "Viện Năng suất", "Mục tiêu", "Nội dung", "Kết quả", 24,
+                "", state, 50.0, ""]
+
+    searches: list[int] = []
+
+    def finder() -> list[tuple[int, int]]:
+        searches.append(1)
+        return [(3, form.column_number("state_budget") - 1)]  # the second task's NSNN
+
+    for rows, expected, looked in (
+        ([task(1, 100.0), task(2, 200.0)], [], 0),
+        ([task(1, 100.0), task(2, "")], [("formula-not-calculated", "I4")], 1),
+    ):
+        searches.clear()
+        grid: list[list[object]] = [["BỘ CÔNG THƯƠNG"], header, *rows]
+        loc = locate_table(grid, form)
+        assert loc is not None
+        result = check_table(grid, loc, sheet="S",
+                             options=TableOptions(year=2026, find_uncalculated=finder))
+        assert [(p.code, p.cell) for p in result.problems] == expected
+        assert len(searches) == looked

@@ -55,7 +55,8 @@ def test_package_is_a_macro_enabled_addin_with_a_ribbon(addin: Path) -> None:
 
 def test_vba_project_holds_the_sources_verbatim(addin: Path) -> None:
     modules = _modules(addin)
-    assert {"ThisWorkbook", "Sheet1", "xlwings", "NsclRibbon"} <= set(modules)
+    assert {"ThisWorkbook", "Sheet1", "xlwings", "NsclRibbon", "xlwings_udfs",
+            "NsclText"} <= set(modules)
 
     def strip(text: str) -> list[str]:
         return [
@@ -135,6 +136,7 @@ def test_libreoffice_loads_the_vba_project(addin: Path, tmp_path: Path, soffice:
         xlwings_module = zf.read("Basic/VBAProject/xlwings.xml").decode("utf-8")
         content = zf.read("content.xml").decode("utf-8")
     assert "Basic/VBAProject/xlwings.xml" in names
+    assert {"Basic/VBAProject/xlwings_udfs.xml", "Basic/VBAProject/NsclText.xml"} <= set(names)
     assert "Sub KiemTra" in ribbon and "Sub ChuanHoa" in ribbon
     assert "Function RunPython" in xlwings_module
     assert f"{ADDIN_NAME}.conf" in content and "xl.udfs" in content
@@ -171,19 +173,52 @@ def test_install_plan_and_files(addin: Path, tmp_path: Path) -> None:
         xlstart=tmp_path / "XLSTART",
         config_dir=tmp_path / ".nscl1322",
         python=python,
-        trust_vba_project=True,
     )
     assert plan.config["INTERPRETER_WIN"] == str(python)
     assert Path(plan.config["PYTHONPATH"], "xl", "button.py").exists()
     assert plan.config["UDF MODULES"] == "xl.udfs"
-    assert [r.name for r in plan.registry] == ["AccessVBOM"]
-    with pytest.raises(RuntimeError):  # registry only on Windows
-        apply_install(plan, addin)
-    plan.registry.clear()
     apply_install(plan, addin)
     assert (tmp_path / "XLSTART" / f"{ADDIN_NAME}.xlam").read_bytes() == addin.read_bytes()
-    text = (tmp_path / ".nscl1322" / f"{ADDIN_NAME}.conf").read_text()
+    text = (tmp_path / ".nscl1322" / f"{ADDIN_NAME}.conf").read_bytes().decode(plan.encoding)
     assert f'"INTERPRETER_WIN","{python}"' in text
+
+
+def test_the_config_file_is_written_in_windows_ansi_code_page(addin: Path,
+                                                              tmp_path: Path) -> None:
+    """xlwings' VBA reads the file with ``Open … For Input``: the ANSI code page."""
+    python = tmp_path / "Café" / "Scripts" / "pythonw.exe"  # é is in code page 1252
+    plan = plan_install(xlstart=tmp_path / "x", config_dir=tmp_path / "c", python=python,
+                        encoding="cp1252")
+    apply_install(plan, addin)
+    raw = plan.config_file.read_bytes()
+    assert "Café".encode("cp1252") in raw and "Café".encode() not in raw
+
+
+@pytest.mark.parametrize("where", ["python", "config_dir"])
+def test_a_path_excel_cannot_read_is_refused_with_advice(tmp_path: Path, where: str) -> None:
+    """Most Vietnamese letters are outside Windows' ANSI code page: xlwings' VBA would
+    read "?" (config file, GetAttr, the DLL's command line). Refused before any change."""
+    from xl.install import ConfigEncodingError
+
+    vietnamese = tmp_path / "Nguyễn Văn An"
+    kwargs: dict[str, Path] = {"xlstart": tmp_path / "x", "config_dir": tmp_path / "c",
+                               "python": tmp_path / "venv" / "pythonw.exe"}
+    kwargs["python" if where == "python" else "config_dir"] = vietnamese / "pythonw.exe"
+    with pytest.raises(ConfigEncodingError) as refused:
+        plan_install(encoding="cp1252", **kwargs)  # type: ignore[arg-type]
+    message = str(refused.value)
+    assert "ễ" in message and "không dấu" in message and "C:\\nscl\\.venv" in message
+
+
+def test_the_cli_refuses_a_vietnamese_path_in_vietnamese(tmp_path: Path) -> None:
+    from nscl.cli import app
+
+    result = CliRunner().invoke(app, ["addin", "install", "--dry-run", "--xlstart",
+                                      str(tmp_path / "x"), "--config-dir",
+                                      str(tmp_path / "Người dùng")])
+    assert result.exit_code == 2
+    assert "không dấu" in result.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_config_file_text_refuses_quotes() -> None:
@@ -204,6 +239,7 @@ def test_cli_build_and_dry_run_install(tmp_path: Path) -> None:
         ["addin", "install", "--dry-run", "--xlstart", str(tmp_path / "x"),
          "--config-dir", str(tmp_path / "c")],
     )
+    assert "--trust-vba-project" not in runner.invoke(app, ["addin", "install", "--help"]).output
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "x").exists()
     result = runner.invoke(
@@ -227,3 +263,109 @@ def test_install_without_appdata_says_what_to_give_in_vietnamese(
     assert result.exit_code != 0
     assert "APPDATA" in result.output and "--xlstart" in result.output
     assert "is not set" not in result.output  # (it was an English message)
+
+
+# ----------------------------------------------------------------- built into the add-in
+
+
+def _config_sheet(addin: Path, tmp_path: Path) -> dict[str, str]:
+    """The add-in's sheet nscl1322.conf (relabelled as .xlsm for openpyxl)."""
+    from openpyxl import load_workbook
+
+    relabelled = tmp_path / "conf.xlsm"
+    with zipfile.ZipFile(addin) as src, zipfile.ZipFile(relabelled, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"addin.macroEnabled.main", b"sheet.macroEnabled.main")
+            dst.writestr(info, data)
+    sheet = load_workbook(relabelled)[f"{ADDIN_NAME}.conf"]
+    return {str(row[0]): str(row[1]) for row in sheet.iter_rows(values_only=True)}
+
+
+def test_the_addin_keeps_the_workbook_folder_off_pythons_path(addin: Path,
+                                                              tmp_path: Path) -> None:
+    """A stray openpyxl.py beside an agency's workbook must not be imported, and a
+    workbook opened from OneDrive has a URL for a folder: xlwings' default (true) is
+    turned off in the add-in's own sheet, which no user config file overrides."""
+    config = _config_sheet(addin, tmp_path)
+    assert config["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
+    assert config["UDF MODULES"] == "xl.udfs"
+
+
+def test_the_worksheet_functions_are_compiled_into_the_addin(addin: Path,
+                                                             tmp_path: Path) -> None:
+    """No "Import Functions" step, no access to the VBA project: the wrappers are in
+    the add-in as built, and a rebuild keeps them."""
+    from xl import udfs
+    from xl.udf_vba import udf_module_source
+
+    def strip(text: str) -> list[str]:
+        return [line for line in text.replace("\r\n", "\n").split("\n")
+                if line and not line.startswith("Attribute")]
+
+    for built in (addin, build_addin(tmp_path / "again")):
+        module = _modules(built)["xlwings_udfs"]
+        assert strip(module) == strip(udf_module_source())
+        for name in udfs.UDF_NAMES:
+            assert re.search(rf"^Function {name}\(", module, re.MULTILINE), name
+    ribbon = (MACROS_DIR / "customUI.xml").read_text(encoding="utf-8")
+    assert "Nạp hàm" not in ribbon and "NapHam" not in ribbon
+    assert "ImportPythonUDFs" not in _modules(addin)["NsclRibbon"]
+
+
+def _vba_text(expression: str) -> str:
+    """The value of the VBA string expressions NsclText builds (literals, ChrW, vbLf)."""
+    out = []
+    for part in re.findall(r'"(?:[^"]|"")*"|ChrW\(&H[0-9A-F]+\)|vbLf', expression):
+        if part == "vbLf":
+            out.append("\n")
+        elif part.startswith("ChrW"):
+            out.append(chr(int(part[7:-1], 16)))
+        else:
+            out.append(part[1:-1].replace('""', '"'))
+    return "".join(out)
+
+
+def test_the_vba_shows_its_own_messages_in_vietnamese(addin: Path) -> None:
+    from xl.vba_text import MESSAGES
+
+    module = _modules(addin)["NsclText"]
+    assert module.isascii() and "MessageBoxW" in module
+    for name, text in MESSAGES.items():
+        body = module.split(f"Public Function {name}() As String", 1)[1].split("End Function")[0]
+        statements = [line.split("=", 1)[1].removeprefix(" s &") for line in body.splitlines()
+                      if line.strip().startswith("s =")]
+        assert _vba_text(" & ".join(statements)) == text, name
+    assert "Protected View" in MESSAGES["ProtectedView"]
+
+
+def test_each_button_checks_for_a_workbook_before_running_python(addin: Path) -> None:
+    """With no workbook open, or a file in Protected View, RunPython would stop on VBA
+    error 91: the callback says what to do instead."""
+    ribbon = _modules(addin)["NsclRibbon"]
+    for sub in ("KiemTra", "ChuanHoa"):
+        body = ribbon.split(f"Public Sub {sub}(", 1)[1].split("End Sub", 1)[0]
+        assert body.index("WorkbookReady") < body.index("RunPython"), sub
+    ready = ribbon.split("Private Function WorkbookReady", 1)[1].split("End Function")[0]
+    assert "ActiveProtectedViewWindow Is Nothing" in ready
+    assert "ActiveWorkbook Is Nothing" in ready
+    assert "NsclText.ProtectedView()" in ready and "NsclText.NoWorkbook()" in ready
+
+
+def test_xlwings_is_pinned_to_the_version_of_the_embedded_vba(addin: Path) -> None:
+    """The embedded VBA loads xlwings64-<version>.dll from the Python environment: the
+    pinned xlwings, the installed one and the DLL named in the VBA must agree."""
+    import tomllib
+
+    import xlwings
+
+    root = Path(__file__).resolve().parent.parent
+    dependencies = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "dependencies"]
+    pins = [d for d in dependencies if d.startswith("xlwings")]
+    assert pins == [f"xlwings=={xlwings.__version__}"]
+    module = _modules(addin)["xlwings"]
+    assert f'"xlwings64-{xlwings.__version__}.dll"' in module
+    assert f'"xlwings32-{xlwings.__version__}.dll"' in module
+    assert set(re.findall(r"xlwings(?:32|64)-([0-9.]+)\.dll", module)) == {xlwings.__version__}

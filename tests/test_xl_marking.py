@@ -149,17 +149,23 @@ def test_agency_text_never_becomes_a_formula(marked: tuple[Path, Path, FileRepor
 def test_results_sheet_summary_and_links(marked: tuple[Path, Path, FileReport]) -> None:
     _, out, _ = marked
     ws = _ws(out, RESULTS_SHEET)
-    labels = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2) if row[0].value}
-    assert labels["Số nhiệm vụ"] == 3
-    assert labels["Tổng số (triệu đồng)"] == pytest.approx(5000)
-    assert labels["NSNN (triệu đồng)"] == pytest.approx(3800)
-    assert labels["Đối ứng (triệu đồng)"] == pytest.approx(1200)
-    assert labels["Số lỗi"] == 1
-    assert labels["Số cảnh báo"] == 2
+    labels = {row[0].value: row[2].value for row in ws.iter_rows(max_col=3) if row[0].value}
+    # Written the Vietnamese way, whatever the computer's regional setting.
+    assert labels["Số nhiệm vụ"] == "3"
+    assert labels["Tổng số (triệu đồng)"] == "5.000"
+    assert labels["NSNN (triệu đồng)"] == "3.800"
+    assert labels["Đối ứng (triệu đồng)"] == "1.200"
+    assert labels["Số lỗi"] == "1"
+    assert labels["Số cảnh báo"] == "2"
     header = next(r for r in ws.iter_rows() if r[0].value == "Mức độ")
-    assert [c.value for c in header[:5]] == ["Mức độ", "Mã lỗi", "Ô", "Nội dung", "Cách sửa"]
+    assert [c.value for c in header] == ["Mức độ", "Lỗi", "Ô", "Nội dung", "Cách sửa",
+                                         "Mã (cho cán bộ CNTT)"]
     body = [r for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value]
-    codes = [r[1].value for r in body]
+    codes = [r[5].value for r in body]
+    # Led by the rule's title (the code itself for a rule not in the catalogue); the
+    # code, for IT, in the last column.
+    titles = {p.code: p.title for p in marked[2].problems}
+    assert [r[1].value for r in body] == [titles[code] for code in codes]
     assert codes == ["total-mismatch", "task-name-suspicious", "agency-unknown"]
     assert body[0][0].value == "Lỗi" and body[1][0].value == "Cảnh báo"
     link = body[0][2].hyperlink
@@ -277,8 +283,9 @@ def test_notes_and_results_give_the_fix_once(tmp_path: Path) -> None:
         assert text.count("Cách sửa") == len(re.findall(r"\[[a-z0-9-]+\]:", text)), text
     results = [v for row in wb[RESULTS_SHEET].iter_rows(values_only=True) for v in row
                if isinstance(v, str)]
-    fixes = {p.fix for p in report.problems}
-    assert fixes & set(results)  # the fix column
+    fixes = {p.fix_sentence for p in report.problems}
+    assert fixes & set(results)  # the fix column, each a sentence of its own
+    assert all(fix[:1].isupper() for fix in fixes)
     assert not any("Cách sửa:" in v for v in results)
 
 

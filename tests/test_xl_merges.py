@@ -6,8 +6,9 @@ organisation merged over three tasks gave two false ``required-missing`` errors 
 while the same file was clean in the nightly consolidation.
 
 Excel's merged areas are found through its object model (Find on the merged-cells
-format); there is no Excel here, so that search is exercised on a stand-in of the COM
-objects that answers as Excel's Find does (row by row after a cell, wrapping around).
+format); there is no Excel here, so that search is exercised on the stand-in of Excel's
+object model (``tests/excel_standin.py``), whose Find answers as Excel's does (row by
+row after a cell, wrapping around).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from nscl.a1 import a1
 from nscl.marking import MARKS_SHEET, RESULTS_SHEET
@@ -25,9 +26,7 @@ from nscl.reading import open_workbook
 from nscl.validation import validate_path
 from tests.test_xl_support import (
     FIRST_DATA_ROW,
-    ExcelBookStandIn,
     column_letters,
-    ensure_remote_engine,
     make_form_a,
     row_values,
 )
@@ -83,7 +82,7 @@ def test_an_amount_merged_over_tasks_is_the_same_error_in_the_add_in(tmp_path: P
     result = check_workbook(book)
     assert result.errors == len(expected)
     listed = [row for row in book.read_values(RESULTS_SHEET) if row and row[0] == "Lỗi"]
-    assert sorted(str(row[1]) for row in listed) == expected
+    assert sorted(str(row[5]) for row in listed) == expected
     marks = book.read_values(MARKS_SHEET)
     assert any(f"{L['state_budget']}{F}" in str(cell) for row in marks for cell in row)
 
@@ -109,144 +108,74 @@ def test_the_snapshot_keeps_the_merged_ranges(tmp_path: Path) -> None:
     assert _codes(validate_path(snap).problems) == _codes(validate_path(path).problems)
 
 
-def test_the_remote_engine_cannot_tell_and_says_none(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nor merged areas nor hidden rows (tests/test_xl_hidden_rows.py): the remote engine
-    reads them only asynchronously."""
-    import xlwings as xw
-
-    from tests.test_xl_button import payload_from_file
-
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    ensure_remote_engine()
-    path = _merged_form(tmp_path / "bo.xlsx", f"{L['lead_org']}{F}:{L['lead_org']}{F + 2}")
-    wb = load_workbook(path)
-    assert wb.active is not None
-    wb.active.row_dimensions[F + 1].hidden = True
-    wb.save(path)
-    book = xw.Book(json=payload_from_file(path))
-    try:
-        wrapped = XlwingsBook(book)
-        assert not wrapped.is_desktop
-        sheet = wrapped.sheet_names()[0]
-        assert wrapped.merged_ranges(sheet) == [] and wrapped.hidden_rows(sheet) == []
-    finally:
-        book.close()
+# ----------------------------------------------------------------- in Excel
 
 
-# ----------------------------------------------------------------- Excel's COM objects
+def test_kiem_tra_in_excel_reads_a_value_merged_over_tasks_for_each(tmp_path: Path) -> None:
+    """Excel's merged areas are found by Find on the merged-cells format; the snapshot
+    keeps them, so the clerk gets the nightly run's verdict."""
+    from tests.excel_standin import open_workbook
+
+    path = _merged_form(tmp_path / "bo.xlsx", f"{L['lead_org']}{F}:{L['lead_org']}{F + 2}",
+                        f"{L['duration_months']}{F + 1}:{L['duration_months']}{F + 2}")
+    excel = open_workbook(path)
+    alert = excel.press("kiem_tra")
+    assert alert.text.startswith("Không phát hiện lỗi"), alert.text
+    assert "3 nhiệm vụ" in alert.text
 
 
-class _Cells:
-    def __init__(self, owner: _ComRange) -> None:
-        self.owner = owner
-        self.Count = owner.rows * owner.cols
+def test_an_amount_merged_over_tasks_is_the_same_error_in_excel(tmp_path: Path) -> None:
+    from tests.excel_standin import open_workbook
 
-    def __call__(self, index: int) -> _ComCell:
-        row, col = divmod(index - 1, self.owner.cols)
-        return _ComCell(self.owner, self.owner.top + row, self.owner.left + col)
-
-
-class _Count:
-    def __init__(self, count: int) -> None:
-        self.Count = count
-
-
-class _Area:
-    def __init__(self, top: int, left: int, bottom: int, right: int) -> None:
-        self.Row, self.Column = top, left
-        self.Rows, self.Columns = _Count(bottom - top + 1), _Count(right - left + 1)
-
-
-class _ComCell:
-    def __init__(self, owner: _ComRange, row: int, col: int) -> None:
-        self.Row, self.Column = row, col
-        self.MergeArea = owner.area_of(row, col)
-
-
-class _FindFormat:
-    def __init__(self) -> None:
-        self.MergeCells: bool | None = None
-        self.cleared = 0
-
-    def Clear(self) -> None:
-        self.MergeCells = None
-        self.cleared += 1
-
-
-class _Application:
-    def __init__(self) -> None:
-        self.FindFormat = _FindFormat()
-
-
-class _ComRange:
-    """A worksheet's UsedRange as Excel's COM exposes it, for what the search uses."""
-
-    def __init__(self, rows: int, cols: int, areas: list[tuple[int, int, int, int]],
-                 *, covered_found: bool = False, fail: bool = False) -> None:
-        self.top, self.left, self.rows, self.cols = 1, 1, rows, cols
-        self.areas = areas
-        self.covered_found = covered_found  # whether Find also returns covered cells
-        self.fail = fail
-        self.Application = _Application()
-        self.Cells = _Cells(self)
-        self.finds = 0
-
-    @property
-    def MergeCells(self) -> bool | None:
-        if not self.areas:
-            return False
-        return None  # mixed: some cells merged
-
-    def area_of(self, row: int, col: int) -> _Area:
-        for top, left, bottom, right in self.areas:
-            if top <= row <= bottom and left <= col <= right:
-                return _Area(top, left, bottom, right)
-        return _Area(row, col, row, col)
-
-    def Find(self, **kwargs: Any) -> _ComCell | None:
-        self.finds += 1
-        if self.fail:
-            raise RuntimeError("(-2147352567, 'Exception occurred.')")
-        assert kwargs["SearchFormat"] is True and kwargs["What"] == ""
-        if not self.Application.FindFormat.MergeCells:
-            return None
-        cells = sorted(
-            (r, c)
-            for top, left, bottom, right in self.areas
-            for r in range(top, bottom + 1)
-            for c in range(left, right + 1)
-            if self.covered_found or (r, c) == (top, left)
-        )
-        after = kwargs["After"]
-        start = (after.Row, after.Column)
-        following = [rc for rc in cells if rc > start] or cells
-        if not following:
-            return None
-        return _ComCell(self, *following[0])
-
-
+    path = _merged_form(tmp_path / "bo.xlsx", f"{L['state_budget']}{F}:{L['state_budget']}{F + 1}")
+    expected = sorted(p.code for p in validate_path(path).problems)
+    excel = open_workbook(path)
+    excel.press("kiem_tra")
+    listed = sorted(str(r[5]) for r in excel.rows(RESULTS_SHEET) if r and r[0] in ("Lỗi",
+                                                                                   "Cảnh báo"))
+    assert listed == expected and "amount-merged" in listed
 
 
 @pytest.mark.parametrize("covered_found", [False, True])
-def test_excel_merged_areas_are_found_by_the_merged_cells_format(covered_found: bool) -> None:
-    areas = [(9, 3, 11, 3), (9, 7, 10, 7), (4, 1, 4, 11), (6, 8, 6, 10)]
-    used = _ComRange(40, 12, areas, covered_found=covered_found)
-    book = XlwingsBook(ExcelBookStandIn(used))
-    assert book.is_desktop
-    assert book.merged_ranges("Biểu 1") == ["A4:K4", "H6:J6", "C9:C11", "G9:G10"]
-    # Excel's Find dialog shares the search format: it is left empty afterwards.
-    assert used.Application.FindFormat.MergeCells is None
-    assert used.Application.FindFormat.cleared == 2
+def test_excel_merged_areas_are_found_by_the_merged_cells_format(
+    tmp_path: Path, covered_found: bool
+) -> None:
+    """Whether Excel's Find returns only each area's first cell or every cell of it,
+    each area is listed once; the search format is left empty for Excel's Find dialog."""
+    from tests.excel_standin import open_workbook
+
+    path = _merged_form(tmp_path / "bo.xlsx", f"{L['lead_org']}{F}:{L['lead_org']}{F + 2}",
+                        f"{L['duration_months']}{F}:{L['duration_months']}{F + 1}")
+    expected = set(OpenpyxlBook(load_workbook(path), path.name).merged_ranges("Bảng tổng hợp"))
+    excel = open_workbook(path)
+    excel.find_covered_cells = covered_found
+    book = XlwingsBook(excel.book())
+    assert set(book.merged_ranges("Bảng tổng hợp")) == expected
+    assert len(book.merged_ranges("Bảng tổng hợp")) == len(expected)
+    assert excel.find_format.merge_cells is None
 
 
-def test_a_sheet_without_merges_asks_excel_once() -> None:
-    used = _ComRange(40, 12, [])
-    assert XlwingsBook(ExcelBookStandIn(used)).merged_ranges("Biểu 1") == []
-    assert used.finds == 0
+def test_a_sheet_without_merges_asks_excel_once(tmp_path: Path) -> None:
+    from tests.excel_standin import open_workbook
+
+    path = tmp_path / "plain.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"], ws["C9"] = "Stt", 1
+    wb.save(path)
+    excel = open_workbook(path)
+    assert XlwingsBook(excel.book()).merged_ranges(ws.title) == []
+    assert excel.calls["Range.Find"] == 0
 
 
-def test_excel_failing_to_search_means_no_merges_and_a_clean_find_format() -> None:
-    used = _ComRange(40, 12, [(9, 3, 11, 3)], fail=True)
-    assert XlwingsBook(ExcelBookStandIn(used)).merged_ranges("Biểu 1") == []
-    assert used.Application.FindFormat.MergeCells is None
+def test_excel_refusing_to_search_means_no_merges_and_a_clean_find_format(
+    tmp_path: Path,
+) -> None:
+    from tests.excel_standin import open_workbook
+
+    path = _merged_form(tmp_path / "bo.xlsx", f"{L['lead_org']}{F}:{L['lead_org']}{F + 2}")
+    excel = open_workbook(path)
+    excel.reject("Find")
+    assert XlwingsBook(excel.book()).merged_ranges("Bảng tổng hợp") == []
+    assert excel.find_format.merge_cells is None

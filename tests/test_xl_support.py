@@ -5,7 +5,6 @@ Headers come from the form description (``nscl.forms.form_a()``), never retyped 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,26 +14,6 @@ from openpyxl.cell.cell import Cell
 
 from nscl.a1 import column_letter
 from nscl.forms import form_a
-
-# xlwings PRO's remote engine is licensed for noncommercial and government use
-# (PolyForm Noncommercial 1.0.0); xlwings reads the key when it is first imported.
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
-
-def ensure_remote_engine() -> None:
-    """Make sure xlwings' remote engine is registered, even if xlwings was imported
-    (by another test module) before the licence key was in the environment."""
-    import xlwings
-
-    if xlwings.__pro__:
-        return
-    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    from xlwings.main import Engine
-    from xlwings.pro import _xlremote
-
-    xlwings.engines.add(Engine(impl=_xlremote.engine))
-    xlwings.__pro__ = True
-
 
 HEADER_ROW = 6  # group header row; column headers on 6 (merged down) and 7
 FIRST_DATA_ROW = 8
@@ -120,27 +99,3 @@ def make_form_a(
     ws.cell(row=footer + 2, column=8, value=form.footer_signature_note)
     wb.save(path)
     return path
-
-
-class _ExcelEngine:
-    name = "excel"
-
-
-class _ExcelApp:
-    engine = _ExcelEngine()
-
-
-class _ExcelSheet:
-    def __init__(self, name: str, used: Any) -> None:
-        self.name = name
-        self.api = type("Api", (), {"UsedRange": used})()
-
-
-class ExcelBookStandIn:
-    """What ``XlwingsBook`` sees of an ``xlwings.Book`` on desktop Excel: one sheet whose
-    COM ``UsedRange`` is ``used`` (a test's stand-in of the COM objects it needs)."""
-
-    app = _ExcelApp()
-
-    def __init__(self, used: Any, sheet: str = "Biểu 1") -> None:
-        self.sheets = [_ExcelSheet(sheet, used)]

@@ -3,14 +3,19 @@
 Pieces:
 
 - the VBA project (``xl/vbaProject.bin``), compiled from source by the ``ms-ovba``
-  package: the ``.bas`` modules of ``macros/`` plus xlwings' own VBA module for custom
+  package: the ``.bas`` modules of ``macros/``; xlwings' own VBA module for custom
   add-ins (``xlwings_custom_addin.bas``, shipped in the xlwings package, with its
   ``PROJECT_NAME`` set to ``nscl1322`` so that it reads the config sheet
-  ``nscl1322.conf`` and the file ``%USERPROFILE%\\.nscl1322\\nscl1322.conf``), with the
-  usual references (stdole, Microsoft Office Object Library for ``IRibbonControl``).
-  The project has no compiled p-code: Excel compiles the source when it opens the add-in;
+  ``nscl1322.conf`` and the file ``%USERPROFILE%\\.nscl1322\\nscl1322.conf``); and two
+  modules generated here: ``xlwings_udfs`` (the worksheet functions' wrappers,
+  :mod:`xl.udf_vba`: they work with no "Import Functions" step and no access to the VBA
+  project on the user's PC, and every build has them) and ``NsclText`` (the Vietnamese
+  messages the VBA shows itself, :mod:`xl.vba_text`). References: stdole and the
+  Microsoft Office Object Library (for ``IRibbonControl``). The project has no compiled
+  p-code: Excel compiles the source when it opens the add-in;
 - the workbook part (XlsxWriter): one config sheet ``nscl1322.conf`` (xlwings settings
-  that are the same on every PC: ``UDF MODULES = xl.udfs``);
+  that are the same on every PC, :data:`CONFIG_ROWS`; the add-in's sheet takes
+  precedence over the config files);
 - the ribbon (``macros/customUI.xml``), added as the package's UI extensibility part,
   and the content type of an add-in (``.xlam``).
 
@@ -36,11 +41,14 @@ __all__ = [
     "BuildError",
     "build_addin",
     "build_vba_project",
+    "generated_vba_sources",
     "ribbon_callbacks",
     "xlwings_vba_source",
 ]
 
 ADDIN_NAME = "nscl1322"
+
+
 def _macros_dir() -> Path:
     """The add-in's VBA text: ``macros/`` of a checkout (editable install), else the copy
     a wheel ships as ``xl/macros``."""
@@ -50,7 +58,14 @@ def _macros_dir() -> Path:
 
 MACROS_DIR = _macros_dir()
 # xlwings settings stored in the add-in itself (per-PC settings go to the user config file).
-CONFIG_ROWS: tuple[tuple[str, str], ...] = (("UDF MODULES", "xl.udfs"),)
+# ADD_WORKBOOK_TO_PYTHONPATH off: by default xlwings puts the active workbook's folder first
+# on Python's path, so that a stray openpyxl.py beside an agency's workbook would be
+# imported instead of the real one, and a workbook opened from OneDrive/SharePoint has a
+# URL for a path.
+CONFIG_ROWS: tuple[tuple[str, str], ...] = (
+    ("UDF MODULES", "xl.udfs"),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "false"),
+)
 
 _MAIN_TYPE_XLSM = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _MAIN_TYPE_XLAM = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
@@ -86,15 +101,34 @@ def ribbon_callbacks(custom_ui: str) -> list[str]:
     return _ON_ACTION.findall(custom_ui)
 
 
+def generated_vba_sources() -> list[tuple[str, str]]:
+    """The VBA modules written at build time: the worksheet functions' wrappers
+    (``xlwings_udfs``) and the VBA's own Vietnamese messages (``NsclText``)."""
+    from xl.udf_vba import VBA_MODULE_NAME as UDF_MODULE_NAME
+    from xl.udf_vba import UdfWrapperError, udf_module_source
+    from xl.vba_text import VBA_MODULE_NAME as TEXT_MODULE_NAME
+    from xl.vba_text import nscl_text_module
+
+    try:
+        udfs = udf_module_source()
+    except UdfWrapperError as exc:
+        raise BuildError(f"không tạo được mô-đun hàm trang tính: {exc}") from exc
+    return [(UDF_MODULE_NAME, udfs), (TEXT_MODULE_NAME, nscl_text_module())]
+
+
 def _vba_sources(macros_dir: Path) -> list[tuple[str, str]]:
     sources = [("xlwings", xlwings_vba_source())]
+    found = 0
     for path in sorted(macros_dir.glob("*.bas")):
         text = path.read_text(encoding="utf-8")
-        if not text.isascii():
-            raise BuildError(f"{path.name}: VBA source must be ASCII (VBA reads it as cp1252)")
         sources.append((path.stem, text))
-    if len(sources) == 1:
+        found += 1
+    if not found:
         raise BuildError(f"không có mô-đun .bas nào trong {macros_dir}")
+    sources += generated_vba_sources()
+    for name, text in sources:
+        if not text.isascii():
+            raise BuildError(f"{name}: VBA source must be ASCII (VBA reads it as cp1252)")
     return sources
 
 

@@ -7,9 +7,14 @@
 - "Chuẩn hoá văn bản" → :func:`chuan_hoa`: converts legacy TCVN3/VNI text and NFD text
   to NFC Unicode and reports how many cells changed.
 
+Both work on protected workbooks (the official templates protect every sheet and lock
+the structure, without a password): they lift the protection of what they change and
+put it back with the same options; a password stops them with a message and no change.
+A change Excel refuses undoes the click's other changes (:mod:`nscl.marking.journal`).
+
 The engine-independent parts (:func:`check_workbook`, :func:`normalize_workbook`) work on
 the workbook interface; :func:`run_check` / :func:`run_normalize` take an ``xlwings.Book``
-(a live Excel workbook, or a remote-engine book in tests).
+(the workbook open in Excel; in tests, a stand-in of Excel's object model).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import traceback
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +33,21 @@ from nscl.a1 import a1
 from nscl.identity import IDENTITY_SHEET
 from nscl.marking import (
     OWN_SHEETS,
+    ChangeFailed,
     MarkingResult,
     apply_report,
-    clear_marks,
+    change_failed_message,
     outcome_message,
+    pending_totals,
     read_mark_records,
 )
-from nscl.marking.workbook_api import SheetTooLarge, WorkbookAccess
+from nscl.marking.journal import Journal
+from nscl.marking.workbook_api import (
+    CellValue,
+    PasswordProtected,
+    SheetTooLarge,
+    WorkbookAccess,
+)
 from nscl.report import FileReport
 from xl.snapshot import snapshot_to_xlsx
 
@@ -67,36 +81,45 @@ def _default_validator(path: Path, display_name: str) -> FileReport:
 def check_workbook(book: WorkbookAccess, *, validate: Validator | None = None) -> MarkingResult:
     """Validate ``book`` as ``nscl validate`` would and mark it; idempotent.
 
-    Marks of an earlier run are cleared first (so the engine never sees the add-in's
-    own filled totals), then the values are validated and the workbook is marked.
+    The values are validated as the user sees them, except the computed cells an
+    earlier click filled (left out, so that the engine never takes the add-in's own
+    figures for the agency's); then the earlier marks are undone and the new ones made,
+    all or nothing (:func:`nscl.marking.apply_report`).
     """
     previous = read_mark_records(book)
-    emptied = clear_marks(book, previous)
+    ours = pending_totals(book, previous)
     with tempfile.TemporaryDirectory(prefix="nscl-kiemtra-") as tmp:
-        snapshot = snapshot_to_xlsx(book, Path(tmp), blank=emptied)
+        snapshot = snapshot_to_xlsx(book, Path(tmp), blank=ours)
         report = (validate or _default_validator)(snapshot, book.name)
-    return apply_report(book, report, previous=previous, emptied=emptied)
+    return apply_report(book, report, previous=previous)
 
 
 @dataclass
 class NormalizeResult:
-    """Cells converted by "Chuẩn hoá văn bản", by kind of text found."""
+    """Cells converted by "Chuẩn hoá văn bản", by kind of text found.
+
+    ``password_sheet``: nothing was converted, because that sheet (holding text to
+    convert) is protected with a password.
+    """
 
     changed: list[str] = field(default_factory=list)  # "Sheet!B12"
     legacy: int = 0  # TCVN3/VNI text converted
     decomposed: int = 0  # NFD (or other non-NFC) Unicode recomposed
     too_large: list[str] = field(default_factory=list)  # "Sheet!XFD1048576": not read
+    password_sheet: str | None = None
 
 
 def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
     """Convert legacy-encoded and non-NFC text cells of the data sheets to NFC Unicode.
 
     Formula cells are never touched. The add-in's own sheets and the identity sheet
-    are skipped.
+    are skipped. Protected sheets are unprotected for the change and protected again;
+    a change Excel refuses undoes the others (:class:`ChangeFailed`).
     """
     from nscl.legacy import detect_legacy, to_unicode
 
     result = NormalizeResult()
+    changes: dict[str, dict[str, tuple[str, str]]] = {}  # sheet -> cell -> (old, new)
     for sheet in book.sheet_names():
         if sheet in OWN_SHEETS or sheet == IDENTITY_SHEET:
             continue
@@ -105,27 +128,52 @@ def normalize_workbook(book: WorkbookAccess) -> NormalizeResult:
         except SheetTooLarge as far:
             result.too_large.append(f"{sheet}!{far.corner}")
             continue
-        for r, row in enumerate(values, start=1):
-            for c, value in enumerate(row, start=1):
-                if not isinstance(value, str) or not value:
-                    continue
-                converted = to_unicode(value)
-                if converted == value:
-                    continue
-                cell = a1(r - 1, c - 1)
-                if book.has_formula(sheet, cell):
-                    continue
-                book.set_value(sheet, cell, converted)
-                result.changed.append(f"{sheet}!{cell}")
-                if detect_legacy(value) is not None:
-                    result.legacy += 1
-                elif not unicodedata.is_normalized("NFC", value):
-                    result.decomposed += 1
+        found: dict[str, tuple[str, str]] = {}
+        for r, row in enumerate(values):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value:
+                    converted = to_unicode(value)
+                    if converted != value:
+                        found[a1(r, c)] = (value, converted)
+        for cell in book.formula_cells(sheet, found) if found else ():
+            del found[cell]
+        if found:
+            changes[sheet] = found
+    if not changes:
+        return result
+    try:
+        lifted = book.lift_protection(sorted(changes), structure=False)
+    except PasswordProtected as locked:
+        result.password_sheet = locked.sheet
+        return result
+    journal = Journal()
+    try:
+        for sheet, cells in changes.items():
+            old: dict[str, CellValue] = {cell: pair[0] for cell, pair in cells.items()}
+            journal.record(f"{sheet}: {len(cells)} ô", partial(book.write_cells, sheet, old))
+            book.write_cells(sheet, {cell: pair[1] for cell, pair in cells.items()})
+    except Exception as exc:  # whatever the engine raises (Excel's COM errors …)
+        raise ChangeFailed("ghi văn bản đã chuẩn hoá", exc, restored=journal.roll_back()) from exc
+    finally:
+        book.restore_protection(lifted)
+    for sheet, cells in changes.items():
+        for cell, (value, _) in cells.items():
+            result.changed.append(f"{sheet}!{cell}")
+            if detect_legacy(value) is not None:
+                result.legacy += 1
+            elif not unicodedata.is_normalized("NFC", value):
+                result.decomposed += 1
     return result
 
 
 def normalize_message(result: NormalizeResult) -> str:
     """The Vietnamese message box text for "Chuẩn hoá văn bản"."""
+    if result.password_sheet is not None:
+        return (
+            f"Sheet “{result.password_sheet}” được bảo vệ bằng mật khẩu, nên nscl không chuẩn "
+            "hoá và không thay đổi gì trong sổ tính (nscl không bao giờ dùng mật khẩu). Hãy "
+            "bỏ bảo vệ (Review > Unprotect Sheet, nhập mật khẩu) rồi bấm lại."
+        )
     skipped = ""
     if result.too_large:
         skipped = (
@@ -148,43 +196,38 @@ def _alert(xw_book: Any, text: str, title: str, *, critical: bool = False) -> No
     xw_book.app.alert(text, title=title, buttons="ok", mode="critical" if critical else "info")
 
 
-def _with_screen_frozen(xw_book: Any, work: Callable[[], Any]) -> Any:
-    app = xw_book.app
-    desktop = getattr(getattr(app, "engine", None), "name", "") == "excel"
-    if desktop:
-        app.screen_updating = False
-    try:
-        return work()
-    finally:
-        if desktop:
-            app.screen_updating = True
+def _bug_message(action: str, exc: Exception) -> str:
+    return (
+        f"Không {action} được sổ tính này do lỗi của chương trình. "
+        "Hãy gửi thông báo sau cho bộ phận hỗ trợ:\n"
+        f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=2)}"
+    )
 
 
 def run_check(xw_book: Any, *, validate: Validator | None = None) -> MarkingResult | None:
     """The "Kiểm tra" button on an ``xlwings.Book``: check, mark, show one message box.
 
-    An unexpected failure is shown to the user (with the technical detail) instead of
-    a Python traceback window; it returns None then.
+    A change Excel refuses (undone with the others) or an unexpected failure is shown to
+    the user in that one message box instead of a Python traceback window; it returns
+    None then.
     """
     from xl.xlwings_book import XlwingsBook
 
     book = XlwingsBook(xw_book)
     try:
-        result: MarkingResult = _with_screen_frozen(
-            xw_book, lambda: check_workbook(book, validate=validate)
-        )
+        with book.frozen_screen():
+            result = check_workbook(book, validate=validate)
+    except ChangeFailed as exc:
+        log.exception("Kiểm tra: Excel refused a change")
+        _alert(xw_book, change_failed_message(exc, "đánh dấu sổ tính"), CHECK_TITLE,
+               critical=True)
+        return None
     except Exception as exc:  # never leave the user with a bare traceback
         log.exception("Kiểm tra failed")
-        _alert(
-            xw_book,
-            "Không kiểm tra được sổ tính này do lỗi của chương trình. "
-            "Hãy gửi thông báo sau cho bộ phận hỗ trợ:\n"
-            f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=2)}",
-            CHECK_TITLE,
-            critical=True,
-        )
+        _alert(xw_book, _bug_message("kiểm tra", exc), CHECK_TITLE, critical=True)
         return None
-    _alert(xw_book, outcome_message(result), CHECK_TITLE, critical=bool(result.errors))
+    _alert(xw_book, outcome_message(result), CHECK_TITLE,
+           critical=bool(result.errors) or not result.marked)
     return result
 
 
@@ -194,17 +237,19 @@ def run_normalize(xw_book: Any) -> NormalizeResult | None:
 
     book = XlwingsBook(xw_book)
     try:
-        result: NormalizeResult = _with_screen_frozen(xw_book, lambda: normalize_workbook(book))
+        with book.frozen_screen():
+            result = normalize_workbook(book)
+    except ChangeFailed as exc:
+        log.exception("Chuẩn hoá: Excel refused a change")
+        _alert(xw_book, change_failed_message(exc, "chuẩn hoá văn bản"), NORMALIZE_TITLE,
+               critical=True)
+        return None
     except Exception as exc:
         log.exception("Chuẩn hoá failed")
-        _alert(
-            xw_book,
-            f"Không chuẩn hoá được văn bản do lỗi của chương trình:\n{type(exc).__name__}: {exc}",
-            NORMALIZE_TITLE,
-            critical=True,
-        )
+        _alert(xw_book, _bug_message("chuẩn hoá văn bản", exc), NORMALIZE_TITLE, critical=True)
         return None
-    _alert(xw_book, normalize_message(result), NORMALIZE_TITLE)
+    _alert(xw_book, normalize_message(result), NORMALIZE_TITLE,
+           critical=result.password_sheet is not None)
     return result
 
 

@@ -58,13 +58,6 @@ def install_command(
         Path | None,
         typer.Option("--python", help="Python cho Excel (mặc định pythonw.exe hiện tại)."),
     ] = None,
-    trust_vba_project: Annotated[
-        bool,
-        typer.Option(
-            "--trust-vba-project",
-            help="Bật “Trust access to the VBA project object model” (cho nút Nạp hàm NSCL).",
-        ),
-    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Chỉ in các bước, không thay đổi gì.")
     ] = False,
@@ -80,7 +73,6 @@ def install_command(
             xlstart=xlstart,
             config_dir=config_dir,
             python=python,
-            trust_vba_project=trust_vba_project,
         )
     except RuntimeError as exc:
         typer.echo(f"Không lập được kế hoạch cài đặt: {exc}", err=True)

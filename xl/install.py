@@ -9,10 +9,19 @@ What it does (each step printed; ``--dry-run`` only prints):
 2. writes the add-in's xlwings settings to ``%USERPROFILE%\\.nscl1322\\nscl1322.conf``:
    ``INTERPRETER_WIN`` (the ``pythonw.exe`` of the environment nscl is installed in,
    virtual environments included) and ``PYTHONPATH`` (the folder holding the ``nscl``
-   and ``xl`` packages);
-3. optionally (``--trust-vba-project``) ticks "Trust access to the VBA project object
-   model" (registry ``AccessVBOM``), needed only by the "Nạp hàm NSCL" button that
-   imports the worksheet functions.
+   and ``xl`` packages).
+
+The worksheet functions are compiled into the add-in (:mod:`xl.udf_vba`): nothing here
+touches Excel's security settings ("Trust access to the VBA project object model" stays
+as IT set it).
+
+Encoding: xlwings' VBA reads the config file in Windows' ANSI code page
+(``Open … For Input``), finds it through ``Environ("USERPROFILE")`` (ANSI too), checks
+the interpreter with ``GetAttr`` and hands the paths to its DLL as ANSI strings. A path
+holding a letter outside that code page (most Vietnamese letters, on an English or
+Vietnamese Windows) would arrive as "?". The file is therefore written in the ANSI
+code page, and a path that does not fit in it is refused with advice
+(:class:`ConfigEncodingError`), before anything is changed.
 """
 
 from __future__ import annotations
@@ -20,34 +29,27 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from xl.build import ADDIN_NAME
 
 __all__ = [
+    "ANSI_CODE_PAGE",
+    "ConfigEncodingError",
     "InstallPlan",
-    "RegistryValue",
     "apply_install",
     "config_file_text",
     "plan_install",
 ]
 
-OFFICE_VERSION = "16.0"  # Office 2016, 2019, 2021, 2024 and Microsoft 365
+# Windows' ANSI code page ("mbcs" is Python's name for the running system's). Elsewhere
+# (tests, an install prepared for a PC with --xlstart) that of an English Windows.
+ANSI_CODE_PAGE = "mbcs" if sys.platform == "win32" else "cp1252"
 
 
-@dataclass(frozen=True)
-class RegistryValue:
-    """One HKEY_CURRENT_USER value to set."""
-
-    key: str
-    name: str
-    value: int | str
-
-    def describe(self) -> str:
-        """``HKCU\\key\\name = value``."""
-        return f"HKCU\\{self.key}\\{self.name} = {self.value}"
+class ConfigEncodingError(RuntimeError):
+    """A path of the configuration cannot be read by xlwings' VBA (Vietnamese message)."""
 
 
 @dataclass
@@ -57,7 +59,7 @@ class InstallPlan:
     addin_target: Path
     config_file: Path
     config: dict[str, str]
-    registry: list[RegistryValue] = field(default_factory=list)
+    encoding: str = ANSI_CODE_PAGE
 
     def describe(self) -> list[str]:
         """Vietnamese lines describing each step."""
@@ -66,7 +68,6 @@ class InstallPlan:
             f"Ghi cấu hình xlwings: {self.config_file}",
         ]
         lines += [f"  {key} = {value}" for key, value in self.config.items()]
-        lines += [f"Đặt khoá registry: {value.describe()}" for value in self.registry]
         return lines
 
 
@@ -76,15 +77,34 @@ def _windows_python(executable: Path) -> Path:
     return candidate if candidate.exists() else executable
 
 
+def _check_encoding(what: str, value: str, encoding: str) -> None:
+    """Refuse (:class:`ConfigEncodingError`) a value xlwings' VBA would read as "?"."""
+    try:
+        value.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start:exc.end]
+        raise ConfigEncodingError(
+            f"{what} “{value}” có ký tự “{bad}” mà Excel (phần VBA của xlwings) không đọc "
+            "được trong bảng mã của Windows, nên add-in sẽ không chạy. Hãy dùng đường dẫn "
+            "chỉ gồm chữ không dấu, ví dụ tạo môi trường Python ở C:\\nscl\\.venv và để mã "
+            "nguồn ở C:\\nscl\\nscl; nếu tên thư mục người dùng Windows có dấu, hãy nhờ "
+            "cán bộ CNTT cài đặt bằng một tài khoản Windows có tên không dấu."
+        ) from exc
+
+
 def plan_install(
     *,
     xlstart: Path | None = None,
     config_dir: Path | None = None,
     python: Path | None = None,
     pythonpath: Path | None = None,
-    trust_vba_project: bool = False,
+    encoding: str = ANSI_CODE_PAGE,
 ) -> InstallPlan:
-    """The install plan for this PC; folders default to the Windows locations."""
+    """The install plan for this PC; folders default to the Windows locations.
+
+    Raises :class:`ConfigEncodingError` when a path cannot be written in ``encoding``
+    (Windows' ANSI code page), RuntimeError when the Windows folders are unknown.
+    """
     if xlstart is None:
         appdata = os.environ.get("APPDATA")
         if not appdata:
@@ -96,16 +116,7 @@ def plan_install(
     interpreter = python or _windows_python(Path(sys.executable))
     if pythonpath is None:
         pythonpath = Path(__file__).resolve().parent.parent
-    registry: list[RegistryValue] = []
-    if trust_vba_project:
-        registry.append(
-            RegistryValue(
-                key=f"Software\\Microsoft\\Office\\{OFFICE_VERSION}\\Excel\\Security",
-                name="AccessVBOM",
-                value=1,
-            )
-        )
-    return InstallPlan(
+    plan = InstallPlan(
         addin_target=xlstart / f"{ADDIN_NAME}.xlam",
         config_file=config_dir / f"{ADDIN_NAME}.conf",
         config={
@@ -113,8 +124,13 @@ def plan_install(
             "PYTHONPATH": str(pythonpath),
             "UDF MODULES": "xl.udfs",
         },
-        registry=registry,
+        encoding=encoding,
     )
+    _check_encoding("Đường dẫn tệp cấu hình", str(plan.config_file), encoding)
+    _check_encoding("Đường dẫn Python (INTERPRETER_WIN)", plan.config["INTERPRETER_WIN"],
+                    encoding)
+    _check_encoding("Thư mục mã nguồn nscl (PYTHONPATH)", plan.config["PYTHONPATH"], encoding)
+    return plan
 
 
 def config_file_text(config: dict[str, str]) -> str:
@@ -127,28 +143,11 @@ def config_file_text(config: dict[str, str]) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _set_registry(values: list[RegistryValue]) -> None:  # pragma: no cover - Windows only
-    import importlib
-
-    winreg: Any = importlib.import_module("winreg")
-
-    for item in values:
-        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, item.key) as key:
-            if isinstance(item.value, int):
-                winreg.SetValueEx(key, item.name, 0, winreg.REG_DWORD, item.value)
-            else:
-                winreg.SetValueEx(key, item.name, 0, winreg.REG_SZ, item.value)
-
-
 def apply_install(plan: InstallPlan, addin: Path) -> None:
-    """Carry the plan out: copy the built add-in, write the config file, set registry values."""
+    """Carry the plan out: copy the built add-in and write the config file (in the
+    plan's ANSI code page, which xlwings' VBA reads)."""
+    data = config_file_text(plan.config).encode(plan.encoding)  # checked by plan_install
     plan.addin_target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(addin, plan.addin_target)
     plan.config_file.parent.mkdir(parents=True, exist_ok=True)
-    # VBA reads the file in the ANSI code page of Windows ("mbcs").
-    encoding = "mbcs" if sys.platform == "win32" else "utf-8"
-    plan.config_file.write_text(config_file_text(plan.config), encoding=encoding, newline="")
-    if plan.registry:
-        if sys.platform != "win32":
-            raise RuntimeError("chỉ ghi được thiết lập registry trên Windows")
-        _set_registry(plan.registry)
+    plan.config_file.write_bytes(data)

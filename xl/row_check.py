@@ -2,7 +2,7 @@
 
 Used by the worksheet function ``NSCL_KIEMTRA_DONG``: the row is placed at its real
 position (sheet row and first column) under the official header and handed to
-:func:`nscl.checks_table.check_table`, the same code ``nscl validate`` runs on every
+:func:`nscl.table_checks.check_table`, the same code ``nscl validate`` runs on every
 data row, so the rules are never rewritten here. Problems that need the whole table
 (the order of Stt across rows) are left out, since one row cannot be judged for them.
 """
@@ -49,9 +49,9 @@ def _check_row(
     values: tuple[Any, ...], sheet_row: int, first_column: int, year: int | None
 ) -> tuple[Problem, ...]:
     import nscl.rules  # noqa: F401  (registers the rule catalogue)
-    from nscl.checks_table import TableOptions, check_table
     from nscl.forms import form_a
     from nscl.locate import TableLocation
+    from nscl.table_checks import TableOptions, check_table
 
     form = form_a()
     row_index = max(sheet_row, 2) - 1  # 0-based; the header sits on the row above

@@ -95,8 +95,7 @@ def _number(value: Any) -> float | str | None:
 def _money(value: Any) -> float | str | None:
     """:func:`_number` for an amount: a "#…" message too when it is too large to be one
     (the engine's ``amount-too-large``), so that a sum never overflows."""
-    from nscl.checks_table import MAX_AMOUNT
-    from nscl.numbers import format_number
+    from nscl.numbers import MAX_AMOUNT, format_number
 
     number = _number(value)
     if isinstance(number, float) and abs(number) > MAX_AMOUNT:

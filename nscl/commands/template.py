@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nscl.usage_errors import error_line
+
 if TYPE_CHECKING:
     from nscl.registry import Agency
 
@@ -117,15 +119,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Tạo file mẫu Excel từ mô tả biểu mẫu (workbook_templates/forms)."""
         if out is None:  # checked here, so that the message is Vietnamese
-            typer.echo("Lỗi: thiếu --out (thư mục ghi các file mẫu).", err=True)
+            typer.echo(error_line("thiếu --out (thư mục ghi các file mẫu)."), err=True)
             raise typer.Exit(2)
         try:
             paths = _build(form, year, agency, out)
         except UsageError as exc:
-            typer.echo(f"Lỗi: {exc}", err=True)
+            typer.echo(error_line(str(exc)), err=True)
             raise typer.Exit(2) from exc
         except OSError as exc:
-            typer.echo(f"Lỗi: không ghi được file vào \"{out}\": {exc}", err=True)
+            typer.echo(error_line(f"không ghi được file vào \"{out}\": {exc}"), err=True)
             raise typer.Exit(2) from exc
         for path in paths:
             typer.echo(f"Đã tạo: {path}")

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nscl.usage_errors import error_line
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from nscl.report import FileReport
+    from nscl.validation import ValidationOptions
 
 __all__ = ["expand_paths", "register"]
 
@@ -32,43 +35,51 @@ class _Line:
     name: str
     form: str
     agency: str
-    tasks: int
-    total: float
-    state_budget: float
-    counterpart: float
+    tasks: int | None  # None: the form has no tasks (Form B)
+    amounts: dict[str, float]  # by Form A money column; empty when the form has none
     errors: int
     warnings: int
     readable: bool
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files to validate: files as given, folders expanded to their spreadsheets (sorted)."""
-    from nscl.reading import SPREADSHEET_SUFFIXES  # (not at start-up: it pulls in zipfile)
+@dataclass(frozen=True)
+class Expanded:
+    """What the paths given on the command line hold: the spreadsheets to check, and
+    the other files found in folders (a .zip, a PDF …), listed but not checked."""
 
-    out: list[Path] = []
+    files: list[Path]
+    others: list[tuple[Path, str, str]]  # (path, Vietnamese reason, code)
+
+
+def expand_paths(paths: list[Path]) -> Expanded:
+    """Files as given; folders walked as ``nscl sync`` walks its inbox, sub-folders
+    included (:func:`sync.collect.scan`: hidden and lock files skipped)."""
+    from sync.collect import scan
+
+    files: list[Path] = []
+    others: list[tuple[Path, str, str]] = []
     for path in paths:
         if path.is_dir():
-            out.extend(
-                sorted(
-                    p for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                    and not p.name.startswith("~$")
-                )
-            )
+            found = scan(path)
+            files.extend(candidate.path for candidate in found.candidates)
+            others.extend((path / other.file, other.reason, other.code)
+                          for other in found.others)
         else:
-            out.append(path)
-    return out
+            files.append(path)
+    return Expanded(files, others)
 
 
 def _usage(message: str) -> "typer.Exit":
-    typer.echo(f"Lỗi: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     return typer.Exit(2)
 
 
-def _money(value: float) -> str:
+def _money(value: float | None) -> str:
+    """An amount the Vietnamese way; "–" for a file whose form has no such amount (Form
+    B's budget is reported as indicators, Form C has none)."""
     from nscl.numbers import format_number
 
-    return format_number(value)
+    return "–" if value is None else format_number(value)
 
 
 def _print_file(console: "Console", report: "FileReport") -> None:
@@ -100,10 +111,13 @@ def _print_file(console: "Console", report: "FileReport") -> None:
 def _print_summary(console: "Console", lines: list[_Line]) -> None:
     from rich.table import Table
 
+    from nscl.forms import form_a
+
+    money = form_a().money_columns  # the proposal budget's columns
     table = Table(title="Tổng hợp kết quả kiểm tra", title_justify="left", expand=True)
     for header, justify in (
         ("Tệp", "left"), ("Mẫu", "center"), ("Cơ quan", "left"), ("Số NV", "right"),
-        ("Tổng số", "right"), ("NSNN", "right"), ("Đối ứng", "right"), ("Lỗi", "right"),
+        *((column.header, "right") for column in money), ("Lỗi", "right"),
         ("Cảnh báo", "right"), ("Kết quả", "left"),
     ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
@@ -115,22 +129,27 @@ def _print_summary(console: "Console", lines: list[_Line]) -> None:
         else:
             verdict = "[green]Đạt[/green]"
         table.add_row(
-            line.name, line.form, line.agency, str(line.tasks), _money(line.total),
-            _money(line.state_budget), _money(line.counterpart), str(line.errors),
-            str(line.warnings), verdict,
+            line.name, line.form, line.agency, "–" if line.tasks is None else str(line.tasks),
+            *(_money(line.amounts.get(column.key)) for column in money),
+            str(line.errors), str(line.warnings), verdict,
         )
     console.print(table)
 
 
 def _line(report: "FileReport") -> _Line:
+    """A report's line of the summary table: tasks and budget for the forms that are a
+    table of tasks with a budget (Form A); "–" otherwise (a Form B report's budget is
+    among its indicators, Form C has none)."""
+    from nscl.forms import TableForm, get_form
+
+    form = get_form(report.form) if report.form else None
+    table = isinstance(form, TableForm)
     return _Line(
         name=Path(report.path).name,
         form=report.form or "-",
         agency=report.agency.name if report.agency else "-",
-        tasks=report.summary.tasks,
-        total=report.summary.total,
-        state_budget=report.summary.state_budget,
-        counterpart=report.summary.counterpart,
+        tasks=report.summary.tasks if table or form is None else None,
+        amounts=dict(report.summary.amounts) if table else {},
         errors=len(report.errors),
         warnings=len(report.warnings),
         readable=report.readable,
@@ -169,11 +188,12 @@ def _annotate(report: "FileReport", path: Path, out_dir: Path, stem: str) -> str
 
 
 def validate_job(
-    job: tuple[Path, int | None, Any, Path | None, str],
+    job: tuple[Path, int | None, "ValidationOptions", Path | None, str],
 ) -> tuple["FileReport", str | None]:
     """Validate one file and write its marked copy (in a worker process): (path, year,
     options, folder for the marked copy or None, the copy's name) -> (report, note when
-    the copy could not be written)."""
+    the copy could not be written). The report goes back without its parsed rows, which
+    only the marking needs: the command prints its problems and budget."""
     from nscl.validation import validate_path
 
     path, year, options, annotate, stem = job
@@ -181,22 +201,18 @@ def validate_job(
     note = None
     if annotate is not None and report.readable:
         note = _annotate(report, path, annotate, stem)
+    report.rows = []
     return report, note
 
 
 def _run(
     files: list[Path], *, fmt: str, year: int | None, share: float | None,
-    annotate: Path | None,
+    annotate: Path | None, others: list[tuple[Path, str, str]] | None = None,
 ) -> int:
-    from rich.console import Console
+    from nscl.validation import ValidationOptions, crash_report, preload
 
-    from nscl.validation import ValidationOptions, crash_report
-
-    options = ValidationOptions(max_state_budget_share=share)
-    console = Console(highlight=False, soft_wrap=False)
-    err_console = Console(stderr=True, highlight=False)
-    lines: list[_Line] = []
-    any_error = False
+    # The parsed rows are for the marked copy only (made in the worker).
+    options = ValidationOptions(max_state_budget_share=share, keep_rows=annotate is not None)
 
     def reports() -> Iterator[tuple[Path, "FileReport", str | None]]:
         # Each file is read (and marked) in a worker process (nscl.isolation): the reader
@@ -207,34 +223,58 @@ def _run(
 
         jobs = [(path, year, options, annotate, stem)
                 for path, stem in zip(files, _copy_stems(files), strict=True)]
-        for (path, *_), result in run_isolated(validate_job, jobs):
+        for (path, *_), result in run_isolated(validate_job, jobs, preload=preload):
             if isinstance(result, BaseException):
                 yield path, crash_report(path.name, failure_detail(result)), None
             else:
                 yield path, *result
 
-    if fmt == "json":
-        sys.stdout.write('{"files": [')
-    for i, (path, report, note) in enumerate(reports()):
+    others = others or []
+    if fmt == "json":  # no table to draw: rich is not even imported
+        return _run_json(reports(), others)
+    from rich.console import Console
+
+    lines: list[_Line] = []
+    any_error = False
+    console = Console(highlight=False, soft_wrap=False)
+    err_console = Console(stderr=True, highlight=False)
+    for path, report, note in reports():
         any_error = any_error or not report.valid
-        if fmt == "json":
-            payload: dict[str, Any] = report.to_dict()
-            sys.stdout.write((", " if i else "") + json.dumps(payload, ensure_ascii=False))
-            sys.stdout.flush()
-        else:
-            _print_file(console, report)
-            lines.append(_line(report))
+        _print_file(console, report)
+        lines.append(_line(report))
         if note:
-            err_console.print(f"[yellow]Không ghi được bản đánh dấu của {path.name}: {note}")
+            err_console.print(f"[yellow]{_note_text(path, note)}")
         del report
-    if fmt == "json":
-        sys.stdout.write("]}\n")
-    else:
-        _print_summary(console, lines)
-        bad = sum(1 for line in lines if line.errors or not line.readable)
-        console.print(
-            f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt."
-        )
+    _print_summary(console, lines)
+    bad = sum(1 for line in lines if line.errors or not line.readable)
+    console.print(f"{len(lines)} tệp: {len(lines) - bad} đạt, {bad} chưa đạt.")
+    if others:
+        console.print(f"Tệp khác, không phải bảng tính, không kiểm tra ({len(others)}):")
+        for path, reason, _ in others:
+            console.print(f"  - {path}: {reason}", markup=False)
+    return 1 if any_error else 0
+
+
+def _note_text(path: Path, note: str) -> str:
+    return f"Không ghi được bản đánh dấu của {path.name}: {note}"
+
+
+def _run_json(reports: Iterator[tuple[Path, "FileReport", str | None]],
+              others: list[tuple[Path, str, str]]) -> int:
+    """``--format json``: one report after the other, as each file is done; then the
+    other files found in the folders (``"others": [{"file", "reason", "code"}]``)."""
+    any_error = False
+    sys.stdout.write('{"files": [')
+    for i, (path, report, note) in enumerate(reports):
+        any_error = any_error or not report.valid
+        payload: dict[str, Any] = report.to_dict()
+        sys.stdout.write((", " if i else "") + json.dumps(payload, ensure_ascii=False))
+        sys.stdout.flush()
+        if note:
+            sys.stderr.write(_note_text(path, note) + "\n")
+    listed = [{"file": str(path), "reason": reason, "code": code}
+              for path, reason, code in others]
+    sys.stdout.write('], "others": ' + json.dumps(listed, ensure_ascii=False) + "}\n")
     return 1 if any_error else 0
 
 
@@ -277,9 +317,11 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Kiểm tra các bảng tổng hợp đề xuất (Mẫu A) và báo cáo kết quả (Mẫu B).
+        """Kiểm tra bảng đề xuất (Mẫu A), báo cáo năm (Mẫu B) và phụ lục tuyển chọn (Mẫu C).
 
-        Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai cách dùng.
+        Thư mục được kiểm tra cả các thư mục con; tệp không phải bảng tính (.zip, PDF …)
+        được liệt kê, không kiểm tra. Mã thoát: 0 không có lỗi, 1 có tệp có lỗi, 2 sai
+        cách dùng.
         """
         if not paths:  # checked here, so that the message is Vietnamese
             raise _usage("chưa chỉ ra tệp hay thư mục nào để kiểm tra.")
@@ -293,12 +335,15 @@ def register(app: typer.Typer) -> None:
             raise _usage("--max-state-budget-share phải trong khoảng (0, 1], ví dụ 0.7.")
         if year is not None and not 2000 <= year <= 2100:
             raise _usage(f"năm {year} không hợp lệ.")
-        files = expand_paths(paths)
-        if not files:
-            raise _usage("không có tệp bảng tính nào để kiểm tra.")
+        expanded = expand_paths(paths)
+        if not expanded.files:
+            others = f" (chỉ có {len(expanded.others)} tệp khác: .zip, PDF …)" \
+                if expanded.others else ""
+            raise _usage(f"không có tệp bảng tính nào để kiểm tra{others}.")
         if annotate is not None:
             annotate.mkdir(parents=True, exist_ok=True)
         code = _run(
-            files, fmt=fmt_key, year=year, share=max_state_budget_share, annotate=annotate
+            expanded.files, fmt=fmt_key, year=year, share=max_state_budget_share,
+            annotate=annotate, others=expanded.others,
         )
         raise typer.Exit(code)

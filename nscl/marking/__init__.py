@@ -7,7 +7,8 @@ Excel add-in's "Kiểm tra" button (over xlwings, :mod:`xl.xlwings_book`), by
 :mod:`.openpyxl_book`, through :func:`.annotate.annotate_copy`).
 
 Modules: :mod:`.apply` (the marking itself), :mod:`.records` (what was changed, kept
-in the workbook so the next run undoes it), :mod:`.results_sheet` ("Kết quả kiểm
+in the workbook so the next run undoes it), :mod:`.journal` (the undo log that makes a
+click all or nothing), :mod:`.results_sheet` ("Kết quả kiểm
 tra"), :mod:`.annotate` (a marked copy of a file), :mod:`.raw_numbers` (numbers openpyxl
 cannot load under a date format, put back as stored).
 """
@@ -22,7 +23,8 @@ from nscl.marking.apply import (
     apply_report,
     outcome_message,
 )
-from nscl.marking.records import MARKS_SHEET, MarkRecord, clear_marks, read_mark_records
+from nscl.marking.journal import ChangeFailed, change_failed_message
+from nscl.marking.records import MARKS_SHEET, MarkRecord, pending_totals, read_mark_records
 from nscl.marking.results_sheet import OWN_SHEETS, RESULTS_SHEET
 
 __all__ = [
@@ -33,11 +35,13 @@ __all__ = [
     "RESULTS_SHEET",
     "WARNING_FILL",
     "AnnotationError",
+    "ChangeFailed",
     "MarkRecord",
     "MarkingResult",
     "annotate_copy",
     "apply_report",
-    "clear_marks",
+    "change_failed_message",
     "outcome_message",
+    "pending_totals",
     "read_mark_records",
 ]

@@ -5,13 +5,47 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nscl.marking.apply import apply_report
+from nscl.marking.journal import ChangeFailed
+from nscl.marking.print_setup import LINE_POINTS, wrapped_lines
 from nscl.numbers import format_number
 from nscl.reading import describe_error
 from nscl.report import FileReport
 
-__all__ = ["MAX_MARKED_CELLS", "AnnotationError", "annotate_copy"]
+if TYPE_CHECKING:  # openpyxl is loaded when a copy is made, not on import
+    from openpyxl.workbook.workbook import Workbook
+
+__all__ = ["MAX_MARKED_CELLS", "AnnotationError", "annotate_copy", "fit_task_rows"]
+
+
+def fit_task_rows(workbook: Workbook, report: FileReport) -> None:
+    """Grow the rows of the report's tasks to show their text: a clerk's long text in a
+    row of the template's height is cut off on paper ("Sở Khoa học và Công nghệ tỉnh
+    Lâm" for "… tỉnh Lâm Đồng"), and no application sizes the rows of a file it opens.
+    Rows are only ever made taller."""
+    if not report.sheet or report.sheet not in workbook.sheetnames:
+        return
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    ws = workbook[report.sheet]
+    if not isinstance(ws, Worksheet):
+        return
+    default = ws.sheet_format.defaultRowHeight or LINE_POINTS
+    for task in report.rows:
+        lines = 1
+        for ref in task.cells.values():
+            value = ws[ref].value
+            if isinstance(value, str) and value:
+                letter = ref.rstrip("0123456789")
+                width = ws.column_dimensions[letter].width or 8.43
+                lines = max(lines, wrapped_lines(value, width))
+        if lines > 1:
+            needed = lines * LINE_POINTS + 3
+            current = ws.row_dimensions[task.sheet_row].height or default
+            if needed > current:
+                ws.row_dimensions[task.sheet_row].height = needed
 
 
 class AnnotationError(ValueError):
@@ -96,7 +130,13 @@ def annotate_copy(
             raise AnnotationError(
                 f'Không mở được tệp "{shown}" để đánh dấu: {describe_error(exc)}'
             ) from exc
-        apply_report(OpenpyxlBook(workbook, shown), report)
+        try:
+            apply_report(OpenpyxlBook(workbook, shown), report)
+            fit_task_rows(workbook, report)
+        except ChangeFailed as exc:  # openpyxl refused a value or a style: no copy then
+            raise AnnotationError(
+                f'Không đánh dấu được tệp "{shown}" ({exc.step}): {describe_error(exc.cause)}'
+            ) from exc
         target = out_dir / ((stem or source.stem) + (".xlsm" if keep_vba else ".xlsx"))
         try:
             workbook.save(target)

@@ -3,25 +3,32 @@
 Used by :func:`nscl.marking.annotate_copy` (``nscl validate --annotate``) and by the
 snapshot that feeds the validation engine. Fills are read back exactly: RGB colours as
 ``"RRGGBB"``, theme and indexed colours as tokens (``"theme:4:0.4"``, ``"indexed:5"``).
+
+openpyxl does not enforce sheet or workbook protection: it writes the cells of a
+protected sheet and keeps the protection in the file as it was, so lifting protection
+is a no-op here (a marked copy of a protected file is protected as the original was).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nscl.a1 import parse_a1
 from nscl.marking import workbook_api
-from nscl.marking.workbook_api import CellValue, SheetTooLarge
+from nscl.marking.print_setup import LINE_POINTS, PRINT_MARGINS_MM, wrapped_lines
+from nscl.marking.workbook_api import CellValue, LiftedProtection, SheetTooLarge, note_size
 
 __all__ = ["OpenpyxlBook", "write_literal"]
 
@@ -131,9 +138,29 @@ class OpenpyxlBook:
         """Whether the cell holds a formula."""
         return self._cell(sheet, cell).data_type == "f"
 
+    def read_cells(self, sheet: str, cells: Collection[str]) -> dict[str, CellValue]:
+        """The stored values of ``cells``."""
+        return {cell: self.get_value(sheet, cell) for cell in cells}
+
+    def formula_cells(self, sheet: str, cells: Collection[str]) -> set[str]:
+        """The cells holding a formula, or covered by a merged range."""
+        found: set[str] = set()
+        for cell in cells:
+            try:
+                if self.has_formula(sheet, cell):
+                    found.add(cell)
+            except KeyError:  # inside a merged range
+                found.add(cell)
+        return found
+
     def set_value(self, sheet: str, cell: str, value: CellValue) -> None:
         """Write a literal value."""
         write_literal(self._cell(sheet, cell), value)
+
+    def write_cells(self, sheet: str, values: Mapping[str, CellValue]) -> None:
+        """Write literal values into several cells."""
+        for cell, value in values.items():
+            self.set_value(sheet, cell, value)
 
     def write_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[CellValue]]) -> None:
         """Write literal values row by row from column A."""
@@ -165,15 +192,17 @@ class OpenpyxlBook:
         comment = self._cell(sheet, cell).comment
         return comment.text if comment is not None else None
 
-    def set_note(self, sheet: str, cell: str, text: str | None) -> None:
-        """Replace or delete the note."""
+    def set_note(self, sheet: str, cell: str, text: str | None, *, fit: bool = False) -> None:
+        """Replace or delete the note (sized to its text with ``fit``)."""
         target = self._cell(sheet, cell)
         if text is None:
             target.comment = None
             return
         comment = Comment(_clean_text(text), NOTE_AUTHOR)
-        comment.width = 320
-        comment.height = 140
+        if fit:
+            width, height = note_size(comment.text)
+            comment.width = width
+            comment.height = height
         target.comment = comment
 
     def set_hyperlink(self, sheet: str, cell: str, target: str, text: str) -> None:
@@ -191,6 +220,31 @@ class OpenpyxlBook:
         """Column width in characters."""
         self._ws(sheet).column_dimensions[column].width = width
 
+    def format_table(self, sheet: str, ref: str, *, header_row: int) -> None:
+        """Print setup, borders and wrapped text; no application sizes the rows of a
+        file it opens, so their heights are estimated from the text and column widths."""
+        ws = self._ws(sheet)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        left, right, top, bottom = (mm / 25.4 for mm in PRINT_MARGINS_MM)
+        ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        side = Side(style="thin")
+        border = Border(left=side, right=side, top=side, bottom=side)
+        for row in ws[ref]:
+            lines = 1
+            for cell in row:
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.value:
+                    width = ws.column_dimensions[cell.column_letter].width or 8.43
+                    lines = max(lines, wrapped_lines(cell.value, width))
+            if lines > 1:
+                ws.row_dimensions[row[0].row].height = lines * LINE_POINTS + 3
+
     def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
         """Create the sheet at the end, or recreate it empty at its place."""
         if sheet in self.workbook.sheetnames:
@@ -202,3 +256,14 @@ class OpenpyxlBook:
             ws = self.workbook.create_sheet(sheet)
         if very_hidden:
             ws.sheet_state = "veryHidden"
+
+    def remove_sheet(self, sheet: str) -> None:
+        """Delete the sheet."""
+        self.workbook.remove(self.workbook[sheet])
+
+    def lift_protection(self, sheets: Collection[str], *, structure: bool) -> LiftedProtection:
+        """Nothing to lift: openpyxl writes protected sheets as they are."""
+        return LiftedProtection()
+
+    def restore_protection(self, lifted: LiftedProtection) -> None:
+        """Nothing was lifted."""

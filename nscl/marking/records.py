@@ -3,6 +3,10 @@
 Marks are recorded in the very hidden sheet ``_nscl_kiemtra`` (one row per cell: its
 sheet, A1 reference, kind, and the original fill and note), so that clicking "Kiểm tra"
 twice gives the same workbook and a mark never becomes an agency's "original".
+
+The record is written *before* the cells are changed (:mod:`nscl.marking.apply`): it
+names every cell the click may change, so that even a click stopped half-way (Excel
+closed, a change refused and not undone) leaves nothing the next click cannot undo.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 
 from nscl.marking.workbook_api import CellValue, WorkbookAccess
 
-__all__ = ["MARKS_HEADER", "MARKS_SHEET", "MarkRecord", "clear_marks", "read_mark_records"]
+__all__ = ["MARKS_HEADER", "MARKS_SHEET", "MarkRecord", "pending_totals", "read_mark_records"]
 
 MARKS_SHEET = "_nscl_kiemtra"
 MARKS_HEADER: tuple[str, ...] = ("sheet", "cell", "kind", "fill", "note")
@@ -59,24 +63,21 @@ def read_mark_records(book: WorkbookAccess) -> list[MarkRecord]:
     return records
 
 
-def clear_marks(book: WorkbookAccess, records: Iterable[MarkRecord]) -> set[tuple[str, str]]:
-    """Undo recorded changes; return the (sheet, cell) of the Tổng số cells emptied again.
+def pending_totals(book: WorkbookAccess, records: Iterable[MarkRecord]) -> set[tuple[str, str]]:
+    """The (sheet, cell) of the computed cells an earlier run filled (``"total"``
+    records) that the next marking empties again before it fills them anew: those on a
+    sheet that still exists and that hold no formula now. Reads only.
 
-    Cells whose sheet was renamed or deleted since are skipped.
+    The button leaves them out of the snapshot it validates, so that the engine never
+    sees the add-in's own figures as typed by the agency.
     """
     names = set(book.sheet_names())
-    emptied: set[tuple[str, str]] = set()
+    by_sheet: dict[str, set[str]] = {}
     for record in records:
-        if record.sheet not in names:
-            continue
-        try:
-            if record.kind == "total":
-                if not book.has_formula(record.sheet, record.cell):
-                    book.set_value(record.sheet, record.cell, None)
-                    emptied.add((record.sheet, record.cell))
-            else:
-                book.set_fill(record.sheet, record.cell, record.fill)
-                book.set_note(record.sheet, record.cell, record.note)
-        except (KeyError, ValueError):
-            continue
-    return emptied
+        if record.kind == "total" and record.sheet in names:
+            by_sheet.setdefault(record.sheet, set()).add(record.cell)
+    pending: set[tuple[str, str]] = set()
+    for sheet, cells in by_sheet.items():
+        kept = book.formula_cells(sheet, cells)
+        pending.update((sheet, cell) for cell in cells - kept)
+    return pending

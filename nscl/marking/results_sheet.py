@@ -6,6 +6,7 @@ from __future__ import annotations
 from nscl.a1 import a1
 from nscl.forms import TableForm, get_form
 from nscl.marking.workbook_api import CellAddress, CellValue, WorkbookAccess
+from nscl.numbers import format_number
 from nscl.problems import SEVERITY_LABELS, Problem
 from nscl.report import FileReport
 
@@ -14,8 +15,9 @@ __all__ = ["OWN_SHEETS", "RESULTS_SHEET", "problem_sheet", "write_results"]
 RESULTS_SHEET = "Kết quả kiểm tra"
 # Sheets written by marking: never part of the agency's data.
 OWN_SHEETS: tuple[str, ...] = (RESULTS_SHEET, "_nscl_kiemtra")
-_RESULTS_HEADER: tuple[str, ...] = ("Mức độ", "Mã lỗi", "Ô", "Nội dung", "Cách sửa")
-_RESULTS_WIDTHS: dict[str, float] = {"A": 24, "B": 26, "C": 16, "D": 90, "E": 60}
+_RESULTS_HEADER: tuple[str, ...] = ("Mức độ", "Lỗi", "Ô", "Nội dung", "Cách sửa",
+                                     "Mã (cho cán bộ CNTT)")
+_RESULTS_WIDTHS: dict[str, float] = {"A": 12, "B": 26, "C": 12, "D": 58, "E": 44, "F": 16}
 
 
 def problem_sheet(problem: Problem, report: FileReport) -> str | None:
@@ -24,16 +26,17 @@ def problem_sheet(problem: Problem, report: FileReport) -> str | None:
 
 
 def _figures(report: FileReport) -> list[list[CellValue]]:
-    """Tasks and the sum of each money column of the report's form."""
+    """Tasks and the sum of each money column of the report's form, written the
+    Vietnamese way ("1.250,5") whatever the computer's regional setting."""
     summary = report.summary
-    rows: list[list[CellValue]] = [["Số nhiệm vụ", summary.tasks]]
+    rows: list[list[CellValue]] = [["Số nhiệm vụ", None, format_number(summary.tasks)]]
     form = get_form(report.form) if report.form else None
     if isinstance(form, TableForm):
         for column in form.money_columns:
             amount = summary.amount(column.key)
             if amount is not None:
                 unit = f" ({column.unit})" if column.unit else ""
-                rows.append([f"{column.header}{unit}", round(amount, 6)])
+                rows.append([f"{column.header}{unit}", None, format_number(amount)])
     return rows
 
 
@@ -42,16 +45,17 @@ def write_results(book: WorkbookAccess, report: FileReport) -> None:
     form = get_form(report.form) if report.form else None
     form_name = f"Mẫu {form.letter} - {form.name}" if form else "(không nhận ra biểu mẫu)"
     agency = report.agency.name if report.agency else "(chưa xác định)"
+    # Labels in column A spill over the empty column B; values in column C.
     rows: list[list[CellValue]] = [
         ["KẾT QUẢ KIỂM TRA BIỂU MẪU (NSCL 1322)"],
-        ["Tệp", book.name],
-        ["Biểu mẫu", form_name],
-        ["Cơ quan", agency],
+        ["Tệp", None, book.name],
+        ["Biểu mẫu", None, form_name],
+        ["Cơ quan", None, agency],
         [],
         ["Tổng hợp"],
         *_figures(report),
-        ["Số lỗi", len(report.errors)],
-        ["Số cảnh báo", len(report.warnings)],
+        ["Số lỗi", None, format_number(len(report.errors))],
+        ["Số cảnh báo", None, format_number(len(report.warnings))],
         [],
         list(_RESULTS_HEADER),
     ]
@@ -71,10 +75,11 @@ def write_results(book: WorkbookAccess, report: FileReport) -> None:
         rows.append(
             [
                 SEVERITY_LABELS.get(problem.severity, problem.severity),
-                problem.code,
+                problem.title,
                 where,
                 problem.statement,
-                problem.fix,
+                problem.fix_sentence,
+                problem.code,
             ]
         )
     if not ordered:
@@ -91,3 +96,6 @@ def write_results(book: WorkbookAccess, report: FileReport) -> None:
             continue
     for column, width in _RESULTS_WIDTHS.items():
         book.set_column_width(RESULTS_SHEET, column, width)
+    last_column = a1(0, len(_RESULTS_HEADER) - 1).rstrip("1")
+    book.format_table(RESULTS_SHEET, f"A{header_row}:{last_column}{len(rows)}",
+                      header_row=header_row)

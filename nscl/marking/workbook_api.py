@@ -2,20 +2,33 @@
 
 Two implementations exist: :class:`nscl.marking.openpyxl_book.OpenpyxlBook` (a file on disk, for
 ``nscl validate --annotate`` and the nightly job) and :class:`xl.xlwings_book.XlwingsBook`
-(the workbook open in Excel, for the ribbon button). Cells are addressed by sheet name
-and A1 reference ("H12"). Colours are ``"RRGGBB"`` strings; an implementation may also
-return an opaque token of its own (e.g. ``"theme:4:0.4"``) that only it understands, so
-that an original fill can be restored exactly.
+(the workbook open in Excel, through its object model, for the ribbon button). Cells are
+addressed by sheet name and A1 reference ("H12"). Colours are ``"RRGGBB"`` strings; an
+implementation may also return an opaque token of its own (e.g. ``"theme:4:0.4"``) that
+only it understands, so that an original fill can be restored exactly.
 
-Values written through :meth:`WorkbookAccess.set_value` are always literals: a text that
-starts with "=" is stored as text, never as a formula (agency text must never become a
-live formula).
+Values written through :meth:`WorkbookAccess.set_value` and
+:meth:`WorkbookAccess.write_cells` are always literals: a text that starts with "=" is
+stored as text, never as a formula (agency text must never become a live formula).
+
+Every call into Excel costs a round trip, so the interface has bulk forms
+(:meth:`~WorkbookAccess.read_values` for a whole sheet, :meth:`~WorkbookAccess.read_cells`,
+:meth:`~WorkbookAccess.formula_cells` and :meth:`~WorkbookAccess.write_cells` for many
+cells): what marking asks of a workbook grows with the problems found and the cells it
+changes, not with the rows of the table.
+
+Protection: Excel refuses to change a protected sheet or to add a sheet to a workbook
+whose structure is locked (the official templates are both, without a password).
+:meth:`~WorkbookAccess.lift_protection` lifts what a change needs and
+:meth:`~WorkbookAccess.restore_protection` puts it back exactly as it was; a protection
+with a password is :class:`PasswordProtected`, and nothing is changed then.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -25,12 +38,17 @@ from nscl.reading import ReadLimits
 
 __all__ = [
     "MAX_READ_CELLS",
+    "NOTE_MIN_HEIGHT",
+    "NOTE_WIDTH",
     "CellAddress",
     "CellValue",
+    "LiftedProtection",
+    "PasswordProtected",
     "SheetTooLarge",
     "WorkbookAccess",
     "excel_needs_text_prefix",
     "is_blank",
+    "note_size",
 ]
 
 CellValue = str | int | float | bool | datetime | date | None
@@ -54,6 +72,32 @@ class SheetTooLarge(Exception):
     def corner(self) -> str:
         """The farthest cell (what Ctrl+End finds)."""
         return a1(self.rows - 1, self.cols - 1)
+
+
+class PasswordProtected(Exception):
+    """The workbook's structure (``sheet`` None) or a sheet is protected with a password:
+    changing it would need the password, which nscl never asks for, so nothing is changed."""
+
+    def __init__(self, sheet: str | None) -> None:
+        super().__init__(sheet or "(workbook structure)")
+        self.sheet = sheet
+
+
+@dataclass(frozen=True)
+class LiftedProtection:
+    """Protection lifted for a change, to be put back exactly as it was.
+
+    ``structure`` and each sheet's entry are the implementation's own record of how it
+    was protected (the options of Excel's ``Protect``); empty when nothing was lifted.
+    """
+
+    structure: object | None = None
+    sheets: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Nothing was lifted."""
+        return self.structure is None and not self.sheets
 
 
 @runtime_checkable
@@ -93,8 +137,23 @@ class WorkbookAccess(Protocol):
         """Whether the cell holds a formula (False when the engine cannot tell)."""
         ...
 
+    def read_cells(self, sheet: str, cells: Collection[str]) -> dict[str, CellValue]:
+        """The values of several cells at once (for each column, one read of the rows
+        between its first and last cell)."""
+        ...
+
+    def formula_cells(self, sheet: str, cells: Collection[str]) -> set[str]:
+        """Those of ``cells`` that hold a formula, or cannot hold a value of their own
+        (inside a merged range, below its first cell): cells marking must not write."""
+        ...
+
     def set_value(self, sheet: str, cell: str, value: CellValue) -> None:
         """Write a literal value (text starting with "=" stays text); None empties the cell."""
+        ...
+
+    def write_cells(self, sheet: str, values: Mapping[str, CellValue]) -> None:
+        """Write literal values into several cells (a run of cells one under another in
+        one write); None empties a cell."""
         ...
 
     def write_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[CellValue]]) -> None:
@@ -113,8 +172,10 @@ class WorkbookAccess(Protocol):
         """The text of the cell's note (legacy comment), None when none or unreadable."""
         ...
 
-    def set_note(self, sheet: str, cell: str, text: str | None) -> None:
-        """Replace the cell's note with ``text``; None deletes it."""
+    def set_note(self, sheet: str, cell: str, text: str | None, *, fit: bool = False) -> None:
+        """Replace the cell's note with ``text``; None deletes it. ``fit``: size the note
+        to show all of ``text`` (:func:`note_size`; marking's own notes), otherwise the
+        default size (an agency's note put back)."""
         ...
 
     def set_hyperlink(self, sheet: str, cell: str, target: str, text: str) -> None:
@@ -129,8 +190,32 @@ class WorkbookAccess(Protocol):
         """Column width in characters."""
         ...
 
+    def format_table(self, sheet: str, ref: str, *, header_row: int) -> None:
+        """Make ``sheet`` print as an official table: A4 landscape, one page wide, the
+        official margins, row ``header_row`` (1-based) repeated at the top of every page;
+        thin borders, wrapped text and top alignment over the cells of ``ref``
+        ("A14:F40"), whose rows grow to show their text."""
+        ...
+
     def reset_sheet(self, sheet: str, *, very_hidden: bool = False) -> None:
         """Create the sheet at the end if missing, otherwise clear its contents and formats."""
+        ...
+
+    def remove_sheet(self, sheet: str) -> None:
+        """Delete a sheet (one marking created, when it undoes its changes)."""
+        ...
+
+    def lift_protection(self, sheets: Collection[str], *, structure: bool) -> LiftedProtection:
+        """Lift the protection (without a password) of those ``sheets`` that are protected,
+        and the lock on the workbook's structure when ``structure`` and it is locked.
+
+        Raises :class:`PasswordProtected` when one of them has a password; what was
+        lifted before that is put back first, so that nothing has changed.
+        """
+        ...
+
+    def restore_protection(self, lifted: LiftedProtection) -> None:
+        """Protect again what :meth:`lift_protection` lifted, with the same options."""
         ...
 
 
@@ -164,3 +249,20 @@ def excel_needs_text_prefix(text: str) -> bool:
     if not text:
         return False
     return text[0] in "=+-@'" or bool(_NUMBER_OR_DATE_LIKE.match(text))
+
+
+# Notes: Excel's default note (about 108 × 59 points) shows two lines of a long
+# Vietnamese message. Marking sizes its notes so that the whole text is readable.
+NOTE_WIDTH = 320.0  # points: about 58 characters of the default note font per line
+NOTE_MIN_HEIGHT = 140.0
+_NOTE_CHARS_PER_LINE = 58
+_NOTE_LINE_HEIGHT = 12.0
+_NOTE_MAX_HEIGHT = 600.0
+
+
+def note_size(text: str) -> tuple[float, float]:
+    """(width, height) in points of a note holding ``text``: wide enough for a sentence,
+    tall enough for every line (at least :data:`NOTE_MIN_HEIGHT`, at most 600)."""
+    lines = sum(max(1, math.ceil(len(line) / _NOTE_CHARS_PER_LINE)) for line in text.split("\n"))
+    height = min(_NOTE_MAX_HEIGHT, max(NOTE_MIN_HEIGHT, 8.0 + lines * _NOTE_LINE_HEIGHT))
+    return NOTE_WIDTH, height

@@ -1,17 +1,19 @@
-"""Build the official Excel templates of Program 1322 from the form descriptions.
+"""Build the official templates of Program 1322 from the form descriptions.
 
-``build_workbook("A", year=2027, out_path=...)`` writes one template;
-``build_all(out_dir)`` writes the three into a folder under their standard names.
-The year printed in a template is, by default, derived from
-:data:`nscl.template_build.defaults.CURRENT_YEAR` (see :func:`default_year`).
+:func:`plan_workbook` lays a template out as a format-independent
+:class:`~nscl.template_build.plan.WorkbookPlan`; ``build_workbook("A", year=2027,
+out_path=...)`` writes it as an Excel file, ``build_all(out_dir)`` writes the three into
+a folder under their standard names (the Google Sheets renderer,
+:mod:`nscl.template_build.google_sheets`, reads the same plan). The year printed in a
+template is, by default, derived from :data:`nscl.template_build.defaults.CURRENT_YEAR`
+(see :func:`default_year`).
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from nscl.forms import ReportForm, TableForm, get_form
 from nscl.identity import TemplateIdentity
@@ -22,16 +24,16 @@ from nscl.template_build.defaults import (
     default_year,
     file_name,
 )
-from nscl.template_build.guide import write_guide_sheet
-from nscl.template_build.metadata import write_document_properties, write_identity
-from nscl.template_build.protection import lock_workbook_structure
+from nscl.template_build.guide import Target, write_guide_sheet
+from nscl.template_build.metadata import document_properties, write_identity
+from nscl.template_build.plan import WorkbookPlan
 from nscl.template_build.report_form import (
     IndicatorLayout,
     ReportLayout,
     write_indicator_sheet,
     write_report_sheet,
 )
-from nscl.template_build.styles import WORKBOOK_DEFAULT_FORMAT, Styles
+from nscl.template_build.styles import Styles
 from nscl.template_build.table_form import TableLayout, write_table_sheet
 
 __all__ = [
@@ -46,17 +48,8 @@ __all__ = [
     "build_workbook_info",
     "default_year",
     "file_name",
+    "plan_workbook",
 ]
-
-_WORKBOOK_OPTIONS: dict[str, Any] = {
-    # Text is always text: an agency name or a task name starting with "=" or
-    # looking like a URL or a number stays as typed.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "default_format_properties": dict(WORKBOOK_DEFAULT_FORMAT),
-    "default_row_height": 21,  # 15.75 pt, the natural height of Times New Roman 12 pt
-}
 
 
 class AgencyLike(Protocol):
@@ -92,21 +85,18 @@ def agency_heading(agency: AgencyLike) -> str:
     return f"ỦY BAN NHÂN DÂN {name}" if agency.kind == "province" else name
 
 
-def build_workbook_info(
-    form_letter: str,
-    *,
-    year: int | None = None,
-    agency: AgencyLike | None = None,
-    out_path: Path,
-    input_rows: int | None = None,
-) -> BuiltWorkbook:
-    """Write the template of ``form_letter`` to ``out_path``; return it with its layout.
+def plan_workbook(
+    form_letter: str, *, year: int | None = None, agency: AgencyLike | None = None,
+    target: Target = "excel", input_rows: int | None = None,
+) -> WorkbookPlan:
+    """Lay out the template of ``form_letter`` (sheets, cells, rules, identity).
 
-    ``input_rows`` overrides the number of input rows of a table form (its description's
-    ``input_rows``, 200, by default).
+    ``year`` defaults to :func:`default_year`; ``agency`` fills the agency block and the
+    identity (default: the "(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)" placeholder, no agency code).
+    ``target`` ("excel" or "google") only changes the guide sheet's advice (saving and
+    sending a file, or working online). ``input_rows`` overrides the number of input
+    rows of a table form (its description's ``input_rows``, 200, by default).
     """
-    import xlsxwriter
-
     letter = form_letter.upper()
     form = get_form(letter)
     if input_rows is not None and isinstance(form, TableForm):
@@ -119,32 +109,40 @@ def build_workbook_info(
         agency_code=agency.code if agency is not None else None,
     )
     heading = agency_heading(agency) if agency is not None else None
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # A deep copy: XlsxWriter writes into the nested default-format dict, and a second
-    # build with the mutated dict would write a different styles.xml.
-    workbook = xlsxwriter.Workbook(str(out_path), copy.deepcopy(_WORKBOOK_OPTIONS))
-    styles = Styles(workbook)
-    table: TableLayout | None = None
-    report: ReportLayout | None = None
-    indicators: IndicatorLayout | None = None
-    try:
-        if isinstance(form, TableForm):
-            table = write_table_sheet(workbook, styles, form, year=the_year, agency_text=heading)
-        else:
-            assert isinstance(form, ReportForm)
-            report = write_report_sheet(workbook, styles, form, year=the_year,
-                                        agency_text=heading)
-            indicators = write_indicator_sheet(workbook, styles, form, year=the_year,
-                                               agency_text=heading)
-        write_guide_sheet(workbook, styles, form, year=the_year,
-                          example_stem=FILE_STEMS[letter])
-        write_identity(workbook, identity)
-        write_document_properties(workbook, form, year=the_year,
-                                  agency_name=agency.name if agency is not None else None)
-    finally:
-        workbook.close()
-    lock_workbook_structure(out_path)
-    return BuiltWorkbook(out_path, letter, the_year, identity, table, report, indicators)
+    plan = WorkbookPlan(letter, the_year, identity)
+    styles = Styles()
+    if isinstance(form, TableForm):
+        plan.table = write_table_sheet(plan, styles, form, year=the_year, agency_text=heading)
+    else:
+        assert isinstance(form, ReportForm)
+        plan.report = write_report_sheet(plan, styles, form, year=the_year,
+                                         agency_text=heading)
+        plan.indicators = write_indicator_sheet(plan, styles, form, year=the_year,
+                                                agency_text=heading)
+    write_guide_sheet(plan, styles, form, year=the_year, example_stem=FILE_STEMS[letter],
+                      target=target)
+    write_identity(plan, identity)
+    plan.properties = document_properties(
+        form, year=the_year, agency_name=agency.name if agency is not None else None)
+    return plan
+
+
+def build_workbook_info(
+    form_letter: str,
+    *,
+    year: int | None = None,
+    agency: AgencyLike | None = None,
+    out_path: Path,
+    input_rows: int | None = None,
+) -> BuiltWorkbook:
+    """Write the Excel template of ``form_letter`` to ``out_path``; return it with its
+    layout (``input_rows``: see :func:`plan_workbook`)."""
+    from nscl.template_build.excel import render_excel
+
+    plan = plan_workbook(form_letter, year=year, agency=agency, input_rows=input_rows)
+    render_excel(plan, out_path)
+    return BuiltWorkbook(out_path, plan.form_letter, plan.year, plan.identity, plan.table,
+                         plan.report, plan.indicators)
 
 
 def build_workbook(

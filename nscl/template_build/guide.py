@@ -7,16 +7,18 @@ Column descriptions, units and bounds come from the form description (``help``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from nscl.forms import ReportForm, TableForm
 from nscl.template_build.heading import write_merged
 from nscl.template_build.layout import row_height
-from nscl.template_build.page import PageSetup, apply_page_setup
-from nscl.template_build.protection import protect_input_sheet
+from nscl.template_build.page import PageSetup
+from nscl.template_build.plan import WorkbookPlan
 from nscl.template_build.styles import BODY_SIZE, HEADING_SIZE, TITLE_SIZE, Styles
 
-__all__ = ["GUIDE_SHEET", "GuideLine", "guide_lines", "write_guide_sheet"]
+__all__ = ["GUIDE_SHEET", "GuideLine", "Target", "guide_lines", "write_guide_sheet"]
+
+Target = Literal["excel", "google"]
 
 GUIDE_SHEET = "Hướng dẫn"
 _WIDTHS: tuple[float, ...] = (6.0, 30.0, 13.0, 62.0)
@@ -32,7 +34,8 @@ class GuideLine:
     cells: tuple[str, ...] = ()
 
 
-def _table_rules(form: TableForm) -> list[GuideLine]:
+def _table_rules(form: TableForm, target: Target) -> list[GuideLine]:
+    google = target == "google"
     lines: list[GuideLine] = []
     for column in form.columns:
         if column.computed:
@@ -42,8 +45,10 @@ def _table_rules(form: TableForm) -> list[GuideLine]:
                 f"• Kinh phí{unit}: {column.header} = {' + '.join(parts)}. Cột "
                 f"\"{column.header}\" tự tính bằng công thức khi nhập "
                 f"{' hoặc '.join(parts)}; không gõ đè vào cột này. Mỗi khoản kinh phí là "
-                "số ≥ 0, được ghi số thập phân theo dấu thập phân của máy (ví dụ 1250,5); "
-                "không gõ chữ \"triệu đồng\" vào ô số."
+                + ("số ≥ 0, được ghi số thập phân kiểu Việt Nam: dấu phẩy thập phân, dấu "
+                   "chấm ngăn hàng nghìn (ví dụ 1.250,5); " if google else
+                   "số ≥ 0, được ghi số thập phân theo dấu thập phân của máy (ví dụ 1250,5); ")
+                + "không gõ chữ \"triệu đồng\" vào ô số."
             )))
     for column in form.columns:
         if column.type == "duration" and column.min is not None and column.max is not None:
@@ -64,16 +69,50 @@ def _table_rules(form: TableForm) -> list[GuideLine]:
            "nhiệm vụ." if form.totals_label else "")
     )))
     lines.append(GuideLine("text", (
+        "• Khi in (Tệp > In): chọn khổ A4, hướng ngang, vừa với chiều rộng trang; ẩn các "
+        "dòng trống còn thừa của vùng nhập (nhấp phải vào số dòng > Ẩn hàng) để phần ký "
+        "xác nhận nằm ngay dưới bảng." if google else
         "• Trước khi in: chọn các dòng trống còn thừa của vùng nhập, nhấp phải > Hide (Ẩn) "
         "để bản in gọn, phần ký xác nhận nằm ngay dưới bảng; bản in vừa một trang theo "
         "chiều ngang, khổ A4."
     )))
     lines.append(GuideLine("text", (
         "• Ô tô màu đỏ nhạt: ô bắt buộc còn trống trong một dòng đã bắt đầu nhập, hoặc ô "
-        "số đang chứa chữ. Khi chọn một ô, Excel hiện hướng dẫn của cột; giá trị sai "
-        "kiểu hoặc ngoài giới hạn bị từ chối."
+        f"số đang chứa chữ. Khi chọn một ô, {'Google Sheets' if google else 'Excel'} hiện "
+        "hướng dẫn của cột; giá trị sai kiểu hoặc ngoài giới hạn bị từ chối."
     )))
     return lines
+
+
+def _work_online(sheets: list[str]) -> list[GuideLine]:
+    """How to work on the Google Sheets template (instead of saving and sending a file)."""
+    names = ", ".join(f"\"{s}\"" for s in sheets)
+    return [
+        GuideLine("heading", "LÀM VIỆC TRÊN GOOGLE SHEETS"),
+        GuideLine("text", (
+            "• Điền trực tiếp vào bảng tính này; không cần tải về hay gửi tệp: Bộ Khoa học "
+            "và Công nghệ tổng hợp từ chính bảng tính này, theo thời hạn ghi trong công văn "
+            "hướng dẫn."
+        )),
+        GuideLine("text", (
+            "• Bảng tính dùng ngôn ngữ Tiếng Việt (Tệp > Cài đặt > Ngôn ngữ: Việt Nam): gõ số "
+            "kiểu Việt Nam, ví dụ 1.250,5. Không đổi cài đặt này."
+        )),
+        GuideLine("text", (
+            f"• Giữ nguyên cấu trúc: không đổi tên sheet {names}, không thêm, xóa hoặc đổi "
+            "thứ tự cột, không xóa các dòng tiêu đề, không xóa, đổi tên hay hiện lại sheet "
+            "ẩn «_nscl» (dùng để máy nhận biết biểu mẫu)."
+        )),
+        GuideLine("text", (
+            "• Gõ tiếng Việt Unicode; không dán chữ từ tài liệu phông .VnTime, VNI."
+        )),
+        GuideLine("heading", "BẢO VỆ"),
+        GuideLine("text", (
+            "• Tiêu đề, công thức và các phần cố định của biểu mẫu được bảo vệ ở mức cảnh "
+            "báo: khi sửa vào đó, Google Sheets hỏi lại. Chỉ sửa khi thật cần; ô nhập liệu "
+            "nhập bình thường."
+        )),
+    ]
 
 
 def _save_and_send(sheets: list[str], example_stem: str) -> list[GuideLine]:
@@ -119,8 +158,58 @@ def _save_and_send(sheets: list[str], example_stem: str) -> list[GuideLine]:
     ]
 
 
-def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str) -> list[GuideLine]:
-    """The content of the guide sheet for ``form``."""
+def _issue(form: TableForm, sheets: list[str]) -> list[GuideLine]:
+    """How the Ministry issues a form of its own (Form C): no agency fills it in, signs
+    it or sends it."""
+    names = ", ".join(f"\"{s}\"" for s in sheets)
+    return [
+        GuideLine("heading", "BAN HÀNH"),
+        GuideLine("text", (
+            f"• {form.name} do Ủy ban Tiêu chuẩn Đo lường Chất lượng Quốc gia (Bộ Khoa học "
+            "và Công nghệ) lập và công bố kèm theo thông báo kết quả tuyển chọn; các bộ, "
+            "ngành, địa phương không điền và không gửi biểu mẫu này."
+        )),
+        GuideLine("text", (
+            "• Ghi số và ngày của thông báo vào dòng \"(Kèm theo Thông báo số …)\" dưới "
+            "tiêu đề. Phụ lục không có phần ký: chữ ký và con dấu ở văn bản thông báo."
+        )),
+        GuideLine("text", (
+            "• Lưu dạng Excel .xlsx để lưu trữ; khi đăng tải, xuất PDF khổ A4, hướng ngang, "
+            "vừa một trang theo chiều ngang (ẩn các dòng trống còn thừa trước khi xuất)."
+        )),
+        GuideLine("heading", "BẢO VỆ SHEET"),
+        GuideLine("text", (
+            f"• {'Sheet' if len(sheets) == 1 else 'Các sheet'} {names} được bảo vệ KHÔNG có "
+            "mật khẩu, chỉ để tránh sửa nhầm tiêu đề. Ô nhập liệu vẫn nhập bình thường; khi "
+            "thật cần sửa phần bị khóa: Review "
+            "(Xem lại) > Unprotect Sheet (Bỏ bảo vệ trang tính), không cần mật khẩu."
+        )),
+    ]
+
+
+def _ministry_rules(form: TableForm) -> list[GuideLine]:
+    """The rules of a table the Ministry fills in itself (Form C)."""
+    lines = [GuideLine("text", (
+        "• Mỗi dòng là một nhiệm vụ đã được phê duyệt đưa vào danh mục tuyển chọn, theo thứ "
+        f"tự của quyết định phê duyệt; {form.columns[0].header} ghi liên tục 1, 2, 3 …"
+    ))]
+    for column in form.columns:
+        if column.type == "duration" and column.min is not None and column.max is not None:
+            lines.append(GuideLine("text", (
+                f"• {column.header}: số nguyên từ {column.min:g} đến {column.max:g} "
+                f"({column.unit}), theo quyết định phê duyệt."
+            )))
+    lines.append(GuideLine("text", (
+        f"• Vùng nhập có sẵn {form.input_rows} dòng kẻ khung; không để dòng trống xen giữa, "
+        "không gộp ô (merge)."
+    )))
+    return lines
+
+
+def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str,
+                target: Target = "excel") -> list[GuideLine]:
+    """The content of the guide sheet for ``form`` (for the Excel template, or for the
+    Google Sheets one, which is filled in online instead of saved and sent)."""
     lines = [GuideLine("heading", f"HƯỚNG DẪN ĐIỀN BIỂU MẪU: {form.name.upper()}")]
     if form.submitted_by == "agency":
         lines.append(GuideLine("text", (
@@ -140,7 +229,11 @@ def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str) -
             required = "Tự tính" if column.computed else ("Có" if column.required else "Không")
             lines.append(GuideLine("column", cells=(f"({i})", header, required, column.help)))
         lines.append(GuideLine("heading", "QUY TẮC"))
-        lines.extend(_table_rules(form))
+        if form.submitted_by == "ministry":
+            lines.extend(_ministry_rules(form))
+            lines.extend(_issue(form, [form.sheet]))
+            return lines
+        lines.extend(_table_rules(form, target))
         sheets = [form.sheet]
     else:
         lines.append(GuideLine("text", (
@@ -178,21 +271,23 @@ def guide_lines(form: TableForm | ReportForm, *, year: int, example_stem: str) -
                         f"{' + '.join(parts)}; không gõ đè vào ô này."
                     )))
         sheets = [form.sheet, form.indicator_sheet]
-    lines.extend(_save_and_send(sheets, example_stem))
+    lines.extend(_work_online(sheets) if target == "google"
+                 else _save_and_send(sheets, example_stem))
     return lines
 
 
 def write_guide_sheet(
-    workbook: Any, styles: Styles, form: TableForm | ReportForm, *, year: int, example_stem: str
+    workbook: WorkbookPlan, styles: Styles, form: TableForm | ReportForm, *, year: int,
+    example_stem: str, target: Target = "excel",
 ) -> list[GuideLine]:
     """Add the guide sheet to ``workbook``; return the lines written."""
-    worksheet = workbook.add_worksheet(GUIDE_SHEET)
+    worksheet = workbook.add_sheet(GUIDE_SHEET)
     widths = list(_WIDTHS)
     for i, width in enumerate(widths):
         worksheet.set_column(i, i, width)
     whole = (0, len(widths) - 1)
     total = float(sum(widths))
-    lines = guide_lines(form, year=year, example_stem=example_stem)
+    lines = guide_lines(form, year=year, example_stem=example_stem, target=target)
     row = 0
     for index, line in enumerate(lines):
         if line.kind == "heading":
@@ -209,10 +304,10 @@ def write_guide_sheet(
             fmt = styles.guide_label() if is_head else styles.guide_cell()
             height = 0.0
             for c, text in enumerate(line.cells):
-                worksheet.write_string(row, c, text, fmt)
+                worksheet.write_text(row, c, text, fmt)
                 height = max(height, row_height(text, widths[c], BODY_SIZE))
             worksheet.set_row(row, height)
         row += 1
-    apply_page_setup(worksheet, PageSetup(landscape=False))
-    protect_input_sheet(worksheet)
+    worksheet.page = PageSetup(landscape=False)
+    worksheet.protection = "input"
     return lines

@@ -9,9 +9,15 @@ signature note, at the right.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from nscl.template_build.layout import Blocks, row_height, rule_span, text_width_units
+from nscl.template_build.layout import (
+    Blocks,
+    row_height,
+    rule_span,
+    text_width_units,
+    wrap_words,
+)
+from nscl.template_build.plan import CellStyle, SheetPlan
 from nscl.template_build.styles import (
     AGENCY_SIZE,
     MOTTO_SIZE,
@@ -25,20 +31,21 @@ RULE_ROW_HEIGHT = 6.0
 
 
 def write_merged(
-    worksheet: Any, row: int, span: tuple[int, int], text: str, fmt: Any, *, last_row: int = -1
+    worksheet: SheetPlan, row: int, span: tuple[int, int], text: str, fmt: CellStyle, *,
+    last_row: int = -1,
 ) -> None:
     """Write ``text`` (always as a string, never a formula) into the merged ``span``."""
     first_col, last_col = span
     end_row = row if last_row < 0 else last_row
     if first_col == last_col and end_row == row:
-        worksheet.write_string(row, first_col, text, fmt)
+        worksheet.write_text(row, first_col, text, fmt)
     else:
-        worksheet.merge_range(row, first_col, end_row, last_col, "", fmt)
-        worksheet.write_string(row, first_col, text, fmt)
+        worksheet.merge(row, first_col, end_row, last_col, fmt)
+        worksheet.write_text(row, first_col, text, fmt)
 
 
 def write_national_header(
-    worksheet: Any,
+    worksheet: SheetPlan,
     styles: Styles,
     widths: Sequence[float],
     blocks: Blocks,
@@ -76,25 +83,30 @@ def write_national_header(
 
 
 def write_wide_line(
-    worksheet: Any,
+    worksheet: SheetPlan,
     widths: Sequence[float],
     span: tuple[int, int],
     row: int,
     text: str,
-    fmt: Any,
+    fmt: CellStyle,
     font_size: float,
     *,
     bold_caps: bool = False,
 ) -> int:
-    """Write a wrapped line of text across ``span``, sized to fit; return the next row."""
+    """Write a wrapped line of text across ``span``, sized to fit; return the next row.
+
+    A title (``bold_caps``) is broken into lines here, so that no phrase such as "GIAI
+    ĐOẠN 2021-2030" is split by the spreadsheet's own wrapping."""
     width = float(sum(widths[span[0] : span[1] + 1]))
+    if bold_caps:
+        text = wrap_words(text, width, font_size, bold_caps=True)
     write_merged(worksheet, row, span, text, fmt)
     worksheet.set_row(row, row_height(text, width, font_size, bold_caps=bold_caps))
     return row + 1
 
 
 def write_signature_footer(
-    worksheet: Any,
+    worksheet: SheetPlan,
     styles: Styles,
     widths: Sequence[float],
     blocks: Blocks,

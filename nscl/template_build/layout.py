@@ -8,10 +8,11 @@ sizes each row that holds long wrapped text from an estimate of its line count.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Blocks", "blocks_for", "row_height", "rule_span", "text_width_units"]
+__all__ = ["Blocks", "blocks_for", "row_height", "rule_span", "text_width_units", "wrap_words"]
 
 # Average glyph width of Times New Roman relative to the width unit, per point size.
 _REGULAR_FACTOR = 0.85 / 11
@@ -22,6 +23,30 @@ def text_width_units(text: str, font_size: float, *, bold_caps: bool = False) ->
     """Approximate width of one line of ``text`` in column-width units."""
     factor = _BOLD_CAPS_FACTOR if bold_caps else _REGULAR_FACTOR
     return len(text) * font_size * factor
+
+
+# Phrases a title must not break inside: "GIAI ĐOẠN 2021-2030" (a spreadsheet wraps at
+# the hyphen, leaving "2030" alone on the last line), "NĂM 2027".
+_UNBROKEN = re.compile(r"(?:giai đoạn|năm)\s+\d{4}(?:\s*-\s*\d{4})?", re.IGNORECASE)
+# Of a cell's width, what a line is filled to: the estimate of a glyph's width is an
+# average, and a line the application finds too long would be wrapped again.
+_FILL = 0.9
+
+
+def wrap_words(text: str, width_units: float, font_size: float, *,
+               bold_caps: bool = False) -> str:
+    """``text`` with line breaks where a cell ``width_units`` wide should wrap it, never
+    inside a phrase such as "GIAI ĐOẠN 2021-2030"; the words are unchanged."""
+    glued = _UNBROKEN.sub(lambda m: m.group(0).replace(" ", "\0"), " ".join(text.split()))
+    usable = max(width_units - 1.0, 1.0) * _FILL
+    lines: list[str] = []
+    for word in glued.split(" "):
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width_units(candidate, font_size, bold_caps=bold_caps) <= usable:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return "\n".join(lines).replace("\0", " ")
 
 
 def row_height(

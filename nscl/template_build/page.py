@@ -21,6 +21,8 @@ __all__ = [
     "apply_page_setup",
     "mm_to_inches",
 ]
+# Print setup is part of the Excel template only: the Google Sheets API has no print
+# settings (a clerk sets them in the print dialogue).
 
 A4_PAPER = 9  # Excel paper size code of A4.
 # Millimetres, per Nghị định 30/2020/NĐ-CP.
@@ -43,10 +45,12 @@ class PageSetup:
     landscape: bool = True
     repeat_first_row: int | None = None  # 0-based rows repeated at the top of every page
     repeat_last_row: int | None = None
+    breaks: tuple[int, ...] = ()  # 0-based rows that start a page (nscl.paging)
 
 
 def apply_page_setup(worksheet: Any, setup: PageSetup) -> None:
-    """Apply A4, orientation, Decree 30 margins, fit-to-width, print titles and page numbers."""
+    """Apply to an XlsxWriter worksheet: A4, orientation, Decree 30 margins, fit-to-width,
+    print titles and page numbers."""
     worksheet.set_paper(A4_PAPER)
     if setup.landscape:
         worksheet.set_landscape()
@@ -64,3 +68,5 @@ def apply_page_setup(worksheet: Any, setup: PageSetup) -> None:
     worksheet.hide_gridlines(2)
     if setup.repeat_first_row is not None:
         worksheet.repeat_rows(setup.repeat_first_row, setup.repeat_last_row)
+    if setup.breaks:
+        worksheet.set_h_pagebreaks(list(setup.breaks))

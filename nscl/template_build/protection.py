@@ -1,10 +1,11 @@
-"""Protection of the templates: structure and formulas locked, input cells open.
+"""Protection of the Excel templates: structure and formulas locked, input cells open.
 
 Every sheet is protected and the workbook structure is locked (sheets cannot be
 renamed, moved, deleted or unhidden), all without a password: the aim is to keep a
 clerk from breaking the form by accident, not to secure it (the guide sheet says so).
 Formatting cells, changing column widths and row heights and inserting rows stay
-allowed.
+allowed. (The Google Sheets template has warning-only protected ranges instead, and no
+structure lock: Sheets has none.)
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
 
-__all__ = ["PROTECTION_OPTIONS", "lock_workbook_structure", "protect_input_sheet"]
+__all__ = ["PROTECTION_OPTIONS", "lock_workbook_structure"]
 
 PROTECTION_OPTIONS: dict[str, bool] = {
     "format_cells": True,
@@ -24,11 +24,6 @@ PROTECTION_OPTIONS: dict[str, bool] = {
     "select_locked_cells": True,
     "select_unlocked_cells": True,
 }
-
-
-def protect_input_sheet(worksheet: Any) -> None:
-    """Protect ``worksheet`` without a password; unlocked cells stay editable."""
-    worksheet.protect("", dict(PROTECTION_OPTIONS))
 
 
 _WORKBOOK_PART = "xl/workbook.xml"

@@ -9,12 +9,10 @@ the start of the Program and the national target; the budget total is a formula.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
-from nscl.forms import Indicator, ReportForm, fill
+from nscl.forms import Indicator, OutlineItem, ReportForm, fill
+from nscl.paging import PageBreaker
 from nscl.template_build.heading import (
     write_merged,
     write_national_header,
@@ -22,8 +20,8 @@ from nscl.template_build.heading import (
     write_wide_line,
 )
 from nscl.template_build.layout import blocks_for, row_height
-from nscl.template_build.page import PageSetup, apply_page_setup
-from nscl.template_build.protection import protect_input_sheet
+from nscl.template_build.page import PageSetup
+from nscl.template_build.plan import ValidationRule, WorkbookPlan, cell_ref
 from nscl.template_build.styles import BODY_SIZE, NOTE_SIZE, TABLE_SIZE, TITLE_SIZE, Styles
 from nscl.template_build.validation import ERROR_TITLE, short_title
 
@@ -48,10 +46,10 @@ INDICATOR_NUMBER_FORMAT = "#,##0.###"
 COUNT_FORMAT = "#,##0"
 
 # What each indicator kind accepts (the kinds are described in form_b.toml).
-_KIND_VALIDATION: dict[str, dict[str, Any]] = {
-    "count": {"validate": "integer", "criteria": ">=", "value": 0},
-    "amount": {"validate": "decimal", "criteria": ">=", "value": 0},
-    "rate": {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100},
+_KIND_VALIDATION: dict[str, ValidationRule] = {
+    "count": ValidationRule("integer", "", "", criteria=">=", value=0),
+    "amount": ValidationRule("decimal", "", "", criteria=">=", value=0),
+    "rate": ValidationRule("decimal", "", "", criteria="between", minimum=0, maximum=100),
 }
 _KIND_RULE_TEXT: dict[str, str] = {
     "count": "số nguyên ≥ 0",
@@ -86,11 +84,48 @@ def _text_span() -> tuple[int, int]:
     return (1, len(REPORT_WIDTHS) - 1)
 
 
+# Height of a narrative item's input box.
+NARRATIVE_HEIGHT = NARRATIVE_LINES * BODY_SIZE * 1.25 + 4
+
+
+# Room above an outline heading, between it and the box before it.
+HEADING_GAP = 8.0
+
+
+def _title_height(item: OutlineItem, title: str, text_width: float) -> float:
+    return row_height(title, text_width, BODY_SIZE, bold_caps=item.level <= 2) + HEADING_GAP
+
+
+def _outline_blocks(form: ReportForm, year: int, text_width: float) -> list[list[float]]:
+    """For each outline item, the heights of the rows printed on one page with it: its
+    heading, its note and its box, and, for a heading without a box of its own (I, 1,
+    2 …), the first item under it, down to a box."""
+    own: list[list[float]] = []
+    for item in form.outline:
+        rows = [_title_height(item, item.title_for(year), text_width)]
+        if item.note:
+            rows.append(row_height(fill(item.note, year), text_width, NOTE_SIZE))
+        if item.narrative and item.key:
+            rows.append(NARRATIVE_HEIGHT)
+        own.append(rows)
+    blocks: list[list[float]] = []
+    for i in range(len(form.outline)):
+        block = list(own[i])
+        j = i
+        while not (form.outline[j].narrative and form.outline[j].key) \
+                and j + 1 < len(form.outline):
+            j += 1
+            block.extend(own[j])
+        blocks.append(block)
+    return blocks
+
+
 def write_report_sheet(
-    workbook: Any, styles: Styles, form: ReportForm, *, year: int, agency_text: str | None
+    workbook: WorkbookPlan, styles: Styles, form: ReportForm, *, year: int,
+    agency_text: str | None,
 ) -> ReportLayout:
     """Add the narrative "Báo cáo" sheet (portrait) to ``workbook``."""
-    worksheet = workbook.add_worksheet(form.sheet)
+    worksheet = workbook.add_sheet(form.sheet)
     widths = list(REPORT_WIDTHS)
     for i, width in enumerate(widths):
         worksheet.set_column(i, i, width)
@@ -106,30 +141,42 @@ def write_report_sheet(
     row += 1
     span = _text_span()
     text_width = float(sum(widths[span[0] : span[1] + 1]))
+    # The pages: a heading is never printed at the foot of a page away from its box.
+    pages = PageBreaker(widths, landscape=False)
+    heights = worksheet.row_heights()
+    for r in range(row):
+        pages.row(heights.get(r))
+    together = _outline_blocks(form, year, text_width)
     narrative_rows: dict[str, int] = {}
-    for item in form.outline:
+    for item, block in zip(form.outline, together, strict=True):
+        pages.keep(block)
         title = item.title_for(year)
-        worksheet.write_string(row, 0, item.number, styles.outline_number(item.level))
+        worksheet.write_text(row, 0, item.number, styles.outline_number(item.level))
         write_merged(worksheet, row, span, title, styles.outline_title(item.level))
-        worksheet.set_row(row, row_height(title, text_width, BODY_SIZE,
-                                          bold_caps=item.level <= 2))
+        worksheet.set_row(row, _title_height(item, title, text_width))
+        pages.row(_title_height(item, title, text_width))
         row += 1
         if item.note:
             note = fill(item.note, year)
             write_merged(worksheet, row, span, note, styles.outline_note())
             worksheet.set_row(row, row_height(note, text_width, NOTE_SIZE))
+            pages.row(row_height(note, text_width, NOTE_SIZE))
             row += 1
         if item.narrative and item.key:
             write_merged(worksheet, row, span, "", styles.narrative_cell())
-            worksheet.set_row(row, NARRATIVE_LINES * BODY_SIZE * 1.25 + 4)
-            worksheet.data_validation(row, span[0], row, span[0], {
-                "validate": "any",
-                "input_title": short_title(f"Mục {item.number} {title}"),
-                "input_message": (title if len(title) <= 255 else title[:254] + "…"),
-            })
+            worksheet.set_row(row, NARRATIVE_HEIGHT)
+            pages.row(NARRATIVE_HEIGHT)
+            worksheet.validate(row, span[0], row, span[0], ValidationRule(
+                "any",
+                input_title=short_title(f"Mục {item.number} {title}"),
+                input_message=(title if len(title) <= 255 else title[:254] + "…"),
+            ))
             narrative_rows[item.key] = row
             row += 1
+    pages.row(None)
     row += 1
+    # The signature block stays together (with the last box if it must).
+    pages.keep([20, 20, 18])
     write_signature_footer(
         worksheet, styles, widths, blocks,
         place_date=form.footer_place_date_for(year),
@@ -137,24 +184,22 @@ def write_report_sheet(
         signature_note=form.footer_signature_note,
         row=row,
     )
-    apply_page_setup(worksheet, PageSetup(landscape=False))
-    protect_input_sheet(worksheet)
-    worksheet.activate()
+    worksheet.page = PageSetup(landscape=False, breaks=tuple(pages.breaks))
+    worksheet.protection = "input"
+    worksheet.active = True
     return ReportLayout(sheet=form.sheet, narrative_rows=narrative_rows, text_columns=span)
 
 
-def _value_validation(indicator: Indicator, header: str, when: str) -> dict[str, Any]:
+def _value_validation(indicator: Indicator, header: str, when: str) -> ValidationRule:
     rule = _KIND_RULE_TEXT[indicator.kind]
     message = f"{indicator.name} ({indicator.unit}), {when}: {rule}."
-    options = dict(_KIND_VALIDATION[indicator.kind])
-    options.update({
-        "input_title": short_title(header),
-        "input_message": message if len(message) <= 255 else message[:254] + "…",
-        "error_type": "stop",
-        "error_title": ERROR_TITLE,
-        "error_message": f"Cần nhập {rule}.",
-    })
-    return options
+    return replace(
+        _KIND_VALIDATION[indicator.kind],
+        input_title=short_title(header),
+        input_message=message if len(message) <= 255 else message[:254] + "…",
+        error_title=ERROR_TITLE,
+        error_message=f"Cần nhập {rule}.",
+    )
 
 
 def _sum_formula(refs: list[str]) -> str:
@@ -164,13 +209,14 @@ def _sum_formula(refs: list[str]) -> str:
 
 
 def write_indicator_sheet(
-    workbook: Any, styles: Styles, form: ReportForm, *, year: int, agency_text: str | None
+    workbook: WorkbookPlan, styles: Styles, form: ReportForm, *, year: int,
+    agency_text: str | None,
 ) -> IndicatorLayout:
     """Add the "Chỉ tiêu" sheet (indicator table, landscape) to ``workbook``."""
     headers = form.indicator_headers_for(year)
     if len(headers) != len(INDICATOR_WIDTHS):
         raise ValueError("indicator_headers and INDICATOR_WIDTHS differ in length")
-    worksheet = workbook.add_worksheet(form.indicator_sheet)
+    worksheet = workbook.add_sheet(form.indicator_sheet)
     widths = list(INDICATOR_WIDTHS)
     for i, width in enumerate(widths):
         worksheet.set_column(i, i, width)
@@ -187,29 +233,29 @@ def write_indicator_sheet(
     row += 1
     header_row = row
     for c, header in enumerate(headers):
-        worksheet.write_string(row, c, header, styles.header())
+        worksheet.write_text(row, c, header, styles.header())
     worksheet.set_row(row, max(row_height(h, w, TABLE_SIZE) for h, w in zip(headers, widths,
                                                                                strict=True)))
     number_row = row + 1
     for c in range(len(headers)):
-        worksheet.write_string(number_row, c, f"({c + 1})", styles.column_number())
+        worksheet.write_text(number_row, c, f"({c + 1})", styles.column_number())
     row = number_row + 1
 
     year_col, cum_col, notes_col = 3, 4, 6
     rows: dict[str, int] = {}
     for group in form.groups:
-        worksheet.write_string(row, 0, group.number, styles.group_row())
+        worksheet.write_text(row, 0, group.number, styles.group_row())
         write_merged(worksheet, row, (1, len(widths) - 1), group.title, styles.group_row())
         worksheet.set_row(row, row_height(group.title, sum(widths[1:]), TABLE_SIZE))
         row += 1
         for i, indicator in enumerate(group.indicators, start=1):
             rows[indicator.key] = row
-            worksheet.write_string(row, 0, f"{group.number}.{i}", styles.table_text(
+            worksheet.write_text(row, 0, f"{group.number}.{i}", styles.table_text(
                 align="center"))
-            worksheet.write_string(row, 1, indicator.name, styles.table_text())
-            worksheet.write_string(row, 2, indicator.unit, styles.table_text(align="center"))
-            worksheet.write_string(row, 5, indicator.target, styles.table_text())
-            worksheet.write_blank(row, notes_col, None, styles.input_cell("@"))
+            worksheet.write_text(row, 1, indicator.name, styles.table_text())
+            worksheet.write_text(row, 2, indicator.unit, styles.table_text(align="center"))
+            worksheet.write_text(row, 5, indicator.target, styles.table_text())
+            worksheet.write_blank(row, notes_col, styles.input_cell("@"))
             worksheet.set_row(row, max(row_height(indicator.name, widths[1], TABLE_SIZE),
                                        row_height(indicator.target, widths[5], TABLE_SIZE)))
             row += 1
@@ -220,22 +266,20 @@ def write_indicator_sheet(
             for c, when, header in ((year_col, f"năm {year}", headers[year_col]),
                                     (cum_col, f"lũy kế đến hết năm {year}", headers[cum_col])):
                 if indicator.computed:
-                    refs = [xl_rowcol_to_cell(rows[k], c) for k in indicator.computed_from]
+                    refs = [cell_ref(rows[k], c) for k in indicator.computed_from]
                     worksheet.write_formula(r, c, _sum_formula(refs),
                                             styles.totals_value(num_format), "")
                 else:
-                    worksheet.write_blank(r, c, None,
-                                          styles.input_cell(num_format, align="right"))
-                    worksheet.data_validation(r, c, r, c,
-                                              _value_validation(indicator, header, when))
+                    worksheet.write_blank(r, c, styles.input_cell(num_format, align="right"))
+                    worksheet.validate(r, c, r, c, _value_validation(indicator, header, when))
             if indicator.kind in ("count", "amount") and not indicator.computed:
-                y = xl_rowcol_to_cell(r, year_col)
-                cum = xl_rowcol_to_cell(r, cum_col)
-                worksheet.conditional_format(r, cum_col, r, cum_col, {
-                    "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({y}),ISNUMBER({cum}),{cum}<{y})",
-                    "format": styles.missing(),
-                })
+                y = cell_ref(r, year_col)
+                cum = cell_ref(r, cum_col)
+                worksheet.highlight(
+                    r, cum_col, r, cum_col,
+                    formula=f"=AND(ISNUMBER({y}),ISNUMBER({cum}),{cum}<{y})",
+                    highlight=styles.missing(), meaning="cumulative-below-year",
+                )
     row += 1
     write_signature_footer(
         worksheet, styles, widths, blocks,
@@ -244,10 +288,10 @@ def write_indicator_sheet(
         signature_note=form.footer_signature_note,
         row=row,
     )
-    worksheet.freeze_panes(number_row + 1, 0)
-    apply_page_setup(worksheet, PageSetup(landscape=True, repeat_first_row=header_row,
-                                          repeat_last_row=number_row))
-    protect_input_sheet(worksheet)
+    worksheet.freeze_rows = number_row + 1
+    worksheet.page = PageSetup(landscape=True, repeat_first_row=header_row,
+                               repeat_last_row=number_row)
+    worksheet.protection = "input"
     return IndicatorLayout(sheet=form.indicator_sheet, header_row=header_row,
                            number_row=number_row, rows=rows, year_column=year_col,
                            cumulative_column=cum_col, notes_column=notes_col)

@@ -1,13 +1,17 @@
 """Cell styles of the templates: the typography of Nghị định 30/2020/NĐ-CP.
 
 Times New Roman (Unicode), black, with the sizes the decree sets for each element of
-an administrative document. A :class:`Styles` object creates each XlsxWriter format
-once per workbook and hands out the same object afterwards.
+an administrative document. :class:`Styles` names each style the layout uses and gives
+it as a format-independent :class:`~nscl.template_build.plan.CellStyle` (or, for a
+conditional format, a :class:`~nscl.template_build.plan.Highlight`); the renderers turn
+them into XlsxWriter formats or Google Sheets cell formats.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from nscl.template_build.plan import Align, CellStyle, Highlight
 
 __all__ = [
     "BODY_SIZE",
@@ -47,151 +51,133 @@ COMPUTED_FILL = "#F2F2F2"
 
 
 class Styles:
-    """Factory of the workbook's cell formats, created once per distinct set of properties."""
-
-    def __init__(self, workbook: Any) -> None:
-        self._workbook = workbook
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def get(self, **props: Any) -> Any:
-        """The format with Times New Roman and ``props`` (XlsxWriter property names)."""
-        merged: dict[str, Any] = {"font_name": FONT_NAME, "font_size": TABLE_SIZE}
-        merged.update(props)
-        key = tuple(sorted(merged.items()))
-        fmt = self._cache.get(key)
-        if fmt is None:
-            fmt = self._workbook.add_format(merged)
-            self._cache[key] = fmt
-        return fmt
+    """The named styles of the templates (stateless: every call gives an equal value)."""
 
     # ---- the official header block --------------------------------------------------
-    def agency(self) -> Any:
+    def agency(self) -> CellStyle:
         """Agency name at the top left: bold capitals, centred."""
-        return self.get(bold=True, font_size=AGENCY_SIZE, align="center", valign="vcenter",
-                        text_wrap=True)
+        return CellStyle(AGENCY_SIZE, bold=True, align="center", valign="vcenter", wrap=True)
 
-    def national_name(self) -> Any:
+    def national_name(self) -> CellStyle:
         """Quốc hiệu: bold capitals 12 pt, centred."""
-        return self.get(bold=True, font_size=NATIONAL_NAME_SIZE, align="center",
-                        valign="vcenter")
+        return CellStyle(NATIONAL_NAME_SIZE, bold=True, align="center", valign="vcenter")
 
-    def motto(self) -> Any:
+    def motto(self) -> CellStyle:
         """Tiêu ngữ: bold 13 pt, centred."""
-        return self.get(bold=True, font_size=MOTTO_SIZE, align="center", valign="vcenter")
+        return CellStyle(MOTTO_SIZE, bold=True, align="center", valign="vcenter")
 
-    def rule(self) -> Any:
+    def rule(self) -> CellStyle:
         """A short solid line (the top border of an otherwise empty merged range)."""
-        return self.get(top=1)
+        return CellStyle(TABLE_SIZE, top_rule=True)
 
-    def title(self) -> Any:
+    def title(self) -> CellStyle:
         """Document title: bold 13 pt, centred, wrapped."""
-        return self.get(bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter",
-                        text_wrap=True)
+        return CellStyle(TITLE_SIZE, bold=True, align="center", valign="vcenter", wrap=True)
 
-    def subtitle(self) -> Any:
+    def subtitle(self) -> CellStyle:
         """Line under the title, e.g. "(Kèm theo Thông báo số …)": italic, centred."""
-        return self.get(italic=True, font_size=BODY_SIZE, align="center", valign="vcenter",
-                        text_wrap=True)
+        return CellStyle(BODY_SIZE, italic=True, align="center", valign="vcenter", wrap=True)
 
-    def appendix_label(self) -> Any:
+    def appendix_label(self) -> CellStyle:
         """The "Phụ lục" label above an appendix title."""
-        return self.get(bold=True, font_size=HEADING_SIZE, align="center", valign="vcenter")
+        return CellStyle(HEADING_SIZE, bold=True, align="center", valign="vcenter")
 
     # ---- the footer block -----------------------------------------------------------
-    def place_date(self) -> Any:
+    def place_date(self) -> CellStyle:
         """Place and date line: italic, centred."""
-        return self.get(italic=True, font_size=BODY_SIZE, align="center", valign="vcenter")
+        return CellStyle(BODY_SIZE, italic=True, align="center", valign="vcenter")
 
-    def signature(self) -> Any:
+    def signature(self) -> CellStyle:
         """Signature title: bold capitals, centred."""
-        return self.get(bold=True, font_size=AGENCY_SIZE, align="center", valign="vcenter")
+        return CellStyle(AGENCY_SIZE, bold=True, align="center", valign="vcenter")
 
-    def signature_note(self) -> Any:
+    def signature_note(self) -> CellStyle:
         """"(Ký, ghi rõ họ tên và đóng dấu)": italic, centred."""
-        return self.get(italic=True, font_size=NOTE_SIZE, align="center", valign="vcenter")
+        return CellStyle(NOTE_SIZE, italic=True, align="center", valign="vcenter")
 
     # ---- tables ---------------------------------------------------------------------
-    def header(self) -> Any:
+    def header(self) -> CellStyle:
         """Table header cell: bold, centred, wrapped, bordered, light grey."""
-        return self.get(bold=True, align="center", valign="vcenter", text_wrap=True, border=1,
-                        bg_color=HEADER_FILL)
+        return CellStyle(TABLE_SIZE, bold=True, align="center", valign="vcenter", wrap=True,
+                         border=True, fill=HEADER_FILL)
 
-    def column_number(self) -> Any:
+    def column_number(self) -> CellStyle:
         """The "(1) (2) …" row under the header: italic, centred, bordered."""
-        return self.get(italic=True, align="center", valign="vcenter", border=1,
-                        bg_color=HEADER_FILL)
+        return CellStyle(TABLE_SIZE, italic=True, align="center", valign="vcenter",
+                         border=True, fill=HEADER_FILL)
 
-    def input_cell(self, num_format: str, *, align: str = "left") -> Any:
+    def input_cell(self, num_format: str, *, align: Align = "left") -> CellStyle:
         """An unlocked, bordered, wrapped input cell."""
-        return self.get(locked=False, border=1, text_wrap=True, valign="top", align=align,
-                        num_format=num_format)
+        return CellStyle(TABLE_SIZE, locked=False, border=True, wrap=True, valign="top",
+                         align=align, num_format=num_format)
 
-    def computed_cell(self, num_format: str) -> Any:
+    def computed_cell(self, num_format: str) -> CellStyle:
         """A locked cell holding a formula, shaded to show it is not typed in."""
-        return self.get(locked=True, border=1, valign="top", align="right",
-                        num_format=num_format, bg_color=COMPUTED_FILL)
+        return CellStyle(TABLE_SIZE, border=True, valign="top", align="right",
+                         num_format=num_format, fill=COMPUTED_FILL)
 
-    def totals_label(self) -> Any:
+    def totals_label(self) -> CellStyle:
         """The "Tổng cộng" label of a totals row."""
-        return self.get(bold=True, border=1, align="center", valign="vcenter")
+        return CellStyle(TABLE_SIZE, bold=True, border=True, align="center", valign="vcenter")
 
-    def totals_value(self, num_format: str) -> Any:
+    def totals_value(self, num_format: str) -> CellStyle:
         """A total in the totals row: bold, locked."""
-        return self.get(bold=True, border=1, align="right", valign="vcenter",
-                        num_format=num_format, bg_color=COMPUTED_FILL)
+        return CellStyle(TABLE_SIZE, bold=True, border=True, align="right", valign="vcenter",
+                         num_format=num_format, fill=COMPUTED_FILL)
 
-    def totals_blank(self) -> Any:
+    def totals_blank(self) -> CellStyle:
         """An empty bordered cell of the totals row."""
-        return self.get(border=1, bg_color=COMPUTED_FILL)
+        return CellStyle(TABLE_SIZE, border=True, fill=COMPUTED_FILL)
 
-    def missing(self) -> Any:
+    def missing(self) -> Highlight:
         """Conditional format of a required cell left empty in a started row."""
-        return self._workbook.add_format({"bg_color": MISSING_FILL, "font_color": MISSING_FONT})
+        return Highlight(MISSING_FILL, MISSING_FONT)
 
-    def unlikely(self) -> Any:
+    def unlikely(self) -> Highlight:
         """Conditional format of an amount allowed but unlikely (Excel's "Neutral")."""
-        return self._workbook.add_format({"bg_color": UNLIKELY_FILL, "font_color": UNLIKELY_FONT})
+        return Highlight(UNLIKELY_FILL, UNLIKELY_FONT)
 
     # ---- report outline -------------------------------------------------------------
-    def outline_number(self, level: int) -> Any:
-        """Number of an outline heading (Roman numerals bold)."""
-        return self.get(bold=level <= 2, font_size=BODY_SIZE, valign="top", align="left")
+    def outline_number(self, level: int) -> CellStyle:
+        """Number of an outline heading (Roman numerals bold), on its title's last line."""
+        return CellStyle(BODY_SIZE, bold=level <= 2, valign="bottom", align="left")
 
-    def outline_title(self, level: int) -> Any:
-        """Outline heading: levels 1-2 bold, level 3 regular, wrapped."""
-        return self.get(bold=level <= 2, font_size=BODY_SIZE, valign="top", text_wrap=True)
+    def outline_title(self, level: int) -> CellStyle:
+        """Outline heading: levels 1-2 bold, level 3 regular, wrapped; at the bottom of
+        its row, so that it sits right above its box and the room is above it."""
+        return CellStyle(BODY_SIZE, bold=level <= 2, valign="bottom", wrap=True)
 
-    def outline_note(self) -> Any:
+    def outline_note(self) -> CellStyle:
         """Guidance note of an outline item: italic."""
-        return self.get(italic=True, font_size=NOTE_SIZE, valign="top", text_wrap=True)
+        return CellStyle(NOTE_SIZE, italic=True, valign="top", wrap=True)
 
-    def narrative_cell(self) -> Any:
+    def narrative_cell(self) -> CellStyle:
         """The tall, unlocked, wrapped box where the report text is typed."""
-        return self.get(locked=False, border=1, text_wrap=True, valign="top",
-                        font_size=BODY_SIZE, num_format="@")
+        return CellStyle(BODY_SIZE, locked=False, border=True, wrap=True, valign="top",
+                         num_format="@")
 
-    def group_row(self) -> Any:
+    def group_row(self) -> CellStyle:
         """Group heading row inside the indicator table."""
-        return self.get(bold=True, border=1, valign="vcenter", text_wrap=True,
-                        bg_color=HEADER_FILL)
+        return CellStyle(TABLE_SIZE, bold=True, border=True, valign="vcenter", wrap=True,
+                         fill=HEADER_FILL)
 
-    def table_text(self, *, align: str = "left", wrap: bool = True) -> Any:
+    def table_text(self, *, align: Align = "left", wrap: bool = True) -> CellStyle:
         """A locked, bordered text cell of a table (indicator names, units, targets)."""
-        return self.get(border=1, valign="vcenter", text_wrap=wrap, align=align)
+        return CellStyle(TABLE_SIZE, border=True, valign="vcenter", wrap=wrap, align=align)
 
     # ---- guide sheet ----------------------------------------------------------------
-    def guide_heading(self) -> Any:
+    def guide_heading(self) -> CellStyle:
         """Heading on the guide sheet."""
-        return self.get(bold=True, font_size=HEADING_SIZE, valign="top", text_wrap=True)
+        return CellStyle(HEADING_SIZE, bold=True, valign="top", wrap=True)
 
-    def guide_text(self) -> Any:
+    def guide_text(self) -> CellStyle:
         """Body text on the guide sheet."""
-        return self.get(font_size=BODY_SIZE, valign="top", text_wrap=True)
+        return CellStyle(BODY_SIZE, valign="top", wrap=True)
 
-    def guide_label(self) -> Any:
+    def guide_label(self) -> CellStyle:
         """Bold label cell on the guide sheet (e.g. a column header)."""
-        return self.get(bold=True, font_size=BODY_SIZE, valign="top", text_wrap=True, border=1)
+        return CellStyle(BODY_SIZE, bold=True, valign="top", wrap=True, border=True)
 
-    def guide_cell(self) -> Any:
+    def guide_cell(self) -> CellStyle:
         """Bordered text cell on the guide sheet."""
-        return self.get(font_size=BODY_SIZE, valign="top", text_wrap=True, border=1)
+        return CellStyle(BODY_SIZE, valign="top", wrap=True, border=True)

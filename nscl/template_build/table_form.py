@@ -14,9 +14,6 @@ bounds, help text (the input message), ``required`` (the empty-cell highlight) a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from nscl.forms import Column, TableForm
 from nscl.template_build.heading import (
@@ -26,8 +23,15 @@ from nscl.template_build.heading import (
     write_wide_line,
 )
 from nscl.template_build.layout import blocks_for, row_height
-from nscl.template_build.page import PageSetup, apply_page_setup
-from nscl.template_build.protection import protect_input_sheet
+from nscl.template_build.page import PageSetup
+from nscl.template_build.plan import (
+    Align,
+    CellStyle,
+    SheetPlan,
+    WorkbookPlan,
+    cell_ref,
+    column_name,
+)
 from nscl.template_build.styles import BODY_SIZE, HEADING_SIZE, TABLE_SIZE, TITLE_SIZE, Styles
 from nscl.template_build.validation import (
     add_column_validation,
@@ -41,6 +45,7 @@ __all__ = ["TableLayout", "column_num_format", "write_table_sheet"]
 MONEY_FORMAT = "#,##0.0##"
 INTEGER_FORMAT = "0"
 TEXT_FORMAT = "@"
+_ALIGN: dict[str, Align] = {"money": "right", "duration": "center", "integer": "center"}
 # Shown after the task count of the totals row ("3 nhiệm vụ"); the cell stays a number.
 TASK_COUNT_FORMAT = '0" nhiệm vụ"'
 
@@ -64,7 +69,7 @@ class TableLayout:
 
     def cell(self, key: str, row: int) -> str:
         """A1 reference of column ``key`` on 0-based ``row``."""
-        return xl_rowcol_to_cell(row, self.column_index(key))
+        return cell_ref(row, self.column_index(key))
 
 
 def column_num_format(column: Column) -> str:
@@ -78,24 +83,24 @@ def column_num_format(column: Column) -> str:
     return TEXT_FORMAT
 
 
-def _input_format(styles: Styles, column: Column) -> Any:
+def _input_format(styles: Styles, column: Column) -> CellStyle:
     num_format = column_num_format(column)
     if column.computed:
         return styles.computed_cell(num_format)
-    align = {"money": "right", "duration": "center", "integer": "center"}.get(column.type, "left")
+    align: Align = _ALIGN.get(column.type, "left")
     return styles.input_cell(num_format, align=align)
 
 
 def _computed_formula(form: TableForm, column: Column, row: int) -> str:
     """``=IF(AND(I9="",J9=""),"",N(I9)+N(J9))``: empty until one addend is filled."""
-    refs = [xl_rowcol_to_cell(row, form.column_number(key) - 1) for key in column.computed_from]
+    refs = [cell_ref(row, form.column_number(key) - 1) for key in column.computed_from]
     empty = ",".join(f'{ref}=""' for ref in refs)
     total = "+".join(f"N({ref})" for ref in refs)
     return f'=IF(AND({empty}),"",{total})'
 
 
 def _write_headers(
-    worksheet: Any, styles: Styles, form: TableForm, row: int
+    worksheet: SheetPlan, styles: Styles, form: TableForm, row: int
 ) -> tuple[int, int]:
     """Write the header rows from ``row``; return (last header row, column-number row)."""
     widths = [c.width for c in form.columns]
@@ -119,7 +124,7 @@ def _write_headers(
         top_height = max(top_height, row_height(group, sum(widths[span[0]:span[1] + 1]),
                                                 TABLE_SIZE))
         for column in columns:
-            worksheet.write_string(last, col, column.header, fmt)
+            worksheet.write_text(last, col, column.header, fmt)
             leaf_height = max(leaf_height, row_height(column.header, column.width, TABLE_SIZE))
             col += 1
     if two_rows:
@@ -130,15 +135,16 @@ def _write_headers(
         worksheet.set_row(row, full_height)
     number_row = last + 1
     for i in range(len(form.columns)):
-        worksheet.write_string(number_row, i, f"({i + 1})", styles.column_number())
+        worksheet.write_text(number_row, i, f"({i + 1})", styles.column_number())
     return last, number_row
 
 
 def write_table_sheet(
-    workbook: Any, styles: Styles, form: TableForm, *, year: int, agency_text: str | None
+    workbook: WorkbookPlan, styles: Styles, form: TableForm, *, year: int,
+    agency_text: str | None,
 ) -> TableLayout:
     """Add the form's sheet to ``workbook``; return where its parts are."""
-    worksheet = workbook.add_worksheet(form.sheet)
+    worksheet = workbook.add_sheet(form.sheet)
     widths = [c.width for c in form.columns]
     for i, width in enumerate(widths):
         worksheet.set_column(i, i, width)
@@ -175,7 +181,7 @@ def write_table_sheet(
             if column.computed:
                 worksheet.write_formula(r, c, _computed_formula(form, column, r), fmt, "")
             else:
-                worksheet.write_blank(r, c, None, fmt)
+                worksheet.write_blank(r, c, fmt)
         add_column_validation(worksheet, column, c, first_input, last_input)
     mark_missing_required(worksheet, styles, form, first_input, last_input)
     mark_non_numbers(worksheet, styles, form, first_input, last_input)
@@ -198,12 +204,12 @@ def write_table_sheet(
 
     # The whole form prints, empty bordered rows included (Excel and LibreOffice alike);
     # rows the clerk hides before printing drop out of the print.
-    worksheet.print_area(0, 0, max(end, row) - 1, len(widths) - 1)
-    worksheet.freeze_panes(first_input, 0)
-    apply_page_setup(worksheet, PageSetup(landscape=True, repeat_first_row=header_first,
-                                          repeat_last_row=number_row))
-    protect_input_sheet(worksheet)
-    worksheet.activate()
+    worksheet.print_area = (0, 0, max(end, row) - 1, len(widths) - 1)
+    worksheet.freeze_rows = first_input
+    worksheet.page = PageSetup(landscape=True, repeat_first_row=header_first,
+                               repeat_last_row=number_row)
+    worksheet.protection = "input"
+    worksheet.active = True
     return TableLayout(
         sheet=form.sheet,
         header_first_row=header_first,
@@ -217,18 +223,18 @@ def write_table_sheet(
 
 
 def _write_totals(
-    worksheet: Any, styles: Styles, form: TableForm, row: int, first: int, last: int
+    worksheet: SheetPlan, styles: Styles, form: TableForm, row: int, first: int, last: int
 ) -> None:
     """The totals row: label, task count, and the SUM of every budget column."""
     text_columns = [i for i, c in enumerate(form.columns) if c.type == "text"]
     label_col = text_columns[0] if text_columns else 0
     count_col = label_col + 1
     for c, column in enumerate(form.columns):
-        letter = xl_col_to_name(c)
+        letter = column_name(c)
         if c == label_col:
-            worksheet.write_string(row, c, form.totals_label, styles.totals_label())
+            worksheet.write_text(row, c, form.totals_label, styles.totals_label())
         elif c == count_col and count_col < len(form.columns):
-            name_letter = xl_col_to_name(label_col)
+            name_letter = column_name(label_col)
             worksheet.write_formula(
                 row, c, f"=COUNTA({name_letter}{first + 1}:{name_letter}{last + 1})",
                 styles.totals_value(TASK_COUNT_FORMAT), 0,
@@ -239,5 +245,5 @@ def _write_totals(
                 styles.totals_value(MONEY_FORMAT), 0,
             )
         else:
-            worksheet.write_blank(row, c, None, styles.totals_blank())
+            worksheet.write_blank(row, c, styles.totals_blank())
     worksheet.set_row(row, 20)

@@ -1,4 +1,4 @@
-"""Input help on a table sheet: Excel data validation and conditional formatting.
+"""Input help on a table sheet: data validation and conditional formatting.
 
 Data validation shows each column's ``help`` text (Vietnamese) as the input message
 and refuses values outside the column's type and bounds with a stop alert.
@@ -11,12 +11,11 @@ values skip data validation), and light yellow an amount above its column's
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
-from typing import Any
-
-from xlsxwriter.utility import xl_col_to_name, xl_range
 
 from nscl.forms import Column, TableForm
+from nscl.template_build.plan import Highlight, SheetPlan, ValidationRule, column_name
 from nscl.template_build.styles import Styles
 
 __all__ = [
@@ -49,45 +48,32 @@ def _message(text: str) -> str:
     return text if len(text) <= _MESSAGE_MAX else text[: _MESSAGE_MAX - 1] + "…"
 
 
-def _bounds(column: Column) -> dict[str, Any]:
+def _bounds(column: Column, rule: ValidationRule) -> ValidationRule:
     if column.min is not None and column.max is not None:
-        return {"criteria": "between", "minimum": column.min, "maximum": column.max}
+        return replace(rule, criteria="between", minimum=column.min, maximum=column.max)
     if column.min is not None:
-        return {"criteria": ">=", "value": column.min}
+        return replace(rule, criteria=">=", value=column.min)
     if column.max is not None:
-        return {"criteria": "<=", "value": column.max}
-    return {"criteria": ">=", "value": 0}
+        return replace(rule, criteria="<=", value=column.max)
+    return replace(rule, criteria=">=", value=0)
 
 
-def column_validation(column: Column) -> dict[str, Any]:
-    """XlsxWriter ``data_validation`` options for the input cells of ``column``."""
-    options: dict[str, Any] = {
-        "input_title": short_title(column.header),
-        "input_message": _message(column.help),
-    }
-    if column.computed:
-        options["validate"] = "any"
-        return options
-    if column.type in ("integer", "duration"):
-        options.update({"validate": "integer", **_bounds(column)})
-    elif column.type == "money":
-        options.update({"validate": "decimal", **_bounds(column)})
-    else:
-        options["validate"] = "any"
-        return options
-    options.update({
-        "error_type": "stop",
-        "error_title": ERROR_TITLE,
-        "error_message": _message(f"{column.header}: {column.help}"),
-    })
-    return options
+def column_validation(column: Column) -> ValidationRule:
+    """The data validation of the input cells of ``column``."""
+    title, message = short_title(column.header), _message(column.help)
+    if column.computed or column.type not in ("integer", "duration", "money"):
+        return ValidationRule("any", title, message)
+    return _bounds(column, ValidationRule(
+        "decimal" if column.type == "money" else "integer", title, message,
+        error_title=ERROR_TITLE, error_message=_message(f"{column.header}: {column.help}"),
+    ))
 
 
 def add_column_validation(
-    worksheet: Any, column: Column, col: int, first_row: int, last_row: int
+    worksheet: SheetPlan, column: Column, col: int, first_row: int, last_row: int
 ) -> None:
     """Add the data validation of ``column`` to its input cells."""
-    worksheet.data_validation(first_row, col, last_row, col, column_validation(column))
+    worksheet.validate(first_row, col, last_row, col, column_validation(column))
 
 
 def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
@@ -106,15 +92,13 @@ def input_segments(form: TableForm) -> list[tuple[int, int]]:
     return _runs([i for i, c in enumerate(form.columns) if not c.computed])
 
 
-def _paint(worksheet: Any, first_row: int, last_row: int, first_col: int, last_col: int,
-           fmt: Any, criteria: Callable[[str], str]) -> None:
+def _paint(worksheet: SheetPlan, first_row: int, last_row: int, first_col: int,
+           last_col: int, fmt: Highlight, criteria: Callable[[str], str], meaning: str) -> None:
     """Conditional format ``fmt`` on the input rows of columns ``first_col``…``last_col``
     where the formula ``criteria(top-left cell)`` (relative to that cell) holds."""
-    top_left = f"{xl_col_to_name(first_col)}{first_row + 1}"
-    worksheet.conditional_format(
-        xl_range(first_row, first_col, last_row, last_col),
-        {"type": "formula", "criteria": criteria(top_left), "format": fmt},
-    )
+    top_left = f"{column_name(first_col)}{first_row + 1}"
+    worksheet.highlight(first_row, first_col, last_row, last_col,
+                        formula=criteria(top_left), highlight=fmt, meaning=meaning)
 
 
 def _above(cell: str, *, limit: str) -> str:
@@ -124,14 +108,14 @@ def _above(cell: str, *, limit: str) -> str:
 def _started_test(form: TableForm, row: int) -> str:
     """``COUNTA($A9:$G9,$I9:$K9)>0``: the row has any typed-in value."""
     parts = [
-        f"${xl_col_to_name(a)}{row + 1}:${xl_col_to_name(b)}{row + 1}"
+        f"${column_name(a)}{row + 1}:${column_name(b)}{row + 1}"
         for a, b in input_segments(form)
     ]
     return f"COUNTA({','.join(parts)})>0"
 
 
 def mark_missing_required(
-    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+    worksheet: SheetPlan, styles: Styles, form: TableForm, first_row: int, last_row: int
 ) -> None:
     """Light red on a required cell left empty in a started row."""
     required = [i for i, c in enumerate(form.columns) if c.required and not c.computed]
@@ -139,11 +123,11 @@ def mark_missing_required(
     started = _started_test(form, first_row)
     for a, b in _runs(required):
         _paint(worksheet, first_row, last_row, a, b, fmt,
-               lambda cell: f"=AND({started},LEN(TRIM({cell}))=0)")
+               lambda cell: f"=AND({started},LEN(TRIM({cell}))=0)", "missing-required")
 
 
 def mark_non_numbers(
-    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+    worksheet: SheetPlan, styles: Styles, form: TableForm, first_row: int, last_row: int
 ) -> None:
     """Light red on text typed or pasted into a number column."""
     numeric = [
@@ -153,11 +137,11 @@ def mark_non_numbers(
     fmt = styles.missing()
     for a, b in _runs(numeric):
         _paint(worksheet, first_row, last_row, a, b, fmt,
-               lambda cell: f'=AND({cell}<>"",NOT(ISNUMBER({cell})))')
+               lambda cell: f'=AND({cell}<>"",NOT(ISNUMBER({cell})))', "not-a-number")
 
 
 def mark_unlikely_amounts(
-    worksheet: Any, styles: Styles, form: TableForm, first_row: int, last_row: int
+    worksheet: SheetPlan, styles: Styles, form: TableForm, first_row: int, last_row: int
 ) -> None:
     """Light yellow on an amount above its column's ``warn_above`` (most likely typed in
     đồng under a triệu đồng header): allowed, as validation allows it with a warning."""
@@ -166,4 +150,4 @@ def mark_unlikely_amounts(
         if column.warn_above is None or column.computed:
             continue
         _paint(worksheet, first_row, last_row, i, i, fmt,
-               partial(_above, limit=f"{column.warn_above:g}"))
+               partial(_above, limit=f"{column.warn_above:g}"), "amount-implausible")
