@@ -27,8 +27,9 @@ _HEADER = """\
      (nscl/rules.py). Do not edit by hand: a test fails when this file is stale. -->
 
 Mỗi lỗi/cảnh báo có một **mã** cố định (dùng trong kết quả JSON và khi lọc), một
-**mức** (Lỗi: tệp chưa đạt, phải sửa; Cảnh báo: nên xem lại) và một thông báo tiếng
-Việt nêu tệp, sheet, ô và cách sửa. Phần trong `{…}` được thay bằng giá trị thực tế.
+**mức** (Lỗi: tệp chưa đạt, phải sửa; Cảnh báo: nên xem lại; Thông tin: để biết, không
+phải lỗi) và một thông báo tiếng Việt nêu tệp, sheet, ô và cách sửa. Phần trong `{…}`
+được thay bằng giá trị thực tế.
 
 """
 

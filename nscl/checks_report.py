@@ -1,30 +1,36 @@
 """Read and check Form B, the annual results report.
 
-The quantitative part is the "Chỉ tiêu" table: indicator names from
-:func:`nscl.forms.form_b` in any order, a "Năm {year}" column and a "Lũy kế …"
-column. The narrative part follows the "Báo cáo" outline (I-IV): the text written under
-or beside each heading.
+The quantitative part is the "Chỉ tiêu" table (or any table headed like it: a "Năm
+{year}" column and a "Lũy kế …" column): each row's indicator is found from its name,
+number and unit (:class:`nscl.report_match.IndicatorMatcher`: abbreviated, reworded or
+reordered names), in any order; a row with figures matched to nothing is reported with
+its text and cell. The narrative part follows the "Báo cáo" outline (I-IV): the text
+written under or beside each heading, the headings found however they were typed
+(:class:`nscl.report_match.OutlineMatcher`). The same checks serve the tables of a report
+written in Word (:mod:`nscl.word_report`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
-from nscl.forms import Indicator, OutlineItem, ReportForm, fill
+from nscl.forms import ReportForm, fill, sum_of
 from nscl.legacy import to_unicode
 from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
 from nscl.numbers import MAX_AMOUNT, format_number, parse_number
 from nscl.problems import Problem, get_rule
+from nscl.report_match import IndicatorMatcher, OutlineMatcher, split_heading_number
 from nscl.table_checks.rows import FOOTER_PATTERN
 from nscl.text import compare_key
 
-__all__ = ["IndicatorResult", "check_indicators", "read_narratives"]
+__all__ = [
+    "IndicatorResult", "check_indicators", "is_footer_line", "narrative_text",
+    "read_narratives",
+]
 
-_LEADING_NUMBER = re.compile(r"^\s*(?:[ivx]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)]\s*|^\s*[-+•–]\s*")
 _TOLERANCE = 0.001
 
 
@@ -36,21 +42,23 @@ class IndicatorResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _name_key(text: str) -> str:
-    return compare_key(_LEADING_NUMBER.sub("", compare_key(text)))
+# A line of the signature block is short; a narrative may well say "ngày 15 tháng 3" or
+# begin "Chủ tịch UBND tỉnh đã …".
+_FOOTER_LINE = 60
 
 
-def _match_indicator(text: str, index: dict[str, Indicator]) -> Indicator | None:
-    key = _name_key(text)
-    found = index.get(key)
-    if found is not None:
-        return found
-    if key.startswith("trong đó"):
-        return None
-    from rapidfuzz import fuzz, process
+def is_footer_line(text: str) -> bool:
+    """Whether ``text`` opens the signature block that ends a report ("Nơi nhận:",
+    "TM. ỦY BAN NHÂN DÂN", "….., ngày … tháng … năm …")."""
+    return len(text) <= _FOOTER_LINE and bool(FOOTER_PATTERN.search(compare_key(text)))
 
-    best = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=90)
-    return index[best[0]] if best else None
+
+def _already_read(name: str, matcher: IndicatorMatcher,
+                  found: dict[str, dict[str, Any]]) -> bool:
+    """Whether ``name`` is an indicator read already on an earlier row (a repeated row
+    is not an unknown indicator)."""
+    again = matcher.match(name)
+    return again is not None and again.key in found
 
 
 def check_indicators(
@@ -60,14 +68,14 @@ def check_indicators(
     *,
     sheet: str,
     file: str | None = None,
+    cells_hold_text: bool = False,
 ) -> IndicatorResult:
-    """Read the indicator rows under ``loc`` and check counts, amounts, rates and totals."""
+    """Read the indicator rows under ``loc`` and check counts, amounts, rates and totals.
+
+    ``cells_hold_text``: the table's cells can only hold text (a Word table), so a number
+    written as text is no warning."""
     result = IndicatorResult()
-    index = {_name_key(ind.name): ind for ind in form.indicators}
-    # "Trong đó: …" names start with those words: index them too.
-    for ind in form.indicators:
-        index.setdefault(compare_key(ind.name), ind)
-    group_titles = {_name_key(g.title) for g in form.groups}
+    matcher = IndicatorMatcher(form)
     year_label = f"năm {loc.year}" if loc.year else "năm báo cáo"
     periods = (("report_year", loc.year_col, year_label), ("cumulative", loc.cumulative_col,
                                                            "lũy kế"))
@@ -87,14 +95,22 @@ def check_indicators(
             period: (row[col] if col < len(row) else "") for period, col, _ in periods
         }
         has_values = any(cell_text(v) for v in raw_values.values())
-        if not name:
+        if not name or (not has_values and matcher.is_group_title(name)):
             continue
-        indicator = _match_indicator(name, index)
+        seq = row[loc.seq_col] if loc.seq_col is not None and loc.seq_col < len(row) else None
+        unit = row[loc.unit_col] if loc.unit_col is not None and loc.unit_col < len(row) \
+            else None
+        indicator = matcher.match(name, number=seq, unit=cell_text(unit) or None,
+                                  exclude=result.indicators)
+        if indicator is not None and not has_values and not matcher.is_exact(name, indicator):
+            continue  # an empty row only near an indicator's name does not stand for it
         if indicator is None:
-            if has_values and _name_key(name) not in group_titles:
-                add("indicator-unknown", a1(r, loc.name_col), r + 1, name=name[:80])
-            continue
-        if indicator.key in result.indicators:
+            if has_values and not _already_read(name, matcher, result.indicators):
+                shown = "; ".join(f"{label}: {cell_text(raw_values[period])[:20]}"
+                                  for period, _, label in periods
+                                  if cell_text(raw_values[period]))
+                add("indicator-unknown", a1(r, loc.name_col), r + 1, name=name[:80],
+                    values=shown)
             continue
         entry: dict[str, Any] = {
             "name": indicator.name,
@@ -117,7 +133,7 @@ def check_indicators(
                     value=shown, limit=format_number(MAX_AMOUNT))
                 number = None  # left out of the sums (see MAX_AMOUNT)
             elif number is not None:
-                if parsed.style != "native":
+                if parsed.style != "native" and not cells_hold_text:
                     add("number-as-text", cell, r + 1, header=f"{indicator.name} ({label})",
                         value=cell_text(value)[:60], number=format_number(number))
                 if number < 0:
@@ -141,17 +157,26 @@ def check_indicators(
                 name=indicator.name, cumulative=format_number(cumulative),
                 value=format_number(year_value))
         result.indicators[indicator.key] = entry
-    # Computed indicators (the budget total) against their parts.
+    # Computed indicators (the budget total) against their parts; one the table leaves
+    # out is their sum (a table retyped without the total row).
     for indicator in form.indicators:
         parts = indicator.computed_from
+        if parts and indicator.key not in result.indicators and all(
+                p in result.indicators for p in parts):
+            result.indicators[indicator.key] = {
+                "name": indicator.name, "unit": indicator.unit, "kind": indicator.kind,
+                "row": None, "cells": {}, "computed": True,
+                **{period: sum_of((result.indicators[p].get(period) for p in parts),
+                                  blanks_as_zero=True) for period, _, _ in periods},
+            }
+            continue
         entry_or_none = result.indicators.get(indicator.key)
         if not parts or entry_or_none is None:
             continue
         for period, _, label in periods:
-            values = [result.indicators.get(p, {}).get(period) for p in parts]
-            if any(not isinstance(v, float) for v in values):
+            expected = sum_of(result.indicators.get(p, {}).get(period) for p in parts)
+            if expected is None:
                 continue
-            expected = sum(v for v in values if isinstance(v, float))
             total = entry_or_none.get(period)
             if total is None:
                 entry_or_none[period] = expected
@@ -165,15 +190,28 @@ def check_indicators(
     return result
 
 
-def _heading_index(form: ReportForm, year: int | None) -> dict[str, OutlineItem]:
-    index: dict[str, OutlineItem] = {}
-    for item in form.outline:
-        title = item.title_for(year) if year else item.title
-        index.setdefault(_name_key(title), item)
-        if year is None:
-            # Without a year, compare with the year placeholder removed.
-            index.setdefault(_name_key(item.title.replace("{year}", "")), item)
-    return index
+def _row_heading(row: Sequence[Any], matcher: OutlineMatcher) -> tuple[int, int] | None:
+    """Where a row holds an outline heading: (column of its title, first column after
+    it), with the match recorded by ``matcher``; None when the row is not a heading.
+
+    The number may be in a cell of its own ("2.3" | "Hỗ trợ …", as in the template) or
+    typed with the title ("2.3. Hỗ trợ …", "II - Đánh giá …")."""
+    texts = [(c, cell_text(v)) for c, v in enumerate(row)
+             if isinstance(v, str | int | float) and not isinstance(v, bool) and cell_text(v)]
+    if not texts:
+        return None
+    c0, first = texts[0]
+    number, rest = split_heading_number(first)
+    if number is not None and not rest and len(texts) > 1:
+        c1, title = texts[1]
+        if not isinstance(row[c1], str):
+            return None
+        found = matcher.match(to_unicode(title), number=first)
+        return (c1, c1 + 1) if found is not None else None
+    if not isinstance(row[c0], str):
+        return None
+    found = matcher.match(to_unicode(first))
+    return (c0, c0 + 1) if found is not None else None
 
 
 def read_narratives(
@@ -187,36 +225,34 @@ def read_narratives(
     """Narrative text per outline key, "narrative-missing" problems, and headings found.
 
     A narrative is the text beside its heading (same row) or in the rows below it, up to
-    the next heading.
+    the next heading. Headings are found however they were typed
+    (:class:`~nscl.report_match.OutlineMatcher`): the template's rows, or an outline
+    retyped with its numbers as text.
     """
-    index = _heading_index(form, year)
-    headings: list[tuple[int, int, OutlineItem]] = []
+    matcher = OutlineMatcher(form, year)
+    headings: list[tuple[int, int, int, Any]] = []  # (row, title column, next column, match)
     for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value.strip() and len(value) < 300:
-                item = index.get(_name_key(value))
-                if item is not None:
-                    headings.append((r, c, item))
-                    break
+        before = len(matcher.found)
+        where = _row_heading(row, matcher)
+        if where is not None:
+            headings.append((r, where[0], where[1], matcher.found[before]))
     narratives: dict[str, str] = {}
     problems: list[Problem] = []
-    for i, (r, c, item) in enumerate(headings):
+    for i, (r, c, after, found) in enumerate(headings):
+        item = found.item
         if not item.narrative or not item.key:
             continue
         end = headings[i + 1][0] if i + 1 < len(headings) else len(grid)
-        parts = [cell_text(v) for v in grid[r][c + 1:] if cell_text(v)]
+        parts = [found.trailing] if found.trailing else []
+        parts += [cell_text(v) for v in grid[r][after:] if cell_text(v)]
         for rr in range(r + 1, end):
             texts = [cell_text(v) for v in grid[rr] if cell_text(v)]
-            if any(FOOTER_PATTERN.search(compare_key(t)) for t in texts[:2]):
+            if any(is_footer_line(t) for t in texts[:2]):
                 break  # the signature block ends the report
             parts.extend(texts)
-        # The form's own guidance under a heading (copied from the letter) is not an answer.
-        note = compare_key(fill(item.note, year)) if item.note and year else None
-        text = "\n".join(
-            p for p in parts if p.strip(". …") and (note is None or compare_key(p) != note)
-        ).strip()
+        text = narrative_text(parts, item.note, year)
         if text:
-            narratives[item.key] = to_unicode(text)
+            narratives[item.key] = text
         else:
             problems.append(
                 get_rule("narrative-missing").problem(
@@ -225,3 +261,13 @@ def read_narratives(
                 )
             )
     return narratives, problems, len(headings)
+
+
+def narrative_text(parts: Sequence[str], note: str, year: int | None) -> str:
+    """An item's narrative from its texts: the form's own guidance under the heading
+    (copied from the letter) and dotted placeholder lines are not an answer."""
+    guidance = compare_key(fill(note, year)) if note and year else None
+    text = "\n".join(
+        p for p in parts if p.strip(". …_-") and (guidance is None or compare_key(p) != guidance)
+    ).strip()
+    return to_unicode(text) if text else ""

@@ -21,6 +21,7 @@ __all__ = [
     "ColumnRole",
     "Indicator",
     "IndicatorGroup",
+    "IndicatorTarget",
     "OutlineItem",
     "ReportForm",
     "TableForm",
@@ -36,6 +37,10 @@ ColumnType = Literal["integer", "text", "duration", "money"]
 # What the code knows of a column (see the comment at the top of form_a.toml).
 ColumnRole = Literal["number", "name", "lead", "content", "duration", "amount", "note"]
 IndicatorKind = Literal["count", "amount", "rate"]
+# A Decision 1322 target as a number: "total" (so many over a period of years, counted
+# from the indicator's year values), "growth" (at least so many percent up on the year
+# before), "level" (a rate to reach by the period's last year).
+TargetKind = Literal["total", "growth", "level"]
 # Roles of the columns that describe a task: a section heading or a totals row fills none.
 DESCRIBING_ROLES: frozenset[str] = frozenset({"lead", "content", "duration"})
 # Roles of what a task has and a line of its content typed under it does not.
@@ -230,6 +235,24 @@ class OutlineItem:
 
 
 @dataclass(frozen=True)
+class IndicatorTarget:
+    """A target of Decision 1322 for an indicator, as a number (see :data:`TargetKind`).
+
+    ``first``-``last`` is the period (inclusive years); a "growth" target applies to every
+    year of it."""
+
+    kind: TargetKind
+    value: float
+    first: int
+    last: int
+    label: str = ""  # how the target is said: "khoảng 600 người (2021-2025)"
+
+    def covers(self, year: int) -> bool:
+        """Whether ``year`` falls in the target's period."""
+        return self.first <= year <= self.last
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A quantitative indicator with a report-year and a cumulative value."""
 
@@ -241,11 +264,28 @@ class Indicator:
     computed: str | None = None
     # The Form A budget column this amount counts towards (state_budget, counterpart).
     budget_part: str | None = None
+    # Its number in the official table ("2.3.1": group, then place in the group).
+    number: str = ""
+    # Other names agencies give it (abbreviated, reworded), matched like the name.
+    aliases: tuple[str, ...] = ()
+    targets: tuple[IndicatorTarget, ...] = ()
+    # How the national report says the figure: "{value} doanh nghiệp được hỗ trợ …".
+    phrase: str = ""
 
     @property
     def computed_from(self) -> tuple[str, ...]:
         """Keys of the indicators summed into this one."""
         return _parts(self.computed)
+
+    @property
+    def summable(self) -> bool:
+        """Whether agencies' values add up to a national figure (counts and amounts; a
+        rate never does)."""
+        return self.kind != "rate"
+
+    def target_for(self, year: int) -> IndicatorTarget | None:
+        """The numeric target whose period holds ``year``, if any."""
+        return next((t for t in self.targets if t.covers(year)), None)
 
 
 @dataclass(frozen=True)
@@ -267,6 +307,9 @@ class ReportForm(_FormHeader):
     indicator_title: str = ""
     indicator_headers: tuple[str, ...] = ()
     program_start_year: int = 2021
+    # Abbreviations agencies use in headings and indicator names ("NSCL" -> "năng suất
+    # chất lượng"), expanded before names are compared.
+    abbreviations: tuple[tuple[str, str], ...] = ()
     kind: Literal["report"] = "report"
 
     @property
@@ -405,8 +448,12 @@ def _load(letter: str) -> Form:
                     target=i.get("target", ""),
                     computed=i.get("computed"),
                     budget_part=i.get("budget_part"),
+                    number=f"{g['number']}.{n}",
+                    aliases=tuple(i.get("aliases", ())),
+                    targets=tuple(_target(t, i["key"]) for t in i.get("targets", ())),
+                    phrase=i.get("phrase", ""),
                 )
-                for i in g["indicators"]
+                for n, i in enumerate(g["indicators"], start=1)
             ),
         )
         for g in data["groups"]
@@ -422,7 +469,20 @@ def _load(letter: str) -> Form:
         indicator_title=data.get("indicator_title", ""),
         indicator_headers=tuple(data.get("indicator_headers", ())),
         program_start_year=int(data.get("program_start_year", 2021)),
+        abbreviations=tuple((str(k), str(v)) for k, v in data.get("abbreviations", {}).items()),
     )
+
+
+def _target(data: dict[str, Any], key: str) -> IndicatorTarget:
+    kinds: tuple[TargetKind, ...] = get_args(TargetKind)
+    kind = next((k for k in kinds if k == data.get("kind")), None)
+    if kind is None:
+        raise ValueError(f"indicator {key}: target kind must be one of {', '.join(kinds)}")
+    first, last = int(data["from"]), int(data["to"])
+    if first > last:
+        raise ValueError(f"indicator {key}: target period {first}-{last} is reversed")
+    return IndicatorTarget(kind=kind, value=float(data["value"]), first=first, last=last,
+                           label=str(data.get("label", "")))
 
 
 def get_form(letter: str) -> Form:

@@ -255,8 +255,15 @@ def locate_table(
 
 # ---- Form B: the indicator table ------------------------------------------------------
 
-_YEAR_HEADER = re.compile(r"^(?:kết quả\s*)?(?:thực hiện\s*)?năm\s*(\d{4})")
-_CUMULATIVE_HEADER = re.compile(r"^(?:luỹ|lũy) kế")
+_YEAR_HEADER = re.compile(
+    r"^(?:(?:kết quả|số liệu|thực hiện|đạt được|kết quả thực hiện)\s*)*(?:trong\s*)?"
+    r"năm\s*(?:báo cáo\s*)?\(?\s*(\d{4})"
+)
+_CUMULATIVE_HEADER = re.compile(r"^(?:(?:tổng|số|số liệu)\s*)?(?:luỹ|lũy) kế")
+_NAME_HEADERS = ("Chỉ tiêu", "Tên chỉ tiêu", "Nội dung chỉ tiêu", "Nội dung", "Chỉ tiêu/Nội dung",
+                 "Tên chỉ tiêu/Nội dung", "Kết quả/Chỉ tiêu")
+_UNIT_HEADERS = ("Đơn vị tính", "ĐVT", "Đơn vị", "Đơn vị đo")
+_SEQ_HEADERS = ("STT", "TT", "Số TT", "Số thứ tự")
 
 
 @dataclass(frozen=True)
@@ -272,39 +279,74 @@ class IndicatorLocation:
     seq_col: int | None = None
 
 
+def _indicator_headers(row: Sequence[Any]) -> dict[str, int]:
+    """The indicator table's headers found in one row: "name", "unit", "seq",
+    "cumulative", "year" -> column; the year itself under "year_value"."""
+    names = {header_key(h) for h in _NAME_HEADERS}
+    units = {header_key(h) for h in _UNIT_HEADERS}
+    seqs = {header_key(h) for h in _SEQ_HEADERS}
+    found: dict[str, int] = {}
+    for c, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        key = header_key(value)
+        if key in names:
+            found.setdefault("name", c)
+        elif key in units:
+            found.setdefault("unit", c)
+        elif key in seqs:
+            found.setdefault("seq", c)
+        elif _CUMULATIVE_HEADER.match(key):
+            found.setdefault("cumulative", c)
+        elif "year" not in found:
+            year = _YEAR_HEADER.match(key)
+            if year:
+                found["year"] = c
+                found["year_value"] = int(year.group(1))
+    return found
+
+
+def _name_column(grid: Sequence[Sequence[Any]], first_row: int, before: int) -> int | None:
+    """The column left of ``before`` holding the longest texts in the rows from
+    ``first_row`` (a table whose name column has no header the form knows)."""
+    lengths: dict[int, int] = {}
+    for row in grid[first_row: first_row + 40]:
+        for c in range(min(before, len(row))):
+            value = row[c]
+            if isinstance(value, str):
+                lengths[c] = lengths.get(c, 0) + len(value.strip())
+    if not lengths:
+        return None
+    best = max(lengths, key=lambda c: lengths[c])
+    return best if lengths[best] else None
+
+
 def locate_indicators(grid: Sequence[Sequence[Any]], form: ReportForm) -> IndicatorLocation | None:
-    """Find the "Chỉ tiêu" table: a header row with the indicator, year and cumulative columns."""
-    name_key = header_key("Chỉ tiêu")
-    names = {name_key, header_key("Tên chỉ tiêu"), header_key("Nội dung chỉ tiêu")}
-    unit_keys = {header_key("Đơn vị tính"), header_key("ĐVT"), header_key("Đơn vị")}
-    seq_keys = {header_key("STT"), header_key("TT")}
+    """Find the "Chỉ tiêu" table: a header row with the year and cumulative columns, and
+    the indicator names' column (its header in that row or the row above, as when "Chỉ
+    tiêu" is merged down over a two-row header; else the column of longest texts left of
+    the figures)."""
     for r in range(min(len(grid), MAX_HEADER_SCAN)):
-        name_col = year_col = cumulative_col = unit_col = seq_col = None
-        year: int | None = None
-        for c, value in enumerate(grid[r]):
-            if not isinstance(value, str) or not value.strip():
+        found = _indicator_headers(grid[r])
+        if "year" not in found or "cumulative" not in found:
+            continue
+        if r > 0:
+            above = _indicator_headers(grid[r - 1])
+            for key in ("name", "unit", "seq"):
+                if key not in found and key in above:
+                    found[key] = above[key]
+        name_col = found.get("name")
+        if name_col is None:
+            name_col = _name_column(grid, r + 1, min(found["year"], found["cumulative"]))
+            if name_col is None:
                 continue
-            key = header_key(value)
-            if key in names and name_col is None:
-                name_col = c
-            elif key in unit_keys and unit_col is None:
-                unit_col = c
-            elif key in seq_keys and seq_col is None:
-                seq_col = c
-            elif _CUMULATIVE_HEADER.match(key) and cumulative_col is None:
-                cumulative_col = c
-            elif year_col is None:
-                found = _YEAR_HEADER.match(key)
-                if found:
-                    year_col, year = c, int(found.group(1))
-        if name_col is not None and year_col is not None and cumulative_col is not None:
-            return IndicatorLocation(
-                header_row=r,
-                name_col=name_col,
-                year_col=year_col,
-                cumulative_col=cumulative_col,
-                year=year,
-                unit_col=unit_col,
-                seq_col=seq_col,
-            )
+        return IndicatorLocation(
+            header_row=r,
+            name_col=name_col,
+            year_col=found["year"],
+            cumulative_col=found["cumulative"],
+            year=found.get("year_value"),
+            unit_col=found.get("unit"),
+            seq_col=found.get("seq"),
+        )
     return None

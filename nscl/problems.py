@@ -26,9 +26,11 @@ __all__ = [
     "register",
 ]
 
-Severity = Literal["error", "warning"]
+# "info": something the reader should know that is neither wrong nor doubtful (a check
+# that could not be made for want of data); not counted as an error or a warning.
+Severity = Literal["error", "warning", "info"]
 
-SEVERITY_LABELS: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo"}
+SEVERITY_LABELS: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 
 
 def position_label(file: str | None, sheet: str | None, cell: str | None) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "ReadLimits",
     "SheetInfo",
     "Workbook",
+    "check_zip_container",
     "describe_error",
     "open_workbook",
     "sheet_too_large",
@@ -462,6 +463,36 @@ def _looks_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     except Exception:  # unreadable member: the reader will fail on it if it matters
         return False
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def check_zip_container(path: Path, limits: ReadLimits | None = None) -> set[str]:
+    """The safety checks of a workbook's zip container, for any other zip-based document
+    an agency sends (a Word report): the file's size, the members' count, sizes and
+    compression ratios (from the central directory, then by inflating when it may
+    understate them), and no XML part declaring a DTD or entities. Returns the members'
+    names; raises :class:`ReadFailure` (``file-too-large``, ``file-zip-bomb``,
+    ``file-xml-entities``, ``file-corrupt``)."""
+    limits = limits or ReadLimits()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadFailure("file-not-found") from exc
+    if size > limits.max_file_bytes:
+        raise ReadFailure("file-too-large", size=round(size / 1048576, 1),
+                          limit=round(limits.max_file_bytes / 1048576, 1))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = _check_zip(zf, limits)
+            _check_declared_sizes(zf, infos, limits)
+            for info in infos:
+                if info.filename.endswith(_XML_SUFFIXES) or _looks_like_xml(zf, info):
+                    _check_xml_prolog(zf, info, limits)
+            return {info.filename for info in infos}
+    except ReadFailure:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, LookupError,
+            ValueError) as exc:
+        raise ReadFailure("file-corrupt", reason=describe_error(exc)) from exc
 
 
 def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "AgencyMatch",
     "agencies",
     "current_successor",
+    "entry_on",
     "get_agency",
     "match_agency",
     "match_filename",
@@ -266,6 +267,20 @@ def current_successor(code: str, on: date | None = None) -> Agency:
             if agency.in_force_on(on):
                 return agency
     return chain[-1]
+
+
+def entry_on(code: str, day: date) -> Agency:
+    """The entry that stood for agency ``code`` on ``day``: the agency itself when it was
+    in force then, else the entry of the same name among its predecessors and successors
+    that was (a 2024 report marked "tp-da-nang" is old Đà Nẵng's, "tp-da-nang-cu"); the
+    agency itself when there is no such single entry."""
+    agency = get_agency(code)
+    if agency.in_force_on(day):
+        return agency
+    name = compare_key(agency.short_name)
+    related = [*predecessors(code), *successor_chain(code)[1:]]
+    same = [a for a in related if a.in_force_on(day) and compare_key(a.short_name) == name]
+    return same[0] if len(same) == 1 else agency
 
 
 def predecessors(code: str) -> list[Agency]:

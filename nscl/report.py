@@ -12,7 +12,9 @@ from typing import Any
 
 from nscl.problems import Problem
 
-__all__ = ["AgencyRef", "BudgetSummary", "FileReport", "RowCells", "RowRaw", "TaskRow"]
+__all__ = [
+    "AgencyRef", "BudgetSummary", "FileReport", "RowCells", "RowRaw", "TaskRow", "figure_value",
+]
 
 
 @dataclass(frozen=True)
@@ -176,21 +178,56 @@ class FileReport:
         """True when the file could be read and has no error."""
         return self.readable and not self.errors
 
+    def issues(self) -> list[dict[str, Any]]:
+        """The problems in the JSON shape shared by ``nscl validate`` and ``nscl sync``:
+        ``{"code", "severity", "sheet", "cell", "message"}`` (the message with its
+        position)."""
+        return [
+            {
+                "code": p.code,
+                "severity": p.severity,
+                "sheet": p.sheet,
+                "cell": p.cell,
+                "message": p.full_message,
+            }
+            for p in self.problems
+        ]
+
+    def indicator_figures(self) -> dict[str, dict[str, int | float | None]]:
+        """An annual report's figures for the JSON output: every indicator of Form B's
+        description, in its order, as ``{"year": n | None, "cumulative": n | None}``
+        (counts as whole numbers; None where the report gives no number)."""
+        from nscl.forms import form_b
+
+        out: dict[str, dict[str, int | float | None]] = {}
+        for indicator in form_b().indicators:
+            entry = self.indicators.get(indicator.key, {})
+            out[indicator.key] = {
+                "year": figure_value(entry.get("report_year"), indicator.kind),
+                "cumulative": figure_value(entry.get("cumulative"), indicator.kind),
+            }
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``nscl validate --format json`` for one file."""
-        return {
+        """The JSON shape of ``nscl validate --format json`` for one file (an annual
+        report also gives its ``indicators``, as ``nscl sync`` does)."""
+        out: dict[str, Any] = {
             "path": self.path,
             "form": self.form,
             "agency": self.agency.to_dict() if self.agency else None,
             "summary": self.summary.to_dict(),
-            "issues": [
-                {
-                    "code": p.code,
-                    "severity": p.severity,
-                    "sheet": p.sheet,
-                    "cell": p.cell,
-                    "message": p.full_message,
-                }
-                for p in self.problems
-            ],
+            "issues": self.issues(),
         }
+        if self.form == "B":
+            out["indicators"] = self.indicator_figures()
+        return out
+
+
+def figure_value(value: Any, kind: str) -> int | float | None:
+    """An indicator's value for JSON: None unless a finite number; a count as ``int``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+            or value in (float("inf"), float("-inf")):
+        return None
+    if kind == "count" and float(value).is_integer():
+        return int(value)
+    return float(value)

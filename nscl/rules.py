@@ -128,6 +128,28 @@ RULES: tuple[Rule, ...] = (
         " ở ô XFD1048576 không làm cạn bộ nhớ. Các trang khác vẫn được đọc.",
     ),
     rule(
+        "document-not-report", "error", "Văn bản không phải báo cáo theo mẫu",
+        "Văn bản không theo đề cương báo cáo kết quả thực hiện (Mẫu B): không thấy các mục"
+        " I-IV của đề cương hay bảng số liệu chỉ tiêu; có thể là công văn gửi kèm.",
+        "nếu đây là báo cáo kết quả năm, viết theo đề cương của Bộ (các mục I-IV, bảng số"
+        " liệu có cột năm báo cáo và cột lũy kế); công văn gửi kèm không cần kiểm tra.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "document-needs-libreoffice", "error", "Cần LibreOffice để đọc văn bản",
+        "Tệp {kind} chỉ đọc được sau khi chuyển sang .docx bằng LibreOffice, nhưng máy này"
+        " chưa cài LibreOffice.",
+        "lưu lại tệp thành .docx (Word: Tệp > Lưu thành > Word Document) rồi gửi lại,"
+        " hoặc cài LibreOffice trên máy tổng hợp.",
+        SCOPE_FILE,
+    ),
+    rule(
+        "document-conversion-failed", "error", "Không chuyển được văn bản",
+        "Không chuyển được tệp {kind} sang .docx để đọc ({reason}).",
+        "mở tệp bằng Word hoặc LibreOffice Writer, lưu lại thành .docx rồi gửi lại.",
+        SCOPE_FILE,
+    ),
+    rule(
         "file-macros", "warning", "Tệp có macro",
         "Tệp chứa macro (VBA); nscl không chạy macro, chỉ đọc giá trị các ô.",
         "lưu lại dưới dạng .xlsx (không macro).",
@@ -534,8 +556,39 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "indicator-unknown", "warning", "Chỉ tiêu lạ",
-        'Dòng "{name}" không phải chỉ tiêu của mẫu; nscl bỏ qua dòng này.',
-        "dùng đúng tên chỉ tiêu theo mẫu, ghi thông tin khác vào phần báo cáo.",
+        'Dòng "{name}" ({values}) không khớp chỉ tiêu nào của mẫu; số liệu của dòng này'
+        " không được tổng hợp.",
+        "dùng đúng tên chỉ tiêu theo mẫu (có thể viết tắt, ví dụ NSCL, DN), ghi thông tin"
+        " khác vào phần báo cáo.",
+        SCOPE_FORM_B,
+        "Chỉ tiêu được nhận theo số thứ tự (2.3.1 …), tên (không phân biệt hoa thường, dấu"
+        " câu, thứ tự từ; chữ viết tắt trong mô tả biểu mẫu được đọc đầy đủ) và đơn vị tính.",
+    ),
+    rule(
+        "indicator-table-missing", "warning", "Không có bảng số liệu chỉ tiêu",
+        "Báo cáo không có bảng số liệu chỉ tiêu (bảng có cột \"Năm {year}\" và cột \"Lũy kế"
+        " …\"): chỉ phần nội dung được tổng hợp.",
+        "thêm bảng số liệu theo mẫu (sheet \"Chỉ tiêu\" của Mẫu B) vào báo cáo, hoặc gửi"
+        " kèm tệp bảng tính Mẫu B.",
+        SCOPE_FORM_B,
+    ),
+    rule(
+        "indicator-continuity", "warning", "Lũy kế không nối tiếp năm trước",
+        'Chỉ tiêu "{name}": lũy kế đến hết năm {year} ghi {cumulative}, nhưng lũy kế đến'
+        " hết năm {previous_year} là {previous}{source} cộng kết quả năm {year} là {value}"
+        " thì phải là {expected}.",
+        "kiểm tra lại: lũy kế năm nay = lũy kế năm trước + kết quả năm nay; nếu số năm"
+        " trước đã báo cáo sai, ghi rõ trong cột ghi chú.",
+        SCOPE_FORM_B,
+        "Đối chiếu với số liệu đã tổng hợp của năm trước trong cùng thư mục trạng thái."
+        " Với tỉnh, bộ hợp nhất năm 2025, lũy kế năm trước là tổng lũy kế của các đơn vị"
+        " cũ. Tỷ lệ không được đối chiếu.",
+    ),
+    rule(
+        "indicator-continuity-unknown", "info", "Không đủ dữ liệu đối chiếu lũy kế",
+        "Không đủ dữ liệu để đối chiếu lũy kế với năm {previous_year}: {missing}.",
+        "không cần sửa; muốn đối chiếu, tổng hợp báo cáo năm {previous_year} của các đơn vị"
+        " đó vào cùng thư mục trạng thái.",
         SCOPE_FORM_B,
     ),
     rule(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from nscl.reading import Grid, ReadFailure, ReadLimits, Workbook, open_workbook
 from nscl.report import AgencyRef, BudgetSummary, FileReport
 from nscl.table_checks import TableOptions, check_table
 from nscl.text import compare_key
+from nscl.word_report import WORD_SUFFIXES, WordTable, open_word_document, read_word_narratives
 
 __all__ = [
     "ValidationOptions", "crash_report", "preload", "validate_path",
@@ -113,6 +115,8 @@ class _Run:
             self.add("file-not-found")
             self.report.readable = False
             return self.report
+        if self.path.suffix.lower() in WORD_SUFFIXES:
+            return self._word_report()
         try:
             book = open_workbook(self.path, self.options.limits)
         except ReadFailure as failure:
@@ -270,7 +274,8 @@ class _Run:
                 return int(found.group(1)), a1(r, c)
         return None, None
 
-    def _check_year(self, sheet: str, found: int | None, cell: str | None) -> int | None:
+    def _check_year(self, sheet: str | None, found: int | None,
+                    cell: str | None) -> int | None:
         expected = self.expected_year
         if expected is not None and found is not None and found != expected:
             self.add("year-mismatch", sheet=sheet, cell=cell, found=found, expected=expected)
@@ -288,9 +293,15 @@ class _Run:
 
     def _identify_agency(
         self, identity: TemplateIdentity | None, texts: Sequence[tuple[int, int, str]] | None,
-        sheet: str | None, *, warn: bool = True,
+        sheet: str | None, *, warn: bool = True, on: date | None = None,
+        cells: bool = True,
     ) -> None:
-        """Agency from template metadata, else the header block, else the file name."""
+        """Agency from template metadata, else the header block, else the file name.
+
+        ``on``: the day the file speaks for (an annual report: the end of its year), so
+        that a name written the same before and after the 2025 mergers ("Thành phố Đà
+        Nẵng") gives the entry in force then. ``cells``: the texts' positions are cells
+        (not so in a Word document)."""
         from nscl import registry  # (its compiled patterns: see preload)
         metadata_ref: AgencyRef | None = None
         header_ref: AgencyRef | None = None
@@ -309,11 +320,11 @@ class _Run:
                         continue
                     if _PLACEHOLDER.match(key):
                         detail = "phần đầu bảng vẫn ghi \"(TÊN BỘ, NGÀNH VÀ ĐỊA PHƯƠNG)\""
-                        where = a1(text_row, text_col)
+                        where = a1(text_row, text_col) if cells else None
                         continue
                     if _HEADER_SKIP.search(key):
                         continue
-                    match = registry.match_agency(line)
+                    match = registry.match_agency(line, on=on)
                     if match.agency is not None:
                         header_ref = match.agency.to_ref("header")
                         break
@@ -324,9 +335,18 @@ class _Run:
                     break
         agency = metadata_ref or header_ref
         if agency is None:
-            match = registry.match_filename(self.file)
+            match = registry.match_filename(self.file, on=on)
             if match.agency is not None:
                 agency = match.agency.to_ref("filename")
+        if agency is not None and on is not None:
+            # The entry in force on the report's day (a template of the merged city used
+            # for a report on the old one's year).
+            try:
+                entry = registry.entry_on(agency.code, on)
+            except KeyError:
+                entry = None
+            if entry is not None and entry.code != agency.code:
+                agency = entry.to_ref(agency.source)
         if metadata_ref is not None and header_ref is not None and (
             metadata_ref.code != header_ref.code
         ):
@@ -418,7 +438,10 @@ class _Run:
                 self.report.narratives = narratives
                 narrative_problems = problems
                 narrative_texts = self._header_texts(other, 12)
-        self._identify_agency(identity, texts or narrative_texts, sheet)
+        # The indicator sheet's header first, then the report sheet's (where a retyped
+        # report may name its agency).
+        self._identify_agency(identity, [*texts, *narrative_texts], sheet,
+                              on=_report_day(year))
         result = check_indicators(grid, loc, form, sheet=sheet, file=self.file)
         self.report.indicators = result.indicators
         self.report.problems.extend(result.problems)
@@ -430,6 +453,63 @@ class _Run:
                      at_row=loc.header_row + 2)
         self.report.summary = _report_budget(form, result.indicators)
 
+
+    # -- Form B written in Word --------------------------------------------------------------
+    def _word_report(self) -> FileReport:
+        """An annual report in a word-processor document (:mod:`nscl.word_report`)."""
+        try:
+            document = open_word_document(self.path, self.options.limits)
+        except ReadFailure as failure:
+            self.add(failure.code, **failure.params)
+            self.report.readable = False
+            self._identify_agency(None, None, None, warn=False)
+            return self.report
+        form = form_b()
+        located: tuple[WordTable, IndicatorLocation] | None = None
+        for table in document.tables:
+            loc = locate_indicators(table.grid, form)
+            if loc is not None:
+                located = (table, loc)
+                break
+        year_found = located[1].year if located is not None else None
+        if year_found is None:
+            opening = [(i, 0, block.text) for i, block in enumerate(document.blocks[:30])
+                       if block.table is None]
+            year_found, _ = self._form_year(None, opening, _YEAR_OF_REPORT)
+        narratives, problems, headings, first = read_word_narratives(
+            document, form, year_found or self.expected_year, file=self.file,
+            skip_table=located[0].number if located else None,
+        )
+        if located is None and not headings:
+            self.add("document-not-report")
+            self._identify_agency(None, None, None, warn=False)
+            return self.report
+        self.report.form = "B"
+        year = self._check_year(None, year_found, None)
+        # The document's header (before the first heading): agency, title, addressee.
+        header: list[tuple[int, int, str]] = []
+        for i, block in enumerate(document.blocks[:max(first, 1)][:60]):
+            if block.table is not None:
+                header.extend((i, c, text) for row in block.table.grid
+                              for c, text in enumerate(dict.fromkeys(row)) if text)
+            else:
+                header.append((i, 0, block.text))
+        self._identify_agency(None, header, None, on=_report_day(year), cells=False)
+        self.report.narratives = narratives
+        if located is None:
+            self.add("indicator-table-missing", year=year or "…")
+        else:
+            table, loc = located
+            self.report.sheet = table.name
+            # A Word table holds text only: its numbers are not "numbers typed as text".
+            result = check_indicators(table.grid, loc, form, sheet=table.name, file=self.file,
+                                      cells_hold_text=True)
+            self.report.indicators = result.indicators
+            self.report.problems.extend(result.problems)
+            self.report.summary = _report_budget(form, result.indicators)
+        self.report.problems.extend(problems)
+        return self.report
+
     def _indicator_notes(
         self, book: Workbook, sheet: str, loc: IndicatorLocation, form: ReportForm,
         indicators: dict[str, dict[str, Any]],
@@ -440,7 +520,7 @@ class _Run:
         the budget total are left out: nscl computes them), and rows hidden from view."""
         computed = {ind.key for ind in form.indicators if ind.computed_from}
         rows = {int(entry["row"]) - 1 for key, entry in indicators.items()
-                if key not in computed}
+                if key not in computed and entry.get("row") is not None}
         cells = sorted((r, c) for r, c in book.uncalculated_cells(sheet)
                        if r in rows and c in (loc.year_col, loc.cumulative_col))
         if cells:
@@ -450,13 +530,20 @@ class _Run:
         ranges = book.notes.hidden_rows.get(sheet, ())
         hidden = sorted(
             int(entry["row"]) for entry in indicators.values()
-            if any(isinstance(entry.get(period), float) for period in ("report_year",
+            if entry.get("row") is not None  # (not a total the table left out)
+            and any(isinstance(entry.get(period), float) for period in ("report_year",
                                                                          "cumulative"))
             and any(first < int(entry["row"]) <= first + count for first, count in ranges)
         )
         if hidden:
             self.add("indicator-rows-hidden", sheet=sheet, cell=a1(hidden[0] - 1, loc.name_col),
                      at_row=hidden[0], count=len(hidden), rows=listed(hidden, 8))
+
+def _report_day(year: int | None) -> date | None:
+    """The day an annual report speaks for (the end of its year): which agencies were in
+    force then decides between names written the same before and after the mergers."""
+    return date(year, 12, 31) if year is not None else None
+
 
 def _report_budget(form: ReportForm, indicators: dict[str, dict[str, Any]]) -> BudgetSummary:
     """The report year's budget by Form A budget column (the indicators' ``budget_part``),

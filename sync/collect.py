@@ -1,7 +1,9 @@
 """Find the submitted spreadsheets under the inbox folder.
 
 Any file name and any depth of sub-folders (folders linked into the inbox too); only
-spreadsheet extensions count. Office lock files (``~$x.xlsx``, ``.~lock.x.ods#``), hidden
+spreadsheet extensions count, and, in a report round (Form B, ``documents``), Word
+documents too (.docx; .doc, .odt, .rtf when LibreOffice is installed to convert them,
+otherwise listed with advice). Office lock files (``~$x.xlsx``, ``.~lock.x.ods#``), hidden
 files or folders and the system's own (``Thumbs.db``, ``desktop.ini``) are skipped; a
 link to nothing is logged. Every other file (a .zip, a scanned letter in PDF, a Word
 document) is listed by :func:`scan` as an :class:`~sync.model.OtherFile` with what it is
@@ -23,8 +25,8 @@ from sync.logs import LOGGER
 from sync.model import OtherFile
 
 __all__ = [
-    "SPREADSHEET_EXTENSIONS", "Candidate", "InboxContents", "collect", "is_candidate_name",
-    "other_file_kind", "scan",
+    "SPREADSHEET_EXTENSIONS", "Candidate", "InboxContents", "collect", "document_extensions",
+    "is_candidate_name", "other_file_kind", "scan",
 ]
 
 SPREADSHEET_EXTENSIONS: frozenset[str] = frozenset(SPREADSHEET_SUFFIXES)
@@ -55,6 +57,15 @@ _OTHER_KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
 )
 _OTHER_DEFAULT = ("other-file",
                   f"Không phải tệp bảng tính ({_SUPPORTED}): không tổng hợp.")
+# In a report round (Form B), what other files are and what to do.
+_SEND_REPORT = "đề nghị đơn vị gửi bản Word (.docx) hoặc tệp bảng tính theo Mẫu B"
+_REPORT_KINDS: dict[str, str] = {
+    "other-pdf": f"Tệp PDF (văn bản hoặc bản chụp): không đọc được số liệu; {_SEND_REPORT}.",
+    "other-document": "Văn bản .doc, .odt hoặc .rtf: máy tổng hợp chưa cài LibreOffice nên"
+                      " không chuyển sang .docx để đọc được; đề nghị đơn vị lưu lại thành"
+                      " .docx (Word: Tệp > Lưu thành > Word Document), hoặc cài LibreOffice.",
+    "other-image": f"Ảnh: không đọc được số liệu; {_SEND_REPORT}.",
+}
 
 
 @dataclass(frozen=True)
@@ -85,11 +96,21 @@ class InboxContents:
     others: list[OtherFile]
 
 
-def is_candidate_name(name: str) -> bool:
-    """Whether a file name is a spreadsheet to consider (not hidden, not a lock file)."""
+def document_extensions(*, converter: bool) -> frozenset[str]:
+    """The word-processor documents a report round reads: .docx, and the kinds
+    LibreOffice converts when it is there (``converter``)."""
+    from nscl.word_report import CONVERTED_KINDS, WORD_SUFFIXES
+
+    return frozenset(s for s in WORD_SUFFIXES if converter or s.lstrip(".") not in
+                     CONVERTED_KINDS)
+
+
+def is_candidate_name(name: str, extensions: frozenset[str] = SPREADSHEET_EXTENSIONS) -> bool:
+    """Whether a file name is a spreadsheet (or another of ``extensions``) to consider
+    (not hidden, not a lock file)."""
     if name.startswith((".", "~$", "~")):
         return False
-    return os.path.splitext(name)[1].lower() in SPREADSHEET_EXTENSIONS
+    return os.path.splitext(name)[1].lower() in extensions
 
 
 def _skipped(name: str) -> bool:
@@ -97,16 +118,18 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "~")) or name.lower() in _SYSTEM_FILES
 
 
-def other_file_kind(name: str) -> tuple[str, str]:
-    """(code, Vietnamese reason) for a file of the inbox that is not a spreadsheet."""
+def other_file_kind(name: str, *, report_round: bool = False) -> tuple[str, str]:
+    """(code, Vietnamese reason) for a file of the inbox that is not a spreadsheet (in a
+    ``report_round``, the advice is to send the report in Word or in Form B)."""
     suffix = os.path.splitext(name)[1].lower()
     for code, suffixes, reason in _OTHER_KINDS:
         if suffix in suffixes:
-            return code, reason
+            return code, _REPORT_KINDS.get(code, reason) if report_round else reason
     return _OTHER_DEFAULT
 
 
-def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.DirEntry[str]]:
+def _walk(folder: Path, skip: frozenset[Path], seen: set[str],
+          extensions: frozenset[str] = SPREADSHEET_EXTENSIONS) -> Iterator[os.DirEntry[str]]:
     """Every file under ``folder``; folders reached through a symbolic link are followed
     (an inbox may link each agency's upload folder), each real folder once (no loops)."""
     try:
@@ -127,10 +150,10 @@ def _walk(folder: Path, skip: frozenset[Path], seen: set[str]) -> Iterator[os.Di
                                    entry.path, real)
                     continue
                 seen.add(real)
-                yield from _walk(Path(entry.path), skip, seen)
+                yield from _walk(Path(entry.path), skip, seen, extensions)
             elif entry.is_file():
                 yield entry
-            elif entry.is_symlink() and is_candidate_name(entry.name):
+            elif entry.is_symlink() and is_candidate_name(entry.name, extensions):
                 LOGGER.warning("%s là liên kết tới tệp không còn (%s); bỏ qua", entry.path,
                                os.readlink(entry.path))
         except OSError:
@@ -142,9 +165,10 @@ def collect(inbox: Path, *, exclude: Iterable[Path] = ()) -> list[Candidate]:
     return scan(inbox, exclude=exclude).candidates
 
 
-def scan(inbox: Path, *, exclude: Iterable[Path] = ()) -> InboxContents:
-    """Every spreadsheet under ``inbox``, and every other file, each sorted by relative
-    path.
+def scan(inbox: Path, *, exclude: Iterable[Path] = (),
+         documents: bool = False) -> InboxContents:
+    """Every spreadsheet under ``inbox`` (and Word document, with ``documents``: a
+    report round), and every other file, each sorted by relative path.
 
     ``exclude`` names folders and files never to collect (the master, the state and
     outbox folders, should they sit inside the inbox). Relative paths are NFC (a name
@@ -152,12 +176,17 @@ def scan(inbox: Path, *, exclude: Iterable[Path] = ()) -> InboxContents:
     elsewhere), unless two names differ only by that: those keep their own bytes.
     """
     skip = frozenset(exclude)
+    extensions = SPREADSHEET_EXTENSIONS
+    if documents:
+        from nscl.libreoffice import find_soffice
+
+        extensions = extensions | document_extensions(converter=find_soffice() is not None)
     found: list[Candidate] = []
     others: list[Candidate] = []
-    for entry in _walk(inbox, skip, {os.path.realpath(inbox)}):
+    for entry in _walk(inbox, skip, {os.path.realpath(inbox)}, extensions):
         if Path(entry.path) in skip:
             continue
-        spreadsheet = is_candidate_name(entry.name)
+        spreadsheet = is_candidate_name(entry.name, extensions)
         if not spreadsheet and _skipped(entry.name):
             continue
         try:
@@ -172,7 +201,7 @@ def scan(inbox: Path, *, exclude: Iterable[Path] = ()) -> InboxContents:
     found, others = _nfc_names(found), _nfc_names(others)
     listed: list[OtherFile] = []
     for other in others:
-        code, reason = other_file_kind(other.path.name)
+        code, reason = other_file_kind(other.path.name, report_round=documents)
         listed.append(OtherFile(other.rel, reason, code, other.size, other.mtime_ns))
         LOGGER.info("%s không phải tệp bảng tính: không tổng hợp", other.rel)
     return InboxContents(found, listed)

@@ -64,7 +64,7 @@ class _RichProgress:
         self._progress.stop()
 
 
-def _rerun_lines(config_path: Path) -> list[str]:
+def _rerun_lines(config_path: Path, *, report_round: Path | None = None) -> list[str]:
     """How to run the sync again on the demo's files: with the ``nscl`` of the
     environment this one runs in (``make demo`` installs it in .venv, which is not on the
     PATH: a bare "nscl sync" gave "command not found")."""
@@ -78,6 +78,8 @@ def _rerun_lines(config_path: Path) -> list[str]:
         pass
     lines = [f"Cấu hình: {config_path}.",
              f"Chạy lại tổng hợp: {command} sync --config {config_path}"]
+    if report_round is not None:
+        lines.append(f"Báo cáo năm: {command} sync --config {report_round}")
     activate = here / ("activate.bat" if sys.platform == "win32" else "activate")
     if activate.exists():
         source = activate if sys.platform == "win32" else f"source {activate}"
@@ -160,11 +162,13 @@ def register(app: typer.Typer) -> None:
         outbox: Annotated[Path | None, typer.Option(
             "--outbox", help="Thư mục phản hồi (bản đánh dấu lỗi gửi lại đơn vị).")] = None,
         year: Annotated[int | None, typer.Option(
-            "--year", help="Năm của đợt đề xuất (ví dụ 2027).")] = None,
+            "--year", help="Năm của đợt: Mẫu A năm bắt đầu thực hiện (ví dụ 2027), Mẫu B năm "
+                           "báo cáo (ví dụ 2026).")] = None,
         deadline: Annotated[str | None, typer.Option(
             "--deadline", help="Hạn nộp, ví dụ 2027-03-29T17:00+07:00.")] = None,
         form: Annotated[str | None, typer.Option(
-            "--form", help="Biểu mẫu tổng hợp (mặc định A).")] = None,
+            "--form", help="Biểu mẫu tổng hợp: A (đề xuất nhiệm vụ, mặc định) hoặc B (báo cáo "
+                           "kết quả năm; đọc cả văn bản Word).")] = None,
         workers: Annotated[int | None, typer.Option(
             "--workers", help="Số tiến trình kiểm tra tệp song song (0 = tự chọn).")] = None,
         output_format: Annotated[str, typer.Option(
@@ -204,17 +208,22 @@ def register(app: typer.Typer) -> None:
             "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),
         output_format: Annotated[str, typer.Option("--format", help="text hoặc json.")] = "text",
     ) -> None:
-        """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out."""
+        """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out: đợt
+        đề xuất nhiệm vụ (Mẫu A) và ba năm báo cáo kết quả (Mẫu B, 2024-2026)."""
         from sync.demo_data import DemoRefusedError, write_demo
+        from sync.demo_round import write_report_round
 
         try:
             demo = write_demo(out)
+            round_ = write_report_round(demo.root)
         except DemoRefusedError as exc:
             _fail(str(exc))
             return
         from sync.run import run_sync
+        from sync.summary import summary_text
 
-        if output_format == "text":
+        text = output_format == "text"
+        if text:
             typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
             for note in demo.notes:
                 typer.echo(f"  * {note}")
@@ -226,16 +235,37 @@ def register(app: typer.Typer) -> None:
             _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
             return
         delivered = demo.deliver_later()
-        if output_format == "text":
+        if text:
             typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
                        f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
             names = ", ".join(p.name for p in delivered)
             typer.echo(f"Sau đó nhận thêm: {names}. Tổng hợp lại (lần thứ hai):")
             typer.echo("")
-        code = run_and_report(demo.config, output_format=output_format, dry_run=False)
-        if output_format == "text":
+        try:
+            second = run_sync(demo.config)
+            # The report round: each year into the same state folder, so that each year is
+            # checked against the one before.
+            rounds = [run_sync(config) for _, config in sorted(round_.configs.items())]
+        except Exception as exc:  # the run itself failed
+            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+            return
+        last = rounds[-1]
+        if text:
+            typer.echo(summary_text(second.result))
             typer.echo("")
-            for line in _rerun_lines(demo.config_path):
+            years = sorted(round_.configs)
+            typer.echo(f"Báo cáo kết quả thực hiện (Mẫu B): tổng hợp các năm "
+                       f"{years[0]}-{years[-1]} vào cùng thư mục trạng thái {round_.root}.")
+            for note in round_.notes:
+                typer.echo(f"  * {note}")
+            typer.echo("")
+            typer.echo(summary_text(last.result))
+            typer.echo("")
+            for line in _rerun_lines(demo.config_path,
+                                     report_round=round_.config_paths[years[-1]]):
                 typer.echo(line)
-        # The demo contains deliberate mistakes: exit 0 unless the run itself failed.
-        raise typer.Exit(2 if code == 2 else 0)
+        else:
+            typer.echo(json.dumps({**second.result, "report_round": last.result},
+                                  ensure_ascii=False, indent=2))
+        # The demo contains deliberate mistakes: exit 0 unless a run itself failed.
+        raise typer.Exit(0)

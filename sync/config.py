@@ -90,9 +90,14 @@ class SyncConfig:
 
     @property
     def reference_date(self) -> date:
-        """The day used to decide which agencies are in force: the deadline's, else today."""
+        """The day used to decide which agencies are in force: the deadline's; else, for
+        a report round (Form B) of a known year, the statutory deadline of the annual
+        reports (30 November of that year: a round of 2024 expects the provinces before
+        the 2025 mergers); else today."""
         if self.deadline is not None:
             return self.deadline.astimezone(self.tz).date()
+        if self.form == "B" and self.year is not None:
+            return date(self.year, 11, 30)
         return datetime.now(self.tz).date()
 
     def check(self) -> None:

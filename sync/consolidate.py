@@ -4,21 +4,43 @@ The pipeline, the ledger, completeness, feedback and the generic sheets of the m
 (submission status, problems, changes) are the same for every form. What differs is
 how an agency's file becomes rows of the consolidated table, which figures summarise
 an agency, how two versions of a file differ, and which charts make sense. A
-:class:`Consolidator` holds exactly that; Form A's lives in :mod:`sync.form_a`. Form B
-(annual report) plugs in by adding a module and one line to :data:`_CONSOLIDATORS`;
-``tests/test_sync_plugin.py`` runs the whole pipeline with a second, minimal one.
+:class:`Consolidator` holds exactly that; Form A's lives in :mod:`sync.form_a`, Form B's
+(the annual report round) in :mod:`sync.form_b`. Another form plugs in by adding a
+module and one line to :data:`_CONSOLIDATORS`; ``tests/test_sync_plugin.py`` runs the
+whole pipeline with a second, minimal one.
+
+Beyond its table, a consolidator may (each with a default in :class:`BaseConsolidator`):
+check the round against what earlier rounds kept in the state folder (:meth:`review`,
+given a :class:`History`) and say what to keep for the next ones (:meth:`accepted`);
+write its own "Theo đơn vị" sheet and sheets of its own (:meth:`write_by_agency`,
+:meth:`write_details`); give its own keys in the JSON result (:meth:`agency_result`,
+:meth:`totals_result`); and write documents beside the master (:meth:`write_documents`,
+Form B's draft national report).
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from datetime import timezone
+from pathlib import Path
 from typing import Any, Protocol
 
 from nscl.report import FileReport
+from sync.ledger import IndicatorValue
 from sync.model import Consolidation
 
-__all__ = ["ChartContext", "Consolidator", "Figure", "FigureColumn", "consolidator_for"]
+__all__ = [
+    "BaseConsolidator",
+    "ChartContext",
+    "Consolidator",
+    "Figure",
+    "FigureColumn",
+    "History",
+    "NoHistory",
+    "consolidator_for",
+    "supported_forms",
+]
 
 
 @dataclass(frozen=True)
@@ -46,11 +68,38 @@ class ChartContext:
     figure_cols: dict[str, int]
 
 
+class History(Protocol):
+    """What earlier rounds of the form kept in the state folder (the ledger)."""
+
+    def values(self, year: int) -> dict[str, dict[str, tuple[float | None, float | None]]]:
+        """A year's kept values: agency code -> indicator -> (year value, cumulative)."""
+        ...
+
+    def years(self) -> list[int]:
+        """The years with kept values, in order."""
+        ...
+
+
+class NoHistory:
+    """No earlier round known (a trial run without a ledger)."""
+
+    def values(self, year: int) -> dict[str, dict[str, tuple[float | None, float | None]]]:
+        """Nothing."""
+        return {}
+
+    def years(self) -> list[int]:
+        """None."""
+        return []
+
+
 class Consolidator(Protocol):
     """The form-specific part of consolidation (see the module docstring)."""
 
     form: str
     sheet_name: str  # the consolidated table sheet ("Tổng hợp")
+    charts_sheet: str  # the chart sheet ("Biểu đồ")
+    charts_title: str  # its title
+    item_label: str  # what a change's item is, as the changes sheet's header ("Nhiệm vụ")
 
     def figure_columns(self) -> tuple[FigureColumn, ...]:
         """Per-agency figures, in column order."""
@@ -93,8 +142,100 @@ class Consolidator(Protocol):
         """Insert form-specific charts on the chart sheet at ``row``; return the next free row."""
         ...
 
+    def review(self, consolidation: Consolidation, history: History) -> None:
+        """Check the round against earlier rounds (problems added to the submissions'
+        reports) before the master is written."""
+        ...
 
-_CONSOLIDATORS: dict[str, str] = {"A": "sync.form_a:FormAConsolidator"}
+    def accepted(self, consolidation: Consolidation) -> list[IndicatorValue]:
+        """What the round's counted files give the next rounds (kept in the ledger)."""
+        ...
+
+    def write_by_agency(self, workbook: Any, styles: Any,
+                        consolidation: Consolidation) -> ChartContext | None:
+        """Write a "Theo đơn vị" sheet of the form's own and return where its figures are;
+        None to have the generic one written."""
+        ...
+
+    def write_details(self, workbook: Any, styles: Any, consolidation: Consolidation) -> None:
+        """Add the form's other sheets (after "Theo đơn vị")."""
+        ...
+
+    def agency_result(self, report: FileReport | None) -> dict[str, Any]:
+        """The form's keys of one agency in the JSON result (``report`` None: nothing
+        received)."""
+        ...
+
+    def totals_result(self, consolidation: Consolidation) -> dict[str, Any]:
+        """The ``totals`` of the JSON result."""
+        ...
+
+    def write_documents(self, consolidation: Consolidation, master: Path,
+                        tz: timezone) -> dict[str, str]:
+        """Write documents beside the master; JSON result key -> path."""
+        ...
+
+
+class BaseConsolidator:
+    """Defaults of the optional parts of :class:`Consolidator` (see the module
+    docstring): no review, nothing kept, the generic "Theo đơn vị" sheet, no other
+    sheets, the figure columns as the JSON keys, no documents."""
+
+    charts_sheet = "Biểu đồ"
+    charts_title = "BIỂU ĐỒ TỔNG HỢP"
+    item_label = "Nhiệm vụ"
+
+    def figure_columns(self) -> tuple[FigureColumn, ...]:
+        """Per-agency figures, in column order (the subclass's)."""
+        raise NotImplementedError
+
+    def figures(self, report: FileReport) -> Figure:
+        """The figures of one agency's report (the subclass's)."""
+        raise NotImplementedError
+
+    def totals(self, consolidation: Consolidation) -> Figure:
+        """The figures summed over every counted submission (the subclass's)."""
+        raise NotImplementedError
+
+    def review(self, consolidation: Consolidation, history: History) -> None:
+        """No check against earlier rounds."""
+
+    def accepted(self, consolidation: Consolidation) -> list[IndicatorValue]:
+        """Nothing kept."""
+        return []
+
+    def write_by_agency(self, workbook: Any, styles: Any,
+                        consolidation: Consolidation) -> ChartContext | None:
+        """The generic sheet."""
+        return None
+
+    def write_details(self, workbook: Any, styles: Any, consolidation: Consolidation) -> None:
+        """No other sheet."""
+
+    def _result_figures(self, fig: Figure) -> dict[str, int | float]:
+        """The figures in the JSON: counts as int, others float, 0 if none."""
+        return {c.key: int(fig.get(c.key) or 0) if c.kind == "count"
+                else float(fig.get(c.key) or 0.0)
+                for c in self.figure_columns() if c.in_result}
+
+    def agency_result(self, report: FileReport | None) -> dict[str, Any]:
+        """The agency's figures (0 when nothing was received)."""
+        return self._result_figures(self.figures(report) if report is not None else {})
+
+    def totals_result(self, consolidation: Consolidation) -> dict[str, Any]:
+        """The figures summed over every counted submission."""
+        return self._result_figures(self.totals(consolidation))
+
+    def write_documents(self, consolidation: Consolidation, master: Path,
+                        tz: timezone) -> dict[str, str]:
+        """No document."""
+        return {}
+
+
+_CONSOLIDATORS: dict[str, str] = {
+    "A": "sync.form_a:FormAConsolidator",
+    "B": "sync.form_b:FormBConsolidator",
+}
 
 
 def supported_forms() -> tuple[str, ...]:

@@ -370,7 +370,7 @@ def _prepare(out: Path) -> None:
             raise DemoRefusedError(
                 f"Thư mục «{out}» đã có dữ liệu khác; chọn thư mục khác cho --out."
             )
-        for name in ("inbox", "state", "master", "outbox", _LATER):
+        for name in ("inbox", "state", "master", "outbox", _LATER, "bao-cao-nam"):
             shutil.rmtree(out / name, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / _MARKER).write_text("Thư mục do «nscl demo» tạo; chạy lại demo sẽ ghi đè.\n",

@@ -84,7 +84,14 @@ def send_feedback(
 
 
 def _key(engine: str, sub: Submission) -> str:
-    return f"{engine}|{sub.file}"
+    """A marked copy's cache key: the engine, the file, and the problems marked (the
+    round's own checks, such as an annual report's continuity with last year, may add
+    some to what validation found)."""
+    import hashlib
+
+    marks = hashlib.sha256(repr([(p.code, p.sheet, p.cell) for p in sub.report.problems])
+                           .encode()).hexdigest()[:16]
+    return f"{engine}|{sub.file}|{marks}"
 
 
 def remove_stale(

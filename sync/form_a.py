@@ -20,7 +20,7 @@ from nscl.numbers import format_number
 from nscl.paging import DEFAULT_ROW_POINTS, PageBreaker
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
-from sync.consolidate import ChartContext, Figure, FigureColumn
+from sync.consolidate import BaseConsolidator, ChartContext, Figure, FigureColumn
 from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
 from sync.print_layout import SIGNING_ROWS, write_letterhead, write_signatures
@@ -119,7 +119,7 @@ def _display(row: TaskRow, key: str) -> Any:
     return value
 
 
-class FormAConsolidator:
+class FormAConsolidator(BaseConsolidator):
     """Consolidates Form A (summary table of proposed tasks)."""
 
     form = "A"

@@ -10,6 +10,14 @@ Tables
                    JSON summary, the file counted for each agency
     ``run_files``  which versions each run counted, superseded or rejected
     ``feedback``   marked copies already sent back
+    ``indicator_values``  the values of each annual report (Form B) counted in the last
+                   run of its round: agency, year, indicator, year and cumulative value
+                   (the base of the next year's checks: cumulative(N) = cumulative(N-1)
+                   + value(N))
+
+A ledger written by an older nscl is brought up to date when opened (``_MIGRATIONS``,
+one step per schema version, in one transaction); one written by a newer nscl is
+refused.
 
 Every change is made inside a transaction, so a run killed at any point leaves the
 ledger as it was before or after that change, never half-written.
@@ -25,10 +33,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LEDGER_NAME", "Ledger", "LedgerError", "RunRecord", "VersionRecord"]
+__all__ = [
+    "LEDGER_NAME", "IndicatorValue", "Ledger", "LedgerError", "RunRecord", "VersionRecord",
+]
 
 LEDGER_NAME = "nscl-ledger.sqlite3"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+
+_INDICATOR_VALUES = """
+CREATE TABLE IF NOT EXISTS indicator_values(
+    form TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    year_value REAL,
+    cumulative REAL,
+    sha256 TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    PRIMARY KEY(form, year, agency, indicator)
+)"""
+
+# Schema version -> the statements that bring a ledger of that version to the next.
+_MIGRATIONS: dict[str, tuple[str, ...]] = {
+    "1": (_INDICATOR_VALUES,),  # 1 -> 2: accepted values of the annual reports
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,7 +122,7 @@ CREATE TABLE IF NOT EXISTS feedback(
     created TEXT NOT NULL,
     PRIMARY KEY(sha256, engine)
 );
-"""
+""" + _INDICATOR_VALUES + ";\n"
 
 
 @dataclass(frozen=True)
@@ -107,6 +135,17 @@ class VersionRecord:
     size: int
     mtime_ns: int
     first_seen: str
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """An annual report's value of one indicator, as counted in a run."""
+
+    agency: str
+    indicator: str
+    year_value: float | None
+    cumulative: float | None
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -164,15 +203,25 @@ class Ledger:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             with self.transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
                 self.conn.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?)",
-                    (SCHEMA_VERSION,),
-                )
-                found = self.conn.execute(
-                    "SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+                    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                row = self.conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                found = row[0] if row else SCHEMA_VERSION
+                while found in _MIGRATIONS:  # an older ledger: brought up to date
+                    for statement in _MIGRATIONS[found]:
+                        self.conn.execute(statement)
+                    found = str(int(found) + 1)
+                    self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
+                                      (found,))
+                if found == SCHEMA_VERSION:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self.conn.execute(statement)
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?)",
+                        (SCHEMA_VERSION,),
+                    )
         except sqlite3.Error as exc:
             self.conn.close()
             raise _unusable(path, exc) from exc
@@ -232,9 +281,22 @@ class Ledger:
         current: dict[str, str] | None = None,
         error: str | None = None,
         files: Iterable[tuple[int, str, str | None]] = (),
+        indicator_values: tuple[str, int, Iterable[IndicatorValue]] | None = None,
     ) -> None:
-        """Record the end of a run and the role of each version in it, in one transaction."""
+        """Record the end of a run and the role of each version in it, in one transaction;
+        ``indicator_values`` (form, year, values) replaces the values kept for that
+        form and year by those the run counted."""
         with self.transaction() as conn:
+            if indicator_values is not None:
+                form, year, values = indicator_values
+                conn.execute("DELETE FROM indicator_values WHERE form = ? AND year = ?",
+                             (form, year))
+                conn.executemany(
+                    "INSERT OR REPLACE INTO indicator_values(form, year, agency, indicator,"
+                    " year_value, cumulative, sha256, run_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(form, year, v.agency, v.indicator, v.year_value, v.cumulative, v.sha256,
+                      run_id) for v in values],
+                )
             conn.execute(
                 "UPDATE runs SET finished=?, status=?, exit_code=?, fingerprint=?, master=?,"
                 " master_size=?, master_mtime_ns=?, summary=?, current=?, error=? WHERE id=?",
@@ -282,17 +344,24 @@ class Ledger:
         ).fetchone()
         return self._run(row) if row else None
 
-    def last_written_run(self, *, exclude_fingerprint: str = "") -> RunRecord | None:
+    def last_written_run(self, *, exclude_fingerprint: str = "",
+                         round_of: tuple[str, int | None] | None = None) -> RunRecord | None:
         """The latest run that wrote a master from other inputs than ``exclude_fingerprint``
-        (the base of the "changes" sheet)."""
-        row = self.conn.execute(
+        (the base of the "changes" sheet); with ``round_of`` (form, year), the latest of
+        that round only (a state folder may hold the rounds of several years)."""
+        cursor = self.conn.execute(
             "SELECT id, started, finished, status, exit_code, fingerprint, master, master_size,"
             " master_mtime_ns, summary, current FROM runs"
             " WHERE status = 'written' AND COALESCE(fingerprint, '') != ?"
-            " ORDER BY id DESC LIMIT 1",
+            " ORDER BY id DESC",
             (exclude_fingerprint,),
-        ).fetchone()
-        return self._run(row) if row else None
+        )
+        for row in cursor:
+            record = self._run(row)
+            summary = record.summary or {}
+            if round_of is None or (summary.get("form", "A"), summary.get("year")) == round_of:
+                return record
+        return None
 
     def runs(self) -> list[RunRecord]:
         """Every run, oldest first."""
@@ -411,6 +480,41 @@ class Ledger:
                 " VALUES(?, ?, ?, ?)",
                 [(sha, key, blob, now) for sha, key, blob in items],
             )
+
+    # -- accepted values of the annual reports ---------------------------------------------
+
+    def indicator_values(self, form: str, year: int) -> dict[str, dict[str, tuple[
+            float | None, float | None]]]:
+        """The values kept for a form's year: agency -> indicator -> (year value,
+        cumulative value)."""
+        out: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+        for agency, indicator, value, cumulative in self.conn.execute(
+            "SELECT agency, indicator, year_value, cumulative FROM indicator_values"
+            " WHERE form = ? AND year = ? ORDER BY agency, indicator", (form, year)
+        ):
+            out.setdefault(agency, {})[indicator] = (value, cumulative)
+        return out
+
+    def indicator_years(self, form: str) -> list[int]:
+        """The years of a form whose values are kept, in order."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT year FROM indicator_values WHERE form = ? ORDER BY year", (form,))]
+
+    def indicator_digest(self, form: str, *, before: int) -> str:
+        """A short hash of the values kept for a form's years before ``before`` ("" when
+        there are none): what a round's master also depends on."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        seen = False
+        for row in self.conn.execute(
+            "SELECT year, agency, indicator, year_value, cumulative, sha256 FROM"
+            " indicator_values WHERE form = ? AND year < ? ORDER BY year, agency, indicator",
+            (form, before),
+        ):
+            digest.update(repr(tuple(row)).encode())
+            seen = True
+        return digest.hexdigest()[:24] if seen else ""
 
     # -- feedback -----------------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 """The master workbook (bảng tổng hợp), written with XlsxWriter, atomically.
 
-Sheets: the form's consolidated table (Form A: "Tổng hợp", from the consolidator),
-"Theo đơn vị", "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm tra", "Thay đổi" and
-"Biểu đồ" (native Excel charts). The file is written to a temporary name in the master's
-folder, flushed to disk, then renamed over the master (``os.replace``): a reader, or a
-run killed at any moment, sees either the previous complete master or the new complete
-one. The previous master is first kept as a dated copy in the history folder.
+Sheets: the form's consolidated table (Form A: "Tổng hợp", Form B: "Chỉ tiêu", from the
+consolidator), "Theo đơn vị" (generic, or the consolidator's own), the consolidator's
+other sheets (Form B: "Nội dung"), "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm
+tra", "Thay đổi" and the chart sheet (native Excel charts; Form A: "Biểu đồ", Form B:
+"Tiến độ mục tiêu"). The file is written to a temporary name in the master's folder, flushed to disk, then
+renamed over the master (``os.replace``): a reader, or a run killed at any moment, sees
+either the previous complete master or the new complete one. The previous master is
+first kept as a dated copy in the history folder.
 """
 
 from __future__ import annotations
@@ -347,7 +349,7 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
         for p in sub.report.problems:
             r += 1
             n += 1
-            fmt = st.error if p.severity == "error" else st.warning
+            fmt = {"error": st.error, "warning": st.warning}.get(p.severity, st.text)
             ws.write_number(r, 0, n, st.integer)
             ws.write_string(r, 1, sub.agency.name, st.text)
             ws.write_string(r, 2, safe_text(sub.file), st.text)
@@ -370,9 +372,10 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
         ws.merge_range(hr + 1, 0, hr + 1, len(heads) - 1, "(Không có lỗi hay cảnh báo)", st.text)
 
 
-def _write_changes(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> None:
+def _write_changes(wb: Any, st: Styles, cons: Consolidation, tz: timezone,
+                   item_label: str = "Nhiệm vụ") -> None:
     ws = wb.add_worksheet(CHANGES_SHEET)
-    heads = ["Stt", "Đơn vị", "Thay đổi", "Nhiệm vụ", "Chi tiết"]
+    heads = ["Stt", "Đơn vị", "Thay đổi", item_label, "Chi tiết"]
     widths = [6, 28, 22, 50, 60]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
@@ -408,8 +411,8 @@ def _write_charts(
     wb: Any, st: Styles, consolidator: Consolidator, context: ChartContext,
     status_rows: tuple[int, int],
 ) -> None:
-    ws = wb.add_worksheet(CHARTS_SHEET)
-    ws.merge_range(0, 0, 0, 12, "BIỂU ĐỒ TỔNG HỢP", st.title)
+    ws = wb.add_worksheet(consolidator.charts_sheet)
+    ws.merge_range(0, 0, 0, 12, consolidator.charts_title, st.title)
     setup_print(ws)
     ws.fit_to_pages(1, 1)
     row = consolidator.add_charts(wb, ws, context, 2)
@@ -529,10 +532,12 @@ def write_master(
             # time the master shows (the run's clock is UTC).
             local = replace(cons, generated_at=cons.generated_at.astimezone(tz))
             rows = consolidator.write_table(wb, st, local)
-            context = _write_by_agency(wb, st, cons, consolidator, tz)
+            context = consolidator.write_by_agency(wb, st, local) \
+                or _write_by_agency(wb, st, cons, consolidator, tz)
+            consolidator.write_details(wb, st, local)
             status_rows = _write_status(wb, st, cons, tz)
             _write_problems(wb, st, cons)
-            _write_changes(wb, st, cons, tz)
+            _write_changes(wb, st, cons, tz, consolidator.item_label)
             _write_charts(wb, st, consolidator, context, status_rows)
             wb.close()
         with tmp.open("rb+") as fh:

@@ -27,9 +27,15 @@ __all__ = [
     "Status",
     "Submission",
     "Superseded",
+    "report_name",
 ]
 
 Status = Literal["ok", "invalid", "late", "missing"]
+
+
+def report_name(year: int) -> str:
+    """The file name of a report round's draft national report, beside the master."""
+    return f"bao-cao-tong-hop-{year}.docx"
 
 STATUS_LABELS: dict[str, str] = {
     "ok": "Đã nộp",
@@ -171,6 +177,8 @@ CHANGE_LABELS: dict[str, str] = {
     "task-added": "Thêm nhiệm vụ",
     "task-removed": "Bớt nhiệm vụ",
     "task-changed": "Sửa nhiệm vụ",
+    "indicator-changed": "Sửa số liệu chỉ tiêu",
+    "narrative-changed": "Sửa nội dung báo cáo",
 }
 
 

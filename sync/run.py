@@ -31,10 +31,10 @@ from nscl.reading import describe_error
 from sync.archive import FileChangedError, archive_file, clean_temporary, file_sha256
 from sync.collect import Candidate, scan
 from sync.config import ConfigError, SyncConfig
-from sync.ledger import LEDGER_NAME, Ledger, VersionRecord
+from sync.ledger import LEDGER_NAME, IndicatorValue, Ledger, VersionRecord
 from sync.lock import run_lock
 from sync.logs import LOGGER, log_path, run_logging
-from sync.model import OtherFile
+from sync.model import OtherFile, report_name
 
 if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays light)
     from nscl.report import FileReport
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
-_MASTER_WRITER_VERSION = "3"  # bump when the master's content or layout changes
+_MASTER_WRITER_VERSION = "4"  # bump when the master's content or layout changes
 
 
 class Progress(Protocol):
@@ -104,6 +104,8 @@ class _Chosen:
     superseded: list[Superseded] = field(default_factory=list)
     outcomes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     roles: list[tuple[int, str, str | None]] = field(default_factory=list)
+    # Word documents that are not reports (a covering letter): listed, not rejected.
+    others: list[OtherFile] = field(default_factory=list)
     directory: _AgencyDirectory = field(default_factory=lambda: _AgencyDirectory())
 
 
@@ -131,15 +133,47 @@ def _iso(dt: datetime) -> str:
 
 
 def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, int]],
-                 others: list[OtherFile]) -> str:
+                 others: list[OtherFile], history: str = "") -> str:
     """What the master shows depends on: the engine, the settings, every spreadsheet's
-    content and time, and the other files listed (a new .zip makes a new master)."""
-    digest = hashlib.sha256(f"{_MASTER_WRITER_VERSION}|{engine}|{config.settings_key()}".encode())
+    content and time, the other files listed (a new .zip makes a new master), and what
+    earlier rounds kept in the state folder (``history``: the base of a report round's
+    checks across the years)."""
+    digest = hashlib.sha256(
+        f"{_MASTER_WRITER_VERSION}|{engine}|{config.settings_key()}|{history}".encode())
     for rel, sha, mtime_ns in sorted(files):
         digest.update(f"\n{rel}\t{sha}\t{mtime_ns}".encode())
     for other in others:
         digest.update(f"\n{other.file}\tother:{other.size}\t{other.mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def _documents_kept(summary: dict[str, Any]) -> bool:
+    """Whether the documents the last run wrote beside the master (a report round's
+    draft national report, result key "report") are still there."""
+    report = summary.get("report")
+    return not report or os.path.isfile(report)
+
+
+def _history_key(ledger: Ledger | None, form: str, year: int | None) -> str:
+    """What the ledger keeps of the form's years before ``year`` (a short hash; "" when
+    nothing, or no year)."""
+    if ledger is None or year is None:
+        return ""
+    return ledger.indicator_digest(form, before=year)
+
+
+class _LedgerHistory:
+    """The ledger's kept values of one form (:class:`sync.consolidate.History`)."""
+
+    def __init__(self, ledger: Ledger, form: str) -> None:
+        self.ledger = ledger
+        self.form = form
+
+    def values(self, year: int) -> dict[str, dict[str, tuple[float | None, float | None]]]:
+        return self.ledger.indicator_values(self.form, year)
+
+    def years(self) -> list[int]:
+        return self.ledger.indicator_years(self.form)
 
 
 def _exit_code(result: dict[str, Any]) -> int:
@@ -230,7 +264,10 @@ class _Pipeline:
         from sync.validate import engine_fingerprint
 
         config, ledger = self.config, self.ledger
-        inbox = scan(config.inbox, exclude=(config.master, config.state, config.outbox_dir))
+        exclude = [config.master, config.state, config.outbox_dir]
+        if config.year is not None:  # the draft national report beside the master
+            exclude.append(config.master.with_name(report_name(config.year)))
+        inbox = scan(config.inbox, exclude=exclude, documents=config.form == "B")
         candidates = inbox.candidates
         others = inbox.others
         engine = engine_fingerprint(f"year={config.year}")
@@ -244,8 +281,10 @@ class _Pipeline:
             if all(v is not None for v in seen):
                 files = [(c.rel, v.sha256, c.mtime_ns)
                          for c, v in zip(candidates, seen, strict=True) if v is not None]
-                fp = _fingerprint(engine, config, files, others)
                 last = ledger.last_complete_run()
+                year = config.year or ((last.summary or {}).get("year") if last else None)
+                fp = _fingerprint(engine, config, files, others,
+                                  _history_key(ledger, config.form, year))
                 if (
                     last is not None
                     and last.fingerprint == fp
@@ -253,6 +292,7 @@ class _Pipeline:
                     and not _had_crashes(last.summary)  # those files are read again
                     and last.master == str(config.master)
                     and _master_untouched(config.master, last.master_size, last.master_mtime_ns)
+                    and _documents_kept(last.summary)
                 ):
                     return self._unchanged(last.summary, fp, last.exit_code or 0,
                                            last.master_size, last.master_mtime_ns,
@@ -297,20 +337,24 @@ class _Pipeline:
         chosen = self._choose(files)
         fp = _fingerprint(engine, self.config,
                           [(rel, v.sha256, v.mtime_ns) for rel, v in files.versions.items()],
-                          others)
-        cons = self._consolidation(files, chosen, others, consolidator, fp)
+                          others, _history_key(self.ledger, self.config.form, chosen.year))
+        cons = self._consolidation(files, chosen, [*others, *chosen.others], consolidator, fp)
+        self._review(cons, consolidator)
         rows_in = sum(consolidator.row_count(s.report) for s in chosen.submissions.values())
         master = self._write_master(cons, consolidator, fp)
+        documents = self._write_documents(cons, consolidator)
         feedback = self._send_feedback(cons, engine)
         from sync.summary import build_result
 
         result = build_result(cons, consolidator,
                               None if self.dry_run else str(self.config.master),
                               feedback=feedback,
-                              log="" if self.dry_run else str(log_path(self.config.state)))
+                              log="" if self.dry_run else str(log_path(self.config.state)),
+                              documents=documents)
         result["dry_run"] = self.dry_run
         exit_code = _exit_code(result)
-        self._finish(files, chosen, result, exit_code, fp, master)
+        self._finish(files, chosen, result, exit_code, fp, master,
+                     consolidator.accepted(cons))
         LOGGER.info("số đơn vị được tổng hợp: %d; tệp bị từ chối: %d; mã thoát %d",
                     len(chosen.submissions), len(cons.rejected), exit_code)
         return RunOutcome(exit_code=exit_code, result=result,
@@ -483,7 +527,13 @@ class _Pipeline:
                 "errors": len(report.errors), "warnings": len(report.warnings),
                 "problems": [p.code for p in report.problems],
             }
-            if reason is not None:
+            if reason is not None and reason[0] == "document-not-report":
+                chosen.others.append(OtherFile(rel, reason[1], "other-document", rec.size,
+                                               rec.mtime_ns, report.agency.code
+                                               if report.agency else None))
+                outcome["status"] = "other"
+                chosen.roles.append((rec.id, "other", reason[0]))
+            elif reason is not None:
                 code, text = reason
                 files.rejected.append(Rejected(
                     rel, text, code, rec.sha256, rec.id, len(report.rows),
@@ -531,7 +581,10 @@ class _Pipeline:
         config, ledger = self.config, self.ledger
         statuses = build_statuses(expected_agencies(config, chosen.directory),
                                   chosen.submissions)
-        previous = ledger.last_written_run(exclude_fingerprint=fp) if ledger else None
+        # The previous master of this round (the state folder may hold other years').
+        previous = ledger.last_written_run(exclude_fingerprint=fp,
+                                           round_of=(config.form, chosen.year)) \
+            if ledger else None
         changes = compute_changes(
             previous.current if previous else {}, chosen.submissions,
             consolidator=consolidator, previous_report=self._previous_report,
@@ -548,6 +601,25 @@ class _Pipeline:
             first_run=previous is None, others=[_attributed(other) for other in others],
             letterhead=config.letterhead,
         )
+
+    def _review(self, cons: Consolidation, consolidator: Consolidator) -> None:
+        """Step 4 (end): the round checked against earlier rounds kept in the ledger."""
+        from sync.consolidate import NoHistory
+
+        history = _LedgerHistory(self.ledger, self.config.form) if self.ledger is not None \
+            else NoHistory()
+        consolidator.review(cons, history)
+
+    def _write_documents(self, cons: Consolidation,
+                         consolidator: Consolidator) -> dict[str, str]:
+        """Step 5 (end): the consolidator's documents beside the master (Form B: the
+        draft national report); nothing in a trial run."""
+        if self.dry_run:
+            return {}
+        documents = consolidator.write_documents(cons, self.config.master, self.config.tz)
+        for key, path in documents.items():
+            LOGGER.info("đã ghi %s: %s", key, path)
+        return documents
 
     def _write_master(self, cons: Consolidation, consolidator: Consolidator,
                       fp: str) -> _MasterWritten:
@@ -575,8 +647,13 @@ class _Pipeline:
         from sync.feedback import remove_stale, send_feedback
 
         config = self.config
+        from nscl.reading import SPREADSHEET_SUFFIXES
+
+        # Marked copies are workbooks: a report written in Word gets none (its problems
+        # are in the master and the summary).
         feedback = send_feedback(
-            [s for s in cons.submissions if s.report.problems],
+            [s for s in cons.submissions if s.report.problems
+             and Path(s.file).suffix.lower() in SPREADSHEET_SUFFIXES],
             outbox=config.outbox_dir, ledger=self.ledger, engine=engine,
             now=_iso(self.now()), progress=self.progress, workers=config.workers,
             memory_limit_mb=config.memory_limit_mb,
@@ -585,18 +662,21 @@ class _Pipeline:
         return feedback
 
     def _finish(self, files: _Files, chosen: _Chosen, result: dict[str, Any], exit_code: int,
-                fp: str, master: _MasterWritten) -> None:
-        """Step 7: record the run, what became of every file, and the counted versions."""
+                fp: str, master: _MasterWritten, accepted: list[IndicatorValue]) -> None:
+        """Step 7: record the run, what became of every file, the counted versions, and
+        what the round keeps for the next ones (``accepted``: the values of a report
+        round, which replace those kept for its year)."""
         ledger = self.ledger
         if ledger is None or self.dry_run:
             return
         ledger.set_outcomes(chosen.outcomes)
+        kept = (self.config.form, chosen.year, accepted) if chosen.year is not None else None
         ledger.finish_run(
             files.run_id, finished=_iso(self.now()), status="written", exit_code=exit_code,
             fingerprint=fp, master=str(self.config.master), master_size=master.size,
             master_mtime_ns=master.mtime_ns, summary=result,
             current={code: s.sha256 for code, s in chosen.submissions.items()},
-            files=chosen.roles,
+            files=chosen.roles, indicator_values=kept,
         )
 
     # -- helpers ------------------------------------------------------------------------
@@ -655,6 +735,11 @@ class _Pipeline:
             first = report.errors[0] if report.errors else None
             return (first.code if first else "file-unreadable",
                     first.message if first else "Không đọc được tệp.")
+        if report.form is None and any(p.code == "document-not-report"
+                                       for p in report.problems):
+            return ("document-not-report", "Văn bản không theo đề cương báo cáo (không thấy "
+                    "các mục I-IV hay bảng số liệu chỉ tiêu), có thể là công văn gửi kèm: "
+                    "không tổng hợp.")
         if report.form is None:
             return ("form-unknown", "Không nhận ra biểu mẫu (không thấy bảng hay đề cương "
                     "theo các biểu mẫu của Chương trình 1322).")
@@ -666,7 +751,8 @@ class _Pipeline:
             return ("agency-unknown", "Không xác định được bộ, ngành hay địa phương gửi tệp "
                     "(không thấy trong thông tin tệp, tiêu đề hay tên tệp).")
         if year is not None and report.year is not None and report.year != year:
-            return ("year-mismatch", f"Tệp đề xuất cho năm {report.year}, không phải năm {year}.")
+            what = "báo cáo kết quả năm" if report.form == "B" else "đề xuất cho năm"
+            return ("year-mismatch", f"Tệp {what} {report.year}, không phải năm {year}.")
         return None
 
     def _previous_report(self, sha256: str) -> FileReport | None:

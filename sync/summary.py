@@ -4,17 +4,24 @@ The JSON shape (``nscl sync --format json``)::
 
     {"master": path (null in a trial run, which writes none),
      "agencies": [{"code", "name", "kind", "status", "tasks", "total", "state_budget",
-                   "counterpart", "errors", "warnings", "file"}],
+                   "counterpart", "errors", "warnings", "file",
+                   "issues": [{"code", "severity", "sheet", "cell", "message"}]}],
      "totals": {"tasks", "total", "state_budget", "counterpart"},
      "rejected": [{"file", "reason"}],
      "others": [{"file", "reason", "code", "agency"}]}
 
 with ``status`` one of ok, invalid, late, missing. The figure keys ("tasks" …
-"counterpart" for Form A) are the consolidator's :class:`~sync.consolidate.FigureColumn`
-keys. ``others`` lists the files of the inbox that are not spreadsheets (a .zip, a
-scanned letter): never consolidated, and not a reason for exit code 1. A few more keys
-help the operator (``year``, ``generated_at``, ``unchanged``, ``changes``, ``feedback``,
-``log``, ``totals_text``).
+"counterpart" for Form A) are the consolidator's (:meth:`~sync.consolidate.Consolidator.
+agency_result`, :meth:`~sync.consolidate.Consolidator.totals_result`). A Form B round
+(annual reports) gives instead ``"indicators": {"<key>": {"year", "cumulative"}}`` per
+agency and ``"totals": {"indicators": {"<key>": {"year", "cumulative", "agencies"}}}``,
+and ``"report"``: the draft national report beside the master (documents the
+consolidator writes, :meth:`~sync.consolidate.Consolidator.write_documents`). ``issues``
+are the problems of the counted file (validation and the round's own checks), in the
+shape of ``nscl validate --format json``. ``others`` lists the files of the inbox that
+are not spreadsheets (a .zip, a scanned letter): never consolidated, and not a reason
+for exit code 1. A few more keys help the operator (``year``, ``generated_at``,
+``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -24,12 +31,14 @@ from __future__ import annotations
 from typing import Any
 
 from nscl.numbers import format_number
-from sync.consolidate import Consolidator, Figure
+from sync.consolidate import Consolidator
 from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation
 
 __all__ = ["build_result", "summary_text"]
 
 _OTHERS_SHOWN = 10  # other files of the inbox named in the summary (the master lists all)
+# Reports written in Word (or converted to it): no marked copy is made of them.
+_DOCUMENTS = (".docx", ".docm", ".doc", ".odt", ".rtf")
 
 
 def build_result(
@@ -39,31 +48,26 @@ def build_result(
     *,
     feedback: dict[str, str] | None = None,
     log: str = "",
+    documents: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready result of a run."""
-    columns = [c for c in consolidator.figure_columns() if c.in_result]
-
-    def figures(fig: Figure) -> dict[str, int | float]:
-        """The consolidator's figures for the JSON: counts as int, others float, 0 if none."""
-        return {c.key: int(fig.get(c.key) or 0) if c.kind == "count"
-                else float(fig.get(c.key) or 0.0) for c in columns}
-
+    """The JSON-ready result of a run (``documents``: what the consolidator wrote beside
+    the master, by result key)."""
     agencies: list[dict[str, Any]] = []
     for line in cons.statuses:
         sub = line.submission
-        fig = consolidator.figures(sub.report) if sub else {}
         agencies.append({
             "code": line.agency.code,
             "name": line.agency.name,
             "kind": line.agency.kind,
             "status": line.status,
-            **figures(fig),
+            **consolidator.agency_result(sub.report if sub else None),
             "errors": len(sub.report.errors) if sub else 0,
             "warnings": len(sub.report.warnings) if sub else 0,
             "file": sub.file if sub else None,
             "expected": line.agency.expected,
             "late": bool(sub and sub.late),
             "received": sub.received.isoformat() if sub else None,
+            "issues": sub.report.issues() if sub else [],
         })
     totals = consolidator.totals(cons)
     change_counts: dict[str, int] = {}
@@ -71,12 +75,13 @@ def build_result(
         change_counts[ch.kind] = change_counts.get(ch.kind, 0) + 1
     return {
         "master": master,
+        **{key: path for key, path in (documents or {}).items()},
         "form": cons.form,
         "year": cons.year,
         "deadline": cons.deadline.isoformat() if cons.deadline else None,
         "generated_at": cons.generated_at.isoformat(),
         "agencies": agencies,
-        "totals": figures(totals),
+        "totals": consolidator.totals_result(cons),
         "totals_text": consolidator.totals_text(totals),
         "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows,
                       "agency": r.agency} for r in cons.rejected],
@@ -111,6 +116,8 @@ def summary_text(result: dict[str, Any]) -> str:
     lines.append(head + ".")
     if result.get("master"):
         lines.append(f"Bảng tổng hợp: {result['master']}")
+    if result.get("report"):
+        lines.append(f"Dự thảo báo cáo tổng hợp: {result['report']}")
     n = len(expected)
     lines.append(
         f"Đơn vị phải nộp: {n}; đã nộp: {received} ({_pct(received, n)}), trong đó đúng hạn "
@@ -132,7 +139,11 @@ def summary_text(result: dict[str, Any]) -> str:
         if dry_run:
             return ""
         where = feedback.get(agency["code"])
-        return f" → {where}" if where else " (chưa tạo được bản đánh dấu, xem nhật ký)"
+        if where:
+            return f" → {where}"
+        if str(agency.get("file") or "").lower().endswith(_DOCUMENTS):
+            return " (báo cáo bằng văn bản: xem chi tiết trong bảng tổng hợp, sheet Lỗi kiểm tra)"
+        return " (chưa tạo được bản đánh dấu, xem nhật ký)"
 
     sent = "" if dry_run else " (đã gửi bản đánh dấu vào thư mục phản hồi)"
     invalid = [a for a in agencies if a["status"] == "invalid"]

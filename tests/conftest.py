@@ -38,7 +38,8 @@ def soffice() -> str:
     path = find_soffice()
     require(
         path is not None,
-        "LibreOffice (soffice) is required: apt-get install -y libreoffice-calc-nogui",
+        "LibreOffice (soffice) is required: apt-get install -y libreoffice-calc-nogui "
+        "libreoffice-writer-nogui",
     )
     assert path is not None
     return path

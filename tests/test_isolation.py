@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -195,9 +196,18 @@ def what_was_preloaded(n: int) -> list[str]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
 def test_forked_workers_inherit_what_was_preloaded_once() -> None:
-    _PRELOADED.clear()
-    results = dict(run_isolated(what_was_preloaded, [0, 1, 2, 3], workers=2,
-                                memory_limit_mb=0, preload=_preload))
-    assert _PRELOADED == ["đã nạp"]  # once, in this process, before the fork
-    assert results[0] == results[2] == results[3] == ["đã nạp"]
-    assert isinstance(results[1], WorkerDied)
+    # In a process of its own: workers are forked only from a single-threaded process,
+    # and a thread another test left behind (a server shutting down) would make this one
+    # spawn them instead.
+    script = (
+        "from nscl.isolation import WorkerDied, run_isolated\n"
+        "from tests.test_isolation import _PRELOADED, _preload, what_was_preloaded\n"
+        "results = dict(run_isolated(what_was_preloaded, [0, 1, 2, 3], workers=2,\n"
+        "                            memory_limit_mb=0, preload=_preload))\n"
+        "assert _PRELOADED == ['đã nạp'], _PRELOADED  # once, here, before the fork\n"
+        "assert results[0] == results[2] == results[3] == ['đã nạp'], results\n"
+        "assert isinstance(results[1], WorkerDied), results\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr

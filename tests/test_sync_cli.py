@@ -198,6 +198,21 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert len(list((out / "state" / "masters").glob("*.xlsx"))) == 1
     wb = openpyxl.load_workbook(data["master"])
     assert "Tổng hợp" in wb.sheetnames
+    # The report round: three years into one state folder; the last one's master and
+    # draft national report in demo-output/master.
+    round_ = data["report_round"]
+    assert (round_["form"], round_["year"]) == ("B", 2026)
+    assert Path(round_["master"]).parent == Path(round_["report"]).parent == out / "master"
+    assert Path(round_["master"]).is_file() and Path(round_["report"]).is_file()
+    reporters = {a["code"]: a for a in round_["agencies"]}
+    assert reporters["tp-ha-noi"]["status"] == "missing"
+    assert reporters["tinh-quang-ninh"]["status"] == "invalid"
+    assert reporters["tp-da-nang"]["file"].endswith(".docx")  # merged in 2025, in Word
+    assert not any(i["code"].startswith("indicator-continuity")
+                   for i in reporters["tp-da-nang"]["issues"])
+    assert [i["cell"] for i in reporters["tinh-nghe-an"]["issues"]  # retyped, a break
+            if i["code"] == "indicator-continuity"] != []
+    assert round_["totals"]["indicators"]["enterprises_supported"]["agencies"] == 5
     # Running the demo again starts over in the same folder.
     assert runner.invoke(app, ["demo", "--out", str(out), "--format", "json"]).exit_code == 0
 

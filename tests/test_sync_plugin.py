@@ -16,7 +16,7 @@ import pytest
 
 from nscl.report import FileReport
 from sync.config import SyncConfig
-from sync.consolidate import ChartContext, Figure, FigureColumn
+from sync.consolidate import BaseConsolidator, ChartContext, Figure, FigureColumn
 from sync.model import Consolidation
 from sync.run import run_sync
 from sync.summary import summary_text
@@ -26,8 +26,9 @@ BCT = ["bo-cong-thuong", "Bộ Công Thương", "ministry"]
 NGHE_AN = ["tinh-nghe-an", "Tỉnh Nghệ An", "province"]
 
 
-class IndicatorConsolidator:
-    """Form B, reduced to the essentials: indicators per agency."""
+class IndicatorConsolidator(BaseConsolidator):
+    """Form B, reduced to the essentials: indicators per agency (the optional parts of a
+    consolidator, its own sheets and checks across the years, left to the defaults)."""
 
     form = "B"
     sheet_name = "Chỉ tiêu"

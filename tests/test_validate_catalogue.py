@@ -22,7 +22,7 @@ def test_codes_are_kebab_case_and_registered() -> None:
     assert len(rules) >= 30
     for rule in rules:
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", rule.code), rule.code
-        assert rule.severity in ("error", "warning")
+        assert rule.severity in ("error", "warning", "info")
         assert get_rule(rule.code) is rule
         assert rule.fix and rule.message.endswith(rule.fix)
 

@@ -53,14 +53,15 @@ class Expanded:
 
 def expand_paths(paths: list[Path]) -> Expanded:
     """Files as given; folders walked as ``nscl sync`` walks its inbox, sub-folders
-    included (:func:`sync.collect.scan`: hidden and lock files skipped)."""
+    included (:func:`sync.collect.scan`: hidden and lock files skipped), spreadsheets and
+    word-processor documents (annual reports written in Word) alike."""
     from sync.collect import scan
 
     files: list[Path] = []
     others: list[tuple[Path, str, str]] = []
     for path in paths:
         if path.is_dir():
-            found = scan(path)
+            found = scan(path, documents=True)
             files.extend(candidate.path for candidate in found.candidates)
             others.extend((path / other.file, other.reason, other.code)
                           for other in found.others)

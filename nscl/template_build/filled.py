@@ -1,4 +1,6 @@
-"""A table form's official template with rows filled in, as an agency sends it back.
+"""An official template filled in, as an agency sends it back: a table form's rows
+(:func:`write_filled_table`), or the annual report's narratives and indicator values
+(:func:`write_filled_report`).
 
 The demo's sample submissions, the test fixtures in the official layout and the
 benchmarks' inboxes are all made here, on top of the template builder: the same header
@@ -18,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nscl.forms import TableForm, get_form
+from nscl.forms import TableForm, form_b, get_form
 from nscl.template_build.build import AgencyLike, BuiltWorkbook, build_workbook_info
 
-__all__ = ["write_filled_table"]
+__all__ = ["write_filled_report", "write_filled_table"]
 
 
 def write_filled_table(
@@ -60,5 +62,50 @@ def write_filled_table(
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+    workbook.save(path)
+    return built
+
+
+def write_filled_report(
+    path: Path,
+    *,
+    narratives: Mapping[str, str],
+    indicators: Mapping[str, tuple[Any, Any]],
+    year: int | None = None,
+    agency: AgencyLike | None = None,
+) -> BuiltWorkbook:
+    """Build the annual report's template (Form B) at ``path`` and type in the
+    ``narratives`` (outline key -> text, in the box under each item of "Báo cáo") and
+    the ``indicators`` (indicator key -> (year value, cumulative value), on "Chỉ tiêu";
+    a value may be text, as a clerk types it, or None to leave the cell empty).
+
+    A computed indicator (Tổng kinh phí) keeps the template's formula unless given.
+    """
+    import openpyxl
+
+    form = form_b()
+    built = build_workbook_info("B", year=year, agency=agency, out_path=path)
+    report, table = built.report, built.indicators
+    assert report is not None and table is not None
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[report.sheet]
+    for key, text in narratives.items():
+        if key not in report.narrative_rows:
+            raise KeyError(f"form B has no narrative item {key!r}")
+        cell = sheet.cell(row=report.narrative_rows[key] + 1, column=report.text_columns[0] + 1)
+        cell.value = text
+        cell.data_type = "s"
+    sheet = workbook[table.sheet]
+    for key, values in indicators.items():
+        form.indicator(key)  # KeyError for a key the form does not have
+        row = table.rows[key] + 1
+        for column, value in zip((table.year_column, table.cumulative_column), values,
+                                 strict=True):
+            if value is None:
+                continue
+            cell = sheet.cell(row=row, column=column + 1)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
     workbook.save(path)
     return built
