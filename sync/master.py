@@ -4,10 +4,10 @@ Sheets: the form's consolidated table (Form A: "Tổng hợp", Form B: "Chỉ ti
 consolidator), "Theo đơn vị" (generic, or the consolidator's own), the consolidator's
 other sheets (Form B: "Nội dung"), "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm
 tra", "Thay đổi" and the chart sheet (native Excel charts; Form A: "Biểu đồ", Form B:
-"Tiến độ mục tiêu"). The file is written to a temporary name in the master's folder, flushed to disk, then
-renamed over the master (``os.replace``): a reader, or a run killed at any moment, sees
-either the previous complete master or the new complete one. The previous master is
-first kept as a dated copy in the history folder.
+"Tiến độ mục tiêu"). The file is written to a temporary name in the master's folder,
+flushed to disk, then renamed over the master (``os.replace``): a reader, or a run
+killed at any moment, sees either the previous complete master or the new complete one.
+The previous master is first kept as a dated copy in the history folder.
 """
 
 from __future__ import annotations
