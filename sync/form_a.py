@@ -82,14 +82,31 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+_AmountPlan = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+_AMOUNT_PLANS: dict[int, tuple[TableForm, _AmountPlan]] = {}
+
+
+def _amount_plan(table: TableForm) -> _AmountPlan:
+    """The keys of the form's money columns that are typed in, and each computed money
+    column with the keys of its addends: read from the form once, not on every row (the
+    form's column properties build new tuples at each call)."""
+    cached = _AMOUNT_PLANS.get(id(table))
+    if cached is None or cached[0] is not table:
+        typed = tuple(c.key for c in table.money_columns if not c.computed)
+        computed = tuple((c.key, c.computed_from) for c in table.computed_columns
+                         if c.type == "money")
+        cached = _AMOUNT_PLANS[id(table)] = (table, (typed, computed))
+    return cached[1]
+
+
 def row_amounts(table: TableForm, row: TaskRow) -> dict[str, float]:
     """A row's amount in each money column of the form, an amount left blank (or not a
     number) as 0 and a computed column (Tổng số) always as the sum of its addends."""
-    amounts = {c.key: _number(row.values.get(c.key)) or 0.0
-               for c in table.money_columns if not c.computed}
-    for column in table.computed_columns:
-        if column.type == "money":
-            amounts[column.key] = math.fsum(amounts.get(k, 0.0) for k in column.computed_from)
+    typed, computed = _amount_plan(table)
+    values = row.values
+    amounts = {key: _number(values.get(key)) or 0.0 for key in typed}
+    for key, addends in computed:
+        amounts[key] = math.fsum(amounts.get(k, 0.0) for k in addends)
     return amounts
 
 

@@ -495,12 +495,12 @@ def write_master(
     fingerprint: str = "",
 ) -> MasterWritten:
     """Write the master to ``path`` atomically; keep the previous one in ``history``."""
-    from sync.shared_strings import MasterWorkbook
+    import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{_TMP_PREFIX}{os.getpid()}-{path.name}"
     try:
-        wb = MasterWorkbook(
+        wb = xlsxwriter.Workbook(
             str(tmp),
             {
                 "strings_to_formulas": False,

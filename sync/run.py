@@ -404,8 +404,7 @@ class _Pipeline:
             if queued and not self.dry_run:
                 import xlsxwriter  # noqa: F401
 
-                import sync.master
-                import sync.shared_strings  # noqa: F401
+                import sync.master  # noqa: F401
             self._archive_new(files, new)
             LOGGER.info("%d tệp cần kiểm tra, %d tệp dùng kết quả đã lưu", queued,
                         len(files.reports))

@@ -61,3 +61,30 @@ def test_a_wheel_builds_the_addin_without_a_checkout(tmp_path: Path) -> None:
     ).stdout.split("\n")
     assert Path(out[0]) == site / "xl" / "macros"
     assert Path(out[1]).is_file() and Path(out[1]).suffix == ".xlam"
+
+
+def test_every_dependency_is_bounded_and_the_installed_version_is_inside() -> None:
+    """Each dependency (runtime, test, bench) is kept below its next major version, or
+    pinned (no private internals are used: a new major is the only expected break), and
+    the version the tests run with is inside the bounds."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import Requirement
+
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        project = tomllib.load(fh)["project"]
+    extras = project["optional-dependencies"]
+    listed = [(text, extra in ("", "test")) for extra, texts in
+              [("", project["dependencies"]), *extras.items()] for text in texts]
+    assert len(listed) > 20 and {"test", "bench"} <= set(extras)
+    for text, needed in listed:
+        req = Requirement(text)
+        assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), text
+        try:
+            installed = version(req.name)
+        except PackageNotFoundError:  # the bench's baselines need not be installed
+            assert not needed, f"{text}: not installed"
+            continue
+        assert req.specifier.contains(installed, prereleases=True), (
+            f"{text}: installed {installed}"
+        )

@@ -147,6 +147,36 @@ def test_master_rows_totals_and_text_safety(tmp_path: Path) -> None:
     assert grand[0][8] == pytest.approx(1500 + 900 + 800 + 1200)
 
 
+def test_a_long_table_keeps_every_row_and_its_used_range(tmp_path: Path) -> None:
+    """About 120 task rows: every one is in the table with its values, in order, text
+    that looks like a formula stays text, and the sheet's used range (the ``<dimension>``
+    readers such as python-calamine trust) spans exactly the cells written: from A1, 14
+    columns wide, down to the last row below the grand total."""
+    import zipfile
+
+    cons = _consolidation()
+    more = [sub.report.rows[0] for sub in cons.submissions] * 40
+    cons.submissions[0].report.rows.extend(more)
+    out = tmp_path / "master.xlsx"
+    written = write_master(cons, FormAConsolidator(), out, history=tmp_path / "h",
+                           tz=DEFAULT_TZ)
+    rows = master_task_rows(out)
+    assert written.rows == len(rows) == 4 + len(more)
+    expected = [row.values["task_name"] for sub in cons.submissions
+                for row in sub.report.rows]
+    assert [r["task_name"] for r in rows] == expected
+    injected = [r for r in rows if r["notes"] == INJECTION]
+    assert injected and all(r["types"][10] == "s" for r in injected)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    last = max(c.row for row in ws.iter_rows() for c in row if c.value is not None)
+    grand = max(c.row for row in ws.iter_rows(max_col=1) for c in row
+                if isinstance(c.value, str) and c.value.startswith("TỔNG CỘNG"))
+    assert ws.max_column == 14 and ws.max_row == last > grand
+    with zipfile.ZipFile(out) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    assert f'<dimension ref="A1:N{last}"/>'.encode() in sheet
+
+
 def test_unparsed_cells_keep_what_the_agency_typed(tmp_path: Path) -> None:
     """A cell the engine could not parse is shown as typed (as text, never a formula or a
     number); a bool is not a number; Tổng số counts only real amounts; a long task name
