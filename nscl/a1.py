@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["a1", "column_index", "column_letter", "parse_a1", "range_cells"]
+__all__ = ["a1", "a1_range", "column_index", "column_letter", "parse_a1", "range_cells"]
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -38,9 +38,18 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
-def a1(row: int, col: int) -> str:
-    """A1 reference of a 0-based (row, col): (11, 7) -> "H12"."""
-    return f"{column_letter(col)}{row + 1}"
+def a1(row: int, col: int, *, row_abs: bool = False, col_abs: bool = False) -> str:
+    """A1 reference of a 0-based (row, col): (11, 7) -> "H12" ("$H$12" with both
+    ``col_abs`` and ``row_abs``)."""
+    return f"{'$' if col_abs else ''}{column_letter(col)}{'$' if row_abs else ''}{row + 1}"
+
+
+def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    """A1 range of 0-based inclusive bounds ("B10:G209"; one cell gives "B10")."""
+    first = a1(first_row, first_col)
+    if (first_row, first_col) == (last_row, last_col):
+        return first
+    return f"{first}:{a1(last_row, last_col)}"
 
 
 def parse_a1(ref: str) -> tuple[int, int]:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
+from nscl.a1 import a1
 from nscl.forms import ReportForm, fill, sum_of
 from nscl.legacy import to_unicode
-from nscl.locate import IndicatorLocation, a1, cell_text, is_number_row
+from nscl.locate import IndicatorLocation, cell_text, is_number_row
 from nscl.numbers import MAX_AMOUNT, format_number, parse_number
 from nscl.problems import Problem, get_rule
 from nscl.report_match import IndicatorMatcher, OutlineMatcher, split_heading_number

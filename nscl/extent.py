@@ -106,10 +106,10 @@ class SheetReach:
 
 
 def cell_ref(row: int, col: int) -> str:
-    """A1 reference of 1-based ``row`` and ``col``."""
-    from nscl.locate import column_letter
+    """A1 reference of 1-based ``row`` and ``col`` (a sheet's reach counts from 1)."""
+    from nscl.a1 import a1
 
-    return f"{column_letter(max(col, 1) - 1)}{max(row, 1)}"
+    return a1(max(row, 1) - 1, max(col, 1) - 1)
 
 
 def _column_number(letters: bytes) -> int:

@@ -23,9 +23,7 @@ from nscl.text import compare_key
 __all__ = [
     "IndicatorLocation",
     "TableLocation",
-    "a1",
     "cell_text",
-    "column_letter",
     "header_key",
     "is_header_row",
     "is_number_row",
@@ -38,22 +36,6 @@ MAX_HEADER_SCAN = 60
 _PUNCT_SPACES = re.compile(r"\s*([/,;:()\-])\s*")
 _TRAILING = re.compile(r"[\s:*.]+$")
 _NUMBER_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?\.?$")
-_LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 0-based column index (0 -> "A", 27 -> "AB")."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = _LETTERS[rem] + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    """A1 reference of a 0-based (row, col)."""
-    return f"{column_letter(col)}{row + 1}"
 
 
 def cell_text(value: Any) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rule catalogue)
+from nscl.a1 import a1, column_letter
 from nscl.checks_report import check_indicators, read_narratives
 from nscl.forms import ReportForm, TableForm, form_a, form_b, form_c, sum_of
 from nscl.gc_pause import gc_paused
@@ -31,8 +32,6 @@ from nscl.legacy import to_unicode
 from nscl.locate import (
     IndicatorLocation,
     TableLocation,
-    a1,
-    column_letter,
     locate_indicators,
     locate_table,
 )

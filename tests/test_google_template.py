@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
+from nscl.a1 import column_letter
 from nscl.forms import form_a
 from nscl.google.errors import GoogleStorageQuotaError, GoogleTransientError
 from nscl.google.publish import PublishedTemplate, publish_template, publish_templates
 from nscl.identity import IDENTITY_SHEET, identity_from_rows
 from nscl.registry import get_agency
 from nscl.template_build import plan_workbook
-from nscl.template_build.plan import WorkbookPlan, column_name
+from nscl.template_build.plan import WorkbookPlan
 from nscl.template_build.styles import MISSING_FILL, UNLIKELY_FILL
 from nscl.validation import validate_path
 from tests.google_support import CLERK, OFFICER, ROBOT, World, running_world
@@ -89,7 +90,7 @@ def _row(published: Published, offset: int = 0) -> int:
 def _col(published: Published, key: str) -> str:
     table = published.plan.table
     assert table is not None
-    return column_name(table.column_index(key))
+    return column_letter(table.column_index(key))
 
 
 def test_one_create_and_one_batch_update_per_template(pristine: Published) -> None:
@@ -320,7 +321,7 @@ def test_form_b_sums_its_budget_indicators(world: World) -> None:
     form = layout.sheet
     computed = next(i for g in _form_b_groups() for i in g if i.computed)
     parts = computed.computed_from
-    year_col = column_name(layout.year_column)
+    year_col = column_letter(layout.year_column)
     for n, key in enumerate(parts, start=1):
         published.type_in(f"'{form}'!{year_col}{layout.rows[key] + 1}", [[f"{n},5"]])
     total = published.values(f"'{form}'!{year_col}{layout.rows[computed.key] + 1}",

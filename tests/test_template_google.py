@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from nscl.a1 import a1
 from nscl.registry import get_agency
 from nscl.template_build import build_workbook, file_name, plan_workbook
 from nscl.template_build.google_sheets import (
@@ -19,7 +20,7 @@ from nscl.template_build.google_sheets import (
     sheets_requests,
     validation_rule,
 )
-from nscl.template_build.plan import ValidationRule, cell_ref
+from nscl.template_build.plan import ValidationRule
 from nscl.template_build.styles import Styles
 from tests.google_standin_formulas import FormulaError, parse_formula
 
@@ -132,7 +133,7 @@ def test_validation_rules_in_sheets_terms() -> None:
     duration = ValidationRule("integer", "Thời gian thực hiện", "Số tháng, từ 1 đến 72.",
                               criteria="between", minimum=1, maximum=72,
                               error_title="x", error_message="y")
-    rule = validation_rule(duration, cell_ref(9, 6))
+    rule = validation_rule(duration, a1(9, 6))
     assert rule["condition"]["values"][0]["userEnteredValue"] == (
         "=AND(ISNUMBER(G10),G10=INT(G10),G10>=1,G10<=72)")
     assert rule["strict"] is True

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
+from nscl.a1 import a1, a1_range, column_index, column_letter, parse_a1, range_cells
 from nscl.forms import form_a, form_b, form_c
 from nscl.locate import (
-    a1,
-    column_letter,
     header_key,
     is_number_row,
     locate_indicators,
@@ -24,6 +23,16 @@ def test_column_letters() -> None:
         "A", "Z", "AA", "AB", "ZZ", "AAA"
     ]
     assert a1(8, 7) == "H9"
+    assert a1(8, 7, row_abs=True, col_abs=True) == "$H$9"
+    assert [column_index(letter) for letter in ("A", "Z", "AA", "ZZ", "AAA")] == [
+        0, 25, 26, 701, 702]
+    assert parse_a1("$H$9") == (8, 7) and parse_a1(" xfd1048576 ") == (1048575, 16383)
+    assert a1_range(9, 1, 208, 6) == "B10:G209" and a1_range(9, 1, 9, 1) == "B10"
+    assert range_cells("A1:B2") == ["A1", "B1", "A2", "B2"]
+    assert range_cells("A1:C3", limit=2) == ["A1", "B1"]
+    for bad in ("H0", "H", "12", "Sheet!A1", "A1:B"):
+        with pytest.raises(ValueError):
+            range_cells(bad)
 
 
 def test_header_key_forgives_breaks_case_spaces_and_unicode_form() -> None:

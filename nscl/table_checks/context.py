@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nscl.rules  # noqa: F401  (registers the rules used here)
+from nscl.a1 import a1, column_letter
 from nscl.forms import DESCRIBING_ROLES, OWN_ROLES, TASK_ONLY_ROLES, Column, TableForm
-from nscl.locate import TableLocation, a1, column_letter
+from nscl.locate import TableLocation
 from nscl.numbers import MILLION
 from nscl.problems import Problem, get_rule
 from nscl.report import BudgetSummary, TaskRow

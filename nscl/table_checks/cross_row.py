@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from nscl.locate import column_letter
+from nscl.a1 import column_letter
 from nscl.numbers import MONEY_TOLERANCE, format_number, parse_number, to_million
 from nscl.problems import listed
 from nscl.table_checks.context import TableContext, is_blank, short

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from nscl.locate import a1
+from nscl.a1 import a1
 from nscl.numbers import MILLION, declared_money_unit, format_number, to_million
 from nscl.table_checks.context import TableContext
 

@@ -12,6 +12,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from nscl.a1 import a1_range
 from nscl.template_build.page import apply_page_setup
 from nscl.template_build.plan import (
     Cell,
@@ -25,7 +26,6 @@ from nscl.template_build.plan import (
     Validation,
     ValidationRule,
     WorkbookPlan,
-    a1_range,
 )
 from nscl.template_build.protection import (
     PROTECTION_OPTIONS,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nscl.a1 import a1
 from nscl.template_build.plan import (
     Cell,
     CellStyle,
@@ -30,7 +31,6 @@ from nscl.template_build.plan import (
     SheetPlan,
     ValidationRule,
     WorkbookPlan,
-    cell_ref,
 )
 from nscl.template_build.styles import FONT_NAME
 
@@ -270,7 +270,7 @@ def _sheet_requests(sheet: SheetPlan, sheet_id: int, index: int) -> list[dict[st
         out.append({"setDataValidation": {
             "range": _grid_range(sheet_id, check.first_row, check.first_col, check.last_row,
                                  check.last_col),
-            "rule": validation_rule(check.rule, cell_ref(check.first_row, check.first_col))}})
+            "rule": validation_rule(check.rule, a1(check.first_row, check.first_col))}})
     out.extend(_conditional_formats(sheet.conditional_formats, sheet_id))
     if sheet.protection != "none":
         protected: dict[str, Any] = {

@@ -42,33 +42,7 @@ __all__ = [
     "Validation",
     "ValidationRule",
     "WorkbookPlan",
-    "a1_range",
-    "cell_ref",
-    "column_name",
 ]
-
-
-def column_name(col: int) -> str:
-    """Letters of the 0-based column ``col``: 0 → "A", 26 → "AA"."""
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
-
-
-def cell_ref(row: int, col: int, *, row_abs: bool = False, col_abs: bool = False) -> str:
-    """A1 reference of the 0-based ``row`` and ``col`` ("$" where absolute)."""
-    return f"{'$' if col_abs else ''}{column_name(col)}{'$' if row_abs else ''}{row + 1}"
-
-
-def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
-    """A1 range of 0-based inclusive bounds ("B10:G209"; one cell gives "B10")."""
-    first = cell_ref(first_row, first_col)
-    if (first_row, first_col) == (last_row, last_col):
-        return first
-    return f"{first}:{cell_ref(last_row, last_col)}"
 
 
 Align = Literal["left", "center", "right"]

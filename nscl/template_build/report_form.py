@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from nscl.a1 import a1
 from nscl.forms import Indicator, OutlineItem, ReportForm, fill
 from nscl.paging import PageBreaker
 from nscl.template_build.heading import (
@@ -21,7 +22,7 @@ from nscl.template_build.heading import (
 )
 from nscl.template_build.layout import blocks_for, row_height
 from nscl.template_build.page import PageSetup
-from nscl.template_build.plan import ValidationRule, WorkbookPlan, cell_ref
+from nscl.template_build.plan import ValidationRule, WorkbookPlan
 from nscl.template_build.styles import BODY_SIZE, NOTE_SIZE, TABLE_SIZE, TITLE_SIZE, Styles
 from nscl.template_build.validation import ERROR_TITLE, short_title
 
@@ -266,15 +267,15 @@ def write_indicator_sheet(
             for c, when, header in ((year_col, f"năm {year}", headers[year_col]),
                                     (cum_col, f"lũy kế đến hết năm {year}", headers[cum_col])):
                 if indicator.computed:
-                    refs = [cell_ref(rows[k], c) for k in indicator.computed_from]
+                    refs = [a1(rows[k], c) for k in indicator.computed_from]
                     worksheet.write_formula(r, c, _sum_formula(refs),
                                             styles.totals_value(num_format), "")
                 else:
                     worksheet.write_blank(r, c, styles.input_cell(num_format, align="right"))
                     worksheet.validate(r, c, r, c, _value_validation(indicator, header, when))
             if indicator.kind in ("count", "amount") and not indicator.computed:
-                y = cell_ref(r, year_col)
-                cum = cell_ref(r, cum_col)
+                y = a1(r, year_col)
+                cum = a1(r, cum_col)
                 worksheet.highlight(
                     r, cum_col, r, cum_col,
                     formula=f"=AND(ISNUMBER({y}),ISNUMBER({cum}),{cum}<{y})",

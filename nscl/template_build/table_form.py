@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nscl.a1 import a1, column_letter
 from nscl.forms import Column, TableForm
 from nscl.template_build.heading import (
     write_merged,
@@ -24,14 +25,7 @@ from nscl.template_build.heading import (
 )
 from nscl.template_build.layout import blocks_for, row_height
 from nscl.template_build.page import PageSetup
-from nscl.template_build.plan import (
-    Align,
-    CellStyle,
-    SheetPlan,
-    WorkbookPlan,
-    cell_ref,
-    column_name,
-)
+from nscl.template_build.plan import Align, CellStyle, SheetPlan, WorkbookPlan
 from nscl.template_build.styles import BODY_SIZE, HEADING_SIZE, TABLE_SIZE, TITLE_SIZE, Styles
 from nscl.template_build.validation import (
     add_column_validation,
@@ -69,7 +63,7 @@ class TableLayout:
 
     def cell(self, key: str, row: int) -> str:
         """A1 reference of column ``key`` on 0-based ``row``."""
-        return cell_ref(row, self.column_index(key))
+        return a1(row, self.column_index(key))
 
 
 def column_num_format(column: Column) -> str:
@@ -93,7 +87,7 @@ def _input_format(styles: Styles, column: Column) -> CellStyle:
 
 def _computed_formula(form: TableForm, column: Column, row: int) -> str:
     """``=IF(AND(I9="",J9=""),"",N(I9)+N(J9))``: empty until one addend is filled."""
-    refs = [cell_ref(row, form.column_number(key) - 1) for key in column.computed_from]
+    refs = [a1(row, form.column_number(key) - 1) for key in column.computed_from]
     empty = ",".join(f'{ref}=""' for ref in refs)
     total = "+".join(f"N({ref})" for ref in refs)
     return f'=IF(AND({empty}),"",{total})'
@@ -230,11 +224,11 @@ def _write_totals(
     label_col = text_columns[0] if text_columns else 0
     count_col = label_col + 1
     for c, column in enumerate(form.columns):
-        letter = column_name(c)
+        letter = column_letter(c)
         if c == label_col:
             worksheet.write_text(row, c, form.totals_label, styles.totals_label())
         elif c == count_col and count_col < len(form.columns):
-            name_letter = column_name(label_col)
+            name_letter = column_letter(label_col)
             worksheet.write_formula(
                 row, c, f"=COUNTA({name_letter}{first + 1}:{name_letter}{last + 1})",
                 styles.totals_value(TASK_COUNT_FORMAT), 0,

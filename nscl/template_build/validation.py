@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 
+from nscl.a1 import column_letter
 from nscl.forms import Column, TableForm
-from nscl.template_build.plan import Highlight, SheetPlan, ValidationRule, column_name
+from nscl.template_build.plan import Highlight, SheetPlan, ValidationRule
 from nscl.template_build.styles import Styles
 
 __all__ = [
@@ -96,7 +97,7 @@ def _paint(worksheet: SheetPlan, first_row: int, last_row: int, first_col: int,
            last_col: int, fmt: Highlight, criteria: Callable[[str], str], meaning: str) -> None:
     """Conditional format ``fmt`` on the input rows of columns ``first_col``…``last_col``
     where the formula ``criteria(top-left cell)`` (relative to that cell) holds."""
-    top_left = f"{column_name(first_col)}{first_row + 1}"
+    top_left = f"{column_letter(first_col)}{first_row + 1}"
     worksheet.highlight(first_row, first_col, last_row, last_col,
                         formula=criteria(top_left), highlight=fmt, meaning=meaning)
 
@@ -108,7 +109,7 @@ def _above(cell: str, *, limit: str) -> str:
 def _started_test(form: TableForm, row: int) -> str:
     """``COUNTA($A9:$G9,$I9:$K9)>0``: the row has any typed-in value."""
     parts = [
-        f"${column_name(a)}{row + 1}:${column_name(b)}{row + 1}"
+        f"${column_letter(a)}{row + 1}:${column_letter(b)}{row + 1}"
         for a, b in input_segments(form)
     ]
     return f"COUNTA({','.join(parts)})>0"
