@@ -473,13 +473,7 @@ def check_zip_container(path: Path, limits: ReadLimits | None = None) -> set[str
     names; raises :class:`ReadFailure` (``file-too-large``, ``file-zip-bomb``,
     ``file-xml-entities``, ``file-corrupt``)."""
     limits = limits or ReadLimits()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReadFailure("file-not-found") from exc
-    if size > limits.max_file_bytes:
-        raise ReadFailure("file-too-large", size=round(size / 1048576, 1),
-                          limit=round(limits.max_file_bytes / 1048576, 1))
+    check_file_size(path, limits)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = _check_zip(zf, limits)
@@ -598,21 +592,25 @@ def _inspect_ole(path: Path, limits: ReadLimits, notes: SheetNotes) -> tuple[str
     return "xls", has_macros
 
 
-def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
-    """Open ``path`` after the safety checks; raise :class:`ReadFailure` when it cannot be read."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-    limits = limits or ReadLimits()
+def check_file_size(path: Path, limits: ReadLimits) -> int:
+    """The file's size in bytes; :class:`ReadFailure` when it is gone (``file-not-found``)
+    or larger than ``limits`` allow (``file-too-large``)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ReadFailure("file-not-found") from exc
     if size > limits.max_file_bytes:
-        raise ReadFailure(
-            "file-too-large",
-            size=round(size / 1048576, 1),
-            limit=round(limits.max_file_bytes / 1048576, 1),
-        )
+        raise ReadFailure("file-too-large", size=round(size / 1048576, 1),
+                          limit=round(limits.max_file_bytes / 1048576, 1))
+    return size
+
+
+def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    """Open ``path`` after the safety checks; raise :class:`ReadFailure` when it cannot be read."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    limits = limits or ReadLimits()
+    check_file_size(path, limits)
     container = sniff(path)
     has_macros = has_links = False
     oversized: dict[str, SheetReach] = {}

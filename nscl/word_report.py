@@ -28,7 +28,14 @@ from typing import Any
 from nscl.checks_report import is_footer_line, narrative_text
 from nscl.forms import ReportForm
 from nscl.problems import Problem, get_rule
-from nscl.reading import ReadFailure, ReadLimits, check_zip_container, describe_error, sniff
+from nscl.reading import (
+    ReadFailure,
+    ReadLimits,
+    check_file_size,
+    check_zip_container,
+    describe_error,
+    sniff,
+)
 from nscl.report_match import OutlineMatcher
 
 __all__ = [
@@ -135,13 +142,7 @@ def open_word_document(path: Path, limits: ReadLimits | None = None) -> WordDocu
     read (the same codes as a workbook's, and ``document-needs-libreoffice``,
     ``document-conversion-failed``)."""
     limits = limits or ReadLimits()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReadFailure("file-not-found") from exc
-    if size > limits.max_file_bytes:
-        raise ReadFailure("file-too-large", size=round(size / 1048576, 1),
-                          limit=round(limits.max_file_bytes / 1048576, 1))
+    check_file_size(path, limits)
     kind = word_kind(path)
     if kind == "encrypted":
         raise ReadFailure("file-encrypted")
