@@ -1,4 +1,4 @@
-"""A loopback stand-in for Google Drive v3, Sheets v4 and Google's OAuth endpoints.
+"""The Google stand-in's HTTP server: the request pipeline and the Sheets endpoints.
 
 Tests run the real google-auth, requests and gspread against it: ``StandIn()`` serves
 HTTP on 127.0.0.1 (port 0, in a thread). Point nscl at it with ``api_root`` (or
@@ -8,12 +8,12 @@ HTTP on 127.0.0.1 (port 0, in a thread). Point nscl at it with ``api_root`` (or
 It behaves like Google where nscl depends on it, checked by
 ``tests/test_google_standin_contract.py`` against recorded real traffic. This module
 holds the server, the request pipeline (faults, authentication, quotas, routing), the
-call log and the Sheets endpoints; :mod:`tests.google_standin_oauth` the OAuth
-endpoints, :mod:`tests.google_standin_drive` Drive's endpoints, access rules and query
-language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
-:mod:`tests.google_standin_grid`, :mod:`tests.google_standin_batch`,
-:mod:`tests.google_standin_values` and :mod:`tests.google_standin_formulas`), and
-:mod:`tests.google_standin_common` what they share.
+call log and the Sheets endpoints; :mod:`nscl.google.standin.oauth` the OAuth
+endpoints, :mod:`nscl.google.standin.drive` Drive's endpoints, access rules and query
+language, :mod:`nscl.google.standin.sheets` the spreadsheet model (with
+:mod:`nscl.google.standin.grid`, :mod:`nscl.google.standin.batch`,
+:mod:`nscl.google.standin.values` and :mod:`nscl.google.standin.formulas`), and
+:mod:`nscl.google.standin.common` what they share.
 
 - **OAuth**: the token endpoint verifies a service account's signed JWT (RS256, the
   key registered with the stand-in) and hands out access tokens with the requested
@@ -39,7 +39,7 @@ language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
   ``files.copy``, ``files.delete``, ``files.export`` (a spreadsheet as .xlsx, formulas
   with their values), ``comments.list`` (always empty), ``changes.getStartPageToken``
   and ``changes.list``.
-- **Sheets v4**: see :mod:`tests.google_standin_sheets`.
+- **Sheets v4**: see :mod:`nscl.google.standin.sheets`.
 - **Quotas**: token buckets per identity for Sheets reads and writes (60 per minute by
   default, refilling on the stand-in's clock) answering 429 ``RESOURCE_EXHAUSTED`` with
   Google's error body.
@@ -51,14 +51,14 @@ language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
 Not implemented (a request for these gets an error saying so, or is simply not
 served): Sheets ``spreadsheets.create`` (nscl creates through Drive), the
 ``batchUpdate`` requests listed in ``KNOWN_UNIMPLEMENTED`` of
-:mod:`tests.google_standin_batch` (borders, dimension insert/delete, filters, charts,
+:mod:`nscl.google.standin.batch` (borders, dimension insert/delete, filters, charts,
 named ranges, updating or deleting rules, ranges and metadata), ``developerMetadata``
 search endpoints, files.update (PATCH), permissions and revisions endpoints, resumable
 uploads, converting an uploaded .xlsx into a Google Sheets file, export formats other
 than .xlsx, ``fullText`` queries, comments other than an empty list, shared-drive
 management endpoints, number-format features beyond digits/grouping/decimals/quoted
 text/%/simple dates, effective formats (``effectiveFormat``), formulas outside
-:data:`tests.google_standin_formulas.FUNCTIONS`, Sheets' checks of merges against
+:data:`nscl.google.standin.formulas.FUNCTIONS`, Sheets' checks of merges against
 frozen rows, and per-project (as opposed to per-user) quotas.
 """
 
@@ -81,7 +81,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.google_standin_common import (
+from nscl.google.standin.common import (
     FOLDER_MIME,
     SCOPE,
     SHEETS_READ_SCOPES,
@@ -102,11 +102,11 @@ from tests.google_standin_common import (
     rfc3339,
     sheets_error,
 )
-from tests.google_standin_drive import DriveEndpoints
-from tests.google_standin_oauth import OAuthEndpoints, rsa_key_pair
-from tests.google_standin_sheets import Spreadsheet
+from nscl.google.standin.drive import DriveEndpoints
+from nscl.google.standin.oauth import OAuthEndpoints, rsa_key_pair
+from nscl.google.standin.sheets import Spreadsheet
 
-__all__ = ["Call", "FakeClock", "StandIn", "rfc3339"]
+__all__ = ["Call", "FakeClock", "StandIn", "WallClock", "rfc3339"]
 
 HTML_500 = ("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 500 "
             "(Server Error)!!1</title>\n  <p><b>500.</b> <ins>That’s an error.</ins>\n  "
@@ -144,6 +144,27 @@ class FakeClock:
     def now(self) -> datetime:
         """The clock's time as a UTC datetime."""
         return datetime.fromtimestamp(self.monotonic(), UTC)
+
+
+class WallClock(FakeClock):
+    """The real clock behind :class:`FakeClock`'s interface: for a stand-in that runs
+    while people watch (``nscl demo --google``), where times shown must be today's."""
+
+    def __init__(self) -> None:
+        super().__init__(time.time())
+
+    def monotonic(self) -> float:
+        """Seconds since the epoch, now."""
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (recorded in :attr:`sleeps`)."""
+        self.sleeps.append(seconds)
+        time.sleep(max(0.0, seconds))
+
+    def advance(self, seconds: float) -> None:
+        """Real time cannot be moved: wait instead."""
+        time.sleep(max(0.0, seconds))
 
 
 @dataclass
