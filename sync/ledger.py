@@ -10,6 +10,9 @@ Tables
                    JSON summary, the file counted for each agency
     ``run_files``  which versions each run counted, superseded or rejected
     ``feedback``   marked copies already sent back
+    ``google_files`` each file collected from Google Drive: its state when last fetched
+                   (Drive's ``modifiedTime`` and ``version``, the content's hash) and
+                   the last write-back (:mod:`sync.google_state`)
 
 Every change is made inside a transaction, so a run killed at any point leaves the
 ledger as it was before or after that change, never half-written.
@@ -96,6 +99,30 @@ CREATE TABLE IF NOT EXISTS feedback(
 );
 """
 
+# Tables added after the first release. Each is created when missing, so a ledger made by
+# an earlier nscl gains it on open (the migration); they add, never change, what an
+# earlier nscl reads, so ``SCHEMA_VERSION`` stays and that nscl can still open the ledger.
+_ADDED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS google_files(
+    file_id TEXT PRIMARY KEY,
+    link TEXT NOT NULL,
+    title TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    parent TEXT,
+    modified_time TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_mtime_ns INTEGER NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    fetched TEXT,
+    present INTEGER NOT NULL DEFAULT 1,
+    self_write INTEGER NOT NULL DEFAULT 0,
+    writeback_digest TEXT,
+    writeback_at TEXT,
+    writeback_due INTEGER NOT NULL DEFAULT 0
+)
+"""
+
 
 @dataclass(frozen=True)
 class VersionRecord:
@@ -164,7 +191,7 @@ class Ledger:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             with self.transaction():
-                for statement in _SCHEMA.split(";"):
+                for statement in (*_SCHEMA.split(";"), *_ADDED_SCHEMA.split(";")):
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(

@@ -33,8 +33,8 @@ __all__ = ["KNOWN_UNIMPLEMENTED", "REQUEST_KINDS", "BatchRequests"]
 REQUEST_KINDS = frozenset({
     "addSheet", "deleteSheet", "updateSheetProperties", "updateSpreadsheetProperties",
     "updateCells", "repeatCell", "mergeCells", "unmergeCells", "updateDimensionProperties",
-    "setDataValidation", "addConditionalFormatRule", "addProtectedRange",
-    "createDeveloperMetadata",
+    "setDataValidation", "addConditionalFormatRule", "deleteConditionalFormatRule",
+    "addProtectedRange", "createDeveloperMetadata",
 })
 # Real Sheets request kinds the stand-in does not implement: refused with a 400 that
 # says so (a test then fails loudly instead of the stand-in pretending).
@@ -42,7 +42,7 @@ KNOWN_UNIMPLEMENTED = frozenset({
     "updateBorders", "autoResizeDimensions", "insertDimension", "deleteDimension",
     "appendDimension", "moveDimension", "addNamedRange", "copyPaste", "cutPaste",
     "findReplace", "sortRange", "setBasicFilter", "addChart", "addBanding",
-    "duplicateSheet", "updateConditionalFormatRule", "deleteConditionalFormatRule",
+    "duplicateSheet", "updateConditionalFormatRule",
     "updateProtectedRange", "deleteProtectedRange", "updateDeveloperMetadata",
     "deleteDeveloperMetadata", "appendCells", "insertRange", "deleteRange", "pasteData",
 })
@@ -504,6 +504,17 @@ class BatchRequests:
             raise ctx.error(f"Invalid index {index}.")
         sheet.conditional_formats.insert(index, rule)
         return {}
+
+    def _do_deleteConditionalFormatRule(self, payload: dict[str, Any],
+                                        ctx: _Context) -> dict[str, Any]:
+        """Remove the rule at ``index`` of sheet ``sheetId``; the reply holds it."""
+        sheet = self._sheet(payload.get("sheetId", 0), ctx)
+        index = int(payload.get("index", 0))
+        if not 0 <= index < len(sheet.conditional_formats):
+            raise ctx.error(f"No conditional format on sheet: {sheet.sheet_id} at index: "
+                            f"{index}")
+        rule = sheet.conditional_formats.pop(index)
+        return {"deleteConditionalFormatRule": {"rule": clone(rule)}}
 
     def _do_addProtectedRange(self, payload: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         given = clone(payload.get("protectedRange") or {})

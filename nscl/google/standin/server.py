@@ -190,6 +190,21 @@ class Call:
 
 
 @dataclass
+class _Hook:
+    """Something to do before answering the next matching requests."""
+
+    action: Callable[[], None]
+    method: str | None
+    path_contains: str | None
+    times: int
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether the hook applies to this request."""
+        return ((self.method is None or self.method == method)
+                and (self.path_contains is None or self.path_contains in path))
+
+
+@dataclass
 class Fault:
     """A scripted failure for the next matching requests."""
 
@@ -227,6 +242,7 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         self.users: dict[str, Identity] = {}
         self.consenting_user = "chuyen-vien@most.example.gov.vn"
         self.faults: list[Fault] = []
+        self.hooks: list[_Hook] = []
         self.changes: list[tuple[int, str, float, bool]] = []  # (n, file id, time, removed)
         self._buckets: dict[tuple[str, str], list[float]] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -373,6 +389,32 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         with self.lock:
             self.files[file_id].permissions[email] = role
 
+    def replace_content(self, file_id: str, content: bytes, *, by: str) -> None:
+        """A new version of an uploaded file, as a person uploads it in Drive ("Manage
+        versions"): new content, ``version`` and ``modifiedTime`` move, ``by`` made it."""
+        with self.lock:
+            f = self.files[file_id]
+            assert f.content is not None, "only binary files have content to replace"
+            f.content = content
+            f.version += 1
+            self._changed(f, by=by)
+
+    def trash(self, file_id: str, *, by: str) -> None:
+        """Move a file to the trash, as a person does in Drive (it is no longer listed by
+        a query with ``trashed = false``)."""
+        with self.lock:
+            f = self.files[file_id]
+            f.trashed = True
+            f.version += 1
+            self._changed(f, by=by)
+
+    def before(self, action: Callable[[], None], *, method: str | None = None,
+               path_contains: str | None = None, times: int = 1) -> None:
+        """Run ``action`` before answering the next ``times`` matching requests (someone
+        changing a file while nscl works on it)."""
+        with self.lock:
+            self.hooks.append(_Hook(action, method, path_contains, times))
+
     def spreadsheet(self, file_id: str) -> Spreadsheet:
         """The spreadsheet model behind a Drive file (for assertions)."""
         with self.lock:
@@ -415,6 +457,13 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
                     and (path_contains is None or path_contains in c.path)
                     and (api is None or c.api == api)]
 
+    def _take_hooks(self, method: str, path: str) -> list[Callable[[], None]]:
+        with self.lock:
+            due = [h for h in self.hooks if h.times > 0 and h.matches(method, path)]
+            for hook in due:
+                hook.times -= 1
+            return [h.action for h in due]
+
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -448,6 +497,8 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
             self.calls.append(call)
         route = _route(method, parts.path)
         call.api = route[0] if route else ""
+        for action in self._take_hooks(method, parts.path):
+            action()
         fault = self._take_fault(method, parts.path)
         if fault is not None:
             call.fault = fault.kind
