@@ -514,6 +514,9 @@ class _Collector:
         self.incoming.mkdir(parents=True, exist_ok=True)
         path = self.incoming / f"{item.id}{item.extension}"
         path.write_bytes(content)
+        # Dated as Drive dates the file: the run's checks that a file did not change
+        # while it was archived compare this time.
+        os.utime(path, ns=(item.mtime_ns, item.mtime_ns))
         return path
 
     def _clear_incoming(self) -> None:

@@ -389,6 +389,19 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         with self.lock:
             self.files[file_id].permissions[email] = role
 
+    def type_in(self, spreadsheet_id: str, a1: str, rows: list[list[Any]], *, by: str,
+                option: str = "USER_ENTERED") -> None:
+        """A person types ``rows`` from the top left of ``a1`` in the browser (read as
+        Sheets reads typing in the spreadsheet's locale: "'=…" stays text); the file's
+        ``version`` and ``modifiedTime`` move, ``by`` made the change."""
+        with self.lock:
+            f = self.files[spreadsheet_id]
+            work = self.spreadsheets[spreadsheet_id].clone()
+            work.update_values(a1, {"values": rows}, option)
+            self.spreadsheets[spreadsheet_id] = work
+            f.version += 1
+            self._changed(f, by=by)
+
     def replace_content(self, file_id: str, content: bytes, *, by: str) -> None:
         """A new version of an uploaded file, as a person uploads it in Drive ("Manage
         versions"): new content, ``version`` and ``modifiedTime`` move, ``by`` made it."""
