@@ -180,6 +180,10 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(
             "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),
         output_format: Annotated[str, typer.Option("--format", help="text hoặc json.")] = "text",
+        google: Annotated[bool, typer.Option(
+            "--google", help="Thêm phần Google Drive: tổng hợp cả bảng tính Google và ghi "
+                             "kết quả kiểm tra vào đó (Google giả lập trên máy này, không cần "
+                             "tài khoản).")] = False,
     ) -> None:
         """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out."""
         from sync.demo_data import DemoRefusedError, write_demo
@@ -189,30 +193,89 @@ def register(app: typer.Typer) -> None:
         except DemoRefusedError as exc:
             _fail(str(exc))
             return
-        from sync.run import run_sync
+        google_demo = None
+        if google:
+            from sync.config import load_config
+            from sync.demo_google import start_google_demo
 
-        if output_format == "text":
-            typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
-            for note in demo.notes:
-                typer.echo(f"  * {note}")
-            typer.echo("")
-        # First night: every file but the late correction.
+            google_demo = start_google_demo(demo.root)
+            with demo.config_path.open("a", encoding="utf-8") as fh:
+                fh.write(google_demo.config_text(demo.root))
+            demo.config = load_config(demo.config_path)
         try:
-            first = run_sync(demo.config)
-        except Exception as exc:  # the run itself failed
-            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
-            return
-        delivered = demo.deliver_later()
-        if output_format == "text":
-            typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
-                       f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
-            names = ", ".join(p.name for p in delivered)
-            typer.echo(f"Sau đó nhận thêm: {names}. Tổng hợp lại (lần thứ hai):")
-            typer.echo("")
-        code = run_and_report(demo.config, output_format=output_format, dry_run=False)
-        if output_format == "text":
-            typer.echo("")
-            typer.echo(f"Cấu hình: {demo.config_path}. Chạy lại: nscl sync --config "
-                       f"{demo.config_path}")
+            code = _demo_nights(demo, google_demo, output_format)
+        finally:
+            if google_demo is not None:
+                google_demo.stop()
         # The demo contains deliberate mistakes: exit 0 unless the run itself failed.
         raise typer.Exit(2 if code == 2 else 0)
+
+
+def _demo_nights(demo: Any, google: Any, output_format: str) -> int:
+    """The demo's nights: the first, then files arrive (and, on Google, a clerk fixes a
+    mistake), the second printed in full; with Google a third with nothing new. Returns
+    the printed run's exit code."""
+    from sync.run import run_sync
+
+    text = output_format == "text"
+    if text:
+        typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
+        for note in demo.notes:
+            typer.echo(f"  * {note}")
+        if google is not None:
+            typer.echo(f"Trên Google Drive (giả lập tại {google.stand_in.url}, thư mục "
+                       "«Chương trình 1322 - đề xuất 2027»):")
+            for note in google.notes:
+                typer.echo(f"  * {note}")
+        typer.echo("")
+    # First night: every file but the late correction.
+    try:
+        first = run_sync(demo.config)
+    except Exception as exc:  # the run itself failed
+        _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+        return 2
+    delivered = demo.deliver_later()
+    fixed = google.fix_between_nights() if google is not None else ""
+    if text:
+        typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
+                   f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
+        if google is not None:
+            typer.echo(_google_night(first.result))
+        names = ", ".join(p.name for p in delivered)
+        typer.echo(f"Sau đó nhận thêm: {names}.")
+        if fixed:
+            typer.echo(fixed)
+        typer.echo("Tổng hợp lại (lần thứ hai):")
+        typer.echo("")
+    code = run_and_report(demo.config, output_format=output_format, dry_run=False)
+    if google is not None and text and code != 2:
+        third = run_sync(demo.config)
+        typer.echo("")
+        typer.echo("Lần thứ ba, không có gì thay đổi: " + _google_night(third.result))
+        rows = google.results_sheet("tp-can-tho")
+        if rows:
+            typer.echo("Sheet «Kết quả kiểm tra» mà nscl ghi vào bảng tính Google của TP Cần "
+                       "Thơ:")
+            for row in rows:
+                if row:
+                    typer.echo("  | " + " | ".join(str(v) for v in row))
+    if text:
+        typer.echo("")
+        typer.echo(f"Cấu hình: {demo.config_path}. Chạy lại: nscl sync --config "
+                   f"{demo.config_path}")
+        if google is not None:
+            typer.echo("Phần [google] của cấu hình trỏ tới Google Drive giả lập, đã dừng khi "
+                       "demo kết thúc: chạy lại cả phần Google bằng nscl demo --google. Dùng "
+                       "Google thật: xem docs/google.md.")
+    return code
+
+
+def _google_night(result: dict[str, Any]) -> str:
+    """One line on what a night cost on Google and what it wrote back."""
+    google = result.get("google") or {}
+    line = (f"Google Drive: {google.get('requests', 0)} yêu cầu ({google.get('folders', 0)} "
+            f"lần liệt kê thư mục, {google.get('fetched', 0)} tệp tải về")
+    written = (google.get("writeback") or {}).get("written") or []
+    if written:
+        line += f", ghi kết quả kiểm tra vào {len(written)} bảng tính Google"
+    return line + ")."

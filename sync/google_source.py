@@ -31,6 +31,7 @@ the first, and one per configured spreadsheet); a night with k changed files, k 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -206,6 +207,7 @@ class GoogleNight:
     folders: int = 0
     writeback_due: bool = False  # a write-back failed before: a full run retries it
     writeback: dict[str, Any] = field(default_factory=dict)  # filled by sync.writeback
+    scratch: Path | None = None  # a trial run's staging folder, removed at the end
 
     @property
     def requests(self) -> int:
@@ -260,9 +262,13 @@ class GoogleNight:
         return out
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and remove a trial run's staged files)."""
         if self.api is not None:
             self.api.close()
+        if self.scratch is not None:
+            import shutil
+
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def collect_google(
@@ -289,7 +295,9 @@ class _Collector:
                  options: GoogleOptions, dry_run: bool, now: str) -> None:
         self.config = config
         self.ledger = ledger
-        self.incoming = state_dir / "google" / "incoming"
+        # A trial run writes nothing in the state folder: it stages in a temporary one.
+        self.incoming = Path(tempfile.mkdtemp(prefix="nscl-google-")) if dry_run \
+            else state_dir / "google" / "incoming"
         self.known = known
         self.writeback = writeback
         self.options = options
@@ -297,7 +305,7 @@ class _Collector:
         self.now = now
         self.states = load_states(ledger) if ledger is not None else {}
         self.blobs = ledger.blob_paths() if ledger is not None else {}
-        self.night = GoogleNight()
+        self.night = GoogleNight(scratch=self.incoming if dry_run else None)
         self.changed: list[GoogleFileState] = []
 
     # -- the run ------------------------------------------------------------------------

@@ -93,18 +93,23 @@ def build_result(
         "totals": figures(totals),
         "totals_text": consolidator.totals_text(totals),
         "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows,
-                      "agency": r.agency} for r in cons.rejected],
+                      "agency": r.agency, **_titled(cons, r.file)} for r in cons.rejected],
         "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
                        for s in cons.superseded],
-        "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency}
-                   for o in cons.others],
-        "deferred": [{"file": d.file, "title": d.title, "reason": d.reason,
+        "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency,
+                    **_titled(cons, o.file)} for o in cons.others],
+        "deferred": [{"file": d.file, "title": cons.label(d.file), "reason": d.reason,
                       "agency": d.agency, "kept": d.kept} for d in cons.deferred],
         "changes": change_counts,
         "feedback": feedback or {},
         "unchanged": False,
         "log": log,
     }
+
+
+def _titled(cons: Consolidation, file: str) -> dict[str, str]:
+    """``{"title": …}`` for a file from Google (its ``file`` is a link), else nothing."""
+    return {"title": cons.label(file)} if file in cons.linked else {}
 
 
 def _pct(n: int, d: int) -> str:
@@ -169,13 +174,13 @@ def summary_text(result: dict[str, Any]) -> str:
     if rejected:
         lines.append(f"Tệp bị từ chối: {len(rejected)}")
         for r in rejected:
-            lines.append(f"  - {r['file']}: {r['reason']}")
+            lines.append(f"  - {r.get('title') or r['file']}: {r['reason']}")
     others = result.get("others", [])
     if others:
         lines.append(f"Tệp khác trong thư mục nhận, không phải bảng tính (không tổng hợp): "
                      f"{len(others)}")
         for o in others[:_OTHERS_SHOWN]:
-            lines.append(f"  - {o['file']}: {o['reason']}")
+            lines.append(f"  - {o.get('title') or o['file']}: {o['reason']}")
         if len(others) > _OTHERS_SHOWN:
             lines.append(f"  - và {len(others) - _OTHERS_SHOWN} tệp khác (xem bảng tổng hợp, "
                          "sheet Tình hình nộp)")

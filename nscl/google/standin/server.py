@@ -147,15 +147,17 @@ class FakeClock:
 
 
 class WallClock(FakeClock):
-    """The real clock behind :class:`FakeClock`'s interface: for a stand-in that runs
-    while people watch (``nscl demo --google``), where times shown must be today's."""
+    """Real time behind :class:`FakeClock`'s interface, for a stand-in that runs while
+    people watch (``nscl demo --google``): it runs at the pace of the real clock, from
+    ``start`` (seconds since the epoch; default: now) when it is made."""
 
-    def __init__(self) -> None:
-        super().__init__(time.time())
+    def __init__(self, start: float | None = None) -> None:
+        super().__init__(time.time() if start is None else start)
+        self._offset = self._now - time.time()
 
     def monotonic(self) -> float:
-        """Seconds since the epoch, now."""
-        return time.time()
+        """Seconds since the epoch, on this clock."""
+        return time.time() + self._offset
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` (recorded in :attr:`sleeps`)."""
@@ -345,10 +347,12 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         return self._add(name, SPREADSHEET_MIME, owner=owner, parent=parent,
                          shared_with=shared_with)
 
-    def add_file(self, name: str, content: bytes, *, mime_type: str = XLSX_MIME,
+    def add_file(self, name: str, content: bytes | None, *, mime_type: str = XLSX_MIME,
                  owner: str | None = None, parent: str | None = None,
                  shared_with: dict[str, str] | None = None) -> str:
-        """A binary file (an .xlsx an agency uploaded); return its ID."""
+        """A binary file (an .xlsx an agency uploaded), or with ``content`` None a Google
+        file other than a spreadsheet (a Google Docs document …); return its ID."""
+        assert content is not None or mime_type.startswith("application/vnd.google-apps.")
         return self._add(name, mime_type, owner=owner, parent=parent,
                          shared_with=shared_with, content=content)
 
