@@ -20,7 +20,7 @@ from nscl.numbers import format_number
 from nscl.report import FileReport, TaskRow
 from nscl.text import compare_key
 from sync.consolidate import ChartContext, Figure, FigureColumn
-from sync.master import PROBLEMS_SHEET, write_file_cell
+from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
 from sync.print_layout import (
     DEFAULT_ROW_POINTS,
@@ -347,7 +347,8 @@ class FormAConsolidator:
                 # The agency column is left empty on the sub-header, so that filtering it
                 # shows the agency's tasks only.
                 ws.write_string(r, status_col, status, styles.status[sub.status])
-                write_file_cell(ws, r, file_col, consolidation, sub.file, styles.agency_file)
+                ws.write_string(r, file_col, safe_text(consolidation.label(sub.file)),
+                                styles.agency_file)
                 r += 1
                 first = r
                 agency_sum = dict(zero)

@@ -39,7 +39,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nscl.google.config import GoogleConfig
-from nscl.google.errors import GoogleDeferredError, GoogleError, GoogleNotFoundError
+from nscl.google.errors import (
+    GoogleDeferredError,
+    GoogleError,
+    GoogleNotFoundError,
+    GoogleTransientError,
+)
 from nscl.google.urls import FOLDER_MIME, SPREADSHEET_MIME, XLSX_MIME, spreadsheet_url
 from sync.collect import Candidate, is_candidate_name, other_file_kind
 from sync.google_state import GoogleFileState, load_states, mark_absent, save_state
@@ -389,7 +394,8 @@ class _Collector:
                     listed = list(api.drive.iter_files(
                         q=query_in_folder(folder), fields=_LIST_FIELDS, page_size=_PAGE_SIZE))
                 except GoogleError as exc:
-                    failure = failure or _reason(exc)
+                    failure = failure or ("không lấy được danh sách tệp của thư mục Google "
+                                          f"Drive: {_reason(exc)}")
                     LOGGER.warning("không lấy được danh sách thư mục Google Drive %s: %s",
                                    folder, exc)
                     continue
@@ -405,11 +411,11 @@ class _Collector:
             try:
                 data = api.drive.get_file(spreadsheet_id, fields=_FILE_FIELDS)
             except GoogleNotFoundError as exc:
-                self._unreachable(spreadsheet_id, _reason(exc))
+                self._unreachable(spreadsheet_id, _reason(exc, spreadsheet_id))
                 continue
             except GoogleError as exc:
-                failure = failure or _reason(exc)
-                self._unreachable(spreadsheet_id, _reason(exc))
+                failure = failure or _reason(exc, spreadsheet_id)
+                self._unreachable(spreadsheet_id, _reason(exc, spreadsheet_id))
                 continue
             if not data.get("trashed"):
                 items.append(_Item.of(data, None))
@@ -477,8 +483,8 @@ class _Collector:
             LOGGER.info("%s không còn trên Google Drive: %s", item.name, exc)
             return
         except GoogleError as exc:
-            reason = _reason(exc)
-            LOGGER.warning("chưa tải được %s (%s): %s", item.name, item.link, reason)
+            reason = _reason(exc, item.id, item.name)
+            LOGGER.warning("chưa tải được %s (%s): %s", item.name, item.link, exc)
             if state is not None and held is not None:
                 self._keep(state, reason, title=item.name)
             else:
@@ -538,9 +544,14 @@ class _Collector:
                 continue
 
 
-def _reason(exc: GoogleError) -> str:
-    """Why a file was not fetched, for the master and the JSON (Vietnamese)."""
+def _reason(exc: GoogleError, file_id: str = "", title: str = "") -> str:
+    """Why a file was not fetched, for the master and the JSON (Vietnamese), naming the
+    file by its title rather than its Drive ID."""
     if isinstance(exc, GoogleDeferredError):
-        return ("hết thời gian dành cho Google trong lần chạy này "
-                f"({exc.reason_text}); sẽ tải lại ở lần chạy sau")
-    return str(exc)
+        return f"hết thời gian dành cho Google trong lần chạy này ({exc.reason_text})"
+    if isinstance(exc, GoogleTransientError) and exc.status is not None:
+        return f"Google tạm thời không phục vụ (mã {exc.status}), đã thử lại nhiều lần"
+    text = str(exc)
+    if file_id:
+        text = text.replace(f"tệp Google Drive «{file_id}»", f"«{title or file_id}»")
+    return text

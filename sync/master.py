@@ -41,7 +41,6 @@ __all__ = [
     "MasterLockedError",
     "MasterWritten",
     "clean_temporary_masters",
-    "write_file_cell",
     "write_master",
 ]
 
@@ -75,15 +74,6 @@ def _section_head(ws: Any, st: Styles, r: int, title: str,
         else:
             ws.merge_range(r, first, r, last, text, st.header)
     return r
-
-
-def write_file_cell(ws: Any, r: int, c: int, cons: Consolidation, file: str, fmt: Any) -> None:
-    """A file's cell: its path in the inbox, or a Google file's title linking to it."""
-    label = cons.linked.get(file)
-    if label is None:
-        ws.write_string(r, c, safe_text(file), fmt)
-    else:
-        ws.write_url(r, c, file, fmt, string=safe_text(label))
 
 
 def _stale_note(reason: str) -> str:
@@ -141,7 +131,7 @@ def _write_by_agency(
         if sub.stale is not None:
             status += " (chưa cập nhật được)"
         ws.write_string(r, c, status, st.status[sub.status])
-        write_file_cell(ws, r, c + 1, cons, sub.file, st.text)
+        ws.write_string(r, c + 1, safe_text(cons.label(sub.file)), st.text)
         ws.write_datetime(r, c + 2, _local(sub.received, tz), st.datetime)
         ws.write_number(r, c + 3, len(sub.report.errors), st.count)
         ws.write_number(r, c + 4, len(sub.report.warnings), st.count)
@@ -259,19 +249,19 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, 6, "x" if sub and sub.has_errors else "", st.center)
         if sub:
             ws.write_datetime(r, 7, _local(sub.received, tz), st.datetime)
-            write_file_cell(ws, r, 8, cons, sub.file, st.text)
+            ws.write_string(r, 8, safe_text(cons.label(sub.file)), st.text)
         else:
             ws.write_blank(r, 7, None, st.datetime)
             ws.write_blank(r, 8, None, st.text)
         notes = [] if line.agency.expected else ["Ngoài danh sách phải nộp"]
         if sub is not None and sub.stale is not None:
             notes.append(_stale_note(sub.stale))
-        notes += [f"Có tệp «{cons.label(d.file)}» trên Google Drive chưa tải được: {d.reason}"
+        notes += [f"Có tệp «{cons.name(d.file)}» trên Google Drive chưa tải được: {d.reason}"
                   for d in deferred_of.get(line.agency.code, ()) if not d.kept]
-        notes += [f"Tệp «{cons.label(rej.file)}» bị từ chối (xem sheet «{UNUSED_FILES_SHEET}»)"
+        notes += [f"Tệp «{cons.name(rej.file)}» bị từ chối (xem sheet «{UNUSED_FILES_SHEET}»)"
                   for rej in rejected_of.get(line.agency.code, ())]
         if sub is None:  # why nothing counts: a .zip, a PDF … sent instead
-            notes += [f"Có tệp «{cons.label(other.file)}» nhưng không phải tệp bảng tính (xem "
+            notes += [f"Có tệp «{cons.name(other.file)}» nhưng không phải tệp bảng tính (xem "
                       f"sheet «{UNUSED_FILES_SHEET}»)"
                       for other in others_of.get(line.agency.code, ())]
         note = "; ".join(notes)
@@ -303,7 +293,7 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, rej in enumerate(cons.rejected, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        write_file_cell(ws, r, 1, cons, rej.file, st.text)
+        ws.write_string(r, 1, safe_text(cons.label(rej.file)), st.text)
         ws.merge_range(r, 2, r, 6, safe_text(rej.reason), st.text)
         ws.write_number(r, 7, rej.rows, st.integer)
         ws.merge_range(r, 8, r, 9, rej.code, st.code)
@@ -321,7 +311,7 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, old in enumerate(cons.superseded, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        write_file_cell(ws, r, 1, cons, old.file, st.text)
+        ws.write_string(r, 1, safe_text(cons.label(old.file)), st.text)
         ws.merge_range(r, 2, r, 3, old.agency.name, st.text)
         ws.merge_range(r, 4, r, 7, safe_text(cons.label(old.replaced_by)), st.text)
         ws.merge_range(r, 8, r, 9, "", st.datetime)
@@ -344,7 +334,7 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, other in enumerate(cons.others, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        write_file_cell(ws, r, 1, cons, other.file, st.text)
+        ws.write_string(r, 1, safe_text(cons.label(other.file)), st.text)
         ws.merge_range(r, 2, r, 5, other.reason, st.text)
         when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
         ws.write_datetime(r, 6, _local(when, tz), st.datetime)
@@ -374,7 +364,7 @@ def _write_deferred(ws: Any, st: Styles, cons: Consolidation, r: int,
     for n, item in enumerate(cons.deferred, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        write_file_cell(ws, r, 1, cons, item.file, st.text)
+        ws.write_string(r, 1, safe_text(cons.label(item.file)), st.text)
         ws.merge_range(r, 2, r, 6, safe_text(item.reason), st.text)
         agency = _agency_name(item.agency, names) if item.agency else ""
         used = ("Bản tải được lần trước" if item.kept else "Chưa có bản nào") + (
@@ -412,7 +402,7 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             fmt = st.error if p.severity == "error" else st.warning
             ws.write_number(r, 0, n, st.integer)
             ws.write_string(r, 1, sub.agency.name, st.text)
-            write_file_cell(ws, r, 2, cons, sub.file, st.text)
+            ws.write_string(r, 2, safe_text(cons.label(sub.file)), st.text)
             ws.write_string(r, 3, safe_text(p.sheet or ""), st.text)
             ws.write_string(r, 4, p.cell or "", st.center)
             ws.write_string(r, 5, SEVERITY_LABELS.get(p.severity, p.severity),

@@ -226,13 +226,18 @@ class Consolidation:
     first_run: bool = True
     letterhead: Letterhead = field(default_factory=Letterhead)
     deferred: list[Deferred] = field(default_factory=list)
-    # Files collected from Google: link (their ``file``) -> how the master names them.
+    # Files collected from Google: link (their ``file``) -> their name, as "<title>
+    # (Google Sheets)" or "<title> (Google Drive)".
     linked: dict[str, str] = field(default_factory=dict)
 
-    def label(self, file: str) -> str:
-        """How the master names a file: its path in the inbox, or a Google file's title
-        (the cell links to the file)."""
+    def name(self, file: str) -> str:
+        """A file's name in a sentence: its path in the inbox, or a Google file's title."""
         return self.linked.get(file, file)
+
+    def label(self, file: str) -> str:
+        """A file as a cell of the master names it: its path in the inbox, or a Google
+        file's title and, on the next line, its link."""
+        return f"{self.linked[file]}\n{file}" if file in self.linked else file
 
     @property
     def submissions(self) -> list[Submission]:

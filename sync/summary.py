@@ -98,7 +98,7 @@ def build_result(
                        for s in cons.superseded],
         "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency,
                     **_titled(cons, o.file)} for o in cons.others],
-        "deferred": [{"file": d.file, "title": cons.label(d.file), "reason": d.reason,
+        "deferred": [{"file": d.file, "title": cons.name(d.file), "reason": d.reason,
                       "agency": d.agency, "kept": d.kept} for d in cons.deferred],
         "changes": change_counts,
         "feedback": feedback or {},
@@ -109,7 +109,7 @@ def build_result(
 
 def _titled(cons: Consolidation, file: str) -> dict[str, str]:
     """``{"title": …}`` for a file from Google (its ``file`` is a link), else nothing."""
-    return {"title": cons.label(file)} if file in cons.linked else {}
+    return {"title": cons.name(file)} if file in cons.linked else {}
 
 
 def _pct(n: int, d: int) -> str:
