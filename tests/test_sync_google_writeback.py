@@ -236,3 +236,24 @@ def test_a_write_that_fails_is_tried_again_next_night(folder: Folder, world: Wor
     assert not again.unchanged  # a write-back was due: not the stored result
     assert len(again.result["google"]["writeback"]["written"]) == 1
     assert "required-missing" in _codes(_results(_model(world, folder)))
+
+
+def test_the_stand_in_deletes_a_conditional_format_rule_as_google_does(
+        folder: Folder, world: World) -> None:
+    from nscl.google.errors import GoogleRequestError
+
+    sheet = folder.sheets["bo-cong-thuong"]
+    api = folder.world.api("writeback")
+    ss = _model(world, folder)
+    table = ss.sheet_by_title(sheet.table_sheet)
+    assert table is not None
+    rules = copy.deepcopy(table.conditional_formats)
+    answer = api.sheets.batch_update(sheet.id, [{"deleteConditionalFormatRule": {
+        "sheetId": table.sheet_id, "index": 1}}])
+    deleted = answer["replies"][0]["deleteConditionalFormatRule"]["rule"]
+    assert deleted["ranges"] == rules[1]["ranges"]
+    after = _model(world, folder).sheet_by_title(sheet.table_sheet)
+    assert after is not None and len(after.conditional_formats) == len(rules) - 1
+    with pytest.raises(GoogleRequestError, match="400"):
+        api.sheets.batch_update(sheet.id, [{"deleteConditionalFormatRule": {
+            "sheetId": table.sheet_id, "index": len(rules) + 5}}])

@@ -47,12 +47,16 @@ language, :mod:`nscl.google.standin.sheets` the spreadsheet model (with
   ``Retry-After``), Drive's 403 ``userRateLimitExceeded``, a connection reset, a stall
   (no answer for a while, then the answer), and a reset after the request was applied.
 - **Call log** (:attr:`StandIn.calls`) for call-count assertions.
+- **People's side**, without HTTP: :meth:`StandIn.type_in` (a clerk typing in the
+  browser), :meth:`StandIn.replace_content` (a new version of an uploaded file),
+  :meth:`StandIn.trash`, and :meth:`StandIn.before` (run something before a matching
+  request: a file changing while nscl works on it).
 
 Not implemented (a request for these gets an error saying so, or is simply not
 served): Sheets ``spreadsheets.create`` (nscl creates through Drive), the
 ``batchUpdate`` requests listed in ``KNOWN_UNIMPLEMENTED`` of
 :mod:`nscl.google.standin.batch` (borders, dimension insert/delete, filters, charts,
-named ranges, updating or deleting rules, ranges and metadata), ``developerMetadata``
+named ranges, updating rules, deleting ranges and metadata), ``developerMetadata``
 search endpoints, files.update (PATCH), permissions and revisions endpoints, resumable
 uploads, converting an uploaded .xlsx into a Google Sheets file, export formats other
 than .xlsx, ``fullText`` queries, comments other than an empty list, shared-drive
