@@ -181,6 +181,18 @@ class _Item:
     def mtime_ns(self) -> int:
         return _time_ns(self.modified_time)
 
+    @property
+    def content_ns(self) -> int:
+        """The content's modification time for the ledger: Drive's ``modifiedTime`` (to
+        the millisecond), with Drive's version in the nanoseconds below it, so that two
+        versions never share a time even when Drive gives both the same millisecond
+        (the ledger knows a version by path, size and time)."""
+        try:
+            version = int(self.version) % 1_000_000
+        except ValueError:
+            version = 0
+        return self.mtime_ns + version
+
 
 def _time_ns(text: str) -> int:
     """Nanoseconds since the epoch of Drive's RFC 3339 time (0 when unreadable)."""
@@ -491,19 +503,19 @@ class _Collector:
                 self.night.deferred.append(Deferred(item.link, item.name, reason))
             return
         self.night.fetched += 1
-        path = self._stage(item, content)
+        path, mtime_ns = self._stage(item, content)
         import hashlib
 
         sha = hashlib.sha256(content).hexdigest()
         self.night.candidates.append(GoogleCandidate(
-            path=path, rel=item.link, size=len(content), mtime_ns=item.mtime_ns,
+            path=path, rel=item.link, size=len(content), mtime_ns=mtime_ns,
             file_id=item.id, title=item.name, native=item.native))
         previous = state or GoogleFileState(item.id, item.link, item.name, item.mime_type,
                                             item.parent, "", "", 0)
         self.changed.append(replace(
             previous, link=item.link, title=item.name, mime_type=item.mime_type,
             parent=item.parent, modified_time=item.modified_time, version=item.version,
-            content_mtime_ns=item.mtime_ns, sha256=sha, size=len(content), fetched=self.now,
+            content_mtime_ns=mtime_ns, sha256=sha, size=len(content), fetched=self.now,
             present=True, self_write=False))
 
     def _keep(self, state: GoogleFileState, reason: str, *, title: str | None = None) -> None:
@@ -523,15 +535,15 @@ class _Collector:
             return api.drive.export(item.id, max_bytes=_MAX_BYTES)
         return api.drive.download(item.id, max_bytes=_MAX_BYTES)
 
-    def _stage(self, item: _Item, content: bytes) -> Path:
-        """Write fetched bytes where the run reads and archives them from."""
+    def _stage(self, item: _Item, content: bytes) -> tuple[Path, int]:
+        """Write fetched bytes where the run reads and archives them from; the path and
+        its modification time (Drive's, as the file system keeps it: the run checks
+        that a file did not change while it was archived against this time)."""
         self.incoming.mkdir(parents=True, exist_ok=True)
         path = self.incoming / f"{item.id}{item.extension}"
         path.write_bytes(content)
-        # Dated as Drive dates the file: the run's checks that a file did not change
-        # while it was archived compare this time.
-        os.utime(path, ns=(item.mtime_ns, item.mtime_ns))
-        return path
+        os.utime(path, ns=(item.content_ns, item.content_ns))
+        return path, path.stat().st_mtime_ns
 
     def _clear_incoming(self) -> None:
         """Remove what an earlier run staged (already archived, or fetched again)."""

@@ -21,6 +21,7 @@ from sync.run import RunOutcome, run_sync
 from tests.google_support import CLERK, FAST_POLICY, World
 
 YEAR = 2027
+_UPLOADS: dict[tuple[str, tuple[Task, ...]], bytes] = {}
 
 
 @dataclass
@@ -108,10 +109,13 @@ class Folder:
     def upload(self, agency: str, tasks: Sequence[Task], *, name: str | None = None) -> str:
         """The agency's Excel file (the official template filled in) uploaded to the
         folder."""
-        path = write_submission(self.root / "uploads" / f"{agency}.xlsx", agency_code=agency,
-                                year=YEAR, tasks=tasks)
+        key = (agency, tuple(tasks))
+        if key not in _UPLOADS:  # the same workbook for every test that uploads it
+            path = write_submission(self.root / "uploads" / f"{agency}.xlsx",
+                                    agency_code=agency, year=YEAR, tasks=tasks)
+            _UPLOADS[key] = path.read_bytes()
         file_id = self.world.stand_in.add_file(name or f"{get_agency(agency).name}.xlsx",
-                                               path.read_bytes(), parent=self.world.folder_id,
+                                               _UPLOADS[key], parent=self.world.folder_id,
                                                owner=CLERK)
         self.uploads[agency] = file_id
         return file_id
