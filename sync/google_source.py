@@ -225,6 +225,7 @@ class GoogleNight:
     writeback_due: bool = False  # a write-back failed before: a full run retries it
     writeback: dict[str, Any] = field(default_factory=dict)  # filled by sync.writeback
     scratch: Path | None = None  # a trial run's staging folder, removed at the end
+    writes: bool = False  # write-back is on (turning it on makes a full run)
 
     @property
     def requests(self) -> int:
@@ -248,9 +249,11 @@ class GoogleNight:
         return out
 
     def fingerprint_lines(self) -> list[str]:
-        """What the master shows of Google beyond the files' contents: the files not
-        updated and why, the failure of the Google part."""
+        """What the run's result depends on beyond the files' contents: the Google files
+        not updated and why, the failure of the Google part, whether write-back is on."""
         lines = [f"deferred\t{d.file}\t{d.reason}" for d in self.deferred]
+        if self.writes:
+            lines.append("writeback")
         if self.error:
             lines.append(f"google-error\t{self.error}")
         return lines
@@ -322,7 +325,8 @@ class _Collector:
         self.now = now
         self.states = load_states(ledger) if ledger is not None else {}
         self.blobs = ledger.blob_paths() if ledger is not None else {}
-        self.night = GoogleNight(scratch=self.incoming if dry_run else None)
+        self.night = GoogleNight(scratch=self.incoming if dry_run else None,
+                                 writes=writeback)
         self.changed: list[GoogleFileState] = []
 
     # -- the run ------------------------------------------------------------------------

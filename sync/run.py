@@ -48,7 +48,14 @@ if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays
     from nscl.report import FileReport
     from sync.consolidate import Consolidator
     from sync.google_source import GoogleNight, GoogleOptions
-    from sync.model import AgencyInfo, Consolidation, Rejected, Submission, Superseded
+    from sync.model import (
+        AgencyInfo,
+        Consolidation,
+        Deferred,
+        Rejected,
+        Submission,
+        Superseded,
+    )
     from sync.validate import ValidationPool
 
 __all__ = [
@@ -561,6 +568,7 @@ class _Pipeline:
         from sync.model import Consolidation
 
         config, ledger = self.config, self.ledger
+        deferred, linked = self._google_marks(chosen)
         statuses = build_statuses(expected_agencies(config, chosen.directory),
                                   chosen.submissions)
         previous = ledger.last_written_run(exclude_fingerprint=fp) if ledger else None
@@ -572,7 +580,6 @@ class _Pipeline:
         titles = self.google.titles if self.google is not None else {}
         rejected = sorted((_attributed(r, titles) for r in files.rejected),
                           key=lambda r: r.file)
-        deferred, linked = self._google_marks(chosen)
         return Consolidation(
             form=config.form, year=chosen.year, deadline=config.deadline,
             generated_at=self.now(), statuses=statuses, rejected=rejected,
@@ -652,7 +659,7 @@ class _Pipeline:
     def _google_lines(self) -> list[str]:
         return self.google.fingerprint_lines() if self.google is not None else []
 
-    def _google_marks(self, chosen: _Chosen) -> tuple[list[Any], dict[str, str]]:
+    def _google_marks(self, chosen: _Chosen) -> tuple[list[Deferred], dict[str, str]]:
         """The Google files not updated (with the agency they belong to) and how the
         master names Google files; the counted Google files get their title and, when
         they are a last good version kept, why."""

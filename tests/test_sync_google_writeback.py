@@ -257,3 +257,15 @@ def test_the_stand_in_deletes_a_conditional_format_rule_as_google_does(
     with pytest.raises(GoogleRequestError, match="400"):
         api.sheets.batch_update(sheet.id, [{"deleteConditionalFormatRule": {
             "sheetId": table.sheet_id, "index": len(rules) + 5}}])
+
+
+def test_turning_write_back_on_writes_even_when_nothing_changed(folder: Folder,
+                                                                world: World) -> None:
+    before = folder.run()
+    assert "writeback" not in before.result["google"]
+    assert RESULTS_SHEET not in [s.title for s in _model(world, folder).sheets]
+    mark = len(world.stand_in.calls)
+    night = folder.run(writeback=True)
+    assert not night.unchanged
+    assert [c.method for c in calls_since(world, mark)] == ["GET", "GET", "POST"]
+    assert "required-missing" in _codes(_results(_model(world, folder)))
