@@ -307,3 +307,69 @@ def _master_texts(path: Path, sheet: str) -> list[str]:
 
     ws = openpyxl.load_workbook(path, read_only=True)[sheet]
     return [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
+
+
+def test_a_listing_that_fails_keeps_every_known_file_and_reports_none_missing(
+        folder: Folder, world: World) -> None:
+    first = folder.run()
+    world.stand_in.fail("503", path_contains="/drive/v3/files", method="GET", times=100)
+    night = folder.run()
+    assert night.exit_code == 1
+    assert "danh sách tệp của thư mục Google Drive" in night.result["google"]["error"]
+    agencies = by_agency(night)
+    for code in ("bo-cong-thuong", "bo-y-te", "tinh-nghe-an"):
+        assert agencies[code]["status"] == "ok" and agencies[code]["stale"] is True
+        assert agencies[code]["total"] == by_agency(first)[code]["total"]
+    assert "agency-withdrawn" not in night.result["changes"]
+
+
+def test_configured_spreadsheets_outside_the_folder_cost_one_request_each(
+        world: World, tmp_path: Path) -> None:
+    folder = Folder(world, tmp_path / "site", expected=AGENCIES)
+    elsewhere = world.stand_in.add_folder("Của Bộ Công Thương", parent=world.drive_id)
+    sheet = folder.publish("bo-cong-thuong", tasks(2, 1), parent=elsewhere)
+    from dataclasses import replace
+
+    world.config = replace(world.config, folder_id=None, spreadsheets=(sheet.id,))
+    first = folder.run()
+    assert by_agency(first)["bo-cong-thuong"]["tasks"] == 2
+    assert first.result["google"]["requests"] == 2  # files.get + export
+    mark = len(world.stand_in.calls)
+    second = folder.run()
+    assert second.unchanged
+    assert [c.path for c in calls_since(world, mark)] == [f"/drive/v3/files/{sheet.id}"]
+
+
+def test_a_folder_of_more_than_a_thousand_files_is_listed_page_by_page(
+        world: World, tmp_path: Path) -> None:
+    folder = Folder(world, tmp_path / "site", expected=AGENCIES)
+    for i in range(1001):
+        world.stand_in.add_file(f"anh chup {i:04d}.jpg", b"\xff\xd8", mime_type="image/jpeg",
+                                parent=world.folder_id, owner=CLERK)
+    first = folder.run()
+    assert len(first.result["others"]) == 1001
+    mark = len(world.stand_in.calls)
+    second = folder.run()
+    assert second.unchanged and second.result["google"]["requests"] == 2
+    assert [c.query.get("pageToken") is not None for c in calls_since(world, mark)] == [
+        False, True]
+
+
+def test_a_trial_run_fetches_but_writes_nothing(folder: Folder, world: World) -> None:
+    from sync.google_source import GoogleOptions
+    from sync.run import run_sync
+    from tests.google_support import FAST_POLICY
+
+    import tempfile
+
+    options = GoogleOptions(clock=world.clock, policy=FAST_POLICY)
+    mark = len(world.stand_in.calls)
+    scratch = set(Path(tempfile.gettempdir()).glob("nscl-google-*"))
+    trial = run_sync(folder.config(writeback=True), dry_run=True, google=options)
+    assert {a["code"] for a in trial.result["agencies"] if a["source"] == "google"} == {
+        "bo-cong-thuong", "bo-y-te", "tinh-nghe-an"}
+    assert not (folder.root / "state").exists()
+    assert not (folder.root / "out").exists()
+    assert "writeback" not in trial.result["google"]
+    assert [c.api for c in calls_since(world, mark)] == ["drive"] * 4
+    assert set(Path(tempfile.gettempdir()).glob("nscl-google-*")) == scratch  # removed
