@@ -356,11 +356,11 @@ def test_a_folder_of_more_than_a_thousand_files_is_listed_page_by_page(
 
 
 def test_a_trial_run_fetches_but_writes_nothing(folder: Folder, world: World) -> None:
+    import tempfile
+
     from sync.google_source import GoogleOptions
     from sync.run import run_sync
     from tests.google_support import FAST_POLICY
-
-    import tempfile
 
     options = GoogleOptions(clock=world.clock, policy=FAST_POLICY)
     mark = len(world.stand_in.calls)
