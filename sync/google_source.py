@@ -328,6 +328,7 @@ class _Collector:
         self.night = GoogleNight(scratch=self.incoming if dry_run else None,
                                  writes=writeback)
         self.changed: list[GoogleFileState] = []
+        self.accounted: set[str] = set()  # known files already kept (not missing)
 
     # -- the run ------------------------------------------------------------------------
 
@@ -360,7 +361,8 @@ class _Collector:
                 self._spreadsheet(item)
             else:
                 self._other(item)
-        missing = [s for s in self.states.values() if s.present and s.file_id not in seen]
+        missing = [s for s in self.states.values()
+                   if s.present and s.file_id not in seen | self.accounted]
         if complete:
             if missing and not self.dry_run and self.ledger is not None:
                 mark_absent(self.ledger, [s.file_id for s in missing])
@@ -443,7 +445,7 @@ class _Collector:
         state = self.states.get(file_id)
         if state is not None and state.present:
             self._keep(state, reason)
-            state.present = False  # handled: not "missing" again below
+            self.accounted.add(file_id)
         else:
             self.night.deferred.append(Deferred(spreadsheet_url(file_id), file_id, reason))
 

@@ -329,9 +329,15 @@ def write_back(api: GoogleApi, targets: Iterable[tuple[WriteTarget, str | None]]
                 set_writeback(ledger, state.file_id, digest=None, at=now, self_write=True,
                               due=True)
             continue
-        except GoogleError as exc:
-            LOGGER.warning("chưa ghi được kết quả kiểm tra vào %s: %s", state.link, exc)
-            failed.append({"file": state.link, "reason": str(exc)})
+        except Exception as exc:  # a write-back never stops the run (logged, retried)
+            if isinstance(exc, GoogleError):
+                reason = str(exc)
+                LOGGER.warning("chưa ghi được kết quả kiểm tra vào %s: %s", state.link, exc)
+            else:
+                reason = ("lỗi nội bộ của nscl khi ghi kết quả (mã lỗi kỹ thuật: "
+                          f"{type(exc).__name__}), xem nhật ký")
+                LOGGER.exception("lỗi khi ghi kết quả kiểm tra vào %s", state.link)
+            failed.append({"file": state.link, "reason": reason})
             if ledger is not None:
                 set_writeback(ledger, state.file_id, digest=state.writeback_digest,
                               at=state.writeback_at, self_write=state.self_write, due=True)
