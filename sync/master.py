@@ -127,10 +127,7 @@ def _write_by_agency(
         for f in figs:
             write_cell(ws, r, fig_cols[f.key], values.get(f.key), fmt_of[f.kind])
         c = 3 + len(figs)
-        status = STATUS_LABELS[sub.status]
-        if sub.stale is not None:
-            status += " (chưa cập nhật được)"
-        ws.write_string(r, c, status, st.status[sub.status])
+        ws.write_string(r, c, STATUS_LABELS[sub.status], st.status[sub.status])
         ws.write_string(r, c + 1, safe_text(cons.label(sub.file)), st.text)
         ws.write_datetime(r, c + 2, _local(sub.received, tz), st.datetime)
         ws.write_number(r, c + 3, len(sub.report.errors), st.count)
@@ -138,7 +135,7 @@ def _write_by_agency(
         # A long file path or agency name wraps: the row grows to show it (no
         # spreadsheet application sizes rows on opening).
         height = row_height([(cons.label(sub.file), widths[c + 1]),
-                             (sub.agency.name, widths[1]), (status, widths[c])])
+                             (sub.agency.name, widths[1])])
         if height is not None:
             ws.set_row(r, height)
         r += 1
