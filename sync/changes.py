@@ -33,11 +33,12 @@ def compute_changes(
         old_sha = previous.get(code)
         if old_sha is None:
             changes.append(Change(sub.agency, "agency-new", "",
-                                  f"{consolidator.describe_rows(sub.report)}, tệp «{sub.file}»"))
+                                  f"{consolidator.describe_rows(sub.report)}, "
+                                  f"tệp «{sub.title or sub.file}»"))
             continue
         if old_sha == sub.sha256:
             continue
-        changes.append(Change(sub.agency, "agency-updated", "", f"Tệp «{sub.file}»"))
+        changes.append(Change(sub.agency, "agency-updated", "", f"Tệp «{sub.title or sub.file}»"))
         old = previous_report(old_sha)
         if old is None:
             continue

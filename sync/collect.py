@@ -87,6 +87,11 @@ class Candidate:
         """Modification time, seconds since the epoch."""
         return self.mtime_ns / 1e9
 
+    @property
+    def display_name(self) -> str:
+        """The name the file's problems are reported under: its path in the inbox."""
+        return self.rel
+
 
 @dataclass(frozen=True)
 class InboxContents:

@@ -207,6 +207,10 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(
             "--out", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path("demo-output"),
         output_format: Annotated[str, typer.Option("--format", help="text hoặc json.")] = "text",
+        google: Annotated[bool, typer.Option(
+            "--google", help="Thêm phần Google Drive: tổng hợp cả bảng tính Google và ghi "
+                             "kết quả kiểm tra vào đó (Google giả lập trên máy này, không cần "
+                             "tài khoản).")] = False,
     ) -> None:
         """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out: đợt
         đề xuất nhiệm vụ (Mẫu A) và ba năm báo cáo kết quả (Mẫu B, 2024-2026)."""
@@ -219,53 +223,112 @@ def register(app: typer.Typer) -> None:
         except DemoRefusedError as exc:
             _fail(str(exc))
             return
-        from sync.run import run_sync
-        from sync.summary import summary_text
+        google_demo = None
+        if google:
+            from sync.config import load_config
+            from sync.demo_google import start_google_demo
 
-        text = output_format == "text"
-        if text:
-            typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
-            for note in demo.notes:
-                typer.echo(f"  * {note}")
-            typer.echo("")
-        # First night: every file but the late correction.
+            google_demo = start_google_demo(demo.root)
+            with demo.config_path.open("a", encoding="utf-8") as fh:
+                fh.write(google_demo.config_text(demo.root))
+            demo.config = load_config(demo.config_path)
         try:
-            first = run_sync(demo.config)
-        except Exception as exc:  # the run itself failed
-            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
-            return
-        delivered = demo.deliver_later()
-        if text:
-            typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
-                       f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
-            names = ", ".join(p.name for p in delivered)
-            typer.echo(f"Sau đó nhận thêm: {names}. Tổng hợp lại (lần thứ hai):")
-            typer.echo("")
-        try:
-            second = run_sync(demo.config)
-            # The report round: each year into the same state folder, so that each year is
-            # checked against the one before.
-            rounds = [run_sync(config) for _, config in sorted(round_.configs.items())]
-        except Exception as exc:  # the run itself failed
-            _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
-            return
-        last = rounds[-1]
-        if text:
-            typer.echo(summary_text(second.result))
-            typer.echo("")
-            years = sorted(round_.configs)
-            typer.echo(f"Báo cáo kết quả thực hiện (Mẫu B): tổng hợp các năm "
-                       f"{years[0]}-{years[-1]} vào cùng thư mục trạng thái {round_.root}.")
-            for note in round_.notes:
-                typer.echo(f"  * {note}")
-            typer.echo("")
-            typer.echo(summary_text(last.result))
-            typer.echo("")
-            for line in _rerun_lines(demo.config_path,
-                                     report_round=round_.config_paths[years[-1]]):
-                typer.echo(line)
-        else:
-            typer.echo(json.dumps({**second.result, "report_round": last.result},
-                                  ensure_ascii=False, indent=2))
+            code = _demo_nights(demo, google_demo, output_format, round_)
+        finally:
+            if google_demo is not None:
+                google_demo.stop()
         # The demo contains deliberate mistakes: exit 0 unless a run itself failed.
-        raise typer.Exit(0)
+        raise typer.Exit(2 if code == 2 else 0)
+
+
+def _demo_nights(demo: Any, google: Any, output_format: str, round_: Any) -> int:
+    """The demo's nights: the first, then files arrive (and, on Google, a clerk fixes a
+    mistake), the second printed in full; with Google a third with nothing new; then the
+    report round, each year into the same state folder (so that each year is checked
+    against the one before). Returns 2 when a run failed, else 0."""
+    from sync.run import run_sync
+    from sync.summary import summary_text
+
+    text = output_format == "text"
+    if text:
+        typer.echo(f"Đã tạo {len(demo.files)} tệp mẫu trong {demo.inbox}.")
+        for note in demo.notes:
+            typer.echo(f"  * {note}")
+        if google is not None:
+            typer.echo(f"Trên Google Drive (giả lập tại {google.stand_in.url}, thư mục "
+                       "«Chương trình 1322 - đề xuất 2027»):")
+            for note in google.notes:
+                typer.echo(f"  * {note}")
+        typer.echo("")
+    # First night: every file but the late correction.
+    try:
+        first = run_sync(demo.config)
+    except Exception as exc:  # the run itself failed
+        _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+        return 2
+    delivered = demo.deliver_later()
+    fixed = google.fix_between_nights() if google is not None else ""
+    if text:
+        typer.echo(f"Lần tổng hợp thứ nhất: {first.result['totals']['tasks']} nhiệm vụ của "
+                   f"{sum(1 for a in first.result['agencies'] if a['file'])} đơn vị.")
+        if google is not None:
+            typer.echo(_google_night(first.result))
+        names = ", ".join(p.name for p in delivered)
+        typer.echo(f"Sau đó nhận thêm: {names}.")
+        if fixed:
+            typer.echo(fixed)
+        typer.echo("Tổng hợp lại (lần thứ hai):")
+        typer.echo("")
+    try:
+        second = run_sync(demo.config)
+        rounds = [run_sync(config) for _, config in sorted(round_.configs.items())]
+    except Exception as exc:  # the run itself failed
+        _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
+        return 2
+    if text:
+        typer.echo(summary_text(second.result))
+    code = 0
+    if google is not None and text:
+        third = run_sync(demo.config)
+        typer.echo("")
+        typer.echo("Lần thứ ba, không có gì thay đổi: " + _google_night(third.result))
+        rows = google.results_sheet("tp-can-tho")
+        if rows:
+            typer.echo("Sheet «Kết quả kiểm tra» mà nscl ghi vào bảng tính Google của TP Cần "
+                       "Thơ:")
+            for row in rows:
+                if row:
+                    typer.echo("  | " + " | ".join(str(v) for v in row))
+    last = rounds[-1]
+    years = sorted(round_.configs)
+    if text:
+        typer.echo("")
+        typer.echo(f"Báo cáo kết quả thực hiện (Mẫu B): tổng hợp các năm "
+                   f"{years[0]}-{years[-1]} vào cùng thư mục trạng thái {round_.root}.")
+        for note in round_.notes:
+            typer.echo(f"  * {note}")
+        typer.echo("")
+        typer.echo(summary_text(last.result))
+        typer.echo("")
+        for line in _rerun_lines(demo.config_path,
+                                 report_round=round_.config_paths[years[-1]]):
+            typer.echo(line)
+        if google is not None:
+            typer.echo("Phần [google] của cấu hình trỏ tới Google Drive giả lập, đã dừng khi "
+                       "demo kết thúc: chạy lại cả phần Google bằng nscl demo --google. Dùng "
+                       "Google thật: xem docs/google.md.")
+    else:
+        typer.echo(json.dumps({**second.result, "report_round": last.result},
+                              ensure_ascii=False, indent=2))
+    return code
+
+
+def _google_night(result: dict[str, Any]) -> str:
+    """One line on what a night cost on Google and what it wrote back."""
+    google = result.get("google") or {}
+    line = (f"Google Drive: {google.get('requests', 0)} yêu cầu ({google.get('folders', 0)} "
+            f"lần liệt kê thư mục, {google.get('fetched', 0)} tệp tải về")
+    written = (google.get("writeback") or {}).get("written") or []
+    if written:
+        line += f", ghi kết quả kiểm tra vào {len(written)} bảng tính Google"
+    return line + ")."

@@ -28,10 +28,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nscl.reading import describe_error
 from sync.model import Letterhead
+
+if TYPE_CHECKING:
+    from nscl.google.config import GoogleConfig
 
 __all__ = [
     "DEFAULT_TZ",
@@ -75,6 +78,7 @@ class SyncConfig:
     memory_limit_mb: int = 2048  # per validation worker (Linux); 0 disables
     letterhead: Letterhead = field(default_factory=Letterhead)  # [master]
     source: Path | None = field(default=None, compare=False)  # the TOML file, if any
+    google: GoogleConfig | None = None  # [google]: collect from Google Drive when it says so
 
     @property
     def outbox_dir(self) -> Path:
@@ -244,7 +248,20 @@ def load_config(path: Path) -> SyncConfig:
         memory_limit_mb=_integer(sync, "memory_limit_mb", 2048),
         letterhead=_letterhead(master),
         source=path.resolve(),
+        google=_google(path) if "google" in data else None,
     )
+
+
+def _google(path: Path) -> GoogleConfig:
+    """The ``[google]`` table (read by :mod:`nscl.google.config`), its errors as
+    :class:`ConfigError`."""
+    from nscl.google.config import load_google_config
+    from nscl.google.errors import GoogleConfigError
+
+    try:
+        return load_google_config(path)
+    except GoogleConfigError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _letterhead(table: dict[str, Any]) -> Letterhead:

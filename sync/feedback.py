@@ -64,7 +64,7 @@ def send_feedback(
                 progress.advance(sub.file)
         else:
             todo.append(sub)
-    jobs = [(sub.report, sub.source, str(outbox / sub.agency.code), Path(sub.file).name)
+    jobs = [(sub.report, sub.source, str(outbox / sub.agency.code), sub.file_name)
             for sub in todo]
     sub_of = {id(job): sub for job, sub in zip(jobs, todo, strict=True)}
     for job, result in run_isolated(_marked_copy, jobs, workers=workers,

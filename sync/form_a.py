@@ -359,7 +359,8 @@ class FormAConsolidator(BaseConsolidator):
                 # The agency column is left empty on the sub-header, so that filtering it
                 # shows the agency's tasks only.
                 ws.write_string(r, status_col, status, styles.status[sub.status])
-                ws.write_string(r, file_col, safe_text(sub.file), styles.agency_file)
+                ws.write_string(r, file_col, safe_text(consolidation.label(sub.file)),
+                                styles.agency_file)
                 r += 1
                 first = r
                 agency_sum = dict(zero)

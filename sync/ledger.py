@@ -14,10 +14,14 @@ Tables
                    run of its round: agency, year, indicator, year and cumulative value
                    (the base of the next year's checks: cumulative(N) = cumulative(N-1)
                    + value(N))
+    ``google_files`` each file collected from Google Drive: its state when last fetched
+                   (Drive's ``modifiedTime`` and ``version``, the content's hash) and
+                   the last write-back (:mod:`sync.google_state`)
 
 A ledger written by an older nscl is brought up to date when opened (``_MIGRATIONS``,
-one step per schema version, in one transaction); one written by a newer nscl is
-refused.
+one step per schema version, in one transaction; tables that only add to what an older
+nscl reads, ``_ADDED_SCHEMA``, are created when missing without a new version); one
+written by a newer nscl is refused.
 
 Every change is made inside a transaction, so a run killed at any point leaves the
 ledger as it was before or after that change, never half-written.
@@ -124,6 +128,30 @@ CREATE TABLE IF NOT EXISTS feedback(
 );
 """ + _INDICATOR_VALUES + ";\n"
 
+# Tables added after the first release. Each is created when missing, so a ledger made by
+# an earlier nscl gains it on open (the migration); they add, never change, what an
+# earlier nscl reads, so ``SCHEMA_VERSION`` stays and that nscl can still open the ledger.
+_ADDED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS google_files(
+    file_id TEXT PRIMARY KEY,
+    link TEXT NOT NULL,
+    title TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    parent TEXT,
+    modified_time TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_mtime_ns INTEGER NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    fetched TEXT,
+    present INTEGER NOT NULL DEFAULT 1,
+    self_write INTEGER NOT NULL DEFAULT 0,
+    writeback_digest TEXT,
+    writeback_at TEXT,
+    writeback_due INTEGER NOT NULL DEFAULT 0
+)
+"""
+
 
 @dataclass(frozen=True)
 class VersionRecord:
@@ -215,7 +243,7 @@ class Ledger:
                     self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
                                       (found,))
                 if found == SCHEMA_VERSION:
-                    for statement in _SCHEMA.split(";"):
+                    for statement in (*_SCHEMA.split(";"), *_ADDED_SCHEMA.split(";")):
                         if statement.strip():
                             self.conn.execute(statement)
                     self.conn.execute(

@@ -23,7 +23,14 @@ from nscl.gc_pause import gc_paused
 from nscl.problems import SEVERITY_LABELS
 from sync.archive import fsync_dir
 from sync.consolidate import ChartContext, Consolidator
-from sync.model import CHANGE_LABELS, STATUS_LABELS, Consolidation, OtherFile, Rejected
+from sync.model import (
+    CHANGE_LABELS,
+    STATUS_LABELS,
+    Consolidation,
+    Deferred,
+    OtherFile,
+    Rejected,
+)
 from sync.styles import FONT, Styles, row_height, safe_text, setup_print, write_cell
 
 __all__ = [
@@ -69,6 +76,10 @@ def _section_head(ws: Any, st: Styles, r: int, title: str,
         else:
             ws.merge_range(r, first, r, last, text, st.header)
     return r
+
+
+def _stale_note(reason: str) -> str:
+    return f"Chưa cập nhật được từ Google Drive ({reason}): số liệu là bản tải được lần trước"
 
 
 def _agency_name(code: str, known: dict[str, str]) -> str:
@@ -119,13 +130,14 @@ def _write_by_agency(
             write_cell(ws, r, fig_cols[f.key], values.get(f.key), fmt_of[f.kind])
         c = 3 + len(figs)
         ws.write_string(r, c, STATUS_LABELS[sub.status], st.status[sub.status])
-        ws.write_string(r, c + 1, safe_text(sub.file), st.text)
+        ws.write_string(r, c + 1, safe_text(cons.label(sub.file)), st.text)
         ws.write_datetime(r, c + 2, _local(sub.received, tz), st.datetime)
         ws.write_number(r, c + 3, len(sub.report.errors), st.count)
         ws.write_number(r, c + 4, len(sub.report.warnings), st.count)
         # A long file path or agency name wraps: the row grows to show it (no
         # spreadsheet application sizes rows on opening).
-        height = row_height([(sub.file, widths[c + 1]), (sub.agency.name, widths[1])])
+        height = row_height([(cons.label(sub.file), widths[c + 1]),
+                             (sub.agency.name, widths[1])])
         if height is not None:
             ws.set_row(r, height)
         r += 1
@@ -220,6 +232,10 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
     for other in cons.others:
         if other.agency is not None:
             others_of.setdefault(other.agency, []).append(other)
+    deferred_of: dict[str, list[Deferred]] = {}
+    for item in cons.deferred:
+        if item.agency is not None:
+            deferred_of.setdefault(item.agency, []).append(item)
     for n, line in enumerate(cons.statuses, start=1):
         r += 1
         sub = line.submission
@@ -232,19 +248,24 @@ def _write_status(wb: Any, st: Styles, cons: Consolidation, tz: timezone) -> tup
         ws.write_string(r, 6, "x" if sub and sub.has_errors else "", st.center)
         if sub:
             ws.write_datetime(r, 7, _local(sub.received, tz), st.datetime)
-            ws.write_string(r, 8, safe_text(sub.file), st.text)
+            ws.write_string(r, 8, safe_text(cons.label(sub.file)), st.text)
         else:
             ws.write_blank(r, 7, None, st.datetime)
             ws.write_blank(r, 8, None, st.text)
         notes = [] if line.agency.expected else ["Ngoài danh sách phải nộp"]
-        notes += [f"Tệp «{rej.file}» bị từ chối (xem sheet «{UNUSED_FILES_SHEET}»)"
+        if sub is not None and sub.stale is not None:
+            notes.append(_stale_note(sub.stale))
+        notes += [f"Có tệp «{cons.name(d.file)}» trên Google Drive chưa tải được: {d.reason}"
+                  for d in deferred_of.get(line.agency.code, ()) if not d.kept]
+        notes += [f"Tệp «{cons.name(rej.file)}» bị từ chối (xem sheet «{UNUSED_FILES_SHEET}»)"
                   for rej in rejected_of.get(line.agency.code, ())]
         if sub is None:  # why nothing counts: a .zip, a PDF … sent instead
-            notes += [f"Có tệp «{other.file}» nhưng không phải tệp bảng tính (xem sheet "
-                      f"«{UNUSED_FILES_SHEET}»)" for other in others_of.get(line.agency.code, ())]
+            notes += [f"Có tệp «{cons.name(other.file)}» nhưng không phải tệp bảng tính (xem "
+                      f"sheet «{UNUSED_FILES_SHEET}»)"
+                      for other in others_of.get(line.agency.code, ())]
         note = "; ".join(notes)
         ws.write_string(r, 9, safe_text(note), st.text)
-        height = row_height([(note, widths[9]), (sub.file if sub else "", widths[8]),
+        height = row_height([(note, widths[9]), (cons.label(sub.file) if sub else "", widths[8]),
                              (line.agency.name, widths[1])])
         if height is not None:
             ws.set_row(r, height)
@@ -271,11 +292,11 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, rej in enumerate(cons.rejected, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        ws.write_string(r, 1, safe_text(rej.file), st.text)
+        ws.write_string(r, 1, safe_text(cons.label(rej.file)), st.text)
         ws.merge_range(r, 2, r, 6, safe_text(rej.reason), st.text)
         ws.write_number(r, 7, rej.rows, st.integer)
         ws.merge_range(r, 8, r, 9, rej.code, st.code)
-        height = row_height([(rej.reason, sum(widths[2:7])), (rej.file, widths[1])])
+        height = row_height([(rej.reason, sum(widths[2:7])), (cons.label(rej.file), widths[1])])
         if height is not None:
             ws.set_row(r, height)
     if not cons.rejected:
@@ -289,12 +310,13 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, old in enumerate(cons.superseded, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        ws.write_string(r, 1, safe_text(old.file), st.text)
+        ws.write_string(r, 1, safe_text(cons.label(old.file)), st.text)
         ws.merge_range(r, 2, r, 3, old.agency.name, st.text)
-        ws.merge_range(r, 4, r, 7, safe_text(old.replaced_by), st.text)
+        ws.merge_range(r, 4, r, 7, safe_text(cons.label(old.replaced_by)), st.text)
         ws.merge_range(r, 8, r, 9, "", st.datetime)
         ws.write_datetime(r, 8, _local(old.received, tz), st.datetime)
-        height = row_height([(old.file, widths[1]), (old.replaced_by, sum(widths[4:8]))])
+        height = row_height([(cons.label(old.file), widths[1]),
+                             (cons.label(old.replaced_by), sum(widths[4:8]))])
         if height is not None:
             ws.set_row(r, height)
     if not cons.superseded:
@@ -311,20 +333,47 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
     for n, other in enumerate(cons.others, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
-        ws.write_string(r, 1, safe_text(other.file), st.text)
+        ws.write_string(r, 1, safe_text(cons.label(other.file)), st.text)
         ws.merge_range(r, 2, r, 5, other.reason, st.text)
         when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
         ws.write_datetime(r, 6, _local(when, tz), st.datetime)
         agency = _agency_name(other.agency, names) if other.agency else ""
         ws.merge_range(r, 7, r, 8, agency, st.text)
         ws.write_string(r, 9, other.code, st.code)
-        height = row_height([(other.reason, sum(widths[2:6])), (other.file, widths[1]),
+        height = row_height([(other.reason, sum(widths[2:6])), (cons.label(other.file), widths[1]),
                              (agency, sum(widths[7:9]))])
         if height is not None:
             ws.set_row(r, height)
     if not cons.others:
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, "(Không có)", st.text)
+    if cons.deferred:
+        _write_deferred(ws, st, cons, r + 2, widths)
+
+
+def _write_deferred(ws: Any, st: Styles, cons: Consolidation, r: int,
+                    widths: list[int]) -> None:
+    """The Google files not updated in this run: the reason, and whether the last
+    version fetched is still counted."""
+    r = _section_head(ws, st, r, "TỆP TRÊN GOOGLE DRIVE CHƯA CẬP NHẬT ĐƯỢC, SẼ TẢI LẠI Ở LẦN "
+                      f"CHẠY SAU ({len(cons.deferred)})",
+                      [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 6, "Lý do"),
+                       (7, 9, "Bảng tổng hợp dùng")])
+    names = {line.agency.code: line.agency.name for line in cons.statuses}
+    for n, item in enumerate(cons.deferred, start=1):
+        r += 1
+        ws.write_number(r, 0, n, st.integer)
+        ws.write_string(r, 1, safe_text(cons.label(item.file)), st.text)
+        ws.merge_range(r, 2, r, 6, safe_text(item.reason), st.text)
+        agency = _agency_name(item.agency, names) if item.agency else ""
+        used = ("Bản tải được lần trước" if item.kept else "Chưa có bản nào") + (
+            f" ({agency})" if agency else "")
+        ws.merge_range(r, 7, r, 9, used, st.text)
+        height = row_height([(item.reason, sum(widths[2:7])), (cons.label(item.file),
+                                                               widths[1]),
+                             (used, sum(widths[7:10]))])
+        if height is not None:
+            ws.set_row(r, height)
 
 
 def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
@@ -352,7 +401,7 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             fmt = {"error": st.error, "warning": st.warning}.get(p.severity, st.text)
             ws.write_number(r, 0, n, st.integer)
             ws.write_string(r, 1, sub.agency.name, st.text)
-            ws.write_string(r, 2, safe_text(sub.file), st.text)
+            ws.write_string(r, 2, safe_text(cons.label(sub.file)), st.text)
             ws.write_string(r, 3, safe_text(p.sheet or ""), st.text)
             ws.write_string(r, 4, p.cell or "", st.center)
             ws.write_string(r, 5, SEVERITY_LABELS.get(p.severity, p.severity),
@@ -362,7 +411,7 @@ def _write_problems(wb: Any, st: Styles, cons: Consolidation) -> None:
             ws.write_string(r, 8, safe_text(p.fix_sentence), st.text)
             ws.write_string(r, 9, p.code, st.code)
             height = row_height([(p.statement, widths[7]), (p.fix, widths[8]),
-                                 (sub.file, widths[2]), (p.title, widths[6]),
+                                 (cons.label(sub.file), widths[2]), (p.title, widths[6]),
                                  (sub.agency.name, widths[1])])
             if height is not None:
                 ws.set_row(r, height)

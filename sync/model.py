@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Literal
 
 from nscl.report import FileReport
@@ -21,6 +22,7 @@ __all__ = [
     "AgencyStatus",
     "Change",
     "Consolidation",
+    "Deferred",
     "Letterhead",
     "OtherFile",
     "Rejected",
@@ -94,6 +96,26 @@ class Submission:
     version_id: int = 0
     source: str = ""  # absolute path of the archived copy
     marked_copy: str | None = None
+    title: str | None = None  # collected from Google: the file's title (``file`` is its link)
+    stale: str | None = None  # the last good version, kept: why no newer one (Vietnamese)
+
+    @property
+    def origin(self) -> Literal["folder", "google"]:
+        """Where the file came from: the inbox folder, or Google Drive."""
+        return "folder" if self.title is None else "google"
+
+    @property
+    def file_name(self) -> str:
+        """The file's name with its extension (the marked copy is named after it): the
+        inbox file's name, or the Google file's title (".xlsx" added to a Google Sheets
+        title, whose content is exported as .xlsx)."""
+        if self.title is None:
+            return PurePosixPath(self.file).name
+        from nscl.reading import SPREADSHEET_SUFFIXES
+
+        if PurePosixPath(self.title).suffix.lower() in SPREADSHEET_SUFFIXES:
+            return self.title
+        return f"{self.title}.xlsx"
 
     @property
     def has_errors(self) -> bool:
@@ -133,6 +155,19 @@ class OtherFile:
     size: int
     mtime_ns: int
     agency: str | None = None  # the agency its name suggests
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A file of Google Drive that could not be fetched in this run (Google busy, the
+    run's time for Google up, access refused …): fetched again next run. Its last good
+    version, when there is one, is still counted (``kept``), marked as not updated."""
+
+    file: str  # the file's link
+    title: str
+    reason: str  # Vietnamese
+    kept: bool = False
+    agency: str | None = None  # whose file it is (its last good version, else its title)
 
 
 @dataclass(frozen=True)
@@ -198,6 +233,19 @@ class Consolidation:
     previous_run_at: datetime | None = None
     first_run: bool = True
     letterhead: Letterhead = field(default_factory=Letterhead)
+    deferred: list[Deferred] = field(default_factory=list)
+    # Files collected from Google: link (their ``file``) -> their name, as "<title>
+    # (Google Sheets)" or "<title> (Google Drive)".
+    linked: dict[str, str] = field(default_factory=dict)
+
+    def name(self, file: str) -> str:
+        """A file's name in a sentence: its path in the inbox, or a Google file's title."""
+        return self.linked.get(file, file)
+
+    def label(self, file: str) -> str:
+        """A file as a cell of the master names it: its path in the inbox, or a Google
+        file's title and, on the next line, its link."""
+        return f"{self.linked[file]}\n{file}" if file in self.linked else file
 
     @property
     def submissions(self) -> list[Submission]:

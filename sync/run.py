@@ -10,9 +10,15 @@
    a reason; keep, for each agency, its newest file (modification time, then first
    seen); compute completeness and the changes since the previous master.
 5. Write the master atomically (previous master kept as a dated copy).
-6. Put a marked copy of every file with problems in the outbox.
+6. Put a marked copy of every file with problems in the outbox (and, with
+   ``[google] writeback``, the problems into the agencies' Google Sheets).
 7. Record the run; return the JSON result and the exit code
-   (0 clean, 1 errors or rejected files, 2 the run itself failed).
+   (0 clean, 1 errors, rejected files or a Google file not updated, 2 the run itself
+   failed).
+
+With a ``[google]`` folder or spreadsheets, step 1 also collects from Google Drive
+(:mod:`sync.google_source`): what changed is fetched, and from then on a Google file is
+a file of the inbox whose name is its link.
 """
 
 from __future__ import annotations
@@ -37,9 +43,19 @@ from sync.logs import LOGGER, log_path, run_logging
 from sync.model import OtherFile, report_name
 
 if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays light)
+    from collections.abc import Iterable, Mapping
+
     from nscl.report import FileReport
     from sync.consolidate import Consolidator
-    from sync.model import AgencyInfo, Consolidation, Rejected, Submission, Superseded
+    from sync.google_source import GoogleNight, GoogleOptions
+    from sync.model import (
+        AgencyInfo,
+        Consolidation,
+        Deferred,
+        Rejected,
+        Submission,
+        Superseded,
+    )
     from sync.validate import ValidationPool
 
 __all__ = [
@@ -133,17 +149,20 @@ def _iso(dt: datetime) -> str:
 
 
 def _fingerprint(engine: str, config: SyncConfig, files: list[tuple[str, str, int]],
-                 others: list[OtherFile], history: str = "") -> str:
+                 others: list[OtherFile], history: str = "",
+                 extra: Iterable[str] = ()) -> str:
     """What the master shows depends on: the engine, the settings, every spreadsheet's
-    content and time, the other files listed (a new .zip makes a new master), and what
+    content and time, the other files listed (a new .zip makes a new master), what
     earlier rounds kept in the state folder (``history``: the base of a report round's
-    checks across the years)."""
+    checks across the years), and ``extra`` lines (Google files not updated, and why)."""
     digest = hashlib.sha256(
         f"{_MASTER_WRITER_VERSION}|{engine}|{config.settings_key()}|{history}".encode())
     for rel, sha, mtime_ns in sorted(files):
         digest.update(f"\n{rel}\t{sha}\t{mtime_ns}".encode())
     for other in others:
         digest.update(f"\n{other.file}\tother:{other.size}\t{other.mtime_ns}".encode())
+    for line in extra:
+        digest.update(f"\n{line}".encode())
     return digest.hexdigest()
 
 
@@ -179,6 +198,8 @@ class _LedgerHistory:
 def _exit_code(result: dict[str, Any]) -> int:
     if result.get("rejected") or any(a["status"] == "invalid" for a in result["agencies"]):
         return EXIT_PROBLEMS
+    if result.get("deferred") or (result.get("google") or {}).get("error"):
+        return EXIT_PROBLEMS  # incomplete: a Google file (or all of them) not updated
     return EXIT_CLEAN
 
 
@@ -197,10 +218,12 @@ def run_sync(
     progress: Progress | None = None,
     validator: Callable[..., Any] | None = None,
     now: Callable[[], datetime] = _now,
+    google: GoogleOptions | None = None,
 ) -> RunOutcome:
     """Run one consolidation. Raises :class:`ConfigError`,
     :class:`~sync.lock.SyncLockedError` or :class:`~sync.ledger.LedgerError` for problems
-    of the run itself (exit code 2)."""
+    of the run itself (exit code 2). ``google`` sets how Google is talked to (clock,
+    retries, the run's time for Google) when the config collects from it."""
     config = config.resolved()
     config.check()
     if not config.inbox.is_dir():
@@ -208,14 +231,14 @@ def run_sync(
     if dry_run:
         with run_logging(config.state, write=False):
             return _Pipeline(config, dry_run=True, progress=progress, validator=validator,
-                             now=now).run()
+                             now=now, google=google).run()
     config.state.mkdir(parents=True, exist_ok=True)
     with run_lock(config.state), run_logging(config.state) as log:
         log.info("bắt đầu tổng hợp: thư mục nhận %s, bảng tổng hợp %s", config.inbox,
                  config.master)
         try:
             outcome = _Pipeline(config, dry_run=False, progress=progress, validator=validator,
-                                now=now).run()
+                                now=now, google=google).run()
         except Exception:
             log.exception("lần tổng hợp dừng vì lỗi")
             raise
@@ -233,6 +256,7 @@ class _Pipeline:
         progress: Progress | None,
         validator: Callable[..., Any] | None,
         now: Callable[[], datetime],
+        google: GoogleOptions | None = None,
     ) -> None:
         self.config = config
         self.dry_run = dry_run
@@ -241,6 +265,8 @@ class _Pipeline:
         self.now = now
         self.started = now()
         self.ledger: Ledger | None = None
+        self.google_options = google
+        self.google: GoogleNight | None = None  # what this run collected from Google
 
     # -- main ---------------------------------------------------------------------------
 
@@ -255,6 +281,8 @@ class _Pipeline:
             return self._run()
         finally:
             release_kept()  # what the reports and the master kept from the collector
+            if self.google is not None:
+                self.google.close()
             if self.ledger is not None:
                 self.ledger.close()
             if self.progress is not None:
@@ -272,9 +300,13 @@ class _Pipeline:
         others = inbox.others
         engine = engine_fingerprint(f"year={config.year}")
         known = ledger.known_versions() if ledger else {}
+        google = self._collect_google(known)
+        if google is not None:
+            candidates = [*candidates, *google.candidates]
+            others = [*others, *google.others]
 
         # Fast path: nothing new, nothing changed, master untouched.
-        if ledger is not None and not self.dry_run:
+        if ledger is not None and not self.dry_run and (google is None or google.clean):
             seen = [known.get((c.rel, c.size, c.mtime_ns)) for c in candidates]
             self._heal_archive(ledger, [(c, v) for c, v in zip(candidates, seen, strict=True)
                                         if v is not None])
@@ -284,7 +316,7 @@ class _Pipeline:
                 last = ledger.last_complete_run()
                 year = config.year or ((last.summary or {}).get("year") if last else None)
                 fp = _fingerprint(engine, config, files, others,
-                                  _history_key(ledger, config.form, year))
+                                  _history_key(ledger, config.form, year), self._google_lines())
                 if (
                     last is not None
                     and last.fingerprint == fp
@@ -309,6 +341,8 @@ class _Pipeline:
         result = dict(summary)
         result["unchanged"] = True
         result["log"] = str(log_path(self.config.state))
+        if self.google is not None:
+            result["google"] = self.google.as_json()
         self.ledger.finish_run(
             run_id, finished=stamp, status="unchanged", exit_code=exit_code, fingerprint=fp,
             master=str(self.config.master), master_size=size, master_mtime_ns=mtime_ns,
@@ -337,7 +371,8 @@ class _Pipeline:
         chosen = self._choose(files)
         fp = _fingerprint(engine, self.config,
                           [(rel, v.sha256, v.mtime_ns) for rel, v in files.versions.items()],
-                          others, _history_key(self.ledger, self.config.form, chosen.year))
+                          others, _history_key(self.ledger, self.config.form, chosen.year),
+                          self._google_lines())
         cons = self._consolidation(files, chosen, [*others, *chosen.others], consolidator, fp)
         self._review(cons, consolidator)
         rows_in = sum(consolidator.row_count(s.report) for s in chosen.submissions.values())
@@ -352,6 +387,9 @@ class _Pipeline:
                               log="" if self.dry_run else str(log_path(self.config.state)),
                               documents=documents)
         result["dry_run"] = self.dry_run
+        if self.google is not None:
+            self._write_back(files)
+            result["google"] = self.google.as_json()
         exit_code = _exit_code(result)
         self._finish(files, chosen, result, exit_code, fp, master,
                      consolidator.accepted(cons))
@@ -454,7 +492,8 @@ class _Pipeline:
                     continue
                 except CacheError:
                     pass
-            pool.submit(ValidationJob(key=cand.rel, path=cand.path, display_name=cand.rel))
+            pool.submit(ValidationJob(key=cand.rel, path=cand.path,
+                                      display_name=cand.display_name))
             queued += 1
         return new, queued
 
@@ -579,6 +618,7 @@ class _Pipeline:
         from sync.model import Consolidation
 
         config, ledger = self.config, self.ledger
+        deferred, linked = self._google_marks(chosen)
         statuses = build_statuses(expected_agencies(config, chosen.directory),
                                   chosen.submissions)
         # The previous master of this round (the state folder may hold other years').
@@ -590,7 +630,9 @@ class _Pipeline:
             consolidator=consolidator, previous_report=self._previous_report,
             agency_info=chosen.directory.info,
         )
-        rejected = sorted((_attributed(r) for r in files.rejected), key=lambda r: r.file)
+        titles = self.google.titles if self.google is not None else {}
+        rejected = sorted((_attributed(r, titles) for r in files.rejected),
+                          key=lambda r: r.file)
         return Consolidation(
             form=config.form, year=chosen.year, deadline=config.deadline,
             # In the configured zone, as every time the master and the JSON show.
@@ -598,8 +640,9 @@ class _Pipeline:
             rejected=rejected,
             superseded=chosen.superseded, changes=changes,
             previous_run_at=datetime.fromisoformat(previous.started) if previous else None,
-            first_run=previous is None, others=[_attributed(other) for other in others],
-            letterhead=config.letterhead,
+            first_run=previous is None,
+            others=[_attributed(other, titles) for other in others],
+            letterhead=config.letterhead, deferred=deferred, linked=linked,
         )
 
     def _review(self, cons: Consolidation, consolidator: Consolidator) -> None:
@@ -653,7 +696,7 @@ class _Pipeline:
         # are in the master and the summary).
         feedback = send_feedback(
             [s for s in cons.submissions if s.report.problems
-             and Path(s.file).suffix.lower() in SPREADSHEET_SUFFIXES],
+             and Path(s.file_name).suffix.lower() in SPREADSHEET_SUFFIXES],
             outbox=config.outbox_dir, ledger=self.ledger, engine=engine,
             now=_iso(self.now()), progress=self.progress, workers=config.workers,
             memory_limit_mb=config.memory_limit_mb,
@@ -678,6 +721,77 @@ class _Pipeline:
             current={code: s.sha256 for code, s in chosen.submissions.items()},
             files=chosen.roles, indicator_values=kept,
         )
+
+    # -- Google -------------------------------------------------------------------------
+
+    def _collect_google(self, known: Mapping[tuple[str, int, int], VersionRecord]
+                        ) -> GoogleNight | None:
+        """Step 1 for Google Drive, when the config collects from it."""
+        google = self.config.google
+        if google is None or not google.collects:
+            return None
+        from sync.google_source import collect_google
+
+        self.google = collect_google(
+            google, ledger=self.ledger, state_dir=self.config.state, known=known,
+            writeback=google.writeback and not self.dry_run, options=self.google_options,
+            dry_run=self.dry_run, now=_iso(self.started))
+        return self.google
+
+    def _google_lines(self) -> list[str]:
+        return self.google.fingerprint_lines() if self.google is not None else []
+
+    def _google_marks(self, chosen: _Chosen) -> tuple[list[Deferred], dict[str, str]]:
+        """The Google files not updated (with the agency they belong to) and how the
+        master names Google files; the counted Google files get their title and, when
+        they are a last good version kept, why."""
+        if self.google is None:
+            return [], {}
+        from dataclasses import replace
+
+        from nscl.registry import match_filename
+
+        stale = {c.rel: c for c in self.google.candidates if c.stale is not None}
+        titles = {c.rel: c.title for c in self.google.candidates}
+        agency_of: dict[str, str] = {}
+        for code, sub in chosen.submissions.items():
+            if sub.file in titles:
+                sub.title = titles[sub.file]
+                agency_of[sub.file] = code
+                if sub.file in stale:
+                    sub.stale = stale[sub.file].stale
+        deferred = []
+        for item in self.google.deferred:
+            agency = agency_of.get(item.file)
+            if agency is None:
+                found = match_filename(item.title).agency
+                agency = found.code if found is not None else None
+            deferred.append(replace(item, agency=agency))
+        return deferred, self.google.linked()
+
+    def _write_back(self, files: _Files) -> None:
+        """Step 6 for Google Sheets: the problems written into the spreadsheets whose
+        problems changed (``[google] writeback``)."""
+        google, ledger = self.google, self.ledger
+        assert google is not None
+        if self.dry_run or google.api is None or self.config.google is None \
+                or not self.config.google.writeback or ledger is None:
+            return
+        from sync.google_state import load_states
+        from sync.writeback import WriteTarget, result_lines, write_back
+
+        states = load_states(ledger)
+        rejected = {r.file: (r.code, r.reason) for r in files.rejected}
+        targets = []
+        for cand in google.candidates:
+            report = files.reports.get(cand.rel)
+            state = states.get(cand.file_id)
+            if not cand.native or cand.stale is not None or report is None or state is None:
+                continue
+            targets.append((WriteTarget(state, result_lines(report, rejected.get(cand.rel))),
+                            report.sheet))
+        google.writeback = write_back(google.api, targets, ledger=ledger,
+                                      now=_iso(self.now()))
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -786,17 +900,17 @@ def _unreadable(rel: str, exc: OSError) -> Rejected:
 R = TypeVar("R", "Rejected", OtherFile)
 
 
-def _attributed(rejected: R) -> R:
+def _attributed(rejected: R, titles: Mapping[str, str] | None = None) -> R:
     """A rejected file (or another file of the inbox) with the agency its name suggests,
     when its content did not say (so that the status sheet can tell "sent, but rejected"
-    from "not sent")."""
+    from "not sent"); a Google file's name is its title (``titles``: link -> title)."""
     if rejected.agency is not None:
         return rejected
     from dataclasses import replace
 
     from nscl.registry import match_filename
 
-    found = match_filename(rejected.file).agency
+    found = match_filename((titles or {}).get(rejected.file, rejected.file)).agency
     return replace(rejected, agency=found.code) if found is not None else rejected
 
 

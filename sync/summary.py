@@ -4,11 +4,14 @@ The JSON shape (``nscl sync --format json``)::
 
     {"master": path (null in a trial run, which writes none),
      "agencies": [{"code", "name", "kind", "status", "tasks", "total", "state_budget",
-                   "counterpart", "errors", "warnings", "file",
-                   "issues": [{"code", "severity", "sheet", "cell", "message"}]}],
+                   "counterpart", "errors", "warnings", "file", "source"[, "stale",
+                   "deferred"], "issues": [{"code", "severity", "sheet", "cell",
+                   "message"}]}],
      "totals": {"tasks", "total", "state_budget", "counterpart"},
      "rejected": [{"file", "reason"}],
-     "others": [{"file", "reason", "code", "agency"}]}
+     "others": [{"file", "reason", "code", "agency"}],
+     "deferred": [{"file", "reason", "title", "agency", "kept"}],
+     "google": {"requests", …}}
 
 with ``status`` one of ok, invalid, late, missing. The figure keys ("tasks" …
 "counterpart" for Form A) are the consolidator's (:meth:`~sync.consolidate.Consolidator.
@@ -20,8 +23,13 @@ consolidator writes, :meth:`~sync.consolidate.Consolidator.write_documents`). ``
 are the problems of the counted file (validation and the round's own checks), in the
 shape of ``nscl validate --format json``. ``others`` lists the files of the inbox that
 are not spreadsheets (a .zip, a scanned letter): never consolidated, and not a reason
-for exit code 1. A few more keys help the operator (``year``, ``generated_at``,
-``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``).
+for exit code 1. ``source`` says where an agency's file came from: ``"folder"`` (the
+inbox) or ``"google"`` (Google Drive; its ``file`` is then the spreadsheet's link), null
+when it sent nothing. ``deferred`` lists the Google files that could not be fetched this
+run (retried next run): an agency whose last good version is still counted has
+``"stale": true`` and the file under its own ``"deferred"``. ``google`` (set by the run)
+counts the requests made to Google. A few more keys help the operator (``year``,
+``generated_at``, ``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -64,11 +72,17 @@ def build_result(
             "errors": len(sub.report.errors) if sub else 0,
             "warnings": len(sub.report.warnings) if sub else 0,
             "file": sub.file if sub else None,
+            "source": sub.origin if sub else None,
             "expected": line.agency.expected,
             "late": bool(sub and sub.late),
             "received": sub.received.isoformat() if sub else None,
             "issues": sub.report.issues() if sub else [],
         })
+        waiting = [{"file": d.file, "reason": d.reason} for d in cons.deferred
+                   if d.agency == line.agency.code]
+        if waiting or (sub is not None and sub.stale is not None):
+            agencies[-1]["stale"] = sub is not None and sub.stale is not None
+            agencies[-1]["deferred"] = waiting
     totals = consolidator.totals(cons)
     change_counts: dict[str, int] = {}
     for ch in cons.changes:
@@ -84,16 +98,23 @@ def build_result(
         "totals": consolidator.totals_result(cons),
         "totals_text": consolidator.totals_text(totals),
         "rejected": [{"file": r.file, "reason": r.reason, "code": r.code, "rows": r.rows,
-                      "agency": r.agency} for r in cons.rejected],
+                      "agency": r.agency, **_titled(cons, r.file)} for r in cons.rejected],
         "superseded": [{"file": s.file, "agency": s.agency.code, "rows": s.rows}
                        for s in cons.superseded],
-        "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency}
-                   for o in cons.others],
+        "others": [{"file": o.file, "reason": o.reason, "code": o.code, "agency": o.agency,
+                    **_titled(cons, o.file)} for o in cons.others],
+        "deferred": [{"file": d.file, "title": cons.name(d.file), "reason": d.reason,
+                      "agency": d.agency, "kept": d.kept} for d in cons.deferred],
         "changes": change_counts,
         "feedback": feedback or {},
         "unchanged": False,
         "log": log,
     }
+
+
+def _titled(cons: Consolidation, file: str) -> dict[str, str]:
+    """``{"title": …}`` for a file from Google (its ``file`` is a link), else nothing."""
+    return {"title": cons.name(file)} if file in cons.linked else {}
 
 
 def _pct(n: int, d: int) -> str:
@@ -164,20 +185,25 @@ def summary_text(result: dict[str, Any]) -> str:
     if rejected:
         lines.append(f"Tệp bị từ chối: {len(rejected)}")
         for r in rejected:
-            lines.append(f"  - {r['file']}: {r['reason']}")
+            lines.append(f"  - {r.get('title') or r['file']}: {r['reason']}")
     others = result.get("others", [])
     if others:
         lines.append(f"Tệp khác trong thư mục nhận, không phải bảng tính (không tổng hợp): "
                      f"{len(others)}")
         for o in others[:_OTHERS_SHOWN]:
-            lines.append(f"  - {o['file']}: {o['reason']}")
+            lines.append(f"  - {o.get('title') or o['file']}: {o['reason']}")
         if len(others) > _OTHERS_SHOWN:
             lines.append(f"  - và {len(others) - _OTHERS_SHOWN} tệp khác (xem bảng tổng hợp, "
                          "sheet Tình hình nộp)")
+    lines += _google_lines(result)
     sent_rejected = {r.get("agency") for r in rejected}
     sent_other = {o.get("agency") for o in others}
 
+    sent_deferred = {d.get("agency") for d in result.get("deferred", [])}
+
     def why_missing(code: str) -> str:
+        if code in sent_deferred:
+            return " (có tệp trên Google Drive chưa tải được)"
         if code in sent_rejected:
             return " (tệp gửi bị từ chối)"
         if code in sent_other:
@@ -198,3 +224,32 @@ def summary_text(result: dict[str, Any]) -> str:
     if result.get("log"):
         lines.append(f"Nhật ký: {result['log']}")
     return "\n".join(lines)
+
+
+def _google_lines(result: dict[str, Any]) -> list[str]:
+    """What the run did with Google Drive: requests, files not updated and why, the
+    failure of the Google part, the write-back."""
+    google = result.get("google")
+    if not google:
+        return []
+    lines = [f"Google Drive: {google.get('requests', 0)} yêu cầu gửi tới Google, "
+             f"{google.get('fetched', 0)} tệp tải về (tệp không đổi không tải lại)."]
+    if google.get("error"):
+        lines.append(f"Không lấy được tệp từ Google: {google['error']}")
+    deferred = result.get("deferred", [])
+    if deferred:
+        lines.append(f"Tệp trên Google Drive chưa cập nhật được (sẽ thử lại ở lần chạy sau): "
+                     f"{len(deferred)}")
+        for d in deferred[:_OTHERS_SHOWN]:
+            kept = " — vẫn tổng hợp bản tải được lần trước" if d.get("kept") else ""
+            lines.append(f"  - {d.get('title') or d['file']}: {d['reason']}{kept}")
+        if len(deferred) > _OTHERS_SHOWN:
+            lines.append(f"  - và {len(deferred) - _OTHERS_SHOWN} tệp khác (xem bảng tổng "
+                         "hợp, sheet Tình hình nộp)")
+    writeback = google.get("writeback") or {}
+    if writeback.get("written"):
+        lines.append(f"Đã ghi kết quả kiểm tra vào {len(writeback['written'])} bảng tính "
+                     "Google (sheet «Kết quả kiểm tra»).")
+    for failed in writeback.get("failed", []):
+        lines.append(f"  - chưa ghi được kết quả vào {failed['file']}: {failed['reason']}")
+    return lines

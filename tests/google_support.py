@@ -17,7 +17,7 @@ import requests
 from nscl.google.config import GoogleConfig
 from nscl.google.retry import RetryPolicy
 from nscl.google.session import GoogleApi, connect
-from tests.google_standin import FakeClock, StandIn
+from nscl.google.standin.server import FakeClock, StandIn
 
 ROBOT = "nscl-bot@nscl-1322.iam.gserviceaccount.com"
 OFFICER = "chuyen-vien@most.example.gov.vn"

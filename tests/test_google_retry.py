@@ -26,9 +26,9 @@ from nscl.google.retry import (
     is_retryable,
     retry_after_seconds,
 )
+from nscl.google.standin.server import FakeClock
 from nscl.google.transport import pacer_for_quota
 from nscl.google.urls import ApiUrls, check_api_root, extract_id
-from tests.google_standin import FakeClock
 
 
 @pytest.mark.parametrize(("status", "reason", "expected"), [

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.google_standin import FakeClock, StandIn
+from nscl.google.standin.server import FakeClock, StandIn
 
 CASSETTES = Path(__file__).parent / "fixtures" / "google_cassettes"
 HOSTS = re.compile(r"^https://(?:www|sheets)\.googleapis\.com")

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from nscl.a1 import a1
+from nscl.google.standin.formulas import FormulaError, parse_formula
 from nscl.registry import get_agency
 from nscl.template_build import build_workbook, file_name, plan_workbook
 from nscl.template_build.google_sheets import (
@@ -22,7 +23,6 @@ from nscl.template_build.google_sheets import (
 )
 from nscl.template_build.plan import ValidationRule
 from nscl.template_build.styles import Styles
-from tests.google_standin_formulas import FormulaError, parse_formula
 
 
 def _cells(requests: list[dict[str, Any]], sheet_id: int) -> dict[tuple[int, int], Any]:

@@ -49,6 +49,11 @@ class GoogleConfig:
     source: Path | None = None  # the TOML file, if any
 
     @property
+    def collects(self) -> bool:
+        """Whether the nightly run collects from Google (a folder or spreadsheets set)."""
+        return self.folder_id is not None or bool(self.spreadsheets)
+
+    @property
     def effective_api_root(self) -> str:
         """``NSCL_GOOGLE_API_ROOT`` when set, else ``api_root`` (checked; "" = Google)."""
         root = os.environ.get(ENV_API_ROOT, "").strip() or self.api_root

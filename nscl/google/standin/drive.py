@@ -1,4 +1,4 @@
-"""The Google stand-in's Drive v3 endpoints (mixed into :class:`tests.google_standin.StandIn`).
+"""The Google stand-in's Drive v3 endpoints (mixed into :class:`.server.StandIn`).
 
 Who sees and may change what (roles from permissions, inherited from folders, and
 shared-drive membership; scopes; ``supportsAllDrives``), the storage rule of service
@@ -14,9 +14,9 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.google_standin_common import (
+from nscl.google.standin.common import (
     DRIVE_READ_SCOPES,
     DRIVE_WRITE_SCOPES,
     FOLDER_MIME,
@@ -27,6 +27,7 @@ from tests.google_standin_common import (
     ApiError,
     DriveFile,
     Identity,
+    SharedDrive,
     apply_fields,
     drive_error,
     json_answer,
@@ -35,11 +36,34 @@ from tests.google_standin_common import (
     rfc3339,
 )
 
+if TYPE_CHECKING:
+    from nscl.google.standin.sheets import Spreadsheet
+
 __all__ = ["DriveEndpoints"]
 
 
 class DriveEndpoints:
     """Drive's access rules and endpoints."""
+
+    # What the stand-in (nscl.google.standin.server.StandIn) provides.
+    files: dict[str, DriveFile]
+    drives: dict[str, SharedDrive]
+    spreadsheets: dict[str, Spreadsheet]
+    changes: list[tuple[int, str, float, bool]]
+
+    if TYPE_CHECKING:
+        def _drive_of(self, parent: str | None) -> str | None: ...
+
+        def _need_scope(self, identity: Identity, allowed: set[str], service: str) -> None: ...
+
+        def _add(self, name: str, mime_type: str, *, owner: str | None, parent: str | None,
+                 shared_with: dict[str, str] | None, content: bytes | None = None,
+                 creator: str | None = None, app_properties: dict[str, str] | None = None,
+                 properties: dict[str, str] | None = None,
+                 source: Spreadsheet | None = None) -> str: ...
+
+        def _changed(self, f: DriveFile, *, removed: bool = False,
+                     by: str | None = None) -> None: ...
 
     # ---- access -------------------------------------------------------------------------
     def _role(self, identity: Identity, f: DriveFile) -> int:

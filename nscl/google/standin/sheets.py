@@ -4,7 +4,7 @@ A :class:`Spreadsheet` holds its properties (title, locale, time zone), its shee
 (properties, cells as ``CellData``, merges, conditional formats, protected ranges,
 row and column sizes, developer metadata) and spreadsheet-level developer metadata.
 It answers ``spreadsheets.get`` (``fields``, ``ranges``, grid data) and the ``values``
-endpoints, and applies ``batchUpdate`` (:mod:`tests.google_standin_batch`); it
+endpoints, and applies ``batchUpdate`` (:mod:`nscl.google.standin.batch`); it
 evaluates formulas, tells which cells a conditional format paints or a validation
 rejects, and exports itself as .xlsx. JSON follows proto3 conventions as Google's
 does: default values (0, false, "") are left out, except where the recorded traffic
@@ -18,15 +18,15 @@ import io
 import random
 from typing import Any
 
-from tests.google_standin_batch import BatchRequests
-from tests.google_standin_common import (
+from nscl.google.standin.batch import BatchRequests
+from nscl.google.standin.common import (
     apply_fields,
     invalid_argument,
     parse_fields,
     sheets_error,
 )
-from tests.google_standin_formulas import FormulaError, ParsedFormula, evaluate, parse_formula
-from tests.google_standin_grid import (
+from nscl.google.standin.formulas import FormulaError, ParsedFormula, evaluate, parse_formula
+from nscl.google.standin.grid import (
     DEFAULT_COL_PX,
     DEFAULT_FORMAT,
     DEFAULT_ROW_PX,
@@ -35,7 +35,7 @@ from tests.google_standin_grid import (
     clone,
     num,
 )
-from tests.google_standin_values import (
+from nscl.google.standin.values import (
     format_value,
     parse_a1,
     quote_title,
@@ -533,7 +533,7 @@ _ERROR_TYPES = {"#DIV/0!": "DIVIDE_BY_ZERO", "#VALUE!": "VALUE", "#REF!": "REF",
 
 
 def _col_letters(col: int) -> str:
-    from tests.google_standin_values import col_name
+    from nscl.google.standin.values import col_name
 
     return col_name(col)
 

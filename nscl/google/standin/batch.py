@@ -1,5 +1,5 @@
 """``spreadsheets.batchUpdate`` in the Google Sheets stand-in (mixed into
-:class:`tests.google_standin_sheets.Spreadsheet`).
+:class:`nscl.google.standin.sheets.Spreadsheet`).
 
 The requests are applied in order to a copy of the spreadsheet, which replaces it only
 when every request succeeded (all or nothing). An unknown request kind is Google's 400
@@ -12,26 +12,29 @@ refused when they do not read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.google_standin_common import (
+from nscl.google.standin.common import (
     ApiError,
     invalid_argument,
     parse_fields,
     set_by_mask,
     sheets_error,
 )
-from tests.google_standin_formulas import FormulaError, ParsedFormula, parse_formula
-from tests.google_standin_grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, Rect, Sheet, clone, num
-from tests.google_standin_values import range_text, user_entered
+from nscl.google.standin.formulas import FormulaError, ParsedFormula, parse_formula
+from nscl.google.standin.grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, Rect, Sheet, clone, num
+from nscl.google.standin.values import range_text, user_entered
+
+if TYPE_CHECKING:
+    from nscl.google.standin.sheets import Spreadsheet
 
 __all__ = ["KNOWN_UNIMPLEMENTED", "REQUEST_KINDS", "BatchRequests"]
 
 REQUEST_KINDS = frozenset({
     "addSheet", "deleteSheet", "updateSheetProperties", "updateSpreadsheetProperties",
     "updateCells", "repeatCell", "mergeCells", "unmergeCells", "updateDimensionProperties",
-    "setDataValidation", "addConditionalFormatRule", "addProtectedRange",
-    "createDeveloperMetadata",
+    "setDataValidation", "addConditionalFormatRule", "deleteConditionalFormatRule",
+    "addProtectedRange", "createDeveloperMetadata",
 })
 # Real Sheets request kinds the stand-in does not implement: refused with a 400 that
 # says so (a test then fails loudly instead of the stand-in pretending).
@@ -39,7 +42,7 @@ KNOWN_UNIMPLEMENTED = frozenset({
     "updateBorders", "autoResizeDimensions", "insertDimension", "deleteDimension",
     "appendDimension", "moveDimension", "addNamedRange", "copyPaste", "cutPaste",
     "findReplace", "sortRange", "setBasicFilter", "addChart", "addBanding",
-    "duplicateSheet", "updateConditionalFormatRule", "deleteConditionalFormatRule",
+    "duplicateSheet", "updateConditionalFormatRule",
     "updateProtectedRange", "deleteProtectedRange", "updateDeveloperMetadata",
     "deleteDeveloperMetadata", "appendCells", "insertRange", "deleteRange", "pasteData",
 })
@@ -82,6 +85,26 @@ class _Context:
 
 class BatchRequests:
     """The batchUpdate requests the stand-in applies."""
+
+    # What the spreadsheet (nscl.google.standin.sheets.Spreadsheet) provides.
+    id: str
+    title: str
+    locale: str
+    time_zone: str
+    auto_recalc: str
+    sheets: list[Sheet]
+    developer_metadata: list[dict[str, Any]]
+
+    if TYPE_CHECKING:
+        def clone(self) -> Spreadsheet: ...
+
+        def sheet_by_id(self, sheet_id: int) -> Sheet | None: ...
+
+        def sheet_by_title(self, title: str) -> Sheet | None: ...
+
+        def _new_id(self) -> int: ...
+
+        def _store_cell(self, sheet: Sheet, r: int, c: int, cell: dict[str, Any]) -> None: ...
 
     # ---- batchUpdate ------------------------------------------------------------------
     def batch_update(self, body: Any, identity: str) -> tuple[Any, dict[str, Any]]:
@@ -481,6 +504,17 @@ class BatchRequests:
             raise ctx.error(f"Invalid index {index}.")
         sheet.conditional_formats.insert(index, rule)
         return {}
+
+    def _do_deleteConditionalFormatRule(self, payload: dict[str, Any],
+                                        ctx: _Context) -> dict[str, Any]:
+        """Remove the rule at ``index`` of sheet ``sheetId``; the reply holds it."""
+        sheet = self._sheet(payload.get("sheetId", 0), ctx)
+        index = int(payload.get("index", 0))
+        if not 0 <= index < len(sheet.conditional_formats):
+            raise ctx.error(f"No conditional format on sheet: {sheet.sheet_id} at index: "
+                            f"{index}")
+        rule = sheet.conditional_formats.pop(index)
+        return {"deleteConditionalFormatRule": {"rule": clone(rule)}}
 
     def _do_addProtectedRange(self, payload: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         given = clone(payload.get("protectedRange") or {})

@@ -1,4 +1,4 @@
-"""A loopback stand-in for Google Drive v3, Sheets v4 and Google's OAuth endpoints.
+"""The Google stand-in's HTTP server: the request pipeline and the Sheets endpoints.
 
 Tests run the real google-auth, requests and gspread against it: ``StandIn()`` serves
 HTTP on 127.0.0.1 (port 0, in a thread). Point nscl at it with ``api_root`` (or
@@ -8,12 +8,12 @@ HTTP on 127.0.0.1 (port 0, in a thread). Point nscl at it with ``api_root`` (or
 It behaves like Google where nscl depends on it, checked by
 ``tests/test_google_standin_contract.py`` against recorded real traffic. This module
 holds the server, the request pipeline (faults, authentication, quotas, routing), the
-call log and the Sheets endpoints; :mod:`tests.google_standin_oauth` the OAuth
-endpoints, :mod:`tests.google_standin_drive` Drive's endpoints, access rules and query
-language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
-:mod:`tests.google_standin_grid`, :mod:`tests.google_standin_batch`,
-:mod:`tests.google_standin_values` and :mod:`tests.google_standin_formulas`), and
-:mod:`tests.google_standin_common` what they share.
+call log and the Sheets endpoints; :mod:`nscl.google.standin.oauth` the OAuth
+endpoints, :mod:`nscl.google.standin.drive` Drive's endpoints, access rules and query
+language, :mod:`nscl.google.standin.sheets` the spreadsheet model (with
+:mod:`nscl.google.standin.grid`, :mod:`nscl.google.standin.batch`,
+:mod:`nscl.google.standin.values` and :mod:`nscl.google.standin.formulas`), and
+:mod:`nscl.google.standin.common` what they share.
 
 - **OAuth**: the token endpoint verifies a service account's signed JWT (RS256, the
   key registered with the stand-in) and hands out access tokens with the requested
@@ -39,7 +39,7 @@ language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
   ``files.copy``, ``files.delete``, ``files.export`` (a spreadsheet as .xlsx, formulas
   with their values), ``comments.list`` (always empty), ``changes.getStartPageToken``
   and ``changes.list``.
-- **Sheets v4**: see :mod:`tests.google_standin_sheets`.
+- **Sheets v4**: see :mod:`nscl.google.standin.sheets`.
 - **Quotas**: token buckets per identity for Sheets reads and writes (60 per minute by
   default, refilling on the stand-in's clock) answering 429 ``RESOURCE_EXHAUSTED`` with
   Google's error body.
@@ -47,18 +47,22 @@ language, :mod:`tests.google_standin_sheets` the spreadsheet model (with
   ``Retry-After``), Drive's 403 ``userRateLimitExceeded``, a connection reset, a stall
   (no answer for a while, then the answer), and a reset after the request was applied.
 - **Call log** (:attr:`StandIn.calls`) for call-count assertions.
+- **People's side**, without HTTP: :meth:`StandIn.type_in` (a clerk typing in the
+  browser), :meth:`StandIn.replace_content` (a new version of an uploaded file),
+  :meth:`StandIn.trash`, and :meth:`StandIn.before` (run something before a matching
+  request: a file changing while nscl works on it).
 
 Not implemented (a request for these gets an error saying so, or is simply not
 served): Sheets ``spreadsheets.create`` (nscl creates through Drive), the
 ``batchUpdate`` requests listed in ``KNOWN_UNIMPLEMENTED`` of
-:mod:`tests.google_standin_batch` (borders, dimension insert/delete, filters, charts,
-named ranges, updating or deleting rules, ranges and metadata), ``developerMetadata``
+:mod:`nscl.google.standin.batch` (borders, dimension insert/delete, filters, charts,
+named ranges, updating rules, deleting ranges and metadata), ``developerMetadata``
 search endpoints, files.update (PATCH), permissions and revisions endpoints, resumable
 uploads, converting an uploaded .xlsx into a Google Sheets file, export formats other
 than .xlsx, ``fullText`` queries, comments other than an empty list, shared-drive
 management endpoints, number-format features beyond digits/grouping/decimals/quoted
 text/%/simple dates, effective formats (``effectiveFormat``), formulas outside
-:data:`tests.google_standin_formulas.FUNCTIONS`, Sheets' checks of merges against
+:data:`nscl.google.standin.formulas.FUNCTIONS`, Sheets' checks of merges against
 frozen rows, and per-project (as opposed to per-user) quotas.
 """
 
@@ -81,7 +85,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.google_standin_common import (
+from nscl.google.standin.common import (
     FOLDER_MIME,
     SCOPE,
     SHEETS_READ_SCOPES,
@@ -102,11 +106,11 @@ from tests.google_standin_common import (
     rfc3339,
     sheets_error,
 )
-from tests.google_standin_drive import DriveEndpoints
-from tests.google_standin_oauth import OAuthEndpoints, rsa_key_pair
-from tests.google_standin_sheets import Spreadsheet
+from nscl.google.standin.drive import DriveEndpoints
+from nscl.google.standin.oauth import OAuthEndpoints, rsa_key_pair
+from nscl.google.standin.sheets import Spreadsheet
 
-__all__ = ["Call", "FakeClock", "StandIn", "rfc3339"]
+__all__ = ["Call", "FakeClock", "StandIn", "WallClock", "rfc3339"]
 
 HTML_500 = ("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 500 "
             "(Server Error)!!1</title>\n  <p><b>500.</b> <ins>That’s an error.</ins>\n  "
@@ -146,6 +150,29 @@ class FakeClock:
         return datetime.fromtimestamp(self.monotonic(), UTC)
 
 
+class WallClock(FakeClock):
+    """Real time behind :class:`FakeClock`'s interface, for a stand-in that runs while
+    people watch (``nscl demo --google``): it runs at the pace of the real clock, from
+    ``start`` (seconds since the epoch; default: now) when it is made."""
+
+    def __init__(self, start: float | None = None) -> None:
+        super().__init__(time.time() if start is None else start)
+        self._offset = self._now - time.time()
+
+    def monotonic(self) -> float:
+        """Seconds since the epoch, on this clock."""
+        return time.time() + self._offset
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (recorded in :attr:`sleeps`)."""
+        self.sleeps.append(seconds)
+        time.sleep(max(0.0, seconds))
+
+    def advance(self, seconds: float) -> None:
+        """Real time cannot be moved: wait instead."""
+        time.sleep(max(0.0, seconds))
+
+
 @dataclass
 class Call:
     """One request the stand-in received."""
@@ -166,6 +193,21 @@ class Call:
             return json.loads(self.body) if self.body else None
         except ValueError:
             return None
+
+
+@dataclass
+class _Hook:
+    """Something to do before answering the next matching requests."""
+
+    action: Callable[[], None]
+    method: str | None
+    path_contains: str | None
+    times: int
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether the hook applies to this request."""
+        return ((self.method is None or self.method == method)
+                and (self.path_contains is None or self.path_contains in path))
 
 
 @dataclass
@@ -206,6 +248,7 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         self.users: dict[str, Identity] = {}
         self.consenting_user = "chuyen-vien@most.example.gov.vn"
         self.faults: list[Fault] = []
+        self.hooks: list[_Hook] = []
         self.changes: list[tuple[int, str, float, bool]] = []  # (n, file id, time, removed)
         self._buckets: dict[tuple[str, str], list[float]] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -308,10 +351,12 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         return self._add(name, SPREADSHEET_MIME, owner=owner, parent=parent,
                          shared_with=shared_with)
 
-    def add_file(self, name: str, content: bytes, *, mime_type: str = XLSX_MIME,
+    def add_file(self, name: str, content: bytes | None, *, mime_type: str = XLSX_MIME,
                  owner: str | None = None, parent: str | None = None,
                  shared_with: dict[str, str] | None = None) -> str:
-        """A binary file (an .xlsx an agency uploaded); return its ID."""
+        """A binary file (an .xlsx an agency uploaded), or with ``content`` None a Google
+        file other than a spreadsheet (a Google Docs document …); return its ID."""
+        assert content is not None or mime_type.startswith("application/vnd.google-apps.")
         return self._add(name, mime_type, owner=owner, parent=parent,
                          shared_with=shared_with, content=content)
 
@@ -351,6 +396,45 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
         """Give ``email`` a role on a file or folder."""
         with self.lock:
             self.files[file_id].permissions[email] = role
+
+    def type_in(self, spreadsheet_id: str, a1: str, rows: list[list[Any]], *, by: str,
+                option: str = "USER_ENTERED") -> None:
+        """A person types ``rows`` from the top left of ``a1`` in the browser (read as
+        Sheets reads typing in the spreadsheet's locale: "'=…" stays text); the file's
+        ``version`` and ``modifiedTime`` move, ``by`` made the change."""
+        with self.lock:
+            f = self.files[spreadsheet_id]
+            work = self.spreadsheets[spreadsheet_id].clone()
+            work.update_values(a1, {"values": rows}, option)
+            self.spreadsheets[spreadsheet_id] = work
+            f.version += 1
+            self._changed(f, by=by)
+
+    def replace_content(self, file_id: str, content: bytes, *, by: str) -> None:
+        """A new version of an uploaded file, as a person uploads it in Drive ("Manage
+        versions"): new content, ``version`` and ``modifiedTime`` move, ``by`` made it."""
+        with self.lock:
+            f = self.files[file_id]
+            assert f.content is not None, "only binary files have content to replace"
+            f.content = content
+            f.version += 1
+            self._changed(f, by=by)
+
+    def trash(self, file_id: str, *, by: str) -> None:
+        """Move a file to the trash, as a person does in Drive (it is no longer listed by
+        a query with ``trashed = false``)."""
+        with self.lock:
+            f = self.files[file_id]
+            f.trashed = True
+            f.version += 1
+            self._changed(f, by=by)
+
+    def before(self, action: Callable[[], None], *, method: str | None = None,
+               path_contains: str | None = None, times: int = 1) -> None:
+        """Run ``action`` before answering the next ``times`` matching requests (someone
+        changing a file while nscl works on it)."""
+        with self.lock:
+            self.hooks.append(_Hook(action, method, path_contains, times))
 
     def spreadsheet(self, file_id: str) -> Spreadsheet:
         """The spreadsheet model behind a Drive file (for assertions)."""
@@ -394,6 +478,13 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
                     and (path_contains is None or path_contains in c.path)
                     and (api is None or c.api == api)]
 
+    def _take_hooks(self, method: str, path: str) -> list[Callable[[], None]]:
+        with self.lock:
+            due = [h for h in self.hooks if h.times > 0 and h.matches(method, path)]
+            for hook in due:
+                hook.times -= 1
+            return [h.action for h in due]
+
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -427,6 +518,8 @@ class StandIn(OAuthEndpoints, DriveEndpoints):
             self.calls.append(call)
         route = _route(method, parts.path)
         call.api = route[0] if route else ""
+        for action in self._take_hooks(method, parts.path):
+            action()
         fault = self._take_fault(method, parts.path)
         if fault is not None:
             call.fault = fault.kind

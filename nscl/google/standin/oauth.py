@@ -1,4 +1,4 @@
-"""The Google stand-in's OAuth endpoints (mixed into :class:`tests.google_standin.StandIn`).
+"""The Google stand-in's OAuth endpoints (mixed into :class:`.server.StandIn`).
 
 The token endpoint verifies a service account's signed JWT (RS256, against the public
 key registered when the key file was written) and hands out access tokens with the
@@ -12,16 +12,36 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import random
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.google_standin_common import ApiError, Identity, is_robot, json_answer, random_id
+from nscl.google.standin.common import ApiError, Identity, is_robot, json_answer, random_id
+
+if TYPE_CHECKING:
+    from nscl.google.standin.server import FakeClock
 
 __all__ = ["OAuthEndpoints", "rsa_key_pair"]
 
 
 class OAuthEndpoints:
     """``/token`` and ``/o/oauth2/auth``."""
+
+    # What the stand-in (nscl.google.standin.server.StandIn) provides.
+    rng: random.Random
+    clock: FakeClock
+    tokens: dict[str, Identity]
+    refresh_tokens: dict[str, Identity]
+    keys: dict[str, tuple[str, str]]
+    clients: dict[str, str]
+    codes: dict[str, dict[str, Any]]
+    consenting_user: str
+
+    if TYPE_CHECKING:
+        @property
+        def token_uri(self) -> str:
+            """The token endpoint."""
+            ...
 
     def _token(self, identity: Any, groups: tuple[str, ...], query: dict[str, str],
                query_lists: Any, headers: dict[str, str], body: bytes) -> tuple[Any, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.google_standin_formulas import FormulaError, ParsedFormula
+from nscl.google.standin.formulas import FormulaError, ParsedFormula
 
 __all__ = ["DEFAULT_COL_PX", "DEFAULT_FORMAT", "DEFAULT_ROW_PX", "SPREADSHEET_THEME", "Rect",
            "Sheet", "clone", "num"]

@@ -18,8 +18,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from tests.google_standin_common import ApiError, invalid_argument
-from tests.google_standin_formulas import COMMA_DECIMAL_LOCALES, FormulaError
+from nscl.google.standin.common import ApiError, invalid_argument
+from nscl.google.standin.formulas import COMMA_DECIMAL_LOCALES, FormulaError
 
 __all__ = [
     "col_index",
@@ -269,7 +269,7 @@ def _digits(value: float, placeholders: str, locale: str) -> str:
     if len(whole) < int_min:
         whole = "0" * (int_min - len(whole)) + whole
     if grouping and whole:
-        groups = []
+        groups: list[str] = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]
