@@ -160,7 +160,7 @@ def similarity(a: MatchText, b: MatchText) -> int:
         return 0
     if a.text == b.text:
         return 100
-    return int(round(fuzz.token_sort_ratio(a.text, b.text)))
+    return round(fuzz.token_sort_ratio(a.text, b.text))
 
 
 @dataclass(frozen=True)

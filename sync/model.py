@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from nscl.report import FileReport
+
+if TYPE_CHECKING:
+    from sync.selection import Selection
 
 __all__ = [
     "KIND_LABELS",
@@ -198,6 +201,9 @@ class Consolidation:
     previous_run_at: datetime | None = None
     first_run: bool = True
     letterhead: Letterhead = field(default_factory=Letterhead)
+    # The staff's decisions on the tasks, priority areas and duplicates (Form A; set by
+    # the run, or made empty by the master's writer: :func:`sync.selection.selection_of`).
+    selection: Selection | None = None
 
     @property
     def submissions(self) -> list[Submission]:

@@ -21,7 +21,10 @@ are the problems of the counted file (validation and the round's own checks), in
 shape of ``nscl validate --format json``. ``others`` lists the files of the inbox that
 are not spreadsheets (a .zip, a scanned letter): never consolidated, and not a reason
 for exit code 1. A few more keys help the operator (``year``, ``generated_at``,
-``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``).
+``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``). A proposal round
+(Form A) adds ``selection`` (the staff's decisions: counts, each decision with where its
+task is in the agency's file, the orphaned ones, the cells not read), ``duplicates``
+and ``priority_areas`` (:meth:`~sync.consolidate.Consolidator.extra_result`).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -93,6 +96,7 @@ def build_result(
         "feedback": feedback or {},
         "unchanged": False,
         "log": log,
+        **consolidator.extra_result(cons),
     }
 
 
@@ -190,6 +194,10 @@ def summary_text(result: dict[str, Any]) -> str:
         shown = ", ".join(missing[:12]) + (f" và {len(missing) - 12} đơn vị khác"
                                            if len(missing) > 12 else "")
         lines.append(f"Chưa nộp: {shown}.")
+    if "selection" in result:
+        from sync.selection import summary_lines
+
+        lines.extend(summary_lines(result))
     changes = result.get("changes", {})
     if changes and not result.get("unchanged"):
         parts = [f"{CHANGE_LABELS[k].lower()}: {v}" for k, v in changes.items()

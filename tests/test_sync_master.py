@@ -64,7 +64,8 @@ def test_master_has_the_official_sheets_and_rows(tmp_path: Path) -> None:
                            tz=DEFAULT_TZ)
     assert written.rows == 4 and written.previous_copy is None
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tình hình nộp", "Tệp không tổng hợp",
+    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "Quyết định", "Lĩnh vực ưu tiên",
+                             "Trùng lặp", "Tình hình nộp", "Tệp không tổng hợp",
                              "Lỗi kiểm tra", "Thay đổi", "Biểu đồ"]
     ws = wb["Tổng hợp"]
     texts = {c.value for row in ws.iter_rows(max_row=12) for c in row
