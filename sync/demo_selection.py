@@ -12,12 +12,21 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync.selection import COMMENT_HEADER, DECISION_HEADER, DECISIONS, KEY_HEADER
 
-__all__ = ["DEMO_DECISIONS", "DEMO_STAFF", "Mark", "record_decisions"]
+if TYPE_CHECKING:
+    from sync.announce import Announcement
+    from sync.demo_data import DemoOutput
+    from sync.run import RunOutcome
+
+__all__ = ["DEMO_DECISIONS", "DEMO_STAFF", "OUT_FOLDER", "Mark", "SelectionDemo",
+           "record_decisions", "revise_submission", "run_selection"]
+
+OUT_FOLDER = "cong-bo"  # where the demo writes Form C, under its output folder
 
 DEMO_STAFF = "Nguyễn Thị Lan (Vụ Kế hoạch - Tài chính)"
 
@@ -78,3 +87,54 @@ def record_decisions(master: Path, marks: Sequence[Mark], *, by: str = DEMO_STAF
     later = max(time.time(), master.stat().st_mtime + 60)
     os.utime(master, (later, later))
     return found
+
+
+def revise_submission(demo: DemoOutput) -> Path:
+    """The Ministry of Science and Technology sends its file again, the budget of its
+    National Productivity Forum raised (a task the staff had put on the list); returns
+    the file."""
+    from sync.demo_data import AGENCIES, _at, _touch, write_submission
+
+    agency = next(a for a in AGENCIES if a.code == "bo-khoa-hoc-va-cong-nghe")
+    tasks = tuple(replace(task, state=3600) if task.name.startswith("Tổ chức Diễn đàn")
+                  else task for task in agency.tasks)
+    path = demo.inbox / agency.file
+    write_submission(path, agency_code=agency.code, year=demo.config.year or 2027,
+                     tasks=tasks)
+    _touch(path, _at(26, 9, 0))
+    return path
+
+
+@dataclass
+class SelectionDemo:
+    """What the demo's selection did."""
+
+    marked: int
+    revised: Path
+    outcome: RunOutcome
+    announcement: Announcement
+    files: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_selection(demo: DemoOutput) -> SelectionDemo:
+    """After the demo's second night: decisions recorded in the master, a decided task
+    revised by its agency, the next night's run, then Form C into ``cong-bo/``."""
+    from sync.announce import read_announcement, write_announcement
+    from sync.run import run_sync
+
+    master = demo.config.resolved().master
+    marked = record_decisions(master, DEMO_DECISIONS)
+    revised = revise_submission(demo)
+    outcome = run_sync(demo.config)
+    announcement = read_announcement(master)
+    files = write_announcement(announcement, demo.root / OUT_FOLDER)
+    notes = [
+        f"{DEMO_STAFF} ghi {marked} quyết định vào cột «Quyết định», «Ý kiến» của bảng tổng "
+        "hợp rồi lưu tệp.",
+        f"Bộ Khoa học và Công nghệ gửi lại tệp «{revised.name}»: kinh phí NSNN của nhiệm vụ "
+        "Diễn đàn Năng suất quốc gia (đã chọn «Đưa vào danh mục») tăng từ 3.200 lên 3.600 "
+        "triệu đồng.",
+    ]
+    return SelectionDemo(marked, revised, outcome, announcement, files, notes)
+
