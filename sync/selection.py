@@ -622,7 +622,7 @@ def summary_lines(result: Mapping[str, Any]) -> list[str]:
         parts = [f"{DECISIONS[code].lower()}: {counts.get(code, 0)}" for code in DECISIONS]
         text = "Quyết định về nhiệm vụ: " + "; ".join(parts)
         recorded = selection.get("recorded") or 0
-        if recorded:
+        if recorded and not result.get("unchanged"):
             read = selection.get("read_from") or {}
             text += (f" ({recorded} quyết định mới hoặc thay đổi, đọc từ bảng tổng hợp, người"
                      f" lưu: {read.get('modified_by') or UNKNOWN_PERSON})")
