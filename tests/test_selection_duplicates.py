@@ -42,7 +42,7 @@ def test_precision_and_recall_on_the_labelled_pairs() -> None:
 
 
 def test_the_pairwise_score_agrees_with_the_search() -> None:
-    for label, a, b in _pairs():
+    for _, a, b in _pairs():
         score = similarity(match_text(a), match_text(b))
         assert (score >= 85) == (len(find_duplicates([a, b]).groups) == 1), (a, b, score)
 
