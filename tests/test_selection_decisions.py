@@ -349,6 +349,13 @@ def test_the_agency_gets_the_request_for_clarification_in_its_marked_copy(
                      if c.value == NGHE_AN_TASKS[0].name)
     for cell in sheet[name_cell.row][:11]:
         assert (cell.fill.fgColor.rgb or "").endswith(WARNING_FILL), cell.coordinate
+    # The comment reworded: the copy says the new words.
+    record_decisions(config.master, [replace(MARKS[1], comment="Bổ sung danh sách.")],
+                     by=STAFF)
+    reworded = run_sync(config)
+    again = openpyxl.load_workbook(reworded.result["feedback"]["tinh-nghe-an"])
+    assert any(c.value and "Bổ sung danh sách." in str(c.value)
+               for row in again[RESULTS_SHEET].iter_rows() for c in row)
     # Decided at last: the request is withdrawn, and the copy with it.
     record_decisions(config.master, [replace(MARKS[1], decision="include", comment="")],
                      by=STAFF)
