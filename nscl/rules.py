@@ -18,6 +18,7 @@ SCOPE_IDENTITY = "2. Định danh"
 SCOPE_FORM_A = "3. Mẫu A - Bảng tổng hợp đề xuất"
 SCOPE_FORM_B = "4. Mẫu B - Báo cáo kết quả"
 SCOPE_TEXT = "5. Văn bản"
+SCOPE_SELECTION = "6. Tuyển chọn nhiệm vụ"
 
 
 def rule(
@@ -626,6 +627,50 @@ RULES: tuple[Rule, ...] = (
         "{count} ô ghi tiếng Việt ở dạng Unicode tổ hợp (NFD), đầu tiên là ô {first}.",
         "không cần sửa (nscl tự chuẩn hóa); nên gõ bằng Unicode dựng sẵn.",
         SCOPE_TEXT,
+    ),
+    # ---- selection (the staff's decisions in the master) ---------------------------------
+    rule(
+        "selection-clarification", "warning", "Bộ KH&CN đề nghị làm rõ nhiệm vụ",
+        "Bộ Khoa học và Công nghệ đề nghị làm rõ nhiệm vụ «{task}».{opinion}",
+        "giải trình, bổ sung theo ý kiến trên (sửa nội dung nhiệm vụ nếu cần) rồi gửi lại"
+        " tệp.",
+        SCOPE_SELECTION,
+        "Cán bộ Bộ chọn «Cần làm rõ» ở cột Quyết định của bảng tổng hợp; lần tổng hợp sau"
+        " ghi ý kiến vào bản đánh dấu gửi lại đơn vị, đánh dấu dòng của nhiệm vụ.",
+    ),
+    rule(
+        "decision-value-unknown", "warning", "Quyết định không đọc được",
+        "Ô quyết định ghi «{value}», không phải một trong ba lựa chọn (Đưa vào danh mục,"
+        " Không đưa vào, Cần làm rõ): chưa ghi nhận, quyết định trước đó (nếu có) được giữ.",
+        "chọn một giá trị trong danh sách thả xuống của cột Quyết định.",
+        SCOPE_SELECTION,
+        "Kiểm tra khi đọc lại quyết định từ bảng tổng hợp (tệp của Bộ, không phải của đơn"
+        " vị).",
+    ),
+    rule(
+        "decision-master-stale", "warning", "Bảng tổng hợp cũ",
+        "Bảng tổng hợp này là bản ghi ở lần tổng hợp {run}, cũ hơn quyết định đã ghi nhận"
+        " từ bản sau: {count} ô quyết định khác với sổ theo dõi không được lấy.",
+        "ghi quyết định vào bảng tổng hợp mới nhất (bản cũ nằm trong thư mục masters của"
+        " thư mục trạng thái).",
+        SCOPE_SELECTION,
+    ),
+    rule(
+        "decision-content-changed", "warning", "Nội dung đã thay đổi sau khi quyết định",
+        "Nội dung đã thay đổi sau khi quyết định: nhiệm vụ «{task}» của {agency}"
+        " (quyết định «{decision}», {by}, {at}); {detail}.",
+        "xem lại nhiệm vụ; để giữ quyết định, sửa hoặc bổ sung ô Ý kiến của dòng đó (hoặc"
+        " chọn quyết định khác).",
+        SCOPE_SELECTION,
+    ),
+    rule(
+        "decision-task-missing", "warning", "Quyết định về nhiệm vụ không còn",
+        "Nhiệm vụ «{task}» của {agency} đã có quyết định «{decision}» ({by}, {at}) nhưng"
+        " không còn trong bảng tổng hợp (đơn vị đổi tên hoặc bỏ nhiệm vụ, hoặc tệp bị từ"
+        " chối).",
+        "kiểm tra với đơn vị; quyết định vẫn được giữ trong sổ theo dõi và tự gắn lại khi"
+        " nhiệm vụ trở lại với đúng tên.",
+        SCOPE_SELECTION,
     ),
 )
 

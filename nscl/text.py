@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["canonical_tone_placement", "collapse_spaces", "compare_key", "fold", "nfc"]
+__all__ = [
+    "canonical_tone_placement", "collapse_spaces", "compare_key", "fold", "nfc", "search_fold",
+]
 
 # Combining marks of the five Vietnamese tones (NFD).
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -74,3 +76,27 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return collapse_spaces(stripped).casefold()
+
+
+def _fold_table() -> dict[int, str]:
+    """Precomposed Latin letters (U+00C0-U+024F, U+1E00-U+1EFF) -> their base letter
+    (lower case), "đ"/"Đ" -> "d": what :func:`search_fold` applies in one pass."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d", ord("Ð"): "d"}
+    for block in (range(0x00C0, 0x0250), range(0x1E00, 0x1F00)):
+        for code in block:
+            base = unicodedata.normalize("NFD", chr(code))[0]
+            if base != chr(code) and base.isascii():
+                table.setdefault(code, base.lower())
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def search_fold(text: str) -> str:
+    """Lower-case ASCII-folded text for matching words (the Vietnamese letters without
+    their diacritics, "đ" -> "d"), spaces kept as they are: :func:`fold` for many texts
+    (one ``str.translate`` instead of a loop over the characters)."""
+    folded = unicodedata.normalize("NFC", text).casefold().translate(_FOLD_TABLE)
+    return _COMBINING.sub("", folded) if not folded.isascii() else folded

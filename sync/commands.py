@@ -1,7 +1,10 @@
-"""``nscl sync`` (nightly consolidation) and ``nscl demo`` (sample data + a run).
+"""``nscl sync`` (nightly consolidation), ``nscl announce`` (Form C from the master's
+decisions) and ``nscl demo`` (sample data + runs).
 
-Exit codes: 0 all clean, 1 errors in files or rejected files, 2 the run itself failed
-(bad configuration, another run holding the lock, unexpected failure).
+Exit codes of sync: 0 all clean, 1 errors in files or rejected files, 2 the run itself
+failed (bad configuration, another run holding the lock, a master saved during the run,
+unexpected failure). Of announce: 0 written, 1 no task to announce (nothing written), 2
+the master cannot be used.
 """
 
 # No "from __future__ import annotations": typer reads the option annotations at runtime.
@@ -144,8 +147,62 @@ def run_and_report(config: "SyncConfig", *, output_format: str, dry_run: bool) -
     return outcome.exit_code
 
 
+def announce(master: Path, out: Path, *, year: int | None, output_format: str) -> int:
+    """``nscl announce``: write Form C from the master's decisions and say what was
+    written; the exit code (0 written, 1 no task marked "Đưa vào danh mục": nothing
+    written, 2 the master cannot be used)."""
+    from sync.announce import (
+        AnnounceError,
+        NothingToAnnounce,
+        read_announcement,
+        write_announcement,
+    )
+
+    if output_format not in ("text", "json"):
+        _fail("--format chỉ nhận text hoặc json.")
+    try:
+        announcement = read_announcement(master)
+        files = write_announcement(announcement, out, year=year)
+    except NothingToAnnounce as exc:
+        if output_format == "json":
+            typer.echo(json.dumps({"master": str(master), "year": year, "tasks": [],
+                                   "files": {}, "warnings": [], "message": str(exc)},
+                                  ensure_ascii=False, indent=2))
+        else:
+            typer.echo(str(exc))
+        return 1
+    except AnnounceError as exc:
+        _fail(str(exc))
+        return 2
+    except OSError as exc:
+        from nscl.reading import describe_error
+
+        _fail(f"không ghi được Mẫu C vào «{out}» ({describe_error(exc)}).")
+        return 2
+    tasks = announcement.tasks
+    if output_format == "json":
+        typer.echo(json.dumps({
+            "master": str(master), "year": year or announcement.year,
+            "tasks": [{"tt": n, "task_name": t.task_name, "lead": t.lead, "agency": t.agency,
+                       "duration": t.duration, "changed": t.changed}
+                      for n, t in enumerate(tasks, start=1)],
+            "files": {kind: str(path) for kind, path in files.items()},
+            "warnings": announcement.warnings,
+        }, ensure_ascii=False, indent=2))
+        return 0
+    typer.echo(f"Mẫu C - phụ lục công bố kết quả tuyển chọn, bắt đầu thực hiện từ năm "
+               f"{year or announcement.year}: {len(tasks)} nhiệm vụ được đưa vào danh mục.")
+    for n, task in enumerate(tasks, start=1):
+        typer.echo(f"  {n}. {task.task_name.splitlines()[0]} ({task.agency})")
+    typer.echo(f"Bảng tính theo mẫu: {files['xlsx']}")
+    typer.echo(f"Văn bản phụ lục: {files['docx']}")
+    for warning in announcement.warnings:
+        typer.echo(f"Lưu ý: {warning}")
+    return 0
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``sync`` and ``demo`` to the ``nscl`` command."""
+    """Add ``sync``, ``announce`` and ``demo`` to the ``nscl`` command."""
 
     from nscl.cli_help import VietnameseCommand
 
@@ -202,6 +259,28 @@ def register(app: typer.Typer) -> None:
             return
         raise typer.Exit(run_and_report(conf, output_format=output_format, dry_run=dry_run))
 
+    @app.command("announce", cls=VietnameseCommand)
+    def announce_command(
+        master: Annotated[Path | None, typer.Option(
+            "--master", help="Bảng tổng hợp đề xuất (Mẫu A) do nscl sync ghi, đã có quyết "
+                             "định ở cột «Quyết định» (bắt buộc).")] = None,
+        out: Annotated[Path | None, typer.Option(
+            "--out", help="Thư mục ghi Mẫu C (.xlsx) và phụ lục công bố (.docx) (bắt "
+                          "buộc).")] = None,
+        year: Annotated[int | None, typer.Option(
+            "--year", help="Năm bắt đầu thực hiện (mặc định: năm của bảng tổng hợp).")] = None,
+        output_format: Annotated[str, typer.Option(
+            "--format", help="Cách in kết quả: text hoặc json.")] = "text",
+    ) -> None:
+        """Lập Mẫu C (phụ lục công bố kết quả tuyển chọn) từ các nhiệm vụ được chọn «Đưa
+        vào danh mục» trong bảng tổng hợp: tệp .xlsx theo mẫu và văn bản .docx."""
+        missing = [flag for flag, value in (("--master", master), ("--out", out))
+                   if value is None]
+        if missing:
+            _fail(f"thiếu {', '.join(missing)}.")
+        assert master is not None and out is not None
+        raise typer.Exit(announce(master, out, year=year, output_format=output_format))
+
     @app.command("demo", cls=VietnameseCommand)
     def demo_command(
         out: Annotated[Path, typer.Option(
@@ -213,7 +292,8 @@ def register(app: typer.Typer) -> None:
                              "tài khoản).")] = False,
     ) -> None:
         """Tạo tệp mẫu của khoảng một chục đơn vị rồi chạy tổng hợp vào thư mục --out: đợt
-        đề xuất nhiệm vụ (Mẫu A) và ba năm báo cáo kết quả (Mẫu B, 2024-2026)."""
+        đề xuất nhiệm vụ (Mẫu A, có quyết định tuyển chọn và Mẫu C) và ba năm báo cáo kết
+        quả (Mẫu B, 2024-2026)."""
         from sync.demo_data import DemoRefusedError, write_demo
         from sync.demo_round import write_report_round
 
@@ -281,27 +361,48 @@ def _demo_nights(demo: Any, google: Any, output_format: str, round_: Any) -> int
         typer.echo("")
     try:
         second = run_sync(demo.config)
+        if text:
+            typer.echo(summary_text(second.result))
+        if google is not None and text:
+            third = run_sync(demo.config)
+            typer.echo("")
+            typer.echo("Lần thứ ba, không có gì thay đổi: " + _google_night(third.result))
+            rows = google.results_sheet("tp-can-tho")
+            if rows:
+                typer.echo("Sheet «Kết quả kiểm tra» mà nscl ghi vào bảng tính Google của TP "
+                           "Cần Thơ:")
+                for row in rows:
+                    if row:
+                        typer.echo("  | " + " | ".join(str(v) for v in row))
+        # The selection: decisions in the master, a decided task revised, the next night,
+        # then Form C.
+        from sync.demo_selection import run_selection
+
+        selection = run_selection(demo)
+        # The report round: each year into the same state folder, so that each year is
+        # checked against the one before.
         rounds = [run_sync(config) for _, config in sorted(round_.configs.items())]
     except Exception as exc:  # the run itself failed
         _fail(f"tổng hợp không thành công: {type(exc).__name__}: {exc}")
         return 2
-    if text:
-        typer.echo(summary_text(second.result))
-    code = 0
-    if google is not None and text:
-        third = run_sync(demo.config)
-        typer.echo("")
-        typer.echo("Lần thứ ba, không có gì thay đổi: " + _google_night(third.result))
-        rows = google.results_sheet("tp-can-tho")
-        if rows:
-            typer.echo("Sheet «Kết quả kiểm tra» mà nscl ghi vào bảng tính Google của TP Cần "
-                       "Thơ:")
-            for row in rows:
-                if row:
-                    typer.echo("  | " + " | ".join(str(v) for v in row))
     last = rounds[-1]
     years = sorted(round_.configs)
     if text:
+        from sync.selection import summary_lines
+
+        typer.echo("")
+        typer.echo("Tuyển chọn nhiệm vụ:")
+        for note in selection.notes:
+            typer.echo(f"  * {note}")
+        typer.echo("Tổng hợp lại: quyết định được đọc lại, ghi vào sổ theo dõi và giữ nguyên "
+                   "trong bảng tổng hợp mới.")
+        for line in summary_lines(selection.outcome.result):
+            typer.echo(line)
+        typer.echo(f"Mẫu C ({len(selection.announcement.tasks)} nhiệm vụ đưa vào danh "
+                   f"mục): {selection.files['xlsx']}")
+        typer.echo(f"Phụ lục công bố (.docx): {selection.files['docx']}")
+        for warning in selection.announcement.warnings:
+            typer.echo(f"Lưu ý: {warning}")
         typer.echo("")
         typer.echo(f"Báo cáo kết quả thực hiện (Mẫu B): tổng hợp các năm "
                    f"{years[0]}-{years[-1]} vào cùng thư mục trạng thái {round_.root}.")
@@ -318,9 +419,14 @@ def _demo_nights(demo: Any, google: Any, output_format: str, round_: Any) -> int
                        "demo kết thúc: chạy lại cả phần Google bằng nscl demo --google. Dùng "
                        "Google thật: xem docs/google.md.")
     else:
-        typer.echo(json.dumps({**second.result, "report_round": last.result},
-                              ensure_ascii=False, indent=2))
-    return code
+        typer.echo(json.dumps({
+            **second.result, "report_round": last.result,
+            "selection_round": selection.outcome.result,
+            "announce": {"files": {k: str(v) for k, v in selection.files.items()},
+                         "tasks": len(selection.announcement.tasks),
+                         "warnings": selection.announcement.warnings},
+        }, ensure_ascii=False, indent=2))
+    return 0
 
 
 def _google_night(result: dict[str, Any]) -> str:

@@ -15,6 +15,9 @@ The config file (see ``nscl.example.toml``) holds one ``[sync]`` table::
     expected = ["bo-cong-thuong", "nghe-an"]   # default: every agency in force
     exclude = []
 
+    [selection]
+    priority_areas = "linh-vuc-uu-tien.toml"   # default: nscl/data/priority_areas.toml
+
 Relative paths are resolved against the folder of the config file. Loading the config
 imports nothing heavy, so that a run that has nothing to do stays fast. Other tables of
 the same file are left to their readers (``[google]``: :mod:`nscl.google.config`).
@@ -35,6 +38,7 @@ from sync.model import Letterhead
 
 if TYPE_CHECKING:
     from nscl.google.config import GoogleConfig
+    from sync.priority_areas import AreaRules
 
 __all__ = [
     "DEFAULT_TZ",
@@ -52,6 +56,7 @@ _KNOWN_SYNC_KEYS = frozenset(
 )
 _KNOWN_AGENCY_KEYS = frozenset({"expected", "exclude"})
 _KNOWN_MASTER_KEYS = frozenset({"issuer", "issuer_parent", "place", "preparer", "approver"})
+_KNOWN_SELECTION_KEYS = frozenset({"priority_areas"})
 
 
 class ConfigError(ValueError):
@@ -77,6 +82,8 @@ class SyncConfig:
     workers: int = 0  # 0: automatic
     memory_limit_mb: int = 2048  # per validation worker (Linux); 0 disables
     letterhead: Letterhead = field(default_factory=Letterhead)  # [master]
+    # [selection]: the priority areas' keyword rules (None: nscl/data/priority_areas.toml)
+    priority_areas: Path | None = None
     source: Path | None = field(default=None, compare=False)  # the TOML file, if any
     google: GoogleConfig | None = None  # [google]: collect from Google Drive when it says so
 
@@ -104,6 +111,16 @@ class SyncConfig:
             return date(self.year, 11, 30)
         return datetime.now(self.tz).date()
 
+    def area_rules(self) -> AreaRules:
+        """The priority areas of a proposal round (:mod:`sync.priority_areas`);
+        :class:`ConfigError` when the file cannot be used."""
+        from sync.priority_areas import AreasError, load_areas
+
+        try:
+            return load_areas(self.priority_areas)
+        except AreasError as exc:
+            raise ConfigError(str(exc)) from exc
+
     def check(self) -> None:
         """:class:`ConfigError` for settings out of range (from a file or from flags)."""
         if not 0 <= self.workers <= MAX_WORKERS:
@@ -122,6 +139,8 @@ class SyncConfig:
             if unknown:
                 raise ConfigError(f"Mã đơn vị {', '.join(unknown)} trong tệp cấu hình không có"
                                   " trong danh mục đơn vị (nscl/data/agencies.csv).")
+        if self.form == "A":
+            self.area_rules()  # before any work, as the agency codes
         if self.memory_limit_mb < 0:
             raise ConfigError(
                 "Giới hạn bộ nhớ «memory_limit_mb» phải là 0 (không giới hạn) hoặc một số MB,"
@@ -136,6 +155,8 @@ class SyncConfig:
             master=self.master.expanduser().resolve(),
             state=self.state.expanduser().resolve(),
             outbox=self.outbox.expanduser().resolve() if self.outbox is not None else None,
+            priority_areas=self.priority_areas.expanduser().resolve()
+            if self.priority_areas is not None else None,
         )
 
     def with_overrides(self, **overrides: Any) -> SyncConfig:
@@ -156,8 +177,19 @@ class SyncConfig:
                 ",".join(self.exclude),
                 str(self.master),
                 self.letterhead.key(),
+                self._areas_key(),
             ]
         )
+
+    def _areas_key(self) -> str:
+        """What the priority areas add to the master's content (a proposal round): the
+        hash of their file, which the Ministry may edit between two runs."""
+        if self.form != "A":
+            return ""
+        try:
+            return self.area_rules().digest
+        except ConfigError:
+            return "?"
 
 
 def parse_deadline(value: str | datetime | date) -> datetime:
@@ -219,12 +251,14 @@ def load_config(path: Path) -> SyncConfig:
     sync = data.get("sync", {})
     agencies = data.get("agencies", {})
     master = data.get("master", {})
+    selection = data.get("selection", {})
     if not isinstance(sync, dict) or not isinstance(agencies, dict) \
-            or not isinstance(master, dict):
+            or not isinstance(master, dict) or not isinstance(selection, dict):
         raise ConfigError("Tệp cấu hình phải có bảng [sync] (và có thể có các bảng "
-                          "[agencies], [master]).")
+                          "[agencies], [master], [selection]).")
     unknown = ((set(sync) - _KNOWN_SYNC_KEYS) | (set(agencies) - _KNOWN_AGENCY_KEYS)
-               | (set(master) - _KNOWN_MASTER_KEYS))
+               | (set(master) - _KNOWN_MASTER_KEYS)
+               | (set(selection) - _KNOWN_SELECTION_KEYS))
     if unknown:
         raise ConfigError(f"Tệp cấu hình có mục không biết: {', '.join(sorted(unknown))}.")
     for key in ("inbox", "master", "state"):
@@ -247,6 +281,8 @@ def load_config(path: Path) -> SyncConfig:
         workers=_integer(sync, "workers", 0),
         memory_limit_mb=_integer(sync, "memory_limit_mb", 2048),
         letterhead=_letterhead(master),
+        priority_areas=_path(selection["priority_areas"], base, "priority_areas")
+        if "priority_areas" in selection else None,
         source=path.resolve(),
         google=_google(path) if "google" in data else None,
     )

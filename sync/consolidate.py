@@ -14,8 +14,9 @@ check the round against what earlier rounds kept in the state folder (:meth:`rev
 given a :class:`History`) and say what to keep for the next ones (:meth:`accepted`);
 write its own "Theo đơn vị" sheet and sheets of its own (:meth:`write_by_agency`,
 :meth:`write_details`); give its own keys in the JSON result (:meth:`agency_result`,
-:meth:`totals_result`); and write documents beside the master (:meth:`write_documents`,
-Form B's draft national report).
+:meth:`totals_result`, :meth:`extra_result`); and write documents beside the master
+(:meth:`write_documents`, Form B's draft national report). Form A's also takes the
+staff's decisions on each task (``takes_decisions``, :mod:`sync.selection`).
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ class Consolidator(Protocol):
     charts_sheet: str  # the chart sheet ("Biểu đồ")
     charts_title: str  # its title
     item_label: str  # what a change's item is, as the changes sheet's header ("Nhiệm vụ")
+    takes_decisions: bool  # the master carries the staff's decisions (Form A)
 
     def figure_columns(self) -> tuple[FigureColumn, ...]:
         """Per-agency figures, in column order."""
@@ -175,6 +177,11 @@ class Consolidator(Protocol):
         """Write documents beside the master; JSON result key -> path."""
         ...
 
+    def extra_result(self, consolidation: Consolidation) -> dict[str, Any]:
+        """The form's own keys of the JSON result (Form A: ``selection``, ``duplicates``,
+        ``priority_areas``)."""
+        ...
+
 
 class BaseConsolidator:
     """Defaults of the optional parts of :class:`Consolidator` (see the module
@@ -184,6 +191,9 @@ class BaseConsolidator:
     charts_sheet = "Biểu đồ"
     charts_title = "BIỂU ĐỒ TỔNG HỢP"
     item_label = "Nhiệm vụ"
+    # Whether the master carries the staff's decisions on each row (Form A), read back
+    # by the next run (:mod:`sync.selection`).
+    takes_decisions = False
 
     def figure_columns(self) -> tuple[FigureColumn, ...]:
         """Per-agency figures, in column order (the subclass's)."""
@@ -229,6 +239,10 @@ class BaseConsolidator:
     def write_documents(self, consolidation: Consolidation, master: Path,
                         tz: timezone) -> dict[str, str]:
         """No document."""
+        return {}
+
+    def extra_result(self, consolidation: Consolidation) -> dict[str, Any]:
+        """No keys of the form's own in the JSON result."""
         return {}
 
 

@@ -181,7 +181,13 @@ AGENCIES: tuple[Agency, ...] = (
              "Tăng năng suất lao động 10% tại 15 doanh nghiệp chế biến gỗ",
              "Đào tạo Lean, 5S; tư vấn tại doanh nghiệp; nhân rộng mô hình",
              "15 doanh nghiệp áp dụng; 03 mô hình điểm", 18, 1100, 700),
-    ), story="mẫu chính thức, nộp muộn (30/03/2026)"),
+        Task("Truyền thông về năng suất chất lượng trên báo điện tử, mạng xã hội năm 2027",
+             "Trung tâm Truyền thông tỉnh Nghệ An",
+             "Nâng cao nhận thức về năng suất chất lượng cho doanh nghiệp của tỉnh",
+             "Sản xuất tin, bài, video; chuyên mục trên báo điện tử",
+             "150 tin bài; 10 video", 12, 500, 0),
+    ), story="mẫu chính thức, nộp muộn (30/03/2026); nhiệm vụ truyền thông gần trùng với "
+             "nhiệm vụ của TP. Hồ Chí Minh"),
     Agency("tp-ha-noi", "Ha Noi.xlsx", "template", _at(18, 14, 0), (
         Task("Nâng cao năng suất chất lượng cho doanh nghiệp công nghiệp hỗ trợ trên địa bàn "
              "Hà Nội",
@@ -370,7 +376,7 @@ def _prepare(out: Path) -> None:
             raise DemoRefusedError(
                 f"Thư mục «{out}» đã có dữ liệu khác; chọn thư mục khác cho --out."
             )
-        for name in ("inbox", "state", "master", "outbox", _LATER, "bao-cao-nam"):
+        for name in ("inbox", "state", "master", "outbox", _LATER, "bao-cao-nam", "cong-bo"):
             shutil.rmtree(out / name, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / _MARKER).write_text("Thư mục do «nscl demo» tạo; chạy lại demo sẽ ghi đè.\n",

@@ -85,12 +85,13 @@ def send_feedback(
 
 def _key(engine: str, sub: Submission) -> str:
     """A marked copy's cache key: the engine, the file, and the problems marked (the
-    round's own checks, such as an annual report's continuity with last year, may add
-    some to what validation found)."""
+    round's own checks, such as an annual report's continuity with last year, or the
+    staff's request for clarification, may add some to what validation found), with
+    their messages (the staff's comment in a request)."""
     import hashlib
 
-    marks = hashlib.sha256(repr([(p.code, p.sheet, p.cell) for p in sub.report.problems])
-                           .encode()).hexdigest()[:16]
+    marks = hashlib.sha256(repr([(p.code, p.sheet, p.cell, p.message)
+                                 for p in sub.report.problems]).encode()).hexdigest()[:16]
     return f"{engine}|{sub.file}|{marks}"
 
 

@@ -12,6 +12,7 @@ is always written as text.
 from __future__ import annotations
 
 import math
+from datetime import timezone
 from typing import Any, TypeGuard
 
 from nscl.a1 import column_letter
@@ -24,6 +25,25 @@ from sync.consolidate import BaseConsolidator, ChartContext, Figure, FigureColum
 from sync.master import PROBLEMS_SHEET
 from sync.model import STATUS_LABELS, Consolidation, Submission
 from sync.print_layout import SIGNING_ROWS, write_letterhead, write_signatures
+from sync.selection import (
+    AREA_HEADER,
+    COMMENT_HEADER,
+    DECISION_HEADER,
+    DECISIONS,
+    KEY_HEADER,
+    TRACE_HEADER,
+    Selection,
+    TaskDecision,
+    selection_of,
+    task_id,
+)
+from sync.selection_sheets import (
+    Analysis,
+    TableLayout,
+    write_areas_sheet,
+    write_decisions_sheet,
+    write_duplicates_sheet,
+)
 from sync.styles import (
     MAX_TEXT,
     chars_per_line,
@@ -33,7 +53,8 @@ from sync.styles import (
     setup_print,
 )
 
-__all__ = ["FormAConsolidator", "row_amounts"]
+__all__ = ["AREAS_SHEET", "DECISIONS_SHEET", "DUPLICATES_SHEET", "FormAConsolidator",
+           "row_amounts"]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("ministry", "I. CÁC BỘ, NGÀNH"),
@@ -44,6 +65,21 @@ EXTRA_HEADERS: tuple[tuple[str, float], ...] = (
     ("Tình trạng", 11),
     ("Tệp nguồn", 20),
 )
+# After them, the selection's columns (sync.selection): the priority area, the staff's
+# decision and comment (the only cells they edit), who decided and when, and the task's
+# identity (hidden: what the next run matches the decisions by).
+SELECTION_HEADERS: tuple[tuple[str, float], ...] = (
+    (AREA_HEADER, 24),
+    (DECISION_HEADER, 17),
+    (COMMENT_HEADER, 30),
+    (TRACE_HEADER, 30),
+    (KEY_HEADER, 14),
+)
+DECISIONS_SHEET = "Quyết định"
+AREAS_SHEET = "Lĩnh vực ưu tiên"
+DUPLICATES_SHEET = "Trùng lặp"
+_EDITABLE_FILL = "#FFF2CC"  # the cells the staff edit
+_CHANGED_FILL = "#FFC7CE"  # a decision whose task changed since
 _EPS = 1e-6
 
 
@@ -124,6 +160,7 @@ class FormAConsolidator(BaseConsolidator):
 
     form = "A"
     sheet_name = "Tổng hợp"
+    takes_decisions = True
 
     def __init__(self) -> None:
         self.table: TableForm = form_a()
@@ -131,6 +168,9 @@ class FormAConsolidator(BaseConsolidator):
         # The budget's total (Tổng số): the computed money column the summary leads with.
         self.total: Column = next(c for c in self.money if c.computed)
         self._figures: dict[int, tuple[FileReport, Figure]] = {}
+        # Where write_table put the rows, for the formulas of the selection's sheets.
+        self._layout: TableLayout | None = None
+        self._analysed: tuple[Consolidation, Analysis] | None = None
 
     # -- figures ------------------------------------------------------------------------
 
@@ -213,11 +253,25 @@ class FormAConsolidator(BaseConsolidator):
         """Write the "Tổng hợp" sheet; return the number of task rows written."""
         table = self.table
         cols = list(table.columns)
-        ncols = len(cols) + len(EXTRA_HEADERS)
+        ncols = len(cols) + len(EXTRA_HEADERS) + len(SELECTION_HEADERS)
         money_cols = [(i, c) for i, c in enumerate(cols) if c.type == "money"]
         first_money = money_cols[0][0]
         letters = {c.key: column_letter(i) for i, c in money_cols}
         agency_col, status_col, file_col = len(cols), len(cols) + 1, len(cols) + 2
+        area_col, decision_col, comment_col, trace_col, key_col = \
+            range(len(cols) + len(EXTRA_HEADERS), ncols)
+        selection = selection_of(consolidation)
+        analysis = self.analyse(consolidation)
+        editable = workbook.add_format(
+            {"font_name": "Times New Roman", "font_size": 11, "valign": "top",
+             "text_wrap": True, "border": 1, "locked": False, "bg_color": _EDITABLE_FILL})
+        trace_fmt = workbook.add_format(
+            {"font_name": "Times New Roman", "font_size": 10, "valign": "top",
+             "text_wrap": True, "border": 1, "italic": True})
+        changed_fmt = workbook.add_format(
+            {"font_name": "Times New Roman", "font_size": 10, "valign": "top",
+             "text_wrap": True, "border": 1, "bg_color": _CHANGED_FILL})
+        key_fmt = workbook.add_format({"font_name": "Times New Roman", "font_size": 8})
         duration_fmt = workbook.add_format(
             {"font_name": "Times New Roman", "font_size": 11, "valign": "top",
              "align": "center", "border": 1, "num_format": '0" tháng"'}
@@ -242,8 +296,9 @@ class FormAConsolidator(BaseConsolidator):
         writers = (write_string, write_number, write_blank)
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
-        for j, (_, width) in enumerate(EXTRA_HEADERS):
-            ws.set_column(len(cols) + j, len(cols) + j, width)
+        for j, (_, width) in enumerate((*EXTRA_HEADERS, *SELECTION_HEADERS)):
+            ws.set_column(len(cols) + j, len(cols) + j, width,
+                          None, {"hidden": True} if len(cols) + j == key_col else None)
 
         year = consolidation.year
         title = table.title_for(year) if year else table.title.replace("{year}", "…")
@@ -280,10 +335,11 @@ class FormAConsolidator(BaseConsolidator):
                 for k, member in enumerate(members):
                     ws.write_string(h2, col_index + k, member.header, styles.header)
                 col_index += len(members)
-        for j, (header, _) in enumerate(EXTRA_HEADERS):
+        for j, (header, _) in enumerate((*EXTRA_HEADERS, *SELECTION_HEADERS)):
             ws.merge_range(h1, len(cols) + j, h2, len(cols) + j, header, styles.header)
         for j in range(ncols):
-            ws.write_string(h2 + 1, j, f"({j + 1})", styles.header_number)
+            if j != key_col:
+                ws.write_string(h2 + 1, j, f"({j + 1})", styles.header_number)
         ws.set_row(h1, 30)
         ws.set_row(h2, 30)
         setup_print(ws, repeat=(h1, h2 + 1))
@@ -365,6 +421,9 @@ class FormAConsolidator(BaseConsolidator):
                 first = r
                 agency_sum = dict(zero)
                 name = sub.agency.name
+                ids = analysis.ids[id(sub.report)]
+                areas = analysis.areas
+                decided = selection.decisions
                 text_fmt, money_fmt = styles.text, styles.money
                 for row in sub.report.rows:
                     values = row.values
@@ -398,6 +457,22 @@ class FormAConsolidator(BaseConsolidator):
                     # (no bordered blanks: 20,000 cells fewer for 10,000 tasks, and the
                     # columns are outside the print area).
                     write_string(r, agency_col, name, text_fmt)
+                    # The selection: the task's area, its decision cells (unlocked), who
+                    # decided, and its identity (hidden).
+                    tid = ids[id(row)]
+                    area = areas.get(tid)
+                    write_string(r, area_col, area.label if area is not None
+                                 else analysis.rules.unclassified, text_fmt)
+                    decision = decided.get(tid)
+                    if decision is None:
+                        write_blank(r, decision_col, None, editable)
+                        write_blank(r, comment_col, None, editable)
+                    else:
+                        lines = max(lines, self._write_decision(
+                            ws, r, (decision_col, comment_col, trace_col), decision,
+                            editable, changed_fmt if decision.changed else trace_fmt,
+                            consolidation.generated_at.tzinfo))
+                    write_string(r, key_col, tid, key_fmt)
                     if row.sheet_row in errors_at:  # marked so that the printout shows it
                         flagged_any = True
                         self._flag(ws, styles, r, row, seq_col, name_col)
@@ -438,6 +513,22 @@ class FormAConsolidator(BaseConsolidator):
         grand = {key: math.fsum(s[key] for s in section_sums) for key in letters}
         sum_formulas(r, refs, grand, styles.total_money, styles.total)
         ws.autofilter(h2 + 1, 0, r - 1, ncols - 1)
+        first_task_row = h2 + 2
+        if r - 1 >= first_task_row:
+            ws.data_validation(first_task_row, decision_col, r - 1, decision_col, {
+                "validate": "list", "source": list(DECISIONS.values()),
+                "input_title": DECISION_HEADER,
+                "input_message": "Chọn một trong: " + "; ".join(DECISIONS.values())
+                                 + ". Lần tổng hợp sau ghi nhận quyết định.",
+                "error_title": DECISION_HEADER,
+                "error_message": "Chỉ chọn một giá trị trong danh sách: "
+                                 + "; ".join(DECISIONS.values()) + ".",
+            })
+        self._layout = TableLayout(
+            first=first_task_row, last=r - 1,
+            area=column_letter(area_col), decision=column_letter(decision_col),
+            money={key: letter for key, letter in letters.items()},
+            name=column_letter(name_col) if name_col is not None else "B")
         addends = " + ".join(table.column(k).header for k in self.total.computed_from)
         notes = [f"Ghi chú: {self.total.header} = {addends}; đơn vị tính {self.total.unit}."]
         if flagged_any:
@@ -476,11 +567,103 @@ class FormAConsolidator(BaseConsolidator):
             else:
                 ws.write_string(r, name_col, safe_text(name), styles.flagged_text)
 
+    def _write_decision(self, ws: Any, r: int, columns: tuple[int, int, int],
+                        decision: TaskDecision, editable: Any, trace_fmt: Any,
+                        tz: Any) -> int:
+        """A decided task's cells: the decision and comment (still editable), who decided
+        and when (and the flag when the task changed since); the lines the row needs."""
+        decision_col, comment_col, trace_col = columns
+        if decision.label:
+            ws.write_string(r, decision_col, decision.label, editable)
+        else:
+            ws.write_blank(r, decision_col, None, editable)
+        comment = decision.decision.comment
+        if comment:
+            ws.write_string(r, comment_col, safe_text(comment), editable)
+        else:
+            ws.write_blank(r, comment_col, None, editable)
+        trace = decision.trace(tz)
+        ws.write_string(r, trace_col, safe_text(trace), trace_fmt)
+        return max(lines_needed(comment, chars_per_line(SELECTION_HEADERS[2][1])),
+                   lines_needed(trace, int(chars_per_line(SELECTION_HEADERS[3][1]) * 1.1)))
+
+    # -- the selection -------------------------------------------------------------------
+
+    def analyse(self, consolidation: Consolidation) -> Analysis:
+        """The tasks' identities, priority areas and duplicates (once per consolidation)."""
+        if self._analysed is not None and self._analysed[0] is consolidation:
+            return self._analysed[1]
+        from sync.duplicates import find_duplicates
+        from sync.priority_areas import default_rules
+
+        selection = selection_of(consolidation)
+        rules = selection.area_rules or default_rules()
+        ids: dict[int, dict[int, str]] = {}
+        areas: dict[str, Any] = {}
+        tasks: list[tuple[Submission, TaskRow, str]] = []
+        for sub in consolidation.submissions:
+            by_row = {id(row): task_id(sub.agency.code, key)
+                      for key, row in self.keyed_tasks(sub.report).items()}
+            ids[id(sub.report)] = by_row
+            for row in sub.report.rows:
+                tid = by_row[id(row)]
+                areas[tid] = rules.classify(row.values)
+                tasks.append((sub, row, tid))
+        names = [str(_display(row, "task_name") or "") for _, row, _ in tasks]
+        analysis = Analysis(rules, ids, areas, tasks, find_duplicates(names))
+        self._analysed = (consolidation, analysis)
+        return analysis
+
+    def write_details(self, workbook: Any, styles: Any, consolidation: Consolidation) -> None:
+        """The selection's sheets: "Quyết định", "Lĩnh vực ưu tiên", "Trùng lặp"."""
+        selection = selection_of(consolidation)
+        analysis = self.analyse(consolidation)
+        layout = self._layout or TableLayout(0, -1, "A", "A", {}, "B")
+        tz = consolidation.generated_at.tzinfo
+        write_decisions_sheet(workbook, styles, consolidation, selection, analysis, layout,
+                              self.table, tz if isinstance(tz, timezone) else None)
+        write_areas_sheet(workbook, styles, consolidation, selection, analysis, layout,
+                          self.table)
+        write_duplicates_sheet(workbook, styles, selection, analysis, self.table)
+
+    def extra_result(self, consolidation: Consolidation) -> dict[str, Any]:
+        """``selection`` (the decisions), ``duplicates`` and ``priority_areas`` of the
+        JSON result."""
+        selection = selection_of(consolidation)
+        analysis = self.analyse(consolidation)
+        tz = consolidation.generated_at.tzinfo
+        return {
+            "selection": selection.to_dict(tz),
+            "duplicates": _duplicates_result(analysis),
+            "priority_areas": self._areas_result(selection, analysis),
+        }
+
+    def _areas_result(self, selection: Selection,
+                      analysis: Analysis) -> list[dict[str, Any]]:
+        """Per area (then the unclassified): tasks, budget, tasks per decision."""
+        out: dict[str, dict[str, Any]] = {}
+        for area in (*analysis.rules.areas, None):
+            label = area.label if area is not None else analysis.rules.unclassified
+            out[label] = {"number": area.number if area is not None else None,
+                          "name": area.name if area is not None else label, "tasks": 0,
+                          **{c.key: 0.0 for c in self.money},
+                          **dict.fromkeys(DECISIONS, 0)}
+        for _, row, tid in analysis.tasks:
+            entry = out[analysis.area_label(tid)]
+            entry["tasks"] += 1
+            for key, amount in row_amounts(self.table, row).items():
+                entry[key] = round(entry[key] + amount, 6)
+            decision = selection.decisions.get(tid)
+            if decision is not None and decision.code in DECISIONS:
+                entry[decision.code] += 1
+        return list(out.values())
+
     # -- differences --------------------------------------------------------------------
 
-    def _keyed(self, report: FileReport) -> dict[str, TaskRow]:
+    def keyed_tasks(self, report: FileReport) -> dict[str, TaskRow]:
         """Tasks by name (their first line: content lines joined below a name, "- Đào
-        tạo …", are part of the task, not of what identifies it)."""
+        tạo …", are part of the task, not of what identifies it): what the changes sheet
+        and the staff's decisions match a task by."""
         out: dict[str, TaskRow] = {}
         for row in report.rows:
             name = row.values.get("task_name") or row.raw.get("task_name") or ""
@@ -494,7 +677,7 @@ class FormAConsolidator(BaseConsolidator):
 
     def diff(self, old: FileReport, new: FileReport) -> list[tuple[str, str, str]]:
         """Tasks added, removed and changed (matched by task name, forgiving case/spaces)."""
-        before, after = self._keyed(old), self._keyed(new)
+        before, after = self.keyed_tasks(old), self.keyed_tasks(new)
         out: list[tuple[str, str, str]] = []
 
         def label(row: TaskRow) -> str:
@@ -560,3 +743,24 @@ class FormAConsolidator(BaseConsolidator):
         chart.set_size({"width": 900, "height": height})
         sheet.insert_chart(row, 0, chart)
         return row + height // 20 + 2
+
+
+_DUPLICATES_LISTED = 100  # groups given in the JSON result (the master lists more)
+
+
+def _duplicates_result(analysis: Analysis) -> dict[str, Any]:
+    """The ``duplicates`` of the JSON result: counts and the most similar groups."""
+    search = analysis.duplicates
+    groups = []
+    for group in search.groups[:_DUPLICATES_LISTED]:
+        members = []
+        for member in group.members:
+            sub, row, tid = analysis.tasks[member.index]
+            members.append({"agency": sub.agency.code, "agency_name": sub.agency.name,
+                            "task": tid, "seq": row.values.get("seq"),
+                            "task_name": str(_display(row, "task_name") or "")
+                            .split("\n", 1)[0], "score": member.score})
+        groups.append({"score": group.score, "tasks": members})
+    return {"groups": len(search.groups), "tasks": search.tasks, "fuzzy": search.fuzzy,
+            "listed": groups}
+

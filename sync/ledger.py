@@ -17,6 +17,10 @@ Tables
     ``google_files`` each file collected from Google Drive: its state when last fetched
                    (Drive's ``modifiedTime`` and ``version``, the content's hash) and
                    the last write-back (:mod:`sync.google_state`)
+    ``decisions``  the staff's decision on each proposed task of a round (Form A), as
+                   last read from the master: decision, comment, who and when, the
+                   task's content it was made on (:mod:`sync.selection`)
+    ``decision_history``  every decision ever read, in order (never deleted)
 
 A ledger written by an older nscl is brought up to date when opened (``_MIGRATIONS``,
 one step per schema version, in one transaction; tables that only add to what an older
@@ -38,11 +42,12 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "LEDGER_NAME", "IndicatorValue", "Ledger", "LedgerError", "RunRecord", "VersionRecord",
+    "LEDGER_NAME", "IndicatorValue", "Ledger", "LedgerError", "RunRecord", "StoredDecision",
+    "VersionRecord",
 ]
 
 LEDGER_NAME = "nscl-ledger.sqlite3"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _INDICATOR_VALUES = """
 CREATE TABLE IF NOT EXISTS indicator_values(
@@ -57,9 +62,45 @@ CREATE TABLE IF NOT EXISTS indicator_values(
     PRIMARY KEY(form, year, agency, indicator)
 )"""
 
+_DECISIONS = """
+CREATE TABLE IF NOT EXISTS decisions(
+    form TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    task TEXT NOT NULL,
+    task_name TEXT NOT NULL,
+    decision TEXT,
+    comment TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    basis_content TEXT NOT NULL,
+    master_run INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    PRIMARY KEY(form, year, agency, task)
+)"""
+_DECISION_HISTORY = """
+CREATE TABLE IF NOT EXISTS decision_history(
+    id INTEGER PRIMARY KEY,
+    form TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    task TEXT NOT NULL,
+    task_name TEXT NOT NULL,
+    decision TEXT,
+    comment TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    master_run INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    recorded TEXT NOT NULL
+)"""
+
 # Schema version -> the statements that bring a ledger of that version to the next.
 _MIGRATIONS: dict[str, tuple[str, ...]] = {
     "1": (_INDICATOR_VALUES,),  # 1 -> 2: accepted values of the annual reports
+    "2": (_DECISIONS, _DECISION_HISTORY),  # 2 -> 3: the staff's decisions on tasks
 }
 
 _SCHEMA = """
@@ -126,7 +167,7 @@ CREATE TABLE IF NOT EXISTS feedback(
     created TEXT NOT NULL,
     PRIMARY KEY(sha256, engine)
 );
-""" + _INDICATOR_VALUES + ";\n"
+""" + ";\n".join((_INDICATOR_VALUES, _DECISIONS, _DECISION_HISTORY)) + ";\n"
 
 # Tables added after the first release. Each is created when missing, so a ledger made by
 # an earlier nscl gains it on open (the migration); they add, never change, what an
@@ -174,6 +215,38 @@ class IndicatorValue:
     year_value: float | None
     cumulative: float | None
     sha256: str
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """The staff's decision on one task of a round, as the ledger keeps it.
+
+    ``decision`` is "include", "exclude", "clarify" or None (a decision cleared: kept,
+    so that an older copy of the master cannot bring it back); ``basis`` is the hash of
+    the task's content the decision was made on and ``basis_content`` that content
+    (column header -> value as the master showed it); ``master_run`` the run that wrote
+    the master it was read from."""
+
+    agency: str
+    task: str
+    task_name: str
+    decision: str | None
+    comment: str
+    decided_by: str
+    decided_at: str
+    basis: str
+    basis_content: dict[str, str]
+    master_run: int
+
+    @property
+    def task_id(self) -> str:
+        """ "<agency code>/<task>": the task's identity in the master and the ledger."""
+        return f"{self.agency}/{self.task}"
+
+    @property
+    def empty(self) -> bool:
+        """Neither a decision nor a comment (cleared)."""
+        return self.decision is None and not self.comment
 
 
 @dataclass(frozen=True)
@@ -543,6 +616,59 @@ class Ledger:
             digest.update(repr(tuple(row)).encode())
             seen = True
         return digest.hexdigest()[:24] if seen else ""
+
+    # -- decisions on proposed tasks ----------------------------------------------------
+
+    def decisions(self, form: str, year: int | None) -> dict[str, StoredDecision]:
+        """The decisions kept for a round, by task identity ("<agency>/<task>"), cleared
+        ones included."""
+        out: dict[str, StoredDecision] = {}
+        for row in self.conn.execute(
+            "SELECT agency, task, task_name, decision, comment, decided_by, decided_at,"
+            " basis, basis_content, master_run FROM decisions WHERE form = ? AND year = ?"
+            " ORDER BY agency, task", (form, year or 0)
+        ):
+            decision = StoredDecision(
+                agency=row[0], task=row[1], task_name=row[2], decision=row[3],
+                comment=row[4], decided_by=row[5], decided_at=row[6], basis=row[7],
+                basis_content=json.loads(row[8]), master_run=row[9])
+            out[decision.task_id] = decision
+        return out
+
+    def record_decisions(self, form: str, year: int | None, items: Iterable[StoredDecision],
+                         *, run_id: int, now: str) -> None:
+        """Keep new or changed decisions of a round (one transaction): each replaces the
+        task's decision and is added to the history."""
+        kept = list(items)
+        if not kept:
+            return
+        rows = [(form, year or 0, d.agency, d.task, d.task_name, d.decision, d.comment,
+                 d.decided_by, d.decided_at, d.basis, d.master_run, run_id) for d in kept]
+        contents = [json.dumps(d.basis_content, ensure_ascii=False, sort_keys=True)
+                    for d in kept]
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO decisions(form, year, agency, task, task_name,"
+                " decision, comment, decided_by, decided_at, basis, basis_content,"
+                " master_run, run_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row[:10], content, *row[10:]) for row, content in zip(rows, contents,
+                                                                          strict=True)],
+            )
+            conn.executemany(
+                "INSERT INTO decision_history(form, year, agency, task, task_name,"
+                " decision, comment, decided_by, decided_at, basis, master_run, run_id,"
+                " recorded) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, now) for row in rows],
+            )
+
+    def decision_history(self, form: str, year: int | None) -> list[dict[str, Any]]:
+        """Every decision read for a round, oldest first."""
+        cursor = self.conn.execute(
+            "SELECT agency, task, task_name, decision, comment, decided_by, decided_at,"
+            " run_id, recorded FROM decision_history WHERE form = ? AND year = ? ORDER BY id",
+            (form, year or 0))
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     # -- feedback -----------------------------------------------------------------------
 

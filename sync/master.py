@@ -2,19 +2,25 @@
 
 Sheets: the form's consolidated table (Form A: "Tổng hợp", Form B: "Chỉ tiêu", from the
 consolidator), "Theo đơn vị" (generic, or the consolidator's own), the consolidator's
-other sheets (Form B: "Nội dung"), "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm
-tra", "Thay đổi" and the chart sheet (native Excel charts; Form A: "Biểu đồ", Form B:
-"Tiến độ mục tiêu"). The file is written to a temporary name in the master's folder,
-flushed to disk, then renamed over the master (``os.replace``): a reader, or a run
-killed at any moment, sees either the previous complete master or the new complete one.
-The previous master is first kept as a dated copy in the history folder.
+other sheets (Form A: "Quyết định", "Lĩnh vực ưu tiên", "Trùng lặp"; Form B: "Nội
+dung"), "Tình hình nộp", "Tệp không tổng hợp", "Lỗi kiểm tra", "Thay đổi" and the
+chart sheet (native Excel charts; Form A: "Biểu đồ", Form B: "Tiến độ mục tiêu").
+
+Every sheet is protected without a password (formatting, column widths and the filter
+stay free): the staff edit only the cells left unlocked, the decisions of Form A's
+table (:mod:`sync.selection`). The file is written to a temporary name in the master's
+folder, flushed to disk, then renamed over the master (``os.replace``): a reader, or a
+run killed at any moment, sees either the previous complete master or the new complete
+one. The previous master is first kept as a dated copy in the history folder. A master
+saved again since the run looked at it (``expected``) is not replaced
+(:class:`MasterChangedError`): it may hold decisions the run has not read.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,9 +44,12 @@ __all__ = [
     "CHANGES_SHEET",
     "CHARTS_SHEET",
     "PROBLEMS_SHEET",
+    "PROTECTION_OPTIONS",
     "STATUS_SHEET",
     "UNUSED_FILES_SHEET",
+    "MasterChangedError",
     "MasterLockedError",
+    "MasterSeen",
     "MasterWritten",
     "clean_temporary_masters",
     "write_master",
@@ -53,6 +62,39 @@ PROBLEMS_SHEET = "Lỗi kiểm tra"
 CHANGES_SHEET = "Thay đổi"
 CHARTS_SHEET = "Biểu đồ"
 _TMP_PREFIX = ".nscl-tmp-"
+# The master's sheets are protected without a password: only the unlocked cells (the
+# decisions) are edited; formatting, column widths, row heights and the filter stay free.
+PROTECTION_OPTIONS: dict[str, bool] = {
+    "format_cells": True,
+    "format_columns": True,
+    "format_rows": True,
+    "autofilter": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+
+
+@dataclass(frozen=True)
+class MasterSeen:
+    """The master file as a run found it (size and time; None: no file)."""
+
+    size: int | None = None
+    mtime_ns: int | None = None
+
+    @classmethod
+    def of(cls, path: Path) -> MasterSeen:
+        """The state of ``path`` now (no file: none there, or a path that cannot be
+        looked at, which writing the master reports)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return cls()
+        return cls(st.st_size, st.st_mtime_ns)
+
+    @property
+    def exists(self) -> bool:
+        """Whether there was a file."""
+        return self.size is not None
 
 
 class MasterWritten:
@@ -517,6 +559,30 @@ class MasterLockedError(OSError):
     """The master cannot be replaced: it is open in another program (Windows)."""
 
 
+class MasterChangedError(MasterLockedError):
+    """The master was saved again while the run worked: replacing it could lose what was
+    typed into it (Vietnamese message)."""
+
+
+def _check_unchanged(path: Path, expected: MasterSeen | None) -> None:
+    """:class:`MasterChangedError` when ``path`` is no longer as the run found it."""
+    if expected is None:
+        return
+    now = MasterSeen.of(path)
+    if now == expected:
+        return
+    when = ""
+    if now.mtime_ns is not None:
+        stamp = datetime.fromtimestamp(now.mtime_ns / 1e9).astimezone()
+        when = f" (lưu lúc {stamp.strftime('%H:%M:%S ngày %d/%m/%Y')})"
+    what = "bị xoá" if not now.exists else f"được lưu lại{when}"
+    raise MasterChangedError(
+        f"Bảng tổng hợp «{path}» {what} trong khi nscl đang tổng hợp: nscl không ghi đè để"
+        " khỏi mất quyết định vừa ghi vào đó. Chạy lại nscl sync (lần chạy sau đọc các"
+        " quyết định mới rồi mới ghi bảng tổng hợp)."
+    )
+
+
 def _replace(tmp: Path, path: Path, *, attempts: int = 10, pause: float = 3.0) -> None:
     """``os.replace`` with retries: on Windows a master open in Excel cannot be replaced."""
     import time
@@ -542,8 +608,14 @@ def write_master(
     history: Path,
     tz: timezone,
     fingerprint: str = "",
+    run_id: int = 0,
+    expected: MasterSeen | None = None,
 ) -> MasterWritten:
-    """Write the master to ``path`` atomically; keep the previous one in ``history``."""
+    """Write the master to ``path`` atomically; keep the previous one in ``history``.
+
+    ``run_id``: the run writing it (kept in the file: :mod:`sync.selection` tells an
+    older copy by it); ``expected``: the master as the run found it, checked right
+    before it is replaced (:class:`MasterChangedError`)."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -569,6 +641,10 @@ def write_master(
         wb.set_custom_property("nscl_master_form", cons.form)
         if fingerprint:
             wb.set_custom_property("nscl_fingerprint", fingerprint)
+        if run_id:
+            wb.set_custom_property("nscl_run", str(run_id))
+        if cons.year:
+            wb.set_custom_property("nscl_master_year", str(cons.year))
         # XlsxWriter keeps a small tuple per cell: with the collector running, each of its
         # passes would walk all of them (and every report) for nothing to free. The pause
         # covers this workbook only; the rest of the run (feedback copies through openpyxl,
@@ -588,9 +664,13 @@ def write_master(
             _write_problems(wb, st, cons)
             _write_changes(wb, st, cons, tz, consolidator.item_label)
             _write_charts(wb, st, consolidator, context, status_rows)
+            for sheet in wb.worksheets():
+                if not sheet.protect_options:  # a consolidator may protect its own
+                    sheet.protect("", PROTECTION_OPTIONS)
             wb.close()
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
+        _check_unchanged(path, expected)
         previous = _keep_previous(path, history, cons.generated_at.astimezone(tz))
         _replace(tmp, path)
         fsync_dir(path.parent)

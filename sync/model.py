@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from nscl.report import FileReport
+
+if TYPE_CHECKING:
+    from sync.selection import Selection
 
 __all__ = [
     "KIND_LABELS",
@@ -246,6 +249,9 @@ class Consolidation:
         """A file as a cell of the master names it: its path in the inbox, or a Google
         file's title and, on the next line, its link."""
         return f"{self.linked[file]}\n{file}" if file in self.linked else file
+    # The staff's decisions on the tasks, priority areas and duplicates (Form A; set by
+    # the run, or made empty by the master's writer: :func:`sync.selection.selection_of`).
+    selection: Selection | None = None
 
     @property
     def submissions(self) -> list[Submission]:

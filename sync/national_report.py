@@ -25,14 +25,18 @@ python-docx exposes publicly (``element``), with :func:`docx.oxml.parse_xml`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from nscl.forms import IndicatorGroup, OutlineItem, ReportForm
 from nscl.numbers import format_number
+from sync.docx_parts import Cell as _Cell
+from sync.docx_parts import append_table
+from sync.docx_parts import bottom_border as _bottom_border
+from sync.docx_parts import east_asian_font as _east_asian_font
+from sync.docx_parts import page_field as _page_field
+from sync.docx_parts import set_widths as _set_widths
 from sync.form_b_sheets import indicator_sentence, short_name
 from sync.model import Consolidation, Submission
 from sync.round_figures import RoundFigures
@@ -51,7 +55,6 @@ BODY_PT = 14
 TABLE_PT = 11
 WIDE_TABLE_PT = 10
 _RULE_STYLE = "NSCL đường kẻ"
-_TWIPS_PER_CM = 1440 / 2.54
 
 
 def write_national_report(path: Path, consolidation: Consolidation, figures: RoundFigures, *,
@@ -350,45 +353,9 @@ class _Writer:
     def _table(self, widths: list[float], rows: list[list[_Cell]], *, header_rows: int,
                size: float) -> None:
         """A bordered table at the end of the document, its first ``header_rows`` rows
-        repeated on every page. Built as one piece of XML: python-docx looks up the
-        document's default style each time a cell's paragraph is given a style, which
-        made a table of 56 agencies take seconds."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls
-
-        twips = [round(w * _TWIPS_PER_CM) for w in widths]
-        style = self._cell_styles[size].style_id
-        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
-        body: list[str] = []
-        for r, row in enumerate(rows):
-            body.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r < header_rows
-                                    else ""))
-            column = 0
-            for cell in row:
-                width = sum(twips[column:column + cell.span])
-                column += cell.span
-                props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-                if cell.span > 1:
-                    props += f'<w:gridSpan w:val="{cell.span}"/>'
-                if cell.merge is not None:
-                    props += f'<w:vMerge w:val="{cell.merge}"/>'
-                paragraph = f'<w:pPr><w:pStyle w:val="{style}"/>'
-                if cell.align != "left":
-                    paragraph += f'<w:jc w:val="{cell.align}"/>'
-                paragraph += "</w:pPr>"
-                if cell.text:
-                    bold = "<w:rPr><w:b/></w:rPr>" if cell.bold else ""
-                    paragraph += (f'<w:r>{bold}<w:t xml:space="preserve">'
-                                  f"{escape(cell.text)}</w:t></w:r>")
-                body.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{paragraph}</w:p></w:tc>")
-            body.append("</w:tr>")
-        table_style = self.doc.styles["Table Grid"].style_id
-        xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
-               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-               f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>")
-        document = self.doc.element.body
-        # Before the body's closing section properties, as python-docx adds content.
-        document.insert(len(document) - 1, parse_xml(xml))
+        repeated on every page (:func:`sync.docx_parts.append_table`)."""
+        append_table(self.doc, widths, rows, header_rows=header_rows,
+                     paragraph_style=self._cell_styles[size].style_id)
 
     def _appendix_national(self) -> None:
         self._appendix_title("I", f"Số liệu tổng hợp các chỉ tiêu năm {self.year} và lũy kế từ "
@@ -472,73 +439,5 @@ class _Writer:
         self._para("", size=6, space_after=0)
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """A cell of an appendix table: its text, spanning ``span`` grid columns; ``merge``
-    "restart" opens a cell merged down over the next rows, "continue" is one of those."""
-
-    text: str
-    bold: bool = False
-    align: str = "left"  # left, center, right
-    span: int = 1
-    merge: str | None = None
-
-
-def _set_widths(table: Any, widths: list[float]) -> None:
-    """Fixed column widths (cm), in the table's grid and in every cell (Word reads the
-    cells', LibreOffice the grid's)."""
-    from docx.shared import Cm
-
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-
-
 def _number(value: float | None) -> str:
     return format_number(value) if value is not None else "-"
-
-
-def _east_asian_font(style: Any) -> None:
-    """Times New Roman for every script of a style (Word picks the East Asian font slot
-    for some Vietnamese characters when it is unset)."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
-    r_pr = style.element.find(qn("w:rPr"))
-    if r_pr is None:
-        return
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
-        r_pr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), FONT)
-
-
-def _bottom_border(style: Any) -> None:
-    """A solid line under the paragraphs of ``style`` (the short rules of the header)."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
-    p_pr = style.element.find(qn("w:pPr"))
-    if p_pr is None:
-        p_pr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
-        style.element.append(p_pr)
-    p_pr.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
-        'w:color="000000"/></w:pBdr>'))
-
-
-def _page_field(header: Any) -> None:
-    """A PAGE field in the first paragraph of a header part's XML."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
-    paragraph = header.find(qn("w:p"))
-    paragraph.append(parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr>'
-        f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/><w:sz w:val="28"/></w:rPr>'
-        "<w:t>2</w:t></w:r></w:fldSimple>"))

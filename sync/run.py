@@ -8,8 +8,11 @@
 3. Validate each content not validated yet by this engine (worker processes).
 4. Reject what cannot be consolidated (unreadable, unknown form, agency or year), with
    a reason; keep, for each agency, its newest file (modification time, then first
-   seen); compute completeness and the changes since the previous master.
-5. Write the master atomically (previous master kept as a dated copy).
+   seen); compute completeness and the changes since the previous master; read back the
+   staff's decisions from a master edited since it was written, keep them in the
+   ledger and attach them to the tasks (Form A, :mod:`sync.selection`).
+5. Write the master atomically (previous master kept as a dated copy), unless it was
+   saved again meanwhile (exit 2: the decisions typed into it are read next time).
 6. Put a marked copy of every file with problems in the outbox (and, with
    ``[google] writeback``, the problems into the agencies' Google Sheets).
 7. Record the run; return the JSON result and the exit code
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # imported when a full run needs them (an unchanged run stays
     from nscl.report import FileReport
     from sync.consolidate import Consolidator
     from sync.google_source import GoogleNight, GoogleOptions
+    from sync.master import MasterSeen
     from sync.model import (
         AgencyInfo,
         Consolidation,
@@ -68,7 +72,7 @@ __all__ = [
 ]
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
-_MASTER_WRITER_VERSION = "4"  # bump when the master's content or layout changes
+_MASTER_WRITER_VERSION = "5"  # bump when the master's content or layout changes
 
 
 class Progress(Protocol):
@@ -374,9 +378,10 @@ class _Pipeline:
                           others, _history_key(self.ledger, self.config.form, chosen.year),
                           self._google_lines())
         cons = self._consolidation(files, chosen, [*others, *chosen.others], consolidator, fp)
+        seen = self._decide(cons, consolidator, files.run_id)
         self._review(cons, consolidator)
         rows_in = sum(consolidator.row_count(s.report) for s in chosen.submissions.values())
-        master = self._write_master(cons, consolidator, fp)
+        master = self._write_master(cons, consolidator, fp, run_id=files.run_id, seen=seen)
         documents = self._write_documents(cons, consolidator)
         feedback = self._send_feedback(cons, engine)
         from sync.summary import build_result
@@ -645,6 +650,17 @@ class _Pipeline:
             letterhead=config.letterhead, deferred=deferred, linked=linked,
         )
 
+    def _decide(self, cons: Consolidation, consolidator: Consolidator,
+                run_id: int) -> MasterSeen:
+        """Step 4 (end): the staff's decisions, read back from a master edited since it
+        was written, kept in the ledger and attached to the tasks; the master as found
+        (it must be the same when it is replaced)."""
+        from sync.selection import take_decisions
+
+        return take_decisions(cons, consolidator, self.config.master, ledger=self.ledger,
+                              run_id=run_id, record=not self.dry_run, now=_iso(self.now()),
+                              area_rules=self.config.area_rules())
+
     def _review(self, cons: Consolidation, consolidator: Consolidator) -> None:
         """Step 4 (end): the round checked against earlier rounds kept in the ledger."""
         from sync.consolidate import NoHistory
@@ -665,8 +681,9 @@ class _Pipeline:
         return documents
 
     def _write_master(self, cons: Consolidation, consolidator: Consolidator,
-                      fp: str) -> _MasterWritten:
-        """Step 5: the master, written atomically (nothing in a trial run)."""
+                      fp: str, *, run_id: int, seen: MasterSeen) -> _MasterWritten:
+        """Step 5: the master, written atomically (nothing in a trial run), if it is
+        still as the run found it."""
         if self.dry_run:
             return _MasterWritten()
         from sync.master import write_master
@@ -675,7 +692,8 @@ class _Pipeline:
         if self.progress:
             self.progress.start(1, "Ghi bảng tổng hợp")
         written = write_master(cons, consolidator, config.master,
-                               history=config.state / "masters", tz=config.tz, fingerprint=fp)
+                               history=config.state / "masters", tz=config.tz, fingerprint=fp,
+                               run_id=run_id, expected=seen)
         st = config.master.stat()
         LOGGER.info("đã ghi bảng tổng hợp %s (%d dòng nhiệm vụ) sau %.2f giây", config.master,
                     written.rows, (self.now() - self.started).total_seconds())

@@ -29,7 +29,11 @@ when it sent nothing. ``deferred`` lists the Google files that could not be fetc
 run (retried next run): an agency whose last good version is still counted has
 ``"stale": true`` and the file under its own ``"deferred"``. ``google`` (set by the run)
 counts the requests made to Google. A few more keys help the operator (``year``,
-``generated_at``, ``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``).
+``generated_at``, ``unchanged``, ``changes``, ``feedback``, ``log``, ``totals_text``). A
+proposal round (Form A) adds ``selection`` (the staff's decisions: counts, each decision
+with where its task is in the agency's file, the orphaned ones, the cells not read),
+``duplicates`` and ``priority_areas``
+(:meth:`~sync.consolidate.Consolidator.extra_result`).
 The summary text is rendered from this dict only, so a run with nothing to do prints
 the stored result of the previous run without reading any file.
 """
@@ -109,6 +113,7 @@ def build_result(
         "feedback": feedback or {},
         "unchanged": False,
         "log": log,
+        **consolidator.extra_result(cons),
     }
 
 
@@ -216,6 +221,10 @@ def summary_text(result: dict[str, Any]) -> str:
         shown = ", ".join(missing[:12]) + (f" và {len(missing) - 12} đơn vị khác"
                                            if len(missing) > 12 else "")
         lines.append(f"Chưa nộp: {shown}.")
+    if "selection" in result:
+        from sync.selection import summary_lines
+
+        lines.extend(summary_lines(result))
     changes = result.get("changes", {})
     if changes and not result.get("unchanged"):
         parts = [f"{CHANGE_LABELS[k].lower()}: {v}" for k, v in changes.items()

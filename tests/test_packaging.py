@@ -47,7 +47,8 @@ def test_a_wheel_builds_the_addin_without_a_checkout(tmp_path: Path) -> None:
     wheel = next((tmp_path / "dist").glob("nscl-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"xl/macros/NsclRibbon.bas", "xl/macros/customUI.xml"} <= names
-    assert {"nscl/data/agencies.csv", "workbook_templates/forms/form_a.toml",
+    assert {"nscl/data/agencies.csv", "nscl/data/priority_areas.toml",
+            "workbook_templates/forms/form_a.toml",
             "workbook_templates/excel/mau-A-de-xuat-nhiem-vu.xlsx"} <= names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -193,9 +193,10 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert [(o["code"], o["agency"]) for o in data["others"]] == [
         ("other-archive", "tinh-ha-tinh")]
     assert (out / "outbox" / "bo-y-te").is_dir()
-    # The second run saw Quảng Ninh's corrected file: changes listed, first master kept.
+    # The second run saw Quảng Ninh's corrected file: changes listed, first master kept
+    # (and the second, with the staff's decisions, when the third run replaced it).
     assert data["changes"] == {"agency-updated": 1, "task-added": 1, "task-changed": 1}
-    assert len(list((out / "state" / "masters").glob("*.xlsx"))) == 1
+    assert len(list((out / "state" / "masters").glob("*.xlsx"))) == 2
     wb = openpyxl.load_workbook(data["master"])
     assert "Tổng hợp" in wb.sheetnames
     # The report round: three years into one state folder; the last one's master and
@@ -213,6 +214,19 @@ def test_demo_writes_inbox_master_and_outbox(tmp_path: Path, soffice: str) -> No
     assert [i["cell"] for i in reporters["tinh-nghe-an"]["issues"]  # retyped, a break
             if i["code"] == "indicator-continuity"] != []
     assert round_["totals"]["indicators"]["enterprises_supported"]["agencies"] == 5
+    # The selection: decisions recorded in the master, read back by the third night and
+    # carried over, the one on a task revised since flagged; Form C written.
+    selection = data["selection_round"]["selection"]
+    assert selection["counts"] == {"include": 4, "exclude": 1, "clarify": 1}
+    assert selection["recorded"] == 6 and selection["orphaned"] == []
+    (changed,) = [d for d in selection["decisions"] if d["changed"]]
+    assert changed["agency"] == "bo-khoa-hoc-va-cong-nghe"
+    assert changed["change"] == "NSNN: 3.200 → 3.600"
+    assert data["selection_round"]["duplicates"]["groups"] == 1
+    announce = data["announce"]
+    assert announce["tasks"] == 4 and len(announce["warnings"]) == 1
+    assert {Path(p).parent for p in announce["files"].values()} == {out / "cong-bo"}
+    assert all(Path(p).is_file() for p in announce["files"].values())
     # Running the demo again starts over in the same folder.
     assert runner.invoke(app, ["demo", "--out", str(out), "--format", "json"]).exit_code == 0
 

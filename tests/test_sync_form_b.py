@@ -235,15 +235,17 @@ def test_an_older_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
     path = tmp_path / LEDGER_NAME
     with Ledger(path) as ledger:
         run = ledger.begin_run("2025-11-30T10:00:00+00:00", "x")
-    # The ledger as version 1 left it: no table of kept values.
+    # The ledger as version 1 left it: no table of kept values (nor of decisions).
     with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE indicator_values")
+        for table in ("indicator_values", "decisions", "decision_history"):
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     with Ledger(path) as ledger:
         assert [r.id for r in ledger.runs()] == [run]
         assert ledger.indicator_values("B", 2024) == {}
+        assert ledger.decisions("A", 2027) == {}
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "2"
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "3"
 
 
 def test_form_a_agencies_give_their_issues(tmp_path: Path) -> None:

@@ -33,20 +33,24 @@ def write_filled_table(
     form_letter: str = "A",
     year: int | None = None,
     agency: AgencyLike | None = None,
+    input_rows: int | None = None,
 ) -> BuiltWorkbook:
     """Build the template of table form ``form_letter`` at ``path`` and type ``rows``
     (values by column key; missing keys stay empty) into its input rows, from the first.
 
     The input area grows to hold every row (the template's 200 rows are a default, not a
-    limit). Returns the built workbook and its layout.
+    limit); ``input_rows`` sets it (a finished document, Form C as announced: no empty
+    rows). Returns the built workbook and its layout.
     """
     import openpyxl
 
     form = get_form(form_letter)
     if not isinstance(form, TableForm):
         raise ValueError(f"form {form_letter} is not a table form")
+    size = max(form.input_rows, len(rows)) if input_rows is None else max(input_rows,
+                                                                          len(rows), 1)
     built = build_workbook_info(form_letter, year=year, agency=agency, out_path=path,
-                                input_rows=max(form.input_rows, len(rows)))
+                                input_rows=size)
     layout = built.table
     assert layout is not None
     workbook = openpyxl.load_workbook(path)
