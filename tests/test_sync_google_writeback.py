@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from nscl.a1 import parse_a1
 from nscl.google.standin.sheets import Spreadsheet
 from nscl.marking.results_sheet import RESULTS_SHEET
 from sync.demo_data import Task
@@ -271,3 +272,37 @@ def test_turning_write_back_on_writes_even_when_nothing_changed(folder: Folder,
     assert "required-missing" in _codes(_results(_model(world, folder)))
 
 
+
+
+def test_a_request_for_clarification_is_written_into_the_agencys_sheet(
+        world: World, tmp_path: Path) -> None:
+    """The staff mark a task of a Google spreadsheet "Cần làm rõ" in the master: the next
+    night writes the request, with their comment, into the agency's "Kết quả kiểm tra"
+    (created for it), at the task's row; a decision made since clears the sheet again."""
+    from sync.demo_selection import Mark, record_decisions
+
+    folder = Folder(world, tmp_path / "site", expected=("bo-cong-thuong",))
+    clean = tasks(2, 11)
+    folder.publish("bo-cong-thuong", clean)
+    first = folder.run(writeback=True)
+    assert by_agency(first)["bo-cong-thuong"]["status"] == "ok"
+    assert RESULTS_SHEET not in [s.title for s in _model(world, folder).sheets]
+    comment = "Nêu rõ số doanh nghiệp tham gia và cam kết đối ứng."
+    master = folder.root / "out" / "tong-hop.xlsx"
+    assert record_decisions(master, [Mark("bo-cong-thuong", clean[1].name, "clarify",
+                                          comment)]) == 1
+    asked = folder.run(writeback=True)
+    assert asked.result["google"]["writeback"]["written"] == [
+        f"https://docs.google.com/spreadsheets/d/{folder.sheets['bo-cong-thuong'].id}/edit"]
+    rows = _results(_model(world, folder))
+    assert _codes(rows) == ["selection-clarification"]
+    line = next(row for row in rows if len(row) > 5 and row[5] == "selection-clarification")
+    sheet = folder.sheets["bo-cong-thuong"]
+    assert comment in line[3]
+    row = parse_a1(sheet.a1("task_name", 1))[0]
+    assert row in {parse_a1(cell)[0] for cell in line[2].split(":")}  # the task's row
+    # Clarified, the staff put the task on the list: the request goes, the sheet is cleared.
+    record_decisions(master, [Mark("bo-cong-thuong", clean[1].name, "include")])
+    cleared = folder.run(writeback=True)
+    assert len(cleared.result["google"]["writeback"]["written"]) == 1
+    assert ["Không có lỗi hay cảnh báo."] in _results(_model(world, folder))
