@@ -153,6 +153,7 @@ def test_only_the_decision_cells_are_open_in_the_protected_master(tmp_path: Path
     open_columns = {head for head, col in columns.items()
                     if not ws.column_dimensions[get_column_letter(col)].protection.locked}
     assert open_columns == {DECISION_HEADER, COMMENT_HEADER}
+    assert ws.cell(row=header, column=columns[DECISION_HEADER]).protection.locked
     task = _row_of(config.master, "Hỗ trợ doanh nghiệp ngành dệt may")
     assert all(cell.protection.locked for head, cell in task.items()
                if head not in open_columns and cell.has_style)
@@ -164,7 +165,7 @@ def test_only_the_decision_cells_are_open_in_the_protected_master(tmp_path: Path
     # Decided, the cells are written open, with the decision.
     record_decisions(config.master, MARKS, by=STAFF)
     run_sync(config)
-    ws, columns, header = _table(config.master)
+    ws, _, _ = _table(config.master)
     decided = _row_of(config.master, "Hỗ trợ doanh nghiệp ngành dệt may")
     assert not decided[DECISION_HEADER].protection.locked
     assert not decided[COMMENT_HEADER].protection.locked
