@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
-    "canonical_tone_placement", "collapse_spaces", "compare_key", "fold", "nfc", "search_fold",
+    "canonical_tone_placement", "collapse_spaces", "compare_key", "fold", "nfc",
+    "phrases_pattern", "search_fold",
 ]
 
 # Combining marks of the five Vietnamese tones (NFD).
@@ -30,7 +33,6 @@ _TONED_VOWELS: dict[str, tuple[str, str]] = {
 _OLD_PLACEMENT = re.compile(
     "([òóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤ])([aeyAEY])(?![a-zA-Z\u00c0-\u1ef9])"
 )
-_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str) -> str:
@@ -40,7 +42,7 @@ def nfc(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """Turn every run of whitespace (line breaks, NBSP, tabs) into one space; strip."""
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.split())
 
 
 def canonical_tone_placement(text: str) -> str:
@@ -100,3 +102,30 @@ def search_fold(text: str) -> str:
     (one ``str.translate`` instead of a loop over the characters)."""
     folded = unicodedata.normalize("NFC", text).casefold().translate(_FOLD_TABLE)
     return _COMBINING.sub("", folded) if not folded.isascii() else folded
+
+
+def phrases_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any of ``phrases`` as whole words, any white space between
+    their words (each phrase as written: case and diacritics count). The alternatives
+    share their common beginnings (a trie), so that each word of a text is tried
+    against a handful of branches, not against every phrase; at one place, the longest
+    phrase wins."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for char in " ".join(phrase.split()):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alternatives = [(r"\s+" if char == " " else re.escape(char)) + branch(child)
+                        for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 and not ends \
+            else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile(r"(?<!\w)" + branch(trie) + r"(?!\w)")
+

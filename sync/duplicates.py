@@ -15,9 +15,10 @@ task (100).
 Near-same tasks are gathered into groups (a name like two others joins their group);
 each task of a group carries its best score with another task of it. The search
 compares every pair of distinct matching texts, in C (``rapidfuzz.process.cdist``):
-about 25 ns a pair, so a round of 3,000 distinct names costs about 0.1 s. Above
-:data:`MAX_FUZZY_NAMES` distinct names (a national round has a few hundred tasks) only
-equal matching texts are grouped, and the result says so (``fuzzy`` False).
+about 25 ns a pair, so a round of 3,000 tasks costs about 0.2 s. Above
+:data:`MAX_FUZZY_NAMES` tasks (a national round has a few hundred) only tasks with the
+same name (case, spaces and tone placement forgiven) are grouped, and the result says
+so (``fuzzy`` False).
 
 The precision of the threshold is measured on a labelled set of pairs in
 ``tests/test_selection_duplicates.py``.
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from nscl.text import compare_key, search_fold
+from nscl.text import canonical_tone_placement, compare_key, phrases_pattern, search_fold
 
 __all__ = [
     "MAX_FUZZY_NAMES",
@@ -41,6 +42,7 @@ __all__ = [
     "MatchText",
     "find_duplicates",
     "match_text",
+    "match_texts",
     "replaced_words",
     "similarity",
 ]
@@ -81,8 +83,7 @@ def _abbreviation_pattern() -> re.Pattern[str]:
 
 @cache
 def _stop_pattern() -> re.Pattern[str]:
-    phrases = sorted(STOP_PHRASES, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+    return phrases_pattern(STOP_PHRASES)
 
 
 @cache
@@ -93,10 +94,7 @@ def _places() -> tuple[frozenset[str], re.Pattern[str]]:
 
     names = {search_fold(a.short_name) for a in agencies(kind="province") if a.short_name}
     names.discard("")
-    ordered = sorted(names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![0-9a-z])(" + "|".join(re.escape(n) for n in ordered)
-                         + r")(?![0-9a-z])")
-    return frozenset(names), pattern
+    return frozenset(names), phrases_pattern(names)
 
 
 @dataclass(frozen=True)
@@ -141,15 +139,33 @@ def replaced_words(a: str, b: str) -> bool:
 
 def match_text(name: str) -> MatchText:
     """The matching text of a task name (its first line)."""
-    first = compare_key(name.split("\n", 1)[0])
-    first = _abbreviation_pattern().sub(lambda m: _ABBREVIATIONS[m.group(1)], first)
-    # Places are found before the stop-words go ("thành phố Hồ Chí Minh").
-    folded_all = search_fold(first)
-    _, place_pattern = _places()
-    places = frozenset(place_pattern.findall(folded_all))
-    words = _WORD.findall(search_fold(_stop_pattern().sub(" ", first)))
-    numbers = frozenset(w for w in words if any(ch.isdigit() for ch in w))
-    return MatchText(" ".join(words), numbers, places)
+    return match_texts([name])[0]
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z\n]+")
+
+
+def match_texts(names: Sequence[str]) -> list[MatchText]:
+    """The matching texts of task names, in one pass over all of them (each step runs
+    once over the names joined line by line: tens of thousands of names cost tens of
+    milliseconds)."""
+    joined = "\n".join(" ".join(name.split("\n", 1)[0].split()) for name in names)
+    joined = canonical_tone_placement(joined).casefold()
+    joined = _abbreviation_pattern().sub(lambda m: _ABBREVIATIONS[m.group(1)], joined)
+    joined = _NOT_WORD.sub(" ", search_fold(_stop_pattern().sub(" ", joined)))
+    _, place_pattern = _places()  # (no place name is made of stop-words)
+    out: list[MatchText] = []
+    seen: dict[str, MatchText] = {}
+    for line in joined.split("\n"):
+        words = line.split()
+        text = " ".join(words)
+        known = seen.get(text)
+        if known is None:
+            places = frozenset(place_pattern.findall(text)) if text else frozenset()
+            numbers = frozenset(w for w in words if not w.isalpha())
+            known = seen[text] = MatchText(text, numbers, places)
+        out.append(known)
+    return out
 
 
 def similarity(a: MatchText, b: MatchText) -> int:
@@ -219,8 +235,11 @@ class _Components:
 def find_duplicates(names: Sequence[str], *, threshold: int = THRESHOLD,
                     max_fuzzy: int = MAX_FUZZY_NAMES) -> DuplicateSearch:
     """Groups of the same or nearly the same names among ``names`` (tasks in master
-    order), largest score first; a name that is empty is never a duplicate."""
-    texts = [match_text(name) for name in names]
+    order), largest score first; a name that is empty is never a duplicate. More than
+    ``max_fuzzy`` names: the same names only (:func:`_same_names`)."""
+    if len(names) > max_fuzzy:
+        return _same_names(names)
+    texts = match_texts(names)
     distinct: dict[MatchText, list[int]] = {}
     for i, text in enumerate(texts):
         if text.text:
@@ -247,6 +266,20 @@ def find_duplicates(names: Sequence[str], *, threshold: int = THRESHOLD,
             groups.append(DuplicateGroup(tuple(DuplicateMember(i, s) for i, s in tasks)))
     groups.sort(key=lambda g: (-g.score, g.members[0].index))
     return DuplicateSearch(groups, fuzzy, len(keys))
+
+
+def _same_names(names: Sequence[str]) -> DuplicateSearch:
+    """The groups of tasks with the same name (case, spaces and tone placement forgiven):
+    the search of a round too large to compare every pair."""
+    same: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        key = compare_key(name.split("\n", 1)[0])
+        if key:
+            same.setdefault(key, []).append(i)
+    groups = [DuplicateGroup(tuple(DuplicateMember(i, 100) for i in members))
+              for members in same.values() if len(members) > 1]
+    groups.sort(key=lambda g: g.members[0].index)
+    return DuplicateSearch(groups, False, len(same))
 
 
 def _close_pairs(texts: list[str], threshold: int) -> list[tuple[int, int, int]]:

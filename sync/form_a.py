@@ -38,7 +38,6 @@ from sync.selection import (
     task_id,
 )
 from sync.selection_sheets import (
-    Analysis,
     TableLayout,
     write_areas_sheet,
     write_decisions_sheet,
@@ -52,6 +51,7 @@ from sync.styles import (
     safe_text,
     setup_print,
 )
+from sync.task_analysis import Analysis, analyse_tasks, task_texts
 
 __all__ = ["AREAS_SHEET", "DECISIONS_SHEET", "DUPLICATES_SHEET", "FormAConsolidator",
            "row_amounts"]
@@ -170,7 +170,8 @@ class FormAConsolidator(BaseConsolidator):
         self._figures: dict[int, tuple[FileReport, Figure]] = {}
         # Where write_table put the rows, for the formulas of the selection's sheets.
         self._layout: TableLayout | None = None
-        self._analysed: tuple[Consolidation, Analysis] | None = None
+        # Each report's tasks by key (the decisions, the analysis and the changes ask).
+        self._keyed: dict[int, tuple[FileReport, dict[str, TaskRow]]] = {}
 
     # -- figures ------------------------------------------------------------------------
 
@@ -272,6 +273,14 @@ class FormAConsolidator(BaseConsolidator):
             {"font_name": "Times New Roman", "font_size": 10, "valign": "top",
              "text_wrap": True, "border": 1, "bg_color": _CHANGED_FILL})
         key_fmt = workbook.add_format({"font_name": "Times New Roman", "font_size": 8})
+        # The decision columns are open by default (the column's format): an undecided
+        # task's cells are not written at all (20,000 cells fewer for 10,000 tasks), and
+        # a conditional format fills the task rows' ones; every other row writes its
+        # cells there locked.
+        open_column = workbook.add_format(
+            {"font_name": "Times New Roman", "font_size": 11, "valign": "top",
+             "text_wrap": True, "locked": False})
+        open_fill = workbook.add_format({"bg_color": _EDITABLE_FILL, "border": 1})
         duration_fmt = workbook.add_format(
             {"font_name": "Times New Roman", "font_size": 11, "valign": "top",
              "align": "center", "border": 1, "num_format": '0" tháng"'}
@@ -297,8 +306,10 @@ class FormAConsolidator(BaseConsolidator):
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width)
         for j, (_, width) in enumerate((*EXTRA_HEADERS, *SELECTION_HEADERS)):
-            ws.set_column(len(cols) + j, len(cols) + j, width,
-                          None, {"hidden": True} if len(cols) + j == key_col else None)
+            column = len(cols) + j
+            ws.set_column(column, column, width,
+                          open_column if column in (decision_col, comment_col) else None,
+                          {"hidden": True} if column == key_col else None)
 
         year = consolidation.year
         title = table.title_for(year) if year else table.title.replace("{year}", "…")
@@ -422,7 +433,8 @@ class FormAConsolidator(BaseConsolidator):
                 agency_sum = dict(zero)
                 name = sub.agency.name
                 ids = analysis.ids[id(sub.report)]
-                areas = analysis.areas
+                area_label = analysis.area_label
+                kept_amounts = analysis.amounts
                 decided = selection.decisions
                 text_fmt, money_fmt = styles.text, styles.money
                 for row in sub.report.rows:
@@ -445,6 +457,7 @@ class FormAConsolidator(BaseConsolidator):
                         else:
                             _write_unparsed(writers, r, i, v, row.raw.get(key), fmt)
                     amounts = row_amounts(table, row)
+                    kept_amounts[ids[id(row)]] = amounts  # for the areas' totals
                     for key, amount in amounts.items():
                         agency_sum[key] += amount
                     # Computed columns (Tổng số = NSNN + Đối ứng) are always computed here,
@@ -460,14 +473,9 @@ class FormAConsolidator(BaseConsolidator):
                     # The selection: the task's area, its decision cells (unlocked), who
                     # decided, and its identity (hidden).
                     tid = ids[id(row)]
-                    area = areas.get(tid)
-                    write_string(r, area_col, area.label if area is not None
-                                 else analysis.rules.unclassified, text_fmt)
+                    write_string(r, area_col, area_label(tid), text_fmt)
                     decision = decided.get(tid)
-                    if decision is None:
-                        write_blank(r, decision_col, None, editable)
-                        write_blank(r, comment_col, None, editable)
-                    else:
+                    if decision is not None:
                         lines = max(lines, self._write_decision(
                             ws, r, (decision_col, comment_col, trace_col), decision,
                             editable, changed_fmt if decision.changed else trace_fmt,
@@ -515,6 +523,10 @@ class FormAConsolidator(BaseConsolidator):
         ws.autofilter(h2 + 1, 0, r - 1, ncols - 1)
         first_task_row = h2 + 2
         if r - 1 >= first_task_row:
+            # The open cells of the task rows (their identity is filled) show as such.
+            ws.conditional_format(first_task_row, decision_col, r - 1, comment_col, {
+                "type": "formula", "format": open_fill,
+                "criteria": f'=${column_letter(key_col)}{first_task_row + 1}<>""'})
             ws.data_validation(first_task_row, decision_col, r - 1, decision_col, {
                 "validate": "list", "source": list(DECISIONS.values()),
                 "input_title": DECISION_HEADER,
@@ -575,13 +587,9 @@ class FormAConsolidator(BaseConsolidator):
         decision_col, comment_col, trace_col = columns
         if decision.label:
             ws.write_string(r, decision_col, decision.label, editable)
-        else:
-            ws.write_blank(r, decision_col, None, editable)
         comment = decision.decision.comment
         if comment:
             ws.write_string(r, comment_col, safe_text(comment), editable)
-        else:
-            ws.write_blank(r, comment_col, None, editable)
         trace = decision.trace(tz)
         ws.write_string(r, trace_col, safe_text(trace), trace_fmt)
         return max(lines_needed(comment, chars_per_line(SELECTION_HEADERS[2][1])),
@@ -589,29 +597,43 @@ class FormAConsolidator(BaseConsolidator):
 
     # -- the selection -------------------------------------------------------------------
 
-    def analyse(self, consolidation: Consolidation) -> Analysis:
-        """The tasks' identities, priority areas and duplicates (once per consolidation)."""
-        if self._analysed is not None and self._analysed[0] is consolidation:
-            return self._analysed[1]
-        from sync.duplicates import find_duplicates
-        from sync.priority_areas import default_rules
-
-        selection = selection_of(consolidation)
-        rules = selection.area_rules or default_rules()
+    def _tasks(self, consolidation: Consolidation) -> tuple[
+            list[tuple[Submission, TaskRow, str]], dict[int, dict[int, str]]]:
+        """Every task in master order with its identity, and the identities by report
+        and row."""
         ids: dict[int, dict[int, str]] = {}
-        areas: dict[str, Any] = {}
         tasks: list[tuple[Submission, TaskRow, str]] = []
         for sub in consolidation.submissions:
             by_row = {id(row): task_id(sub.agency.code, key)
                       for key, row in self.keyed_tasks(sub.report).items()}
             ids[id(sub.report)] = by_row
-            for row in sub.report.rows:
-                tid = by_row[id(row)]
-                areas[tid] = rules.classify(row.values)
-                tasks.append((sub, row, tid))
-        names = [str(_display(row, "task_name") or "") for _, row, _ in tasks]
-        analysis = Analysis(rules, ids, areas, tasks, find_duplicates(names))
-        self._analysed = (consolidation, analysis)
+            tasks.extend((sub, row, by_row[id(row)]) for row in sub.report.rows)
+        return tasks, ids
+
+    @staticmethod
+    def _job(selection: Selection,
+             tasks: list[tuple[Submission, TaskRow, str]]) -> tuple[Any, Any, Any]:
+        from sync.priority_areas import default_rules
+
+        rules = selection.area_rules or default_rules()
+        return (rules, [task_texts(row) for _, row, _ in tasks],
+                [str(_display(row, "task_name") or "") for _, row, _ in tasks])
+
+    def analyse(self, consolidation: Consolidation) -> Analysis:
+        """The tasks' identities, priority areas and duplicates (once per consolidation:
+        kept on its selection, which the master's writer's copy of the consolidation
+        shares)."""
+        selection = selection_of(consolidation)
+        if isinstance(selection.analysis, Analysis):
+            return selection.analysis
+        tasks, ids = self._tasks(consolidation)
+        job = self._job(selection, tasks)
+        numbers, duplicates = analyse_tasks(job)
+        rules = job[0]
+        areas = {tid: rules.area(number) if number is not None else None
+                 for (_, _, tid), number in zip(tasks, numbers, strict=True)}
+        analysis = Analysis(rules, ids, areas, tasks, duplicates)
+        selection.analysis = analysis
         return analysis
 
     def write_details(self, workbook: Any, styles: Any, consolidation: Consolidation) -> None:
@@ -641,22 +663,17 @@ class FormAConsolidator(BaseConsolidator):
     def _areas_result(self, selection: Selection,
                       analysis: Analysis) -> list[dict[str, Any]]:
         """Per area (then the unclassified): tasks, budget, tasks per decision."""
-        out: dict[str, dict[str, Any]] = {}
+        figures = analysis.area_figures(selection, self.table)
+        out: list[dict[str, Any]] = []
         for area in (*analysis.rules.areas, None):
             label = area.label if area is not None else analysis.rules.unclassified
-            out[label] = {"number": area.number if area is not None else None,
-                          "name": area.name if area is not None else label, "tasks": 0,
-                          **{c.key: 0.0 for c in self.money},
-                          **dict.fromkeys(DECISIONS, 0)}
-        for _, row, tid in analysis.tasks:
-            entry = out[analysis.area_label(tid)]
-            entry["tasks"] += 1
-            for key, amount in row_amounts(self.table, row).items():
-                entry[key] = round(entry[key] + amount, 6)
-            decision = selection.decisions.get(tid)
-            if decision is not None and decision.code in DECISIONS:
-                entry[decision.code] += 1
-        return list(out.values())
+            figure = figures[label]
+            out.append({"number": area.number if area is not None else None,
+                        "name": area.name if area is not None else label,
+                        "tasks": int(figure["tasks"]),
+                        **{c.key: round(figure[c.key], 6) for c in self.money},
+                        **{code: int(figure[code]) for code in DECISIONS}})
+        return out
 
     # -- differences --------------------------------------------------------------------
 
@@ -664,6 +681,15 @@ class FormAConsolidator(BaseConsolidator):
         """Tasks by name (their first line: content lines joined below a name, "- Đào
         tạo …", are part of the task, not of what identifies it): what the changes sheet
         and the staff's decisions match a task by."""
+        cached = self._keyed.get(id(report))
+        if cached is not None and cached[0] is report:
+            return cached[1]
+        keyed = self._key_tasks(report)
+        self._keyed[id(report)] = (report, keyed)
+        return keyed
+
+    @staticmethod
+    def _key_tasks(report: FileReport) -> dict[str, TaskRow]:
         out: dict[str, TaskRow] = {}
         for row in report.rows:
             name = row.values.get("task_name") or row.raw.get("task_name") or ""

@@ -3,12 +3,14 @@
 kept in a data file the Ministry edits: ``nscl/data/priority_areas.toml`` by default, or
 the file named by ``priority_areas`` in the ``[selection]`` table of the config.
 
-A keyword found in the task's name scores 3, in its objectives, main content or
-expected results 1 (each keyword once per column); the task goes to the area with the
-highest score, ties to the area with more keywords in the name, then to the lower
-number; a task with no keyword is "Chưa xác định". Keywords are matched on the text as
-:func:`nscl.text.compare_key` gives it (case, NFC/NFD and "hoá"/"hóa" forgiven), or
-without diacritics when the task was typed without them.
+A task whose name holds more keywords of one area than of any other belongs to that
+area. Otherwise (no keyword in the name, or as many of two areas) each keyword in the
+name scores 3 and each in its objectives, main content or expected results 1 (each
+keyword once in the name, once in the rest); the task goes to the area with the highest
+score, ties to the area with more keywords in the name, then to the lower number; a
+task with no keyword is "Chưa xác định". Keywords are matched whatever the
+case, the white space, NFC or NFD and the tone placement ("hoá"/"hóa"), and without
+diacritics when the task was typed without them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nscl.text import compare_key, search_fold
+from nscl.text import compare_key, phrases_pattern, search_fold
 
 __all__ = [
     "DEFAULT_FILE",
@@ -76,45 +79,79 @@ class AreaRules:
 
     def classify(self, values: Mapping[str, Any]) -> Area | None:
         """The area of a task (Form A values by column key), None when no keyword
-        matches."""
-        patterns = _patterns(self)
-        scores: dict[int, list[int]] = {}
-        for key, weight in (("task_name", NAME_WEIGHT), *((k, 1) for k in TEXT_KEYS)):
-            text = values.get(key)
-            if not isinstance(text, str) or not text:
-                continue
-            plain = text.isascii()
-            pattern, owner = patterns[1] if plain else patterns[0]
-            found = {m.group(0) for m in pattern.finditer(
-                search_fold(text) if plain else compare_key(text))}
-            for keyword in found:
-                score = scores.setdefault(owner[keyword], [0, 0])
-                score[0] += weight
-                if weight == NAME_WEIGHT:
-                    score[1] += 1
+        matches (see the module documentation)."""
+        name = values.get("task_name")
+        in_name = self._keywords(name) if isinstance(name, str) else {}
+        counts = sorted(in_name.values(), reverse=True)
+        if counts and (len(counts) == 1 or counts[0] > counts[1]):
+            return self.area(max(in_name, key=lambda n: in_name[n]))  # the name decides
+        others = "\n".join(text for key in TEXT_KEYS
+                           if isinstance(text := values.get(key), str) and text)
+        scores = {n: NAME_WEIGHT * count for n, count in in_name.items()}
+        for number, count in self._keywords(others).items():
+            scores[number] = scores.get(number, 0) + count
         if not scores:
             return None
-        best = max(scores, key=lambda n: (scores[n][0], scores[n][1], -n))
+        best = max(scores, key=lambda n: (scores[n], in_name.get(n, 0), -n))
         return self.area(best)
 
+    def _compiled(self) -> _Patterns:
+        """The rules' patterns, compiled on first use and kept on the rules."""
+        compiled: _Patterns | None = self.__dict__.get("_patterns")
+        if compiled is None:
+            compiled = _patterns(self)
+            object.__setattr__(self, "_patterns", compiled)  # a frozen dataclass's cache
+        return compiled
 
-def _alternation(keys: list[str]) -> re.Pattern[str]:
-    ordered = sorted(set(keys), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in ordered) + r")(?!\w)")
+    def _keywords(self, text: str) -> dict[int, int]:
+        """How many distinct keywords of each area ``text`` holds."""
+        if not text:
+            return {}
+        plain = text.isascii()
+        patterns = self._compiled()
+        pattern, owner = patterns[1] if plain else patterns[0]
+        folded = text.casefold() if plain else unicodedata.normalize("NFC", text).casefold()
+        counts: dict[int, int] = {}
+        for keyword in set(pattern.findall(folded)):
+            number = owner.get(keyword) or owner[" ".join(keyword.split())]
+            counts[number] = counts.get(number, 0) + 1
+        return counts
 
 
-@cache
-def _patterns(rules: AreaRules) -> tuple[tuple[re.Pattern[str], dict[str, int]],
-                                         tuple[re.Pattern[str], dict[str, int]]]:
-    """One pattern over every keyword (longest first), with the area each belongs to:
-    for text with diacritics, and folded for text typed without them."""
+# The tone on the first vowel of "oa", "oe", "uy" (the older placement: "hòa"), from
+# the second ("hoà", what nscl.text.canonical_tone_placement writes).
+_NEW_PLACEMENT = re.compile("([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![a-zA-Z\u00c0-\u1ef9])")
+
+
+def _old_placement(text: str) -> str:
+    """``text`` (canonical placement) with the older one: "hoà" -> "hòa"."""
+    def move(match: re.Match[str]) -> str:
+        first, toned = match.group(1), match.group(2)
+        base, mark = unicodedata.normalize("NFD", toned)[0], \
+            unicodedata.normalize("NFD", toned)[1:]
+        if (first in "oO") != (base in "aeAE"):  # only "oa", "oe" and "uy"
+            return match.group(0)
+        return unicodedata.normalize("NFC", first + mark) + base
+    return _NEW_PLACEMENT.sub(move, text)
+
+
+_Patterns = tuple[tuple[re.Pattern[str], dict[str, int]],
+                  tuple[re.Pattern[str], dict[str, int]]]
+
+
+def _patterns(rules: AreaRules) -> _Patterns:
+    """One pattern over every keyword, with the area each belongs to: for text with
+    diacritics (each keyword in both tone placements), and folded for text typed
+    without them."""
     marked: dict[str, int] = {}
     folded: dict[str, int] = {}
     for area in rules.areas:
         for keyword in area.keywords:
-            marked[compare_key(keyword)] = area.number
+            canonical = compare_key(keyword)
+            marked[canonical] = area.number
+            marked.setdefault(_old_placement(canonical), area.number)
             folded.setdefault(search_fold(keyword), area.number)
-    return (_alternation(list(marked)), marked), (_alternation(list(folded)), folded)
+    return (phrases_pattern(list(marked)), marked), (phrases_pattern(list(folded)), folded)
 
 
 def _text(table: Mapping[str, Any], key: str, where: str) -> str:

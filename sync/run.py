@@ -659,7 +659,8 @@ class _Pipeline:
 
         return take_decisions(cons, consolidator, self.config.master, ledger=self.ledger,
                               run_id=run_id, record=not self.dry_run, now=_iso(self.now()),
-                              area_rules=self.config.area_rules())
+                              area_rules=self.config.area_rules()
+                              if consolidator.takes_decisions else None)
 
     def _review(self, cons: Consolidation, consolidator: Consolidator) -> None:
         """Step 4 (end): the round checked against earlier rounds kept in the ledger."""

@@ -430,6 +430,8 @@ class Selection:
     recorded: int = 0  # decisions new or changed in this run
     area_rules: AreaRules | None = None  # the run's priority areas (None: nscl's own)
     agency_names: dict[str, str] = field(default_factory=dict)  # of the orphans
+    # The consolidator's analysis of the tasks (areas, duplicates), computed once.
+    analysis: Any = None
 
     def clarifications(self) -> list[TaskDecision]:
         """The "Cần làm rõ" decisions on the current tasks, in master order: what goes

@@ -23,16 +23,14 @@ from typing import Any
 
 from nscl.forms import TableForm
 from nscl.numbers import format_number
-from nscl.report import TaskRow
-from sync.duplicates import THRESHOLD, DuplicateSearch
-from sync.model import Consolidation, Submission
-from sync.priority_areas import Area, AreaRules
+from sync.duplicates import THRESHOLD
+from sync.model import Consolidation
 from sync.selection import DECISIONS, Selection, TaskDecision
 from sync.styles import chars_per_line, height_for_lines, lines_needed, safe_text, setup_print
+from sync.task_analysis import Analysis
 
 __all__ = [
     "MAX_DUPLICATE_GROUPS",
-    "Analysis",
     "TableLayout",
     "write_areas_sheet",
     "write_decisions_sheet",
@@ -62,23 +60,6 @@ class TableLayout:
     def empty(self) -> bool:
         """No task row."""
         return self.last < self.first
-
-
-@dataclass
-class Analysis:
-    """What the selection's sheets and the JSON result need of the consolidation's
-    tasks: their identities, areas and duplicates (computed once per consolidation)."""
-
-    rules: AreaRules
-    ids: dict[int, dict[int, str]]  # id(report) -> id(row) -> task id
-    areas: dict[str, Area | None]  # by task id
-    tasks: list[tuple[Submission, TaskRow, str]]  # master order, with the task id
-    duplicates: DuplicateSearch
-
-    def area_label(self, tid: str) -> str:
-        """The task's area as the master shows it."""
-        area = self.areas.get(tid)
-        return area.label if area is not None else self.rules.unclassified
 
 
 def _heading(ws: Any, st: Any, title: str, subtitle: str, widths: Sequence[float]) -> int:
@@ -314,8 +295,6 @@ def _listing_issues(ws: Any, st: Any, r: int, selection: Selection,
 def write_areas_sheet(wb: Any, st: Any, cons: Consolidation, selection: Selection,
                       analysis: Analysis, layout: TableLayout, table: TableForm) -> None:
     """The sheet "Lĩnh vực ưu tiên" (see the module documentation)."""
-    from sync.form_a import row_amounts
-
     ws = wb.add_worksheet("Lĩnh vực ưu tiên")
     money_keys = [c.key for c in table.money_columns]
     total_key = next(c.key for c in table.columns if c.computed)
@@ -344,21 +323,8 @@ def write_areas_sheet(wb: Any, st: Any, cons: Consolidation, selection: Selectio
     ws.set_row(h2, 30)
     ws.repeat_rows(h1, h2)
 
-    labels = [a.label for a in rules.areas] + [rules.unclassified]
-    figures = {label: {"tasks": 0, **dict.fromkeys(money_keys, 0.0), "include": 0,
-                       "include_total": 0.0, "clarify": 0, "exclude": 0}
-               for label in labels}
-    for _, row, tid in analysis.tasks:
-        figure = figures[analysis.area_label(tid)]
-        figure["tasks"] += 1
-        amounts = row_amounts(table, row)
-        for key in money_keys:
-            figure[key] += amounts[key]
-        decision = selection.decisions.get(tid)
-        if decision is not None and decision.code in ("include", "clarify", "exclude"):
-            figure[decision.code] += 1
-            if decision.code == "include":
-                figure["include_total"] += amounts[total_key]
+    labels = analysis.labels()
+    figures = analysis.area_figures(selection, table)
     r = h2
     first = r + 1
     for label in labels:
@@ -434,8 +400,8 @@ def write_duplicates_sheet(wb: Any, st: Any, selection: Selection, analysis: Ana
                 " 14001; năm 2026, năm 2027), địa phương khác nhau, hay thay một từ bằng từ"
                 " khác (du lịch, dược phẩm) là hai nhiệm vụ.")
     if not search.fuzzy:
-        subtitle += (f" Có {format_number(search.names)} tên nhiệm vụ khác nhau, quá nhiều để "
-                     "so gần đúng: chỉ liệt kê các nhiệm vụ trùng tên.")
+        subtitle += (f" Có {format_number(len(analysis.tasks))} nhiệm vụ, quá nhiều để so gần"
+                     " đúng: chỉ liệt kê các nhiệm vụ trùng tên.")
     r = _heading(ws, st, "NHIỆM VỤ TRÙNG HOẶC GẦN TRÙNG NHAU", subtitle, widths)
     setup_print(ws)
     groups = search.groups

@@ -62,15 +62,26 @@ def test_case_forms_tone_placement_and_missing_diacritics_match() -> None:
         assert area is not None and area.number == 4, name
 
 
-def test_a_keyword_in_the_name_weighs_more_than_in_the_objectives() -> None:
+def test_the_name_decides_and_the_other_columns_break_its_ties() -> None:
     rules = default_rules()
+    # The name names one area: the other columns do not change it.
+    area = rules.classify({"task_name": "Đào tạo giảng viên",
+                           "objectives": "Hỗ trợ doanh nghiệp áp dụng ISO 9001, ISO 14001, "
+                                         "Lean, 5S, Kaizen"})
+    assert area is not None and area.number == 4
+    # As many keywords of two areas in the name: the other columns decide (3 + 1 + 1 +
+    # 1 + 1 against 3 + 1).
     area = rules.classify({"task_name": "Đào tạo về ISO 9001",
                            "objectives": "Hỗ trợ doanh nghiệp áp dụng ISO 9001",
-                           "main_content": "Tư vấn, áp dụng"})
-    assert area is not None and area.number == 3  # 3 + 1 + 1 + 1 + 1 against 3
-    area = rules.classify({"task_name": "Đào tạo giảng viên",
-                           "objectives": "Áp dụng ISO 9001"})
-    assert area is not None and area.number == 4
+                           "main_content": "Tư vấn, áp dụng; bồi dưỡng"})
+    assert area is not None and area.number == 3
+    # No keyword in the name: the other columns alone.
+    area = rules.classify({"task_name": "Nhiệm vụ số 7",
+                           "expected_results": "01 dự thảo TCVN; chứng nhận halal"})
+    assert area is not None and area.number == 5
+    khoa = [rules.classify({"task_name": name}) for name in ("Khóa học năng suất",
+                                                           "Khoá học năng suất")]
+    assert [a.number if a else None for a in khoa] == [4, 4]  # both tone placements
 
 
 def _areas_file(tmp_path: Path, body: str) -> Path:

@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from sync.config import SyncConfig
 from sync.demo_data import Task, write_submission
@@ -147,11 +148,32 @@ def test_only_the_decision_cells_are_open_in_the_protected_master(tmp_path: Path
         assert ws.protection.sheet and not ws.protection.password, ws.title
         assert ws.protection.autoFilter is False  # the filter stays usable
     ws, columns, header = _table(config.master)
+    # The decision and comment columns are open by default (their column's format); an
+    # undecided task writes no cell there, every other row writes its cells locked.
+    open_columns = {head for head, col in columns.items()
+                    if not ws.column_dimensions[get_column_letter(col)].protection.locked}
+    assert open_columns == {DECISION_HEADER, COMMENT_HEADER}
+    assert ws.cell(row=header, column=columns[DECISION_HEADER]).protection.locked
     task = _row_of(config.master, "Hỗ trợ doanh nghiệp ngành dệt may")
-    open_cells = {head for head, cell in task.items() if not cell.protection.locked}
-    assert open_cells == {DECISION_HEADER, COMMENT_HEADER}
-    heading = ws.cell(row=header, column=columns[DECISION_HEADER])
-    assert heading.protection.locked
+    assert all(cell.protection.locked for head, cell in task.items()
+               if head not in open_columns and cell.has_style)
+    assert task[DECISION_HEADER].value is None and not task[DECISION_HEADER].has_style
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        cell = row[columns[DECISION_HEADER] - 1]
+        if cell.has_style and not ws.cell(row=cell.row, column=columns[KEY_HEADER]).value:
+            assert cell.protection.locked, cell.coordinate  # headings, subtotals, totals
+    # Decided, the cells are written open, with the decision.
+    record_decisions(config.master, MARKS, by=STAFF)
+    run_sync(config)
+    ws, _, _ = _table(config.master)
+    decided = _row_of(config.master, "Hỗ trợ doanh nghiệp ngành dệt may")
+    assert not decided[DECISION_HEADER].protection.locked
+    assert not decided[COMMENT_HEADER].protection.locked
+    assert decided[TRACE_HEADER].protection.locked
+    # The task rows' open cells are filled by a conditional format on their identity.
+    (fill,) = [rule for cf in ws.conditional_formatting for rule in cf.rules
+               if rule.type == "expression"]
+    assert fill.formula[0].endswith('<>""')
     # The drop-down offers the three decisions over the task rows' column.
     (validation,) = [dv for dv in ws.data_validations.dataValidation
                      if task[DECISION_HEADER].coordinate in dv.sqref]
@@ -418,3 +440,31 @@ def test_the_counts_follow_the_staff_s_choices_live(tmp_path: Path, soffice: str
     assert areas["(3) Hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, hệ thống quản lý, công cụ cải "
                  "tiến"][5] == 1  # put on the list
     assert areas["(4) Đào tạo nguồn nhân lực"][7] == 1  # to be clarified
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_decision_columns_only(tmp_path: Path, soffice: str) -> None:
+    """LibreOffice reads the master's decision and comment columns as unprotected (their
+    column's default style), every other column as protected."""
+    import re
+    import zipfile
+
+    from nscl.libreoffice import convert
+
+    config = _round(tmp_path)
+    run_sync(config)
+    _, columns, _ = _table(config.master)
+    ods = convert(config.master, "ods", tmp_path / "lo")
+    content = zipfile.ZipFile(ods).read("content.xml").decode("utf-8")
+    first_table = content.split("</table:table>", 1)[0]
+    styles: list[str] = []
+    for element in re.findall(r"<table:table-column [^>]*>", first_table):
+        repeat = re.search(r'table:number-columns-repeated="(\d+)"', element)
+        style = re.search(r'table:default-cell-style-name="([^"]+)"', element)
+        styles += [style.group(1) if style else "Default"] * int(
+            repeat.group(1) if repeat else 1)
+    unprotected = {name for name in set(styles) if re.search(
+        rf'<style:style style:name="{re.escape(name)}"[^>]*>\s*<style:table-cell-properties '
+        r'[^>]*style:cell-protect="none"', content)}
+    open_columns = {i + 1 for i, name in enumerate(styles[:40]) if name in unprotected}
+    assert open_columns == {columns[DECISION_HEADER], columns[COMMENT_HEADER]}
