@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
 
+from nscl.a1 import column_letter
 from nscl.forms import TableForm
 from nscl.numbers import format_number
 from sync.duplicates import THRESHOLD
@@ -177,8 +178,22 @@ def write_decisions_sheet(wb: Any, st: Any, cons: Consolidation, selection: Sele
     tasks_formula = "=0" if layout.empty else \
         f'=COUNTIFS({layout.range(layout.area)},"<>")-SUM(D{first + 1}:D{r})'
     ws.write_formula(r, 3, tasks_formula, st.count, undecided)
-    for j in range(4, len(heads)):
-        ws.write_blank(r, j, None, st.text)
+    # The undecided tasks' amounts: every task row's (those with an area) less the decided.
+    everything = dict.fromkeys(money_keys, 0.0)
+    for _sub, row, tid in analysis.tasks:
+        for key, amount in (analysis.amounts.get(tid) or row_amounts(table, row)).items():
+            if key in everything:
+                everything[key] += amount
+    for j, key in enumerate(money_keys, start=4):
+        decided = sum(sums[code][key] for code in DECISIONS)
+        cached = round(everything[key] - decided, 6)
+        if layout.empty:
+            ws.write_formula(r, j, "=0", st.money, 0)
+            continue
+        column = column_letter(j)
+        ws.write_formula(r, j, f'=SUMIFS({layout.range(layout.money[key])},'
+                               f'{layout.range(layout.area)},"<>")'
+                               f"-SUM({column}{first + 1}:{column}{r})", st.money, cached)
 
     r = _listing_changed(ws, st, r + 2, selection, widths, tz)
     r = _listing_clarify(ws, st, r + 2, selection, widths, tz)

@@ -30,6 +30,7 @@ from sync.run import run_sync
 from sync.selection import (
     COMMENT_HEADER,
     DECISION_HEADER,
+    DECISIONS,
     KEY_HEADER,
     TRACE_HEADER,
     UNKNOWN_PERSON,
@@ -419,7 +420,7 @@ def test_the_counts_follow_the_staff_s_choices_live(tmp_path: Path, soffice: str
     from nscl.libreoffice import recalculate
 
     config = _round(tmp_path)
-    run_sync(config)
+    totals = run_sync(config).result["totals"]
     recalculated = recalculate(config.master, tmp_path / "lo0")
     ours = openpyxl.load_workbook(config.master, data_only=True)
     theirs = openpyxl.load_workbook(recalculated, data_only=True)
@@ -435,6 +436,12 @@ def test_the_counts_follow_the_staff_s_choices_live(tmp_path: Path, soffice: str
     counts = {row[1]: row[3] for row in live["Quyết định"].iter_rows(values_only=True)
               if row[1] in ("Đưa vào danh mục", "Cần làm rõ", "Chưa quyết định")}
     assert counts == {"Đưa vào danh mục": 1, "Cần làm rõ": 1, "Chưa quyết định": 1}
+    # The amounts of the four rows (the undecided ones included) add up to the round's.
+    amounts = [row[4:7] for row in live["Quyết định"].iter_rows(values_only=True)
+               if row[1] in (*DECISIONS.values(), "Chưa quyết định")]
+    assert len(amounts) == 4 and all(v is not None for row in amounts for v in row)
+    assert [sum(column) for column in zip(*amounts, strict=True)] == pytest.approx(
+        [totals["total"], totals["state_budget"], totals["counterpart"]])
     areas = {row[0]: row for row in live["Lĩnh vực ưu tiên"].iter_rows(values_only=True)
              if isinstance(row[0], str) and row[0].startswith("(")}
     assert areas["(3) Hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, hệ thống quản lý, công cụ cải "
