@@ -10,14 +10,13 @@ import pytest
 
 from nscl.forms import all_forms, form_a, form_b, form_c, get_form
 from nscl.text import collapse_spaces
-from tests.conftest import require
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 def _seed(prefix: str) -> str:
     matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    require(bool(matches), f"seed {prefix} not available beside the checkout (../shared/seeds)")
+    assert matches, f"seed {prefix} missing from {SEEDS}"
     return collapse_spaces(unicodedata.normalize("NFC", matches[0].read_text(encoding="utf-8")))
 
 
