@@ -124,18 +124,6 @@ def _stale_note(reason: str) -> str:
     return f"Chưa cập nhật được từ Google Drive ({reason}): số liệu là bản tải được lần trước"
 
 
-def _agency_name(code: str, known: dict[str, str]) -> str:
-    """An agency's name: from the run's statuses, else the registry, else its code."""
-    if code in known:
-        return known[code]
-    from nscl.registry import get_agency
-
-    try:
-        return get_agency(code).name
-    except KeyError:
-        return code
-
-
 def _local(dt: datetime, tz: timezone) -> datetime:
     return dt.astimezone(tz).replace(tzinfo=None)
 
@@ -371,7 +359,6 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
                       [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 5, "Ghi chú"),
                        (6, 6, "Thời điểm nhận"), (7, 8, "Đơn vị (theo tên tệp)"),
                        (9, 9, "Mã (cho cán bộ CNTT)")])
-    names = {line.agency.code: line.agency.name for line in cons.statuses}
     for n, other in enumerate(cons.others, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
@@ -379,7 +366,7 @@ def _write_unused_files(wb: Any, st: Styles, cons: Consolidation, tz: timezone) 
         ws.merge_range(r, 2, r, 5, other.reason, st.text)
         when = datetime.fromtimestamp(other.mtime_ns / 1e9, tz=tz)
         ws.write_datetime(r, 6, _local(when, tz), st.datetime)
-        agency = _agency_name(other.agency, names) if other.agency else ""
+        agency = cons.agency_name(other.agency) if other.agency else ""
         ws.merge_range(r, 7, r, 8, agency, st.text)
         ws.write_string(r, 9, other.code, st.code)
         height = row_height([(other.reason, sum(widths[2:6])), (cons.label(other.file), widths[1]),
@@ -401,13 +388,12 @@ def _write_deferred(ws: Any, st: Styles, cons: Consolidation, r: int,
                       f"CHẠY SAU ({len(cons.deferred)})",
                       [(0, 0, "Stt"), (1, 1, "Tệp"), (2, 6, "Lý do"),
                        (7, 9, "Bảng tổng hợp dùng")])
-    names = {line.agency.code: line.agency.name for line in cons.statuses}
     for n, item in enumerate(cons.deferred, start=1):
         r += 1
         ws.write_number(r, 0, n, st.integer)
         ws.write_string(r, 1, safe_text(cons.label(item.file)), st.text)
         ws.merge_range(r, 2, r, 6, safe_text(item.reason), st.text)
-        agency = _agency_name(item.agency, names) if item.agency else ""
+        agency = cons.agency_name(item.agency) if item.agency else ""
         used = ("Bản tải được lần trước" if item.kept else "Chưa có bản nào") + (
             f" ({agency})" if agency else "")
         ws.merge_range(r, 7, r, 9, used, st.text)

@@ -240,6 +240,9 @@ class Consolidation:
     # Files collected from Google: link (their ``file``) -> their name, as "<title>
     # (Google Sheets)" or "<title> (Google Drive)".
     linked: dict[str, str] = field(default_factory=dict)
+    # The staff's decisions on the tasks, priority areas and duplicates (Form A; set by
+    # the run, or made empty by the master's writer: :func:`sync.selection.selection_of`).
+    selection: Selection | None = None
 
     def name(self, file: str) -> str:
         """A file's name in a sentence: its path in the inbox, or a Google file's title."""
@@ -249,9 +252,18 @@ class Consolidation:
         """A file as a cell of the master names it: its path in the inbox, or a Google
         file's title and, on the next line, its link."""
         return f"{self.linked[file]}\n{file}" if file in self.linked else file
-    # The staff's decisions on the tasks, priority areas and duplicates (Form A; set by
-    # the run, or made empty by the master's writer: :func:`sync.selection.selection_of`).
-    selection: Selection | None = None
+
+    def agency_name(self, code: str) -> str:
+        """An agency's name: from the run's statuses, else the registry, else its code."""
+        for line in self.statuses:
+            if line.agency.code == code:
+                return line.agency.name
+        from nscl.registry import get_agency
+
+        try:
+            return get_agency(code).name
+        except KeyError:
+            return code
 
     @property
     def submissions(self) -> list[Submission]:

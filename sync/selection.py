@@ -376,7 +376,7 @@ class TaskDecision:
 
     def trace(self, tz: Any) -> str:
         """Who decided and when, and the flag when the content changed since."""
-        text = f"{self.decision.decided_by}, {_local_time(self.decision.decided_at, tz)}"
+        text = f"{self.decision.decided_by}, {local_time(self.decision.decided_at, tz)}"
         if self.changed:
             text += f". Nội dung đã thay đổi sau khi quyết định: {self.change}"
         return text
@@ -409,7 +409,9 @@ def _first_line(value: Any) -> str:
     return str(value or "").split("\n", 1)[0]
 
 
-def _local_time(iso: str, tz: Any) -> str:
+def local_time(iso: str, tz: Any) -> str:
+    """An ISO time as the master shows it ("HH:MM dd/mm/yyyy"), in ``tz`` when it has a
+    zone; a text that is not an ISO time as it is."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
@@ -520,7 +522,7 @@ def attach(cons: Consolidation, keyed: Callable[[FileReport], dict[str, TaskRow]
                 selection.issues.append(changed_rule.problem(
                     task=_first_line(row.values.get("task_name") or kept.task_name),
                     agency=sub.agency.name, decision=decision.label or "chỉ có ý kiến",
-                    by=kept.decided_by, at=_local_time(kept.decided_at, None),
+                    by=kept.decided_by, at=local_time(kept.decided_at, None),
                     detail=decision.change))
             selection.decisions[tid] = decision
             if kept.decision == "clarify":
@@ -540,7 +542,7 @@ def attach(cons: Consolidation, keyed: Callable[[FileReport], dict[str, TaskRow]
         selection.issues.append(missing_rule.problem(
             task=kept.task_name, agency=name,
             decision=DECISIONS.get(kept.decision or "", "chỉ có ý kiến"),
-            by=kept.decided_by, at=_local_time(kept.decided_at, None)))
+            by=kept.decided_by, at=local_time(kept.decided_at, None)))
     return selection
 
 
@@ -554,22 +556,6 @@ def _untouched(ledger: Ledger | None, master: Path, seen: MasterSeen) -> bool:
     last = ledger.last_complete_run()
     return (last is not None and last.master == str(master)
             and (last.master_size, last.master_mtime_ns) == (seen.size, seen.mtime_ns))
-
-
-def _agency_name(cons: Consolidation) -> Callable[[str], str]:
-    known = {s.agency.code: s.agency.name for s in cons.statuses}
-
-    def name(code: str) -> str:
-        if code in known:
-            return known[code]
-        from nscl.registry import get_agency
-
-        try:
-            return get_agency(code).name
-        except KeyError:
-            return code
-
-    return name
 
 
 def take_decisions(cons: Consolidation, consolidator: Any, master: Path, *,
@@ -610,7 +596,7 @@ def take_decisions(cons: Consolidation, consolidator: Any, master: Path, *,
     selection.recorded = len(changes)
     selection.area_rules = area_rules
     selection.issues.extend(issues)
-    attach(cons, consolidator.keyed_tasks, table, stored, agency_name=_agency_name(cons))
+    attach(cons, consolidator.keyed_tasks, table, stored, agency_name=cons.agency_name)
     return seen
 
 

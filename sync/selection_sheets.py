@@ -26,7 +26,7 @@ from nscl.forms import TableForm
 from nscl.numbers import format_number
 from sync.duplicates import THRESHOLD
 from sync.model import Consolidation
-from sync.selection import DECISIONS, Selection, TaskDecision
+from sync.selection import DECISIONS, Selection, TaskDecision, local_time
 from sync.styles import chars_per_line, height_for_lines, lines_needed, safe_text, setup_print
 from sync.task_analysis import Analysis
 
@@ -87,18 +87,6 @@ def _height(ws: Any, r: int, cells: Sequence[tuple[str, float]]) -> None:
     height = height_for_lines(lines)
     if height is not None:
         ws.set_row(r, height)
-
-
-def _when(iso: str, tz: timezone | None) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None and tz is not None:
-        moment = moment.astimezone(tz)
-    return moment.strftime("%H:%M %d/%m/%Y")
 
 
 def _counted(layout: TableLayout, criteria: Sequence[tuple[str, str]], cached: float,
@@ -216,7 +204,7 @@ def _decision_row(ws: Any, st: Any, r: int, n: int, d: TaskDecision, last: str,
                   widths: Sequence[int], tz: timezone | None, *, flagged: bool = False
                   ) -> None:
     name = str(d.row.values.get("task_name") or d.decision.task_name).split("\n", 1)[0]
-    who = f"{d.decision.decided_by}, {_when(d.decision.decided_at, tz)}"
+    who = f"{d.decision.decided_by}, {local_time(d.decision.decided_at, tz)}"
     ws.write_number(r, 0, n, st.integer)
     ws.write_string(r, 1, d.submission.agency.name, st.text)
     ws.write_string(r, 2, safe_text(name), st.text)
@@ -270,7 +258,7 @@ def _listing_orphans(ws: Any, st: Any, r: int, selection: Selection,
     for n, d in enumerate(orphans, start=1):
         r += 1
         name = selection.agency_names.get(d.agency, d.agency)
-        who = f"{d.decided_by}, {_when(d.decided_at, tz)}"
+        who = f"{d.decided_by}, {local_time(d.decided_at, tz)}"
         ws.write_number(r, 0, n, st.integer)
         ws.write_string(r, 1, name, st.text)
         ws.write_string(r, 2, safe_text(d.task_name), st.text)
