@@ -25,15 +25,13 @@ the same file are left to their readers (``[google]``: :mod:`nscl.google.config`
 
 from __future__ import annotations
 
-import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nscl.reading import describe_error
+from nscl.config_file import ConfigFileError, read_config_file
 from sync.model import Letterhead
 
 if TYPE_CHECKING:
@@ -233,20 +231,9 @@ def _codes(value: Any, key: str) -> tuple[str, ...]:
 def load_config(path: Path) -> SyncConfig:
     """Read a TOML config file; raise :class:`ConfigError` with a Vietnamese message."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Không tìm thấy tệp cấu hình «{path}».") from exc
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+), column (\d+)", str(exc))
-        at = f" ở dòng {where.group(1)}, cột {where.group(2)}" if where else ""
-        raise ConfigError(
-            f"Tệp cấu hình «{path}» sai cú pháp TOML{at} (xem mẫu nscl.example.toml; "
-            "chuỗi phải đặt trong dấu nháy kép, mỗi dòng một mục tên = giá trị)."
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Không đọc được tệp cấu hình «{path}» "
-                          f"({describe_error(exc)}).") from exc
+        data = read_config_file(path)
+    except ConfigFileError as exc:
+        raise ConfigError(str(exc)) from exc
     base = path.resolve().parent
     sync = data.get("sync", {})
     agencies = data.get("agencies", {})

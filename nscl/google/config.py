@@ -16,12 +16,11 @@ folder. Reading this section imports nothing heavy.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from nscl.config_file import ConfigFileError, read_config_file
 from nscl.google.errors import GoogleConfigError
 from nscl.google.urls import ENV_API_ROOT, check_api_root, extract_id
 
@@ -112,17 +111,9 @@ def load_google_config(path: Path) -> GoogleConfig:
     :class:`GoogleConfigError` (Vietnamese) for a missing file, bad TOML or bad values.
     """
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise GoogleConfigError(f"Không tìm thấy tệp cấu hình «{path}».") from exc
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+), column (\d+)", str(exc))
-        at = f" ở dòng {where.group(1)}, cột {where.group(2)}" if where else ""
-        raise GoogleConfigError(
-            f"Tệp cấu hình «{path}» sai cú pháp TOML{at} (xem mẫu nscl.example.toml).") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoogleConfigError(f"Không đọc được tệp cấu hình «{path}» ({exc}).") from exc
+        data = read_config_file(path)
+    except ConfigFileError as exc:
+        raise GoogleConfigError(str(exc)) from exc
     base = path.resolve().parent
     google = _section(data, path)
     credentials = (_path(google["credentials"], base, "credentials")

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from nscl.a1 import a1, column_index
+
 __all__ = [
     "COMMA_DECIMAL_LOCALES",
     "FUNCTIONS",
@@ -165,26 +167,11 @@ def render(tokens: list[Token], locale: str) -> str:
 
 
 # ---- parsing ------------------------------------------------------------------------
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 def _cell(text: str) -> tuple[int, int, bool, bool]:
     m = re.fullmatch(r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)", text)
     assert m
-    return int(m.group(4)) - 1, _col_index(m.group(2)), bool(m.group(3)), bool(m.group(1))
+    return int(m.group(4)) - 1, column_index(m.group(2)), bool(m.group(3)), bool(m.group(1))
 
-
-def _col_name(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 Node = tuple[Any, ...]
@@ -320,7 +307,7 @@ def _shift_cell(text: str, rows: int, cols: int) -> str:
     col = col if col_abs else col + cols
     if row < 0 or col < 0:
         raise FormulaError("#REF!")
-    return f"{'$' if col_abs else ''}{_col_name(col)}{'$' if row_abs else ''}{row + 1}"
+    return a1(row, col, row_abs=row_abs, col_abs=col_abs)
 
 
 def parse_tokens(tokens: list[Token]) -> ParsedFormula:

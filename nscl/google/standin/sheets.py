@@ -18,6 +18,7 @@ import io
 import random
 from typing import Any
 
+from nscl.a1 import column_letter
 from nscl.google.standin.batch import BatchRequests
 from nscl.google.standin.common import (
     apply_fields,
@@ -267,7 +268,7 @@ class Spreadsheet(BatchRequests):
             if width > c2 - c1 + 1:
                 raise invalid_argument(
                     f"Requested writing within range [{a1}], but tried writing to column "
-                    f"[{_col_letters(c1 + width - 1)}]")
+                    f"[{column_letter(c1 + width - 1)}]")
         if r1 + height > sheet.rows or c1 + width > sheet.cols:
             raise invalid_argument(
                 f"Range ({range_text(sheet.title, r1, c1, r1 + height - 1, c1 + width - 1)}) "
@@ -532,10 +533,6 @@ _ERROR_TYPES = {"#DIV/0!": "DIVIDE_BY_ZERO", "#VALUE!": "VALUE", "#REF!": "REF",
                 "#NAME?": "NAME", "#NUM!": "NUM", "#N/A": "N_A", "#ERROR!": "ERROR"}
 
 
-def _col_letters(col: int) -> str:
-    from nscl.google.standin.values import col_name
-
-    return col_name(col)
 
 
 def _values_of(body: Any) -> list[list[Any]]:

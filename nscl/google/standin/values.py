@@ -18,12 +18,11 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from nscl.a1 import column_index, column_letter
 from nscl.google.standin.common import ApiError, invalid_argument
 from nscl.google.standin.formulas import COMMA_DECIMAL_LOCALES, FormulaError
 
 __all__ = [
-    "col_index",
-    "col_name",
     "format_number",
     "format_value",
     "general",
@@ -35,24 +34,6 @@ __all__ = [
 ]
 
 _EPOCH = date(1899, 12, 30)  # day 0 of spreadsheet dates
-
-
-def col_index(letters: str) -> int:
-    """0-based column of "A", "AA"."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def col_name(col: int) -> str:
-    """Letters of the 0-based column ``col``."""
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -73,7 +54,7 @@ def _endpoint(text: str) -> tuple[int | None, int | None]:
     m = _END.match(text)
     if not m or not (m.group(1) or m.group(2)):
         raise ValueError(text)
-    col = col_index(m.group(1).lstrip("$")) if m.group(1) else None
+    col = column_index(m.group(1).lstrip("$")) if m.group(1) else None
     row = int(m.group(2).lstrip("$")) - 1 if m.group(2) else None
     if row is not None and row < 0:
         raise ValueError(text)
@@ -133,8 +114,8 @@ def _unparsable(text: str) -> ApiError:
 
 def range_text(title: str, r1: int, c1: int, r2: int, c2: int) -> str:
     """``Sheet1!A1:D4`` (``Sheet1!A1`` for one cell), 0-based inclusive bounds."""
-    first = f"{col_name(c1)}{r1 + 1}"
-    cells = first if (r1, c1) == (r2, c2) else f"{first}:{col_name(c2)}{r2 + 1}"
+    first = f"{column_letter(c1)}{r1 + 1}"
+    cells = first if (r1, c1) == (r2, c2) else f"{first}:{column_letter(c2)}{r2 + 1}"
     return f"{quote_title(title)}!{cells}"
 
 
